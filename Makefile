@@ -1,0 +1,59 @@
+# OpenNRM: `make run` starts the demo on http://127.0.0.1:8000, `make test` runs every test.
+# Both set up what they need on a fresh machine with Python 3.11 (Debian packages included).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup system-deps browser-deps messages lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) system-deps messages
+
+# gettext compiles the translations; installed from Debian when missing.
+system-deps:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+messages:
+	@for po in $(wildcard locale/*/LC_MESSAGES/django.po); do \
+		msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
+
+var/opennrm.env:
+	$(PYTHON) -m opennrm.crypto.keyfile var/opennrm.env
+
+run: setup var/opennrm.env
+	OPENNRM_DEMO_MODE=1 $(PY) manage.py migrate --noinput
+	OPENNRM_DEMO_MODE=1 $(PY) manage.py collectstatic --noinput -v0
+	OPENNRM_DEMO_MODE=1 $(PY) manage.py load_demo
+	@echo "OpenNRM is starting on http://127.0.0.1:8000 (Ctrl-C stops it and its worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+		OPENNRM_DEMO_MODE=1 $(PY) manage.py db_worker --no-reload & \
+		OPENNRM_DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+test: setup browser-deps
+	mkdir -p test-output
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) test-output

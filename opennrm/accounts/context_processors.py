@@ -1,0 +1,33 @@
+"""What the page shell needs: the actor, navigation by role, organizations to switch to."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions as perms
+from .middleware import two_factor_pending
+from .selectors import membership_list_for_user
+
+# (permission, url name, label): the navigation, shown to those who hold the permission.
+NAVIGATION = [
+    (perms.HOME_VIEW, "home", _("Home")),
+    (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
+    (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
+    (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
+]
+
+
+def shell(request: HttpRequest) -> dict:
+    context: dict = {"demo_mode": settings.DEMO_MODE}
+    actor = getattr(request, "actor", None)
+    if not actor or two_factor_pending(request):
+        return context
+    context["actor"] = actor
+    context["navigation"] = [
+        {"url": reverse(name), "label": label, "current": request.path == reverse(name)}
+        for permission, name, label in NAVIGATION
+        if actor.can(permission)
+    ]
+    context["switchable_memberships"] = list(membership_list_for_user(user=actor.user))
+    return context

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrganizationType, Role
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class MemberCreateForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    days = forms.IntegerField(label=_("Valid for (days)"), initial=30, min_value=1)
+
+
+class OrganizationForm(forms.Form):
+    """Field checks beyond the basics (country code, phone) are the service's."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    org_type = forms.ChoiceField(label=_("Type"), choices=OrganizationType.choices)
+    country = forms.CharField(
+        label=_("Country"), max_length=2, help_text=_("ISO 3166 two-letter code, e.g. KZ")
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

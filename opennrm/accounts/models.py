@@ -1,0 +1,154 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opennrm.crypto.fields import EncryptedTextField
+
+
+class OrganizationType(models.TextChoices):
+    """HTCDS ``org_Type`` values, plus the hotline and international organization types."""
+
+    NGO = "NGO", _("NGO")
+    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
+    HEALTH_SERVICE = "HealthServiceOrganisation", _("Health service organisation")
+    CENTRAL_GOVERNMENT = "CentralGovernmentOrganisation", _("Central government organisation")
+    LOCAL_GOVERNMENT = "LocalGovernmentOrganisation", _("Local government organisation")
+    IMMIGRATION = "ImmigrationService", _("Immigration service")
+    LEGAL = "LegalService", _("Legal service")
+    BUSINESS = "CorporateBusiness", _("Corporate business")
+    SCHOOL = "SchoolOrCollege", _("School or college")
+    HOTLINE = "Hotline", _("Hotline")
+    INTERNATIONAL = "InternationalOrganization", _("International organization")
+
+
+class Role(models.TextChoices):
+    HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    LAW_ENFORCEMENT_LIAISON = "law_enforcement_liaison", _("Law-enforcement liaison")
+    DATA_ANALYST = "data_analyst", _("Data analyst")
+    ORGANIZATION_ADMIN = "organization_admin", _("Organization admin")
+
+
+class Organization(models.Model):
+    """An organization of the referral mechanism (HTCDS ``org_`` fields)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    org_type = models.CharField(_("type"), max_length=40, choices=OrganizationType.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(org_type__in=OrganizationType.values), name="organization_type_valid"
+            ),
+            models.UniqueConstraint(fields=["name", "country"], name="organization_name_country"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_staff", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person working in the system; logs in with an e-mail address.
+
+    ``is_superuser`` marks the platform admin, who manages organizations but has no membership
+    and therefore sees no case content.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail"), unique=True)
+    # Staff of anti-trafficking organizations can be at risk too: their names are encrypted.
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Membership(models.Model):
+    """A user's role in one organization. A user may hold memberships in several."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_one_per_organization"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class UserSession(models.Model):
+    """Which sessions a user holds, so deactivation can end all of them at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token, bound to one membership. Only its SHA-256 is stored."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,82 @@
+"""The one permission table of OpenNRM: what each role may do. Views, API and services read it.
+
+Permissions are granted by the active membership's role. The platform admin (``is_superuser``)
+gets only the platform permissions: organizations, never case content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from .models import Membership, Organization, User
+
+# Every permission, with what it allows.
+HOME_VIEW = "home.view"  # the signed-in start page of an organization
+TOKENS_MANAGE = "tokens.manage"  # one's own API tokens for the active membership
+MEMBERS_VIEW = "members.view"  # the users of the active organization
+MEMBERS_MANAGE = "members.manage"  # add users, change roles, deactivate
+IDENTIFYING_DATA_VIEW = "persons.view_identifying"  # names, documents, contacts of persons
+ORGANIZATIONS_MANAGE = "organizations.manage"  # platform: create and edit organizations
+
+_EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.HOTLINE_OPERATOR: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
+    Role.CASE_WORKER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
+    Role.SUPERVISOR: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, MEMBERS_VIEW}),
+    Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
+    Role.LAW_ENFORCEMENT_LIAISON: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
+    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER),
+    Role.ORGANIZATION_ADMIN: frozenset(_EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE}),
+}
+PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})
+
+# Roles whose holders must use two-factor: those that see identifying data or grant access.
+TWO_FACTOR_PERMISSIONS = frozenset({IDENTIFYING_DATA_VIEW, MEMBERS_MANAGE, ORGANIZATIONS_MANAGE})
+
+
+def role_permissions(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user and the membership (organization and role) they act through."""
+
+    user: User
+    membership: Membership | None = None
+    permissions: frozenset[str] = field(default=frozenset())
+
+    @classmethod
+    def of(cls, user: User, membership: Membership | None) -> Actor:
+        perms: set[str] = set()
+        if membership is not None and membership.is_active and user.is_active:
+            perms |= role_permissions(membership.role)
+        if user.is_superuser and user.is_active:
+            perms |= PLATFORM_PERMISSIONS
+        return cls(user=user, membership=membership, permissions=frozenset(perms))
+
+    @property
+    def organization(self) -> Organization | None:
+        return self.membership.organization if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def requires_two_factor(user: User) -> bool:
+    """True when any of the user's active roles (or the platform role) needs two-factor."""
+    if user.is_superuser:
+        return True
+    for membership in user.memberships.filter(is_active=True, organization__is_active=True):
+        if role_permissions(membership.role) & TWO_FACTOR_PERMISSIONS:
+            return True
+    return False

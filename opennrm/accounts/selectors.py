@@ -1,0 +1,79 @@
+"""Reads of accounts data, always on behalf of an actor."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from opennrm.errors import NotFound, PermissionDenied
+
+from . import permissions as perms
+from .models import ApiToken, Membership, Organization, User
+from .permissions import Actor
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The active memberships a user may switch between."""
+    return Membership.objects.filter(
+        user=user, is_active=True, organization__is_active=True
+    ).select_related("organization")
+
+
+def membership_get_for_user(*, user: User, membership_id: UUID | str) -> Membership:
+    """One of the user's own active memberships."""
+    try:
+        return membership_list_for_user(user=user).get(uuid=membership_id)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such membership.") from None
+
+
+def member_list(*, actor: Actor) -> QuerySet[Membership]:
+    """The memberships of the actor's active organization."""
+    _require(actor, perms.MEMBERS_VIEW)
+    return (
+        Membership.objects.filter(organization=actor.organization)
+        .select_related("user")
+        .order_by("-is_active", "user__email")
+    )
+
+
+def member_get(*, actor: Actor, membership_id: UUID | str) -> Membership:
+    """One membership of the actor's organization; other organizations' are not found."""
+    _require(actor, perms.MEMBERS_VIEW)
+    try:
+        return member_list(actor=actor).get(uuid=membership_id)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such member.") from None
+
+
+def organization_list(*, actor: Actor) -> QuerySet[Organization]:
+    """Every organization, for the platform admin."""
+    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    return Organization.objects.all()
+
+
+def organization_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
+    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    try:
+        return Organization.objects.get(uuid=organization_id)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such organization.") from None
+
+
+def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own tokens for the active membership."""
+    _require(actor, perms.TOKENS_MANAGE)
+    return ApiToken.objects.filter(membership=actor.membership)
+
+
+def api_token_get(*, actor: Actor, token_id: UUID | str) -> ApiToken:
+    try:
+        return api_token_list(actor=actor).get(uuid=token_id)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such token.") from None

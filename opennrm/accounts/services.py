@@ -1,0 +1,506 @@
+"""Writes to organizations, users, memberships, sessions, two-factor devices and API tokens.
+
+Each service checks permission, validates, writes and appends its audit event in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import import_module
+import secrets
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from opennrm.audit.services import audit_record
+from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
+from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
+
+from . import permissions as perms
+from .models import ApiToken, Membership, Organization, Role, User, UserSession
+from .permissions import Actor
+from .selectors import membership_get_for_user
+from .tasks import send_email
+
+SESSION_MEMBERSHIP_KEY = "opennrm_membership"
+SESSION_STARTED_KEY = "opennrm_started"
+SESSION_SEEN_KEY = "opennrm_seen"
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _organization_clean(organization: Organization) -> None:
+    errors: dict[str, list[str]] = {}
+    message = country_code_error(organization.country)
+    if message:
+        errors["country"] = [message]
+    if organization.phone:
+        try:
+            organization.phone = phone_to_e164(organization.phone, region=organization.country)
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    try:
+        full_clean_or_raise(organization)
+    except ValidationFailed as exc:
+        for name, messages in exc.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone")
+
+
+@transaction.atomic
+def organization_create(
+    *, actor: Actor, name: str, org_type: str, country: str, city: str = "", phone: str = ""
+) -> Organization:
+    """Create an organization (platform admin only)."""
+    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    organization = Organization(
+        name=name.strip(), org_type=org_type, country=country, city=city.strip(), phone=phone
+    )
+    _organization_clean(organization)
+    organization.save()
+    audit_record(
+        actor=actor.user,
+        organization=organization,
+        action="organization.create",
+        obj=organization,
+        fields=ORGANIZATION_FIELDS,
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: Actor, organization: Organization, version: int, **changes: Any
+) -> Organization:
+    """Change an organization; refused if someone else changed it since ``version`` was read."""
+    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.version != version:
+        raise Conflict(
+            _("Someone else changed this organization while you were editing. Reload and retry.")
+        )
+    changed = []
+    for name, value in changes.items():
+        if name not in ORGANIZATION_FIELDS and name != "is_active":
+            raise ValidationFailed(_("Unknown field."), errors={name: [_("Unknown field.")]})
+        if getattr(organization, name) != value:
+            setattr(organization, name, value)
+            changed.append(name)
+    if not changed:
+        return organization
+    _organization_clean(organization)
+    organization.version += 1
+    organization.save()
+    audit_record(
+        actor=actor.user,
+        organization=organization,
+        action="organization.update",
+        obj=organization,
+        fields=changed,
+    )
+    return organization
+
+
+def _may_manage_members_of(actor: Actor, organization: Organization) -> bool:
+    if actor.can(perms.ORGANIZATIONS_MANAGE):
+        return True
+    return actor.can(perms.MEMBERS_MANAGE) and actor.organization == organization
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
+    is_demo: bool = False,
+) -> Membership:
+    """Give a user (created if new) a role in an organization.
+
+    A new user without a password gets an e-mail with a link to set one. Demo users exist only
+    in demo mode.
+    """
+    if not _may_manage_members_of(actor, organization):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if is_demo and not settings.DEMO_MODE:
+        raise PermissionDenied(_("Demo users can only be created in demo mode."))
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email=email).first()
+    created_user = user is None
+    if user is None:
+        user = User(email=email, full_name=full_name.strip(), is_demo=is_demo)
+        full_clean_or_raise(user, exclude=["password"])
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=actor.user,
+            organization=organization,
+            action="user.create",
+            obj=user,
+            fields=["email", "full_name", "password"],
+        )
+    elif user.is_superuser:
+        raise ValidationFailed(
+            _("The platform admin cannot hold a role in an organization."),
+            errors={"email": [_("The platform admin cannot hold a role in an organization.")]},
+        )
+    if Membership.objects.filter(user=user, organization=organization).exists():
+        raise ValidationFailed(
+            _("This user is already a member of the organization."),
+            errors={"email": [_("This user is already a member of the organization.")]},
+        )
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    audit_record(
+        actor=actor.user,
+        organization=organization,
+        action="membership.create",
+        obj=membership,
+        fields=["user", "organization", "role"],
+    )
+    if created_user and not password:
+        transaction.on_commit(lambda: _send_set_password_email(user))
+    return membership
+
+
+def _send_set_password_email(user: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", args=[uid, token])
+    send_email.enqueue(
+        subject="OpenNRM: set your password",
+        body=(
+            "An account was opened for you in OpenNRM.\n"
+            f"Set your password here (the link works once): {path}\n"
+            "You will then enrol an authenticator app for two-factor sign-in."
+        ),
+        to=[user.email],
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
+    """Change a member's role in the actor's organization."""
+    if not _may_manage_members_of(actor, membership.organization):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    if membership.role == role:
+        return membership
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor.user,
+        organization=membership.organization,
+        action="membership.change_role",
+        obj=membership,
+        fields=["role"],
+    )
+    # A new role may need two-factor, or grant more: make the user sign in again.
+    sessions_end_for_user(user=membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership:
+    """End a member's access to the organization; the user's sessions and its tokens end too.
+
+    A user left with no active membership is deactivated.
+    """
+    if not _may_manage_members_of(actor, membership.organization):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if membership.user_id == actor.user.pk:
+        raise ValidationFailed(_("You cannot deactivate yourself."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor.user,
+        organization=membership.organization,
+        action="membership.deactivate",
+        obj=membership,
+        fields=["is_active"],
+    )
+    ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
+        _user_deactivate(actor=actor, user=user, organization=membership.organization)
+    else:
+        sessions_end_for_user(user=user)
+    return membership
+
+
+def _user_deactivate(*, actor: Actor, user: User, organization: Organization | None) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor.user,
+        organization=organization,
+        action="user.deactivate",
+        obj=user,
+        fields=["is_active"],
+    )
+    sessions_end_for_user(user=user)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, user: User) -> User:
+    """Deactivate a user everywhere (platform admin): all sessions and tokens end at once."""
+    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    _user_deactivate(actor=actor, user=user, organization=None)
+    return user
+
+
+def sessions_end_for_user(*, user: User) -> int:
+    """Delete every session the user holds; returns how many."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def session_start(*, request: HttpRequest, user: User) -> None:
+    """Sign a user in: rotate the session, remember it for deactivation, audit the login."""
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = timezone.now().timestamp()
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_SEEN_KEY] = now
+    request.session.save()
+    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    membership = membership_list_default(user=user)
+    if membership is not None:
+        request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
+    audit_record(
+        actor=user,
+        organization=membership.organization if membership else None,
+        action="session.login",
+        obj=user,
+    )
+
+
+def membership_list_default(*, user: User) -> Membership | None:
+    return (
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
+    """Sign out, forgetting the session everywhere; audited."""
+    user = request.user
+    if user.is_authenticated:
+        key = request.session.session_key
+        actor = getattr(request, "actor", None)
+        audit_record(
+            actor=user,
+            organization=actor.organization if actor else None,
+            action=f"session.{reason}",
+            obj=user,
+        )
+        if key:
+            UserSession.objects.filter(session_key=key).delete()
+    django_logout(request)
+
+
+@transaction.atomic
+def active_membership_switch(
+    *, request: HttpRequest, user: User, membership_id: UUID | str
+) -> Membership:
+    """Make one of the user's memberships the active one; every later event names it."""
+    membership = membership_get_for_user(user=user, membership_id=membership_id)
+    request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
+    audit_record(
+        actor=user,
+        organization=membership.organization,
+        action="session.switch_organization",
+        obj=membership,
+    )
+    return membership
+
+
+def two_factor_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator, made on first use."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_enrol(*, request: HttpRequest, user: User, token: str) -> bool:
+    """Confirm the new authenticator with a code from it; the session becomes verified."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise PermissionDenied(_("An authenticator is already enrolled."))
+    device = two_factor_device_for_enrolment(user=user)
+    if not device.verify_token(token.strip()):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    audit_record(actor=user, organization=None, action="two_factor.enrol", obj=user)
+    return True
+
+
+@transaction.atomic
+def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    """Check a code from the user's authenticator; a code is accepted once only."""
+    for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        if device.verify_token(token.strip()):
+            otp_login(request, device)
+            audit_record(actor=user, organization=None, action="two_factor.verify", obj=user)
+            return True
+    audit_record(actor=user, organization=None, action="two_factor.fail", obj=user)
+    return False
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str, reset: bool) -> None:
+    """Record a password change; two-factor devices stay, so a reset never bypasses them."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user,
+        organization=None,
+        action="user.password_reset" if reset else "user.password_change",
+        obj=user,
+        fields=["password"],
+    )
+    sessions_end_for_user(user=user)
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiToken, str]:
+    """A new personal token bound to the active membership; the raw token is shown once."""
+    _require(actor, perms.TOKENS_MANAGE)
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Give the token a name.")]
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        errors["days"] = [
+            _("Choose between 1 and %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+        ]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    raw = "onrm_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        membership=actor.membership,
+        name=name.strip()[:100],
+        prefix=raw[:12],
+        token_hash=_token_digest(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="api_token.create",
+        obj=token,
+        fields=["name", "expires_at"],
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's tokens at once."""
+    _require(actor, perms.TOKENS_MANAGE)
+    if token.membership_id != getattr(actor.membership, "pk", None):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="api_token.revoke",
+            obj=token,
+            fields=["revoked_at"],
+        )
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> Actor | None:
+    """The actor a raw bearer token stands for, or None if unknown, expired or revoked."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("membership__user", "membership__organization")
+        .filter(
+            token_hash=_token_digest(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            membership__is_active=True,
+            membership__user__is_active=True,
+            membership__organization__is_active=True,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return Actor.of(token.membership.user, token.membership)
+
+
+@transaction.atomic
+def platform_admin_create(
+    *, email: str, password: str | None, full_name: str = "", is_demo: bool = False
+) -> User:
+    """Bootstrap a platform admin (from the command line, so there is no acting user yet)."""
+    if is_demo and not settings.DEMO_MODE:
+        raise PermissionDenied(_("Demo users can only be created in demo mode."))
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        full_name=full_name,
+        is_superuser=True,
+        is_staff=True,
+        is_demo=is_demo,
+    )
+    full_clean_or_raise(user, exclude=["password"])
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=user, organization=None, action="user.create_platform_admin", obj=user,
+        fields=["email", "full_name", "password"],
+    )
+    return user

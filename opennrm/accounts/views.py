@@ -1,0 +1,285 @@
+"""Pages of the accounts app: sign-in, two-factor, organizations, members, API tokens."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from opennrm.audit.services import audit_read
+from opennrm.errors import ApplicationError, NotFound, ValidationFailed
+from opennrm.web import actor_required, add_errors
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
+from .middleware import two_factor_pending
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """E-mail and password; django-axes counts failures per username and IP."""
+    if request.user.is_authenticated and not two_factor_pending(request):
+        return redirect("home")
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.session_start(request=request, user=form.get_user())
+        target = request.POST.get("next") or request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = ""
+        if two_factor_pending(request):
+            return redirect("accounts:two_factor_verify")
+        return HttpResponseRedirect(target or reverse("home"))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.session_end(request=request)
+    return redirect("accounts:login")
+
+
+def _needs_session(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if not two_factor_pending(request):
+        return redirect("home")
+    return None
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app by QR code (or the key typed in), confirmed by one code."""
+    if (response := _needs_session(request)) is not None:
+        return response
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:two_factor_verify")
+    device = services.two_factor_device_for_enrolment(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.two_factor_enrol(
+            request=request, user=request.user, token=form.cleaned_data["token"]
+        ):
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("home")
+        form.add_error("token", _("That code is not right. Check the time on your phone."))
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_data_uri": qr_data_uri, "secret": secret},
+    )
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    if (response := _needs_session(request)) is not None:
+        return response
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:two_factor_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.two_factor_verify(
+            request=request, user=request.user, token=form.cleaned_data["token"]
+        ):
+            return redirect("home")
+        form.add_error("token", _("That code is not right, or it was already used."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a password through the service, which audits it and keeps two-factor in force."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    template_name = "accounts/password_reset_confirm.html"
+    token_generator = default_token_generator
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        services.password_set(
+            user=form.user, password=form.cleaned_data["new_password1"], reset=True
+        )
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@require_POST
+@actor_required(perms.HOME_VIEW)
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    membership = services.active_membership_switch(
+        request=request, user=request.user, membership_id=request.POST.get("membership", "")
+    )
+    messages.info(request, _("You now work in %(org)s.") % {"org": membership.organization.name})
+    return redirect("home")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if request.actor.membership is None and not request.user.is_superuser:
+        return render(request, "accounts/no_membership.html", status=403)
+    return render(request, "accounts/home.html")
+
+
+@actor_required(perms.MEMBERS_VIEW)
+def member_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    form = MemberCreateForm(request.POST or None)
+    if request.method == "POST":
+        if not actor.can(perms.MEMBERS_MANAGE):
+            raise DjangoPermissionDenied
+        if form.is_valid():
+            try:
+                membership = services.membership_create(
+                    actor=actor, organization=actor.organization, **form.cleaned_data
+                )
+            except ValidationFailed as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("%(email)s was added.") % {"email": membership.user})
+                return redirect("accounts:member_list")
+    return render(
+        request,
+        "accounts/member_list.html",
+        {
+            "members": selectors.member_list(actor=actor),
+            "form": form if actor.can(perms.MEMBERS_MANAGE) else None,
+        },
+    )
+
+
+@actor_required(perms.MEMBERS_VIEW)
+def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
+    actor = request.actor
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    audit_read(actor=actor.user, organization=actor.organization, obj=membership.user)
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {
+            "member": membership,
+            "role_form": MemberRoleForm(initial={"role": membership.role}),
+            "can_manage": actor.can(perms.MEMBERS_MANAGE),
+        },
+    )
+
+
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def member_change_role(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
+    form = MemberRoleForm(request.POST)
+    if form.is_valid():
+        services.membership_change_role(
+            actor=request.actor, membership=membership, role=form.cleaned_data["role"]
+        )
+        messages.success(request, _("The role was changed."))
+    else:
+        messages.error(request, _("Choose one of the roles."))
+    return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def member_deactivate(request: HttpRequest, membership_id: str) -> HttpResponse:
+    membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
+    try:
+        services.membership_deactivate(actor=request.actor, membership=membership)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member was deactivated and signed out everywhere."))
+    return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
+@actor_required(perms.TOKENS_MANAGE)
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.api_token_create(actor=request.actor, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "tokens": selectors.api_token_list(actor=request.actor),
+            "form": form,
+            "new_token": new_token,
+            "max_days": settings.API_TOKEN_MAX_DAYS,
+        },
+    )
+
+
+@require_POST
+@actor_required(perms.TOKENS_MANAGE)
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = selectors.api_token_get(actor=request.actor, token_id=token_id)
+    services.api_token_revoke(actor=request.actor, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:token_list")
+
+
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            organization = services.organization_create(actor=request.actor, **data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was created.") % {"name": organization.name})
+            return redirect("accounts:organization_list")
+    return render(
+        request,
+        "accounts/organization_list.html",
+        {"organizations": selectors.organization_list(actor=request.actor), "form": form},
+    )
+
+
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def organization_edit(request: HttpRequest, organization_id: str) -> HttpResponse:
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    initial = {
+        "name": organization.name,
+        "org_type": organization.org_type,
+        "country": organization.country,
+        "city": organization.city,
+        "phone": organization.phone,
+        "version": organization.version,
+    }
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.organization_update(
+                actor=request.actor, organization=organization, version=version, **data
+            )
+        except ApplicationError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:organization_list")
+    return render(
+        request, "accounts/organization_edit.html", {"organization": organization, "form": form}
+    )

@@ -1,0 +1,168 @@
+"""The REST API, /api/v1/: thin over the services and selectors, one function per operation."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from opennrm.accounts import selectors, services
+from opennrm.accounts.models import Membership, Organization
+from opennrm.errors import ApplicationError
+
+from .auth import SessionAuth, TokenAuth
+from .schemas import MeOut, MembershipOut, OrganizationIn, OrganizationOut, OrganizationPatch
+
+api = NinjaAPI(
+    title="OpenNRM API",
+    version="1",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+    docs_url=None,
+)
+
+PROBLEM = "application/problem+json"
+
+
+def problem(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: list[dict] | None = None,
+) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "code": code,
+            "detail": detail,
+            "errors": errors or [],
+        },
+        status=status,
+    )
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    errors = [{"field": f, "message": m} for f, msgs in exc.errors.items() for m in msgs]
+    return problem(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.message or exc.code,
+        errors=errors,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", [])]
+        if loc and loc[0] == "body":
+            loc = loc[2:]  # body, the parameter name, then the field path
+        elif loc:
+            loc = loc[1:]
+        errors.append({"field": ".".join(loc), "message": error.get("msg", "invalid")})
+    return problem(
+        request, status=422, code="validation_failed", title="The request is invalid", errors=errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, status=401, code="unauthenticated", title="Authentication required")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, status=exc.status_code, code="http_error", title=str(exc))
+
+
+def _membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        id=membership.uuid,
+        organization_id=membership.organization.uuid,
+        organization_name=membership.organization.name,
+        role=membership.role,
+    )
+
+
+def _organization_out(organization: Organization) -> OrganizationOut:
+    return OrganizationOut(
+        id=organization.uuid,
+        name=organization.name,
+        org_type=organization.org_type,
+        country=organization.country,
+        city=organization.city,
+        phone=organization.phone,
+        is_active=organization.is_active,
+        version=organization.version,
+        created_at=organization.created_at,
+    )
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: HttpRequest) -> MeOut:
+    """Who is calling, through which membership, and what they may do."""
+    actor = request.actor
+    user = actor.user
+    # A token is bound to its membership; a session may switch among the user's memberships.
+    if getattr(request, "api_token_auth", False):
+        memberships = [actor.membership]
+    else:
+        memberships = list(selectors.membership_list_for_user(user=user))
+    return MeOut(
+        id=user.uuid,
+        email=user.email,
+        full_name=user.full_name,
+        is_platform_admin=user.is_superuser,
+        active_membership=_membership_out(actor.membership) if actor.membership else None,
+        permissions=sorted(actor.permissions),
+        memberships=[_membership_out(m) for m in memberships if m is not None],
+    )
+
+
+@api.get("/organizations", response=list[OrganizationOut], tags=["platform"])
+@paginate(LimitOffsetPagination)
+def organization_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Every organization (platform admin)."""
+    return [_organization_out(o) for o in selectors.organization_list(actor=request.actor)]
+
+
+@api.post("/organizations", response={201: OrganizationOut}, tags=["platform"])
+def organization_create(request: HttpRequest, payload: OrganizationIn):  # type: ignore[no-untyped-def]
+    organization = services.organization_create(actor=request.actor, **payload.dict())
+    return 201, _organization_out(organization)
+
+
+@api.get("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
+def organization_get(request: HttpRequest, organization_id: UUID) -> OrganizationOut:
+    return _organization_out(
+        selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    )
+
+
+@api.patch("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
+def organization_update(
+    request: HttpRequest, organization_id: UUID, payload: OrganizationPatch
+) -> OrganizationOut:
+    """Change an organization; ``version`` must be the one read (409 otherwise)."""
+    organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    version = changes.pop("version")
+    organization = services.organization_update(
+        actor=request.actor, organization=organization, version=version, **changes
+    )
+    return _organization_out(organization)

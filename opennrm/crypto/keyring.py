@@ -1,0 +1,112 @@
+"""Authenticated field encryption (AES-256-GCM) with a key ring, and keyed blind indexes.
+
+Ciphertext is stored as text: ``v1:<key id>:<base64(nonce || ciphertext+tag)>``. The associated
+data names the column, so a value copied into another column does not decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+PREFIX = "v1"
+
+
+class DecryptionError(Exception):
+    """A stored value could not be authenticated or no key can open it (never shows the value)."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The first key encrypts; every key decrypts, so rotation can proceed row by row."""
+
+    keys: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> KeyRing:
+        keys = []
+        for item in spec.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            key_id, _, encoded = item.partition(":")
+            key = base64.b64decode(encoded)
+            if not key_id or len(key) != 32:
+                raise ValueError("each field key must be 'id:base64' of 32 bytes")
+            keys.append((key_id, key))
+        if not keys:
+            raise ValueError("OPENNRM_FIELD_KEYS holds no key")
+        return cls(tuple(keys))
+
+    @property
+    def primary_id(self) -> str:
+        return self.keys[0][0]
+
+    def _key(self, key_id: str) -> bytes:
+        for kid, key in self.keys:
+            if kid == key_id:
+                return key
+        raise DecryptionError(f"no key with id {key_id!r} in the key ring")
+
+    def encrypt(self, plaintext: str, *, context: str) -> str:
+        key_id, key = self.keys[0]
+        nonce = os.urandom(12)
+        sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), context.encode())
+        return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, token: str, *, context: str) -> str:
+        try:
+            prefix, key_id, encoded = token.split(":", 2)
+            raw = base64.b64decode(encoded)
+        except ValueError as exc:
+            raise DecryptionError("stored value is not in the encrypted format") from None
+        if prefix != PREFIX:
+            raise DecryptionError("unknown ciphertext version") from None
+        try:
+            return AESGCM(self._key(key_id)).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        except DecryptionError:
+            raise
+        except Exception as exc:  # InvalidTag: tampered, wrong column or wrong key
+            raise DecryptionError("stored value failed authentication") from exc
+
+    @staticmethod
+    def key_id_of(token: str) -> str:
+        return token.split(":", 2)[1]
+
+
+@lru_cache(maxsize=8)
+def _ring_for(spec: str) -> KeyRing:
+    return KeyRing.parse(spec)
+
+
+def keyring() -> KeyRing:
+    """The key ring from settings (cached per value, so tests may override settings)."""
+    return _ring_for(settings.OPENNRM_FIELD_KEYS)
+
+
+def normalize_for_index(value: str) -> str:
+    """Unicode-normalized, case-folded and whitespace-collapsed, so equal names give equal tokens."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed HMAC-SHA256 token of a normalized value, for exact-match search of encrypted data.
+
+    ``purpose`` separates the token spaces of different kinds of value (name, phone, document).
+    """
+    key = base64.b64decode(settings.OPENNRM_BLIND_INDEX_KEY)
+    message = f"{purpose}\x00{normalize_for_index(value)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def new_key() -> str:
+    """A fresh 256-bit key, base64-encoded."""
+    return base64.b64encode(os.urandom(32)).decode()

@@ -1,0 +1,40 @@
+"""Domain errors. Views turn them into pages, the API into problem details (RFC 9457)."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """Base of every error a user may be shown. ``code`` is stable; ``message`` is translated."""
+
+    code = "application_error"
+    status = 400
+
+    def __init__(self, message: str = "", *, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = str(message)
+        # field path -> messages, e.g. {"country": ["Unknown country code 'XX'."]}
+        self.errors = errors or {}
+
+
+class NotFound(ApplicationError):
+    """The object does not exist or is not the actor's to see: the same answer for both."""
+
+    code = "not_found"
+    status = 404
+
+
+class PermissionDenied(ApplicationError):
+    code = "permission_denied"
+    status = 403
+
+
+class ValidationFailed(ApplicationError):
+    code = "validation_failed"
+    status = 422
+
+
+class Conflict(ApplicationError):
+    """Someone else changed the object since it was read (optimistic locking)."""
+
+    code = "conflict"
+    status = 409

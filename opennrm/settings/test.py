@@ -1,0 +1,25 @@
+"""Test settings: fresh keys each run, fast hashing, e-mail kept in memory."""
+
+import base64
+import os
+import secrets
+
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault(
+    "OPENNRM_FIELD_KEYS", "test1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+)
+os.environ.setdefault("OPENNRM_BLIND_INDEX_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+os.environ.setdefault("OPENNRM_ENV_FILE", "/nonexistent")
+
+from .base import *  # noqa: E402, F403
+
+DEBUG = False
+DEMO_MODE = False
+# Argon2 is the production hasher (base.py); tests hash hundreds of passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from opennrm.accounts import views as account_views
+from opennrm.api.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("opennrm.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
