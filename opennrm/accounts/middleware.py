@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -57,7 +57,7 @@ class SessionLifetimeMiddleware:
                 session_end(request=request, reason="expired")
                 if request.headers.get("HX-Request"):
                     response = HttpResponse(status=204)
-                    response["HX-Redirect"] = settings.LOGIN_URL
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
                     return response
                 return redirect(settings.LOGIN_URL)
             request.session[SESSION_SEEN_KEY] = now
@@ -103,7 +103,11 @@ _TWO_FACTOR_OPEN = (
 def two_factor_pending(request: HttpRequest) -> bool:
     """True when this session's user must still pass two-factor."""
     user = request.user
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated:
+        return False
+    # OTPMiddleware adds is_verified(); a user signed in during this request has not verified yet.
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
         return False
     if settings.DEMO_MODE and user.is_demo:
         return False

@@ -199,7 +199,7 @@ def _send_set_password_email(user: User) -> None:
         subject="OpenNRM: set your password",
         body=(
             "An account was opened for you in OpenNRM.\n"
-            f"Set your password here (the link works once): {path}\n"
+            f"Set your password here (the link works once): {settings.OPENNRM_BASE_URL}{path}\n"
             "You will then enrol an authenticator app for two-factor sign-in."
         ),
         to=[user.email],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -144,7 +144,7 @@ def organization_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 @api.post("/organizations", response={201: OrganizationOut}, tags=["platform"])
 def organization_create(request: HttpRequest, payload: OrganizationIn):  # type: ignore[no-untyped-def]
     organization = services.organization_create(actor=request.actor, **payload.dict())
-    return 201, _organization_out(organization)
+    return Status(201, _organization_out(organization))
 
 
 @api.get("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])

@@ -34,6 +34,6 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"  # for the OpenAPI description; the check below uses request.user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated and request.actor is not None:
+        if request.user.is_authenticated:
             return request.actor
         return None

@@ -172,6 +172,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="opennrm@localhost
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 
+# The address users reach OpenNRM at, for links in e-mails.
+OPENNRM_BASE_URL = env("OPENNRM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # API tokens live at most this long.
 API_TOKEN_MAX_DAYS = env.int("OPENNRM_API_TOKEN_MAX_DAYS", default=90)
 
