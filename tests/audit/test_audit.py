@@ -1,0 +1,170 @@
+"""The audit log: an event for every write, chained by SHA-256, verified, append-only on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test import Client
+
+from opennrm.accounts import services
+from opennrm.audit.models import AuditEvent
+from opennrm.audit.services import audit_record, audit_verify, canonical_json
+from tests.conftest import sign_in
+
+
+def _events(action: str, obj) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action, object_id=obj.uuid))
+
+
+def test_every_write_leaves_an_event_naming_fields_not_values(world):
+    admin = world.actor(world.a["organization_admin"])
+    member = world.a["case_worker"]
+    org = services.organization_create(
+        actor=world.platform, name="Shelter C", org_type="NGO", country="KG", city="Osh"
+    )
+    services.organization_update(actor=world.platform, organization=org, version=1, city="Bishkek")
+    added = services.membership_create(
+        actor=admin,
+        organization=world.org_a,
+        email="zarina@example.org",
+        full_name="Зарина Каримова",
+        role="case_worker",
+    )
+    services.membership_change_role(actor=admin, membership=added, role="supervisor")
+    token, _raw = services.api_token_create(actor=world.actor(member), name="sync", days=3)
+    services.api_token_revoke(actor=world.actor(member), token=token)
+    services.membership_deactivate(actor=admin, membership=added)
+    services.password_set(user=member.user, password="another-long-password-9", reset=False)
+
+    expectations = [
+        ("organization.create", org, {"name", "org_type", "country", "city", "phone"}),
+        ("organization.update", org, {"city"}),
+        ("user.create", added.user, {"email", "full_name", "password"}),
+        ("membership.create", added, {"user", "organization", "role"}),
+        ("membership.change_role", added, {"role"}),
+        ("api_token.create", token, {"name", "expires_at"}),
+        ("api_token.revoke", token, {"revoked_at"}),
+        ("membership.deactivate", added, {"is_active"}),
+        ("user.deactivate", added.user, {"is_active"}),
+        ("user.password_change", member.user, {"password"}),
+    ]
+    for action, obj, fields in expectations:
+        events = _events(action, obj)
+        assert len(events) == 1, action
+        assert set(events[0].fields) == fields, action
+    # Identifying values never enter the log, only field names.
+    dump = json.dumps([canonical_json(e) for e in AuditEvent.objects.all()], ensure_ascii=False)
+    assert "Зарина" not in dump and "Bishkek" not in dump and "another-long" not in dump
+    creation = _events("membership.create", added)[0]
+    assert creation.actor == world.a["organization_admin"].user
+    assert creation.organization == world.org_a
+
+
+def test_event_is_written_in_the_same_transaction(world):
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.organization_create(
+            actor=world.platform, name="Rolled back", org_type="NGO", country="KZ"
+        )
+        raise RuntimeError("the change fails after its event was appended")
+    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(action="organization.create", object_type="x").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        audit_record(actor=None, organization=None, action="x")
+
+
+def test_a_refused_write_leaves_no_event(world):
+    before = AuditEvent.objects.count()
+    with pytest.raises(services.ValidationFailed):
+        services.organization_create(actor=world.platform, name="Bad", org_type="NGO", country="XX")
+    assert AuditEvent.objects.count() == before
+
+
+def test_reads_of_a_protected_record_are_audited(world):
+    viewer = world.a["supervisor"]
+    client = sign_in(Client(), viewer.user, viewer)
+    target = world.a["case_worker"]
+    response = client.get(f"/members/{target.uuid}/")
+    event = AuditEvent.objects.filter(action="read").last()
+    assert event.object_id == target.user.uuid
+    assert event.actor == viewer.user
+    assert event.organization == world.org_a
+    assert event.request_id == response["X-Request-ID"]
+
+
+def test_chain_is_intact_and_verify_command_says_so(world, capsys):
+    assert audit_verify().ok
+    call_command("audit_verify")
+    assert "audit log intact" in capsys.readouterr().out
+
+
+def _tamper(sql: str, params: list) -> None:
+    """Change the table directly, as someone with database access would (past the trigger)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A database superuser can switch triggers off for the session.
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = origin")
+
+
+def _middle(world) -> AuditEvent:
+    events = list(AuditEvent.objects.order_by("id"))
+    assert len(events) > 10
+    return events[len(events) // 2]
+
+
+def test_verify_names_an_edited_event(world):
+    target = _middle(world)
+    _tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["nothing.happened", target.id])
+    result = audit_verify()
+    assert not result.ok
+    assert result.event_id == target.id
+    assert "changed" in result.problem
+    with pytest.raises(CommandError, match=f"#{target.id}"):
+        call_command("audit_verify")
+
+
+def test_verify_names_the_event_after_a_deleted_one(world):
+    target = _middle(world)
+    following = AuditEvent.objects.filter(id__gt=target.id).order_by("id").first()
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [target.id])
+    result = audit_verify()
+    assert not result.ok
+    assert result.event_id == following.id
+    assert "removed or reordered" in result.problem
+
+
+def test_verify_names_reordered_events(world):
+    target = _middle(world)
+    following = AuditEvent.objects.filter(id__gt=target.id).order_by("id").first()
+    # Swap the two rows' positions in the sequence.
+    _tamper("UPDATE audit_auditevent SET id = %s WHERE id = %s", [-1, target.id])
+    _tamper("UPDATE audit_auditevent SET id = %s WHERE id = %s", [target.id, following.id])
+    _tamper("UPDATE audit_auditevent SET id = %s WHERE id = %s", [following.id, -1])
+    result = audit_verify()
+    assert not result.ok
+    assert result.event_id == target.id
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+def test_postgresql_refuses_update_and_delete(world):
+    from django.db.utils import DatabaseError
+
+    target = _middle(world)
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [target.id])
+    assert audit_verify().ok
