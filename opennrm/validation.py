@@ -16,7 +16,9 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        raise ValidationFailed(_("Please correct the errors below."), errors=exc.message_dict) from None
+        raise ValidationFailed(
+            _("Please correct the errors below."), errors=exc.message_dict
+        ) from None
 
 
 def country_code_error(code: str) -> str | None:

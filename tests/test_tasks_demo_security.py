@@ -44,7 +44,9 @@ def test_load_demo_builds_the_scenario_through_services_once(db, settings, capsy
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(is_demo=True).count() == 10
     assert AuditEvent.objects.filter(action="organization.create").count() == 8
-    assert AuditEvent.objects.filter(action="membership.create").count() == Membership.objects.count()
+    assert (
+        AuditEvent.objects.filter(action="membership.create").count() == Membership.objects.count()
+    )
     out = capsys.readouterr().out
     assert "caseworker@demo.opennrm.org" in out and "opennrm-demo-2026" in out
     call_command("load_demo")  # idempotent

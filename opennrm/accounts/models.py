@@ -133,6 +133,9 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
+
 
 class ApiToken(models.Model):
     """A personal API token, bound to one membership. Only its SHA-256 is stored."""

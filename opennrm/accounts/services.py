@@ -6,9 +6,9 @@ Each service checks permission, validates, writes and appends its audit event in
 from __future__ import annotations
 
 import hashlib
-from importlib import import_module
 import secrets
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 from uuid import UUID
 
@@ -500,7 +500,10 @@ def platform_admin_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=user, organization=None, action="user.create_platform_admin", obj=user,
+        actor=user,
+        organization=None,
+        action="user.create_platform_admin",
+        obj=user,
         fields=["email", "full_name", "password"],
     )
     return user

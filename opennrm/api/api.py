@@ -15,7 +15,7 @@ from opennrm.accounts.models import Membership, Organization
 from opennrm.errors import ApplicationError
 
 from .auth import SessionAuth, TokenAuth
-from .schemas import MeOut, MembershipOut, OrganizationIn, OrganizationOut, OrganizationPatch
+from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
 
 api = NinjaAPI(
     title="OpenNRM API",

@@ -12,7 +12,7 @@ from opennrm.accounts.services import api_token_authenticate
 
 
 class TokenAuth(HttpAuthBase):
-    """``Authorization: Bearer onrm_…``; the token acts through the one membership it is bound to."""
+    """``Authorization: Bearer onrm_…``: acts through the one membership the token is bound to."""
 
     openapi_scheme = "bearer"
 

@@ -106,7 +106,11 @@ def audit_verify() -> VerifyResult:
             )
         if chain_hash(prev, event) != event.hash:
             return VerifyResult(
-                False, checked, event.id, str(event.uuid), "content was changed after it was written"
+                False,
+                checked,
+                event.id,
+                str(event.uuid),
+                "content was changed after it was written",
             )
         prev = event.hash
         checked += 1

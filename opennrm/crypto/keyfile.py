@@ -1,4 +1,4 @@
-"""Writes a local key file for a development install, once. Run as a module, before Django starts."""
+"""Writes a local key file for a development install, once; runs before Django starts."""
 
 import base64
 import os

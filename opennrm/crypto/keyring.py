@@ -66,7 +66,7 @@ class KeyRing:
         try:
             prefix, key_id, encoded = token.split(":", 2)
             raw = base64.b64decode(encoded)
-        except ValueError as exc:
+        except ValueError:
             raise DecryptionError("stored value is not in the encrypted format") from None
         if prefix != PREFIX:
             raise DecryptionError("unknown ciphertext version") from None
@@ -93,7 +93,7 @@ def keyring() -> KeyRing:
 
 
 def normalize_for_index(value: str) -> str:
-    """Unicode-normalized, case-folded and whitespace-collapsed, so equal names give equal tokens."""
+    """NFKC-normalized, case-folded, whitespace-collapsed: equal names give equal tokens."""
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 

@@ -1,4 +1,4 @@
-"""Settings shared by every deployment. Everything secret or site-specific comes from the environment."""
+"""Settings shared by every deployment; everything secret or site-specific comes from the env."""
 
 from datetime import timedelta
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Every page and API endpoint, for anonymous, every role of two organizations and the platform admin.
+"""Every page and API endpoint: anonymous, every role of two organizations, the platform admin.
 
 Refusals: anonymous pages redirect to sign-in (the API answers 401); a role without the permission
 gets 403; an object of another organization (or another user's) is 404, as if it did not exist.
@@ -73,7 +73,11 @@ ENDPOINTS = [
         lambda w: "/members/",
         MEMBER_MANAGERS,
         ok=302,
-        data=lambda w: {"email": "new@example.org", "full_name": "New Person", "role": "case_worker"},
+        data=lambda w: {
+            "email": "new@example.org",
+            "full_name": "New Person",
+            "role": "case_worker",
+        },
     ),
     Endpoint("member detail", "get", _member, MEMBER_VIEWERS, scoped=True),
     Endpoint(
@@ -165,6 +169,7 @@ ENDPOINTS = [
         data=lambda w: {"version": w.org_a.version, "city": "Astana"},
     ),
 ]
+
 
 def client_for(world: World, principal: str) -> Client:
     if principal == "anonymous":

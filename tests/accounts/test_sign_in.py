@@ -1,4 +1,4 @@
-"""Sign-in: lockout, two-factor, replay, session lifetime, deactivation, password reset, demo mode."""
+"""Sign-in: lockout, two-factor, replay, session lifetime, deactivation, reset, demo mode."""
 
 from __future__ import annotations
 
@@ -200,7 +200,9 @@ def test_absolute_timeout_after_twelve_hours(world):
     member = world.a["case_worker"]
     client = sign_in(Client(), member.user, member)
     session = client.session
-    session[services.SESSION_STARTED_KEY] = (timezone.now() - timedelta(hours=12, minutes=1)).timestamp()
+    session[services.SESSION_STARTED_KEY] = (
+        timezone.now() - timedelta(hours=12, minutes=1)
+    ).timestamp()
     session.save()
     assert client.get("/").status_code == 302
 
@@ -380,8 +382,6 @@ def test_sign_in_and_out_are_audited(world):
     client = Client()
     login(client, user.email)
     client.post("/accounts/logout/")
-    actions = list(
-        AuditEvent.objects.filter(object_id=user.uuid).values_list("action", flat=True)
-    )
+    actions = list(AuditEvent.objects.filter(object_id=user.uuid).values_list("action", flat=True))
     assert "session.login" in actions and "session.logout" in actions
     assert not Session.objects.exists()

@@ -59,7 +59,9 @@ def test_expired_revoked_unknown_or_deactivated_tokens_are_refused(world):
         assert response.status_code == 401
         assert response["Content-Type"] == "application/problem+json"
     assert Client().get("/api/v1/me", **bearer(live_raw)).status_code == 200
-    services.membership_deactivate(actor=world.actor(world.a["organization_admin"]), membership=member)
+    services.membership_deactivate(
+        actor=world.actor(world.a["organization_admin"]), membership=member
+    )
     assert Client().get("/api/v1/me", **bearer(live_raw)).status_code == 401
 
 
@@ -111,9 +113,13 @@ def test_invalid_body_gives_problem_details_with_field_paths_and_saves_nothing(w
 def test_stale_version_is_refused_with_409(world):
     client = sign_in(Client(), world.platform_admin)
     url = f"/api/v1/organizations/{world.org_a.uuid}"
-    first = client.patch(url, data=json.dumps({"version": 1, "city": "Astana"}), content_type="application/json")
+    first = client.patch(
+        url, data=json.dumps({"version": 1, "city": "Astana"}), content_type="application/json"
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
-    stale = client.patch(url, data=json.dumps({"version": 1, "city": "Shymkent"}), content_type="application/json")
+    stale = client.patch(
+        url, data=json.dumps({"version": 1, "city": "Shymkent"}), content_type="application/json"
+    )
     assert stale.status_code == 409
     assert stale.json()["code"] == "conflict"
     assert Organization.objects.get(pk=world.org_a.pk).city == "Astana"
@@ -122,8 +128,12 @@ def test_stale_version_is_refused_with_409(world):
 def test_stale_edit_on_the_page_is_refused_with_a_message(world):
     client = sign_in(Client(), world.platform_admin)
     url = f"/platform/organizations/{world.org_a.uuid}/"
-    services.organization_update(actor=world.platform, organization=world.org_a, version=1, city="Astana")
-    response = client.post(url, {"name": "Renamed", "org_type": "NGO", "country": "KZ", "version": 1})
+    services.organization_update(
+        actor=world.platform, organization=world.org_a, version=1, city="Astana"
+    )
+    response = client.post(
+        url, {"name": "Renamed", "org_type": "NGO", "country": "KZ", "version": 1}
+    )
     assert response.status_code == 200
     assert "Someone else changed this organization" in response.content.decode()
     assert Organization.objects.get(pk=world.org_a.pk).name == "Crisis Centre A"

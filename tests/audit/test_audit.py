@@ -1,4 +1,4 @@
-"""The audit log: an event for every write, chained by SHA-256, verified, append-only on PostgreSQL."""
+"""The audit log: an event per write, chained by SHA-256, verified, append-only on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -124,7 +124,9 @@ def _middle(world) -> AuditEvent:
 
 def test_verify_names_an_edited_event(world):
     target = _middle(world)
-    _tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["nothing.happened", target.id])
+    _tamper(
+        "UPDATE audit_auditevent SET action = %s WHERE id = %s", ["nothing.happened", target.id]
+    )
     result = audit_verify()
     assert not result.ok
     assert result.event_id == target.id
@@ -164,7 +166,10 @@ def test_postgresql_refuses_update_and_delete(world):
         "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [target.id])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [target.id])
     assert audit_verify().ok

@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {PLATFORM_ADMIN:32} platform admin (organizations only)")
         for email, _name, roles in USERS:
             described = ", ".join(f"{role.label} at {key}" for key, role in roles)
