@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "opennrm.audit",
     "opennrm.crypto",
     "opennrm.accounts",
+    "opennrm.people",
+    "opennrm.cases",
     "opennrm.api",
 ]
 

@@ -22,3 +22,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])  # no
 EMAIL_BACKEND = env(  # noqa: F405
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
+
+# Behind the TLS proxy the client address comes from X-Forwarded-For (one proxy by default), so
+# the sign-in lockout counts failures per real client address, not per proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_IPWARE_PROXY_COUNT = env.int("OPENNRM_PROXY_COUNT", default=1)  # noqa: F405
