@@ -21,13 +21,28 @@ MEMBERS_VIEW = "members.view"  # the users of the active organization
 MEMBERS_MANAGE = "members.manage"  # add users, change roles, deactivate
 IDENTIFYING_DATA_VIEW = "persons.view_identifying"  # names, documents, contacts of persons
 ORGANIZATIONS_MANAGE = "organizations.manage"  # platform: create and edit organizations
+CASES_VIEW = "cases.view"  # cases one owns or is on the team of, in the active organization
+CASES_VIEW_ALL = "cases.view_all"  # every case of the active organization
+CASES_CREATE = "cases.create"  # open a case (and record its person)
+CASES_UPDATE = "cases.update"  # edit a visible case, its person, plan, services, consent, notes
+CASES_CLOSE = "cases.close"  # close or reopen a case
+IDENTIFICATION_PROPOSE = "identification.propose"  # propose a presumed/identified decision
+IDENTIFICATION_APPROVE = "identification.approve"  # approve or reject a proposed decision
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE}
 
+_CASE_WORK = {IDENTIFYING_DATA_VIEW, CASES_VIEW, CASES_CREATE, CASES_UPDATE}
+
+# Service providers and law-enforcement liaisons see only what is referred to them (referrals).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HOTLINE_OPERATOR: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
-    Role.CASE_WORKER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
-    Role.SUPERVISOR: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, MEMBERS_VIEW}),
+    Role.HOTLINE_OPERATOR: frozenset(_EVERY_MEMBER | _CASE_WORK),
+    Role.CASE_WORKER: frozenset(_EVERY_MEMBER | _CASE_WORK | {IDENTIFICATION_PROPOSE}),
+    Role.SUPERVISOR: frozenset(
+        _EVERY_MEMBER
+        | _CASE_WORK
+        | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, IDENTIFICATION_PROPOSE}
+        | {IDENTIFICATION_APPROVE}
+    ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
     Role.DATA_ANALYST: frozenset(_EVERY_MEMBER),

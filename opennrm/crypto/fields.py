@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -28,7 +29,7 @@ class EncryptedTextField(models.TextField):
         return keyring().decrypt(value, context=self.context)
 
     def get_prep_value(self, value: Any) -> str | None:
-        value = super().get_prep_value(value)
+        value = models.Field.get_prep_value(self, value)  # resolves lazy text, no to_python
         if value is None or value == "":
             return value
         return keyring().encrypt(str(value), context=self.context)
@@ -38,3 +39,27 @@ class EncryptedTextField(models.TextField):
         if lookup_name not in {"isnull"}:
             return None
         return super().get_lookup(lookup_name)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (list or dict) encrypted as a whole; an empty value is stored as ''."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else self._empty()
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else self._empty()
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None or value == [] or value == {}:
+            return ""
+        return super().get_prep_value(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def _empty(self) -> Any:
+        return self.default() if callable(self.default) else []
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

@@ -1,0 +1,60 @@
+"""Bytes of the sign-in and home pages: HTML plus each stylesheet and script, raw and gzipped.
+
+Run from the repository root: .venv/bin/python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+from tests.conftest import build_world, sign_in  # noqa: E402
+from tests.test_page_weight import BUDGET, page_weight  # noqa: E402
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def report(title: str, client: Client, path: str) -> None:
+    html, assets = page_weight(client, path)
+    rows = [(f"{path} (HTML)", html)] + [(url, body or b"") for url, body in assets.items()]
+    raw, packed = sum(len(b) for _, b in rows), sum(gz(b) for _, b in rows)
+    width = max(len(name) for name, _ in rows) + 2
+    print(f"\n{title}: {path}")
+    print(f"  {'resource':<{width}}{'raw B':>10}{'gzip B':>10}")
+    for name, body in rows:
+        print(f"  {name:<{width}}{len(body):>10}{gz(body):>10}{'  MISSING' if not body else ''}")
+    print(f"  {'total':<{width}}{raw:>10}{packed:>10}  ({raw / BUDGET:.0%} of the 100 KB budget)")
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    try:
+        world = build_world()
+        member = world.a["case_worker"]
+        report("sign-in page", Client(), "/accounts/login/")
+        report("home page, case worker", sign_in(Client(), member.user, member), "/")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    print("\nreproduce: .venv/bin/python bench/page_weight.py")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""Cases, identification decisions, support plans and services, consent, notes, attachments."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opennrm.crypto.fields import EncryptedTextField
+
+from .choices import (
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    DecisionMakingOrganization,
+    DecisionState,
+    ExploitationType,
+    ForcedLabourIndustry,
+    HistoricEventType,
+    IdentificationStage,
+    MethodOfControl,
+    PerpetratorRole,
+    RecruitmentMethod,
+    RecruitmentPlatform,
+    RelationshipToTrafficker,
+    ServiceStatus,
+    ServiceType,
+    SexExploitationType,
+    SupportPlanType,
+    TraffickingStatus,
+)
+from .fields import MultiChoiceField
+
+User = settings.AUTH_USER_MODEL
+
+
+class Case(models.Model):
+    """One person's case at one organization. Exploitation and route are statistical: plain."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="cases"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("case number"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    team = models.ManyToManyField(User, related_name="case_teams", blank=True)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    trafficking_status = models.CharField(
+        _("trafficking status"),
+        max_length=40,
+        choices=TraffickingStatus.choices,
+        default=TraffickingStatus.POSSIBLE,
+    )
+    trafficking_status_decided_by = models.CharField(
+        _("decided by (organization type)"),
+        max_length=40,
+        choices=DecisionMakingOrganization.choices,
+        blank=True,
+    )
+    exploitation_types = MultiChoiceField(
+        _("types of exploitation"), choices_class=ExploitationType
+    )
+    forced_labour_industry = models.CharField(
+        _("forced labour industry"), max_length=60, choices=ForcedLabourIndustry.choices, blank=True
+    )
+    sex_exploitation_types = MultiChoiceField(
+        _("types of sexual exploitation"), choices_class=SexExploitationType
+    )
+    methods_of_control = MultiChoiceField(_("methods of control"), choices_class=MethodOfControl)
+    recruitment_methods = MultiChoiceField(
+        _("methods of recruitment"), choices_class=RecruitmentMethod
+    )
+    recruitment_platforms = MultiChoiceField(
+        _("recruitment websites and apps"), choices_class=RecruitmentPlatform
+    )
+    relationship_to_trafficker = models.CharField(
+        _("relationship to trafficker"),
+        max_length=20,
+        choices=RelationshipToTrafficker.choices,
+        blank=True,
+    )
+    age_when_trafficked = models.PositiveSmallIntegerField(
+        _("age when trafficked"), null=True, blank=True
+    )
+    perpetrator_roles = MultiChoiceField(_("perpetrators' roles"), choices_class=PerpetratorRole)
+    country_of_origin = models.CharField(_("country of origin"), max_length=2, blank=True)
+    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    country_of_exploitation = models.CharField(
+        _("country of exploitation"), max_length=2, blank=True
+    )
+    city_of_exploitation = models.CharField(_("city of exploitation"), max_length=100, blank=True)
+    recruited_on = models.DateField(_("date of recruitment"), null=True, blank=True)
+    exploitation_began_on = models.DateField(_("exploitation began"), null=True, blank=True)
+    exited_on = models.DateField(_("date of exit"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="case_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status"),
+            models.CheckConstraint(
+                condition=Q(trafficking_status__in=TraffickingStatus.values),
+                name="case_trafficking_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-opened_on", "-id"], name="case_org_opened"),
+            models.Index(fields=["organization", "status", "-opened_on"], name="case_org_status"),
+            models.Index(fields=["organization", "owner", "-opened_on"], name="case_org_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class IdentificationDecision(models.Model):
+    """A proposed or approved decision that the person is a presumed or identified victim."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    stage = models.CharField(_("stage"), max_length=20, choices=IdentificationStage.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED
+    )
+    grounds = EncryptedTextField(_("grounds"))
+    decided_by_type = models.CharField(
+        _("decided by (organization type)"),
+        max_length=40,
+        choices=DecisionMakingOrganization.choices,
+    )
+    due_on = models.DateField(_("conclusive decision due"), null=True, blank=True)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.state}"
+
+
+class HistoricEvent(models.Model):
+    """A recruitment, transit or exploitation event (``hte_``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    event_type = models.CharField(_("type"), max_length=20, choices=HistoricEventType.choices)
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    description = EncryptedTextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.occurred_on}"
+
+
+class SupportPlan(models.Model):
+    """The plan of help for a case (``spl_``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    plan_type = models.CharField(_("type"), max_length=40, choices=SupportPlanType.choices)
+    objectives = EncryptedTextField(_("objectives"), blank=True)
+    action_plan = EncryptedTextField(_("action plan"), blank=True)
+    planned_end_on = models.DateField(_("planned end"), null=True, blank=True)
+    ended_on = models.DateField(_("actual end"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.plan_type
+
+
+class Service(models.Model):
+    """A service given within a support plan, by the case's organization or another."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="services")
+    plan = models.ForeignKey(
+        SupportPlan, on_delete=models.PROTECT, related_name="services", null=True, blank=True
+    )
+    service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
+    provider = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
+    )
+    started_on = models.DateField(_("start"), null=True, blank=True)
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+    destination_country = models.CharField(_("country of return"), max_length=2, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service_type", "destination_country"])]
+
+    def __str__(self) -> str:
+        return self.service_type
+
+
+class Consent(models.Model):
+    """What the person agreed to, for one purpose; withdrawal is recorded, never deleted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    # For referral: a named organization, or any organization of a type.
+    recipient_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recipient_type = models.CharField(_("organization type"), max_length=40, blank=True)
+    method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices)
+    given_on = models.DateField(_("given on"))
+    guardian_name = EncryptedTextField(_("guardian (for a child)"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.purpose
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class Note(models.Model):
+    """A case note (``cco_CaseComment``), encrypted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    body = EncryptedTextField(_("note"))
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.uuid}"
+
+
+class CaseNumberSequence(models.Model):
+    """The next case number of an organization in a year, taken under a row lock."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,109 @@
+"""Reads of cases and persons, always scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.models import AuditEvent
+from opennrm.audit.services import audit_read
+from opennrm.crypto.keyring import blind_index
+from opennrm.errors import NotFound, PermissionDenied
+from opennrm.people.models import PersonName
+
+from .fields import has
+from .models import Case
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def case_visible(*, actor: Actor) -> QuerySet[Case]:
+    """Every case the actor may see: all of the organization's for a supervisor, else their own.
+
+    The one place where case visibility is decided.
+    """
+    _require(actor, perms.CASES_VIEW)
+    cases = Case.objects.filter(organization=actor.organization)
+    if not actor.can(perms.CASES_VIEW_ALL):
+        on_team = Case.team.through.objects.filter(case_id=OuterRef("pk"), user_id=actor.user.pk)
+        cases = cases.filter(Q(owner=actor.user) | Exists(on_team))
+    return cases
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    owner: str = ""  # user UUID
+    exploitation_type: str = ""
+    citizenship: str = ""
+    gender: str = ""
+    opened_from: date | None = None
+    opened_to: date | None = None
+    q: str = ""  # case number or a name in any script, exact after normalization
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """Visible cases, filtered, newest first, with what a list row shows."""
+    f = filters or CaseFilters()
+    cases = case_visible(actor=actor)
+    if f.status:
+        cases = cases.filter(status=f.status)
+    if f.owner:
+        cases = cases.filter(owner__uuid=f.owner)
+    if f.exploitation_type:
+        cases = cases.filter(has("exploitation_types", f.exploitation_type))
+    if f.citizenship:
+        cases = cases.filter(person__citizenship=f.citizenship.upper())
+    if f.gender:
+        cases = cases.filter(person__gender=f.gender)
+    if f.opened_from:
+        cases = cases.filter(opened_on__gte=f.opened_from)
+    if f.opened_to:
+        cases = cases.filter(opened_on__lte=f.opened_to)
+    if f.q.strip():
+        token = blind_index(f.q, purpose="name")
+        named = PersonName.objects.filter(
+            organization=actor.organization, token=token, person_id=OuterRef("person_id")
+        )
+        cases = cases.filter(Q(number__iexact=f.q.strip()) | Exists(named))
+    return cases.select_related("person", "owner").order_by("-opened_on", "-id")
+
+
+def case_get(*, actor: Actor, case_id: UUID | str, audit: bool = True) -> Case:
+    """One visible case; the same NotFound for "does not exist" and "not yours". Audited read."""
+    try:
+        case = case_visible(actor=actor).select_related("person", "owner").get(uuid=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such case.") from None
+    if audit:
+        audit_read(actor=actor.user, organization=actor.organization, obj=case)
+    return case
+
+
+def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
+    """The audit events of a visible case and its parts, newest first."""
+    case_get(actor=actor, case_id=case.uuid, audit=False)
+    ids = [case.uuid, case.person.uuid]
+    for related in (
+        case.decisions,
+        case.services,
+        case.consents,
+        case.notes,
+        case.plans,
+        case.events,
+    ):
+        ids.extend(related.values_list("uuid", flat=True))
+    return (
+        AuditEvent.objects.filter(object_id__in=ids)
+        .exclude(action="read")
+        .select_related("actor")
+        .order_by("-id")
+    )

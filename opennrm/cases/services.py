@@ -1,0 +1,550 @@
+"""Writes to cases and their parts. Each checks permission, validates, writes and audits at once."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_record
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.models import Person
+from opennrm.people.services import person_apply, person_reindex
+from opennrm.validation import country_code_error, full_clean_or_raise
+
+from .choices import (
+    CLOSED_STATUSES,
+    STATUS_TRANSITIONS,
+    CaseStatus,
+    ConsentPurpose,
+    DecisionState,
+    IdentificationStage,
+    TraffickingStatus,
+)
+from .models import (
+    Case,
+    CaseNumberSequence,
+    Consent,
+    HistoricEvent,
+    IdentificationDecision,
+    Note,
+    Service,
+    SupportPlan,
+)
+from .selectors import case_visible
+
+CASE_FIELDS = (
+    "trafficking_status",
+    "trafficking_status_decided_by",
+    "exploitation_types",
+    "forced_labour_industry",
+    "sex_exploitation_types",
+    "methods_of_control",
+    "recruitment_methods",
+    "recruitment_platforms",
+    "relationship_to_trafficker",
+    "age_when_trafficked",
+    "perpetrator_roles",
+    "country_of_origin",
+    "transit_countries",
+    "country_of_exploitation",
+    "city_of_exploitation",
+    "recruited_on",
+    "exploitation_began_on",
+    "exited_on",
+)
+MAX_NOTE = 20_000
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE) -> Case:
+    """The case, locked, if the actor may see it and holds ``permission``."""
+    _require(actor, permission)
+    try:
+        return case_visible(actor=actor).select_for_update().get(pk=case.pk)
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+
+
+def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
+    return ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def _case_number(organization: Organization, year: int) -> str:
+    words = re.findall(r"[A-Za-z]+", organization.name)
+    prefix = "".join(w[0] for w in words[:4]).upper() or "C"
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
+        organization=organization, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+def _as_date(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(field, []).append(_("Not a date; write it as YYYY-MM-DD."))
+        return None
+
+
+def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
+    """Validate and set case fields; raise ValidationFailed naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(data) - set(CASE_FIELDS)):
+        errors[name] = [_("Unknown field.")]
+    values = dict(data)
+    for name in ("recruited_on", "exploitation_began_on", "exited_on"):
+        if name in values:
+            values[name] = _as_date(values[name], name, errors)
+    for name in ("country_of_origin", "country_of_exploitation"):
+        if values.get(name) and (message := country_code_error(values[name])):
+            errors.setdefault(name, []).append(message)
+    for i, code in enumerate(values.get("transit_countries") or []):
+        if message := country_code_error(code):
+            errors.setdefault(f"transit_countries[{i}]", []).append(message)
+    changed = []
+    for name, value in values.items():
+        if name in CASE_FIELDS and getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    today = timezone.localdate()
+    for name in ("recruited_on", "exploitation_began_on", "exited_on"):
+        if (value := getattr(case, name)) and value > today:
+            errors.setdefault(name, []).append(_("This date is in the future."))
+    order = [("recruited_on", "exploitation_began_on"), ("exploitation_began_on", "exited_on")]
+    order.append(("recruited_on", "exited_on"))
+    for earlier, later in order:
+        a, b = getattr(case, earlier), getattr(case, later)
+        if a and b and b < a:
+            errors.setdefault(later, []).append(
+                _("Cannot be before the %(field)s.")
+                % {"field": Case._meta.get_field(earlier).verbose_name}
+            )
+    if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
+        errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
+    if errors:
+        raise _invalid(errors)
+    try:
+        full_clean_or_raise(case, exclude=["person", "organization", "owner", "number"])
+    except ValidationFailed as exc:
+        raise _invalid(exc.errors) from None
+    return changed
+
+
+def _person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
+    try:
+        return person_apply(person, data, identified_on=identified_on)
+    except ValueError as exc:
+        errors = getattr(exc, "errors", {"person": [str(exc)]})
+        raise _invalid({f"person.{k}": v for k, v in errors.items()}) from None
+
+
+@transaction.atomic
+def case_open(
+    *, actor: Actor, person: dict[str, Any], opened_on: date | None = None, **case_fields: Any
+) -> Case:
+    """Record a person and open their case at the actor's organization, owned by the actor."""
+    _require(actor, perms.CASES_CREATE)
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        raise _invalid({"opened_on": [_("This date is in the future.")]})
+    record = Person(organization=actor.organization, created_by=actor.user)
+    person_changed = _person_apply(record, person, identified_on=opened_on)
+    case = Case(
+        organization=actor.organization,
+        owner=actor.user,
+        opened_on=opened_on,
+        person=record,
+    )
+    case_changed = _apply_case_fields(case, case_fields)
+    record.save()
+    person_reindex(record)
+    case.person = record
+    case.number = _case_number(actor.organization, opened_on.year)
+    case.save()
+    org = actor.organization
+    audit_record(
+        actor=actor.user,
+        organization=org,
+        action="person.create",
+        obj=record,
+        fields=person_changed,
+    )
+    audit_record(
+        actor=actor.user,
+        organization=org,
+        action="case.open",
+        obj=case,
+        fields=["number", "status", "owner", "opened_on", *case_changed],
+    )
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Case:
+    """Change trafficking, exploitation and route details; refused over a newer change."""
+    case = _require_case(actor, case)
+    if case.version != version:
+        raise Conflict(
+            _("Someone else changed this case while you were editing. Reload and retry.")
+        )
+    changed = _apply_case_fields(case, changes)
+    if changed:
+        case.version += 1
+        case.save()
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="case.update",
+            obj=case,
+            fields=changed,
+        )
+    return case
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Person:
+    """Change the person of a visible case; refused over a newer change."""
+    case = _require_case(actor, case)
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    if person.version != version:
+        raise Conflict(
+            _("Someone else changed this person while you were editing. Reload and retry.")
+        )
+    changed = _person_apply(person, changes, identified_on=case.opened_on)
+    if changed:
+        person.version += 1
+        person.save()
+        if set(changed) & {"given_name", "family_name", "patronymic", "names"}:
+            person_reindex(person)
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="person.update",
+            obj=person,
+            fields=changed,
+        )
+    return person
+
+
+@transaction.atomic
+def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "") -> Case:
+    """Move a case along the allowed transitions; closing needs a reason and the close right."""
+    case = _require_case(actor, case)
+    if status not in CaseStatus.values:
+        raise _invalid({"status": [_("Choose one of the listed values.")]})
+    if status not in STATUS_TRANSITIONS[case.status]:
+        raise _invalid(
+            {
+                "status": [
+                    _("A case cannot go from %(a)s to %(b)s.") % {"a": case.status, "b": status}
+                ]
+            }
+        )
+    closing = status in CLOSED_STATUSES
+    if (closing or case.status in CLOSED_STATUSES) and not actor.can(perms.CASES_CLOSE):
+        raise PermissionDenied(_("Only a supervisor can close or reopen a case."))
+    if closing and not reason.strip():
+        raise _invalid({"reason": [_("Say why the case is closed.")]})
+    case.status = status
+    fields = ["status"]
+    if closing:
+        case.closure_reason = reason.strip()[:2000]
+        case.closed_on = timezone.localdate()
+        fields += ["closure_reason", "closed_on"]
+    else:
+        case.closed_on = None
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="case.status",
+        obj=case,
+        fields=fields,
+    )
+    return case
+
+
+@transaction.atomic
+def identification_propose(
+    *,
+    actor: Actor,
+    case: Case,
+    stage: str,
+    grounds: str,
+    decided_by_type: str,
+    due_on: date | None = None,
+) -> IdentificationDecision:
+    """Propose a presumed (reasonable grounds, with a due date) or identified decision."""
+    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    errors: dict[str, list[str]] = {}
+    if not grounds.strip():
+        errors["grounds"] = [_("Write the grounds for the decision.")]
+    if stage == IdentificationStage.PRESUMED and not due_on:
+        errors["due_on"] = [_("Give the date by which the conclusive decision is due.")]
+    if (
+        stage == IdentificationStage.IDENTIFIED
+        and not case.decisions.filter(
+            stage=IdentificationStage.PRESUMED, state=DecisionState.APPROVED
+        ).exists()
+    ):
+        errors["stage"] = [_("A conclusive decision follows an approved presumed-victim decision.")]
+    if case.decisions.filter(state=DecisionState.PROPOSED).exists():
+        errors["stage"] = [_("A decision already awaits approval.")]
+    if errors:
+        raise _invalid(errors)
+    decision = IdentificationDecision(
+        case=case,
+        stage=stage,
+        grounds=grounds.strip(),
+        decided_by_type=decided_by_type,
+        due_on=due_on,
+        proposed_by=actor.user,
+    )
+    full_clean_or_raise(decision, exclude=["case", "proposed_by"])
+    decision.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="identification.propose",
+        obj=decision,
+        fields=["stage", "grounds", "decided_by_type", "due_on"],
+    )
+    return decision
+
+
+@transaction.atomic
+def identification_review(
+    *, actor: Actor, decision: IdentificationDecision, approve: bool
+) -> IdentificationDecision:
+    """A supervisor approves or rejects a proposal; approval sets the trafficking status."""
+    case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
+    decision = IdentificationDecision.objects.select_for_update().get(pk=decision.pk, case=case)
+    if decision.state != DecisionState.PROPOSED:
+        raise _invalid({"state": [_("This decision was already reviewed.")]})
+    decision.state = DecisionState.APPROVED if approve else DecisionState.REJECTED
+    decision.reviewed_by = actor.user
+    decision.reviewed_at = timezone.now()
+    decision.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="identification.approve" if approve else "identification.reject",
+        obj=decision,
+        fields=["state", "reviewed_by"],
+    )
+    if approve:
+        case.trafficking_status = (
+            TraffickingStatus.ACTUAL
+            if decision.stage == IdentificationStage.IDENTIFIED
+            else TraffickingStatus.POSSIBLE
+        )
+        case.trafficking_status_decided_by = decision.decided_by_type
+        case.version += 1
+        case.save()
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="case.update",
+            obj=case,
+            fields=["trafficking_status", "trafficking_status_decided_by"],
+        )
+    return decision
+
+
+def _save_part(actor: Actor, obj: Any, action: str, fields: list[str], exclude: list[str]) -> Any:
+    full_clean_or_raise(obj, exclude=exclude)
+    obj.save()
+    audit_record(
+        actor=actor.user, organization=actor.organization, action=action, obj=obj, fields=fields
+    )
+    return obj
+
+
+@transaction.atomic
+def historic_event_add(
+    *,
+    actor: Actor,
+    case: Case,
+    event_type: str,
+    occurred_on: date | None = None,
+    country: str = "",
+    city: str = "",
+    description: str = "",
+) -> HistoricEvent:
+    """Record a recruitment, transit or exploitation event of the case."""
+    case = _require_case(actor, case)
+    if country and (message := country_code_error(country)):
+        raise _invalid({"country": [message]})
+    if occurred_on and occurred_on > timezone.localdate():
+        raise _invalid({"occurred_on": [_("This date is in the future.")]})
+    event = HistoricEvent(
+        case=case,
+        event_type=event_type,
+        occurred_on=occurred_on,
+        country=country,
+        city=city.strip(),
+        description=description.strip(),
+    )
+    fields = ["event_type", "occurred_on", "country", "city", "description"]
+    return _save_part(actor, event, "historic_event.add", fields, ["case"])
+
+
+@transaction.atomic
+def support_plan_create(
+    *,
+    actor: Actor,
+    case: Case,
+    plan_type: str,
+    objectives: str = "",
+    action_plan: str = "",
+    planned_end_on: date | None = None,
+) -> SupportPlan:
+    """Start a support plan for the case."""
+    case = _require_case(actor, case)
+    plan = SupportPlan(
+        case=case,
+        plan_type=plan_type,
+        objectives=objectives.strip(),
+        action_plan=action_plan.strip(),
+        planned_end_on=planned_end_on,
+    )
+    fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
+    return _save_part(actor, plan, "support_plan.create", fields, ["case"])
+
+
+@transaction.atomic
+def service_add(
+    *,
+    actor: Actor,
+    case: Case,
+    service_type: str,
+    provider: Organization | None = None,
+    status: str = "planned",
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    plan: SupportPlan | None = None,
+    destination_country: str = "",
+) -> Service:
+    """Add a service, given by the case's own organization (no provider) or another."""
+    case = _require_case(actor, case)
+    errors: dict[str, list[str]] = {}
+    if started_on and ended_on and ended_on < started_on:
+        errors["ended_on"] = [_("The end cannot be before the start.")]
+    if destination_country and (message := country_code_error(destination_country)):
+        errors["destination_country"] = [message]
+    if plan is not None and plan.case_id != case.pk:
+        errors["plan"] = [_("The plan belongs to another case.")]
+    if errors:
+        raise _invalid(errors)
+    service = Service(
+        case=case,
+        plan=plan,
+        service_type=service_type,
+        provider=provider,
+        status=status,
+        started_on=started_on,
+        ended_on=ended_on,
+        destination_country=destination_country,
+    )
+    fields = ["service_type", "provider", "status", "started_on", "ended_on", "destination_country"]
+    return _save_part(actor, service, "service.add", fields, ["case", "plan", "provider"])
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Actor,
+    case: Case,
+    purpose: str,
+    method: str,
+    given_on: date | None = None,
+    recipient_organization: Organization | None = None,
+    recipient_type: str = "",
+    guardian_name: str = "",
+) -> Consent:
+    """Record what the person agreed to, for one purpose. A child's consent names the guardian."""
+    case = _require_case(actor, case)
+    given_on = given_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if given_on > timezone.localdate():
+        errors["given_on"] = [_("This date is in the future.")]
+    if purpose == ConsentPurpose.REFERRAL and not (recipient_organization or recipient_type):
+        errors["recipient_organization"] = [
+            _("Name the organization, or the type of organization, the person agreed to.")
+        ]
+    if recipient_type and recipient_type not in OrganizationType.values:
+        errors["recipient_type"] = [_("Choose one of the listed values.")]
+    if case.person.is_minor and not guardian_name.strip():
+        errors["guardian_name"] = [_("The person is a child: record the guardian who consented.")]
+    if errors:
+        raise _invalid(errors)
+    consent = Consent(
+        case=case,
+        purpose=purpose,
+        method=method,
+        given_on=given_on,
+        recipient_organization=recipient_organization,
+        recipient_type=recipient_type,
+        guardian_name=guardian_name.strip(),
+        recorded_by=actor.user,
+    )
+    fields = ["purpose", "method", "given_on", "recipient_organization", "recipient_type"]
+    if guardian_name:
+        fields.append("guardian_name")
+    return _save_part(
+        actor, consent, "consent.record", fields, ["case", "recorded_by", "recipient_organization"]
+    )
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, actor: Actor, consent: Consent, withdrawn_on: date | None = None
+) -> Consent:
+    """Record that the person withdrew a consent; it stays on record, marked withdrawn."""
+    _require_case(actor, consent.case)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise _invalid({"withdrawn_on": [_("This consent was already withdrawn.")]})
+    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    consent.withdrawn_recorded_by = actor.user
+    consent.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="consent.withdraw",
+        obj=consent,
+        fields=["withdrawn_on"],
+    )
+    return consent
+
+
+@transaction.atomic
+def note_add(*, actor: Actor, case: Case, body: str) -> Note:
+    """Add an encrypted note to the case."""
+    case = _require_case(actor, case)
+    body = body.strip()
+    if not body:
+        raise _invalid({"body": [_("The note is empty.")]})
+    if len(body) > MAX_NOTE:
+        raise _invalid({"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]})
+    note = Note(case=case, body=body, author=actor.user)
+    return _save_part(actor, note, "note.add", ["body"], ["case", "author"])

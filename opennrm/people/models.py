@@ -1,0 +1,145 @@
+"""Persons: identifying data encrypted at rest, statistical data plain (HTCDS ``prs_``)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opennrm.crypto.fields import EncryptedJSONField, EncryptedTextField
+
+
+class Gender(models.TextChoices):
+    """HTCDS ``prs_Gender``."""
+
+    FEMININE = "Feminine", _("Female")
+    MASCULINE = "Masculine", _("Male")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender feminine")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified / unknown")
+
+
+class MaritalStatus(models.TextChoices):
+    """HTCDS ``prs_MaritalStatus``."""
+
+    SINGLE = "Single", _("Single")
+    MARRIED = "Married", _("Married")
+    WIDOWED = "Widowed", _("Widowed")
+    DIVORCED = "Divorced", _("Divorced")
+    SEPARATED = "Separated", _("Separated")
+    REGISTERED_PARTNERSHIP = "RegisteredPartnership", _("Registered partnership")
+
+
+class Education(models.TextChoices):
+    """HTCDS ``prs_HighestLevelOfEducation`` (ISCED 2011)."""
+
+    EARLY_CHILDHOOD = "EarlyChildhoodEducation", _("Early childhood education")
+    PRIMARY = "PrimaryEducation", _("Primary education")
+    LOWER_SECONDARY = "LowerSecondaryEducation", _("Lower secondary education")
+    UPPER_SECONDARY = "UpperSecondaryEducation", _("Upper secondary education")
+    POST_SECONDARY = "PostSecondaryNonTertiaryEducation", _("Post-secondary non-tertiary")
+    SHORT_TERTIARY = "ShortCycleTertiaryEducation", _("Short-cycle tertiary education")
+    BACHELOR = "BachelorsOrEquivalentLevel", _("Bachelor's or equivalent")
+    MASTER = "MastersOrEquivalentLevel", _("Master's or equivalent")
+    DOCTORAL = "DoctoralOrEquivalentLevel", _("Doctoral or equivalent")
+
+
+class AgeBand(models.TextChoices):
+    """Age at identification in bands, so statistics never need the birth date."""
+
+    CHILD_0_11 = "0-11", "0–11"
+    CHILD_12_17 = "12-17", "12–17"
+    ADULT_18_24 = "18-24", "18–24"
+    ADULT_25_34 = "25-34", "25–34"
+    ADULT_35_44 = "35-44", "35–44"
+    ADULT_45_54 = "45-54", "45–54"
+    ADULT_55 = "55+", "55+"
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Person(models.Model):
+    """A person recorded by one organization.
+
+    Identifying fields are encrypted; names are searchable only through ``PersonName`` tokens.
+    ``names`` holds every spelling as ``{"kind", "value", "script"}`` so each keeps its script.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="persons"
+    )
+    # Identifying: encrypted at rest.
+    given_name = EncryptedTextField(_("given name"), blank=True)
+    family_name = EncryptedTextField(_("family name"), blank=True)
+    patronymic = EncryptedTextField(_("patronymic or middle name"), blank=True)
+    names = EncryptedJSONField(_("other names and spellings"), blank=True, default=list)
+    birth_date = EncryptedTextField(_("birth date"), blank=True)  # ISO 8601
+    birth_year = EncryptedTextField(_("birth year"), blank=True)
+    approximate_age = EncryptedTextField(_("approximate age"), blank=True)
+    documents = EncryptedJSONField(_("identity documents"), blank=True, default=list)
+    phones = EncryptedJSONField(_("phone numbers"), blank=True, default=list)
+    address = EncryptedTextField(_("address"), blank=True)
+    # Statistical: plain, so statistics never decrypt.
+    gender = models.CharField(
+        _("gender"), max_length=30, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    age_band = models.CharField(
+        _("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN
+    )
+    is_minor = models.BooleanField(_("minor at identification"), default=False)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    marital_status = models.CharField(
+        _("marital status"), max_length=30, choices=MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("highest education"), max_length=40, choices=Education.choices, blank=True
+    )
+    number_of_children = models.PositiveSmallIntegerField(
+        _("number of children"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="person_gender"),
+            models.CheckConstraint(
+                condition=Q(age_band__in=AgeBand.values), name="person_age_band"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "gender", "citizenship"])]
+
+    def __str__(self) -> str:
+        return f"person {self.uuid}"
+
+
+class DocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    TRAVEL_DOCUMENT = "travel_document", _("Travel document")
+    OTHER = "other", _("Other")
+
+
+class PersonName(models.Model):
+    """A keyed blind-index token of one normalized name, for exact search without decryption."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "token"])]
+
+    def __str__(self) -> str:
+        return f"name token of {self.person_id}"
