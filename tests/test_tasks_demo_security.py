@@ -14,6 +14,8 @@ from opennrm.accounts.models import Membership, Organization, Role, User
 from opennrm.accounts.tasks import send_email
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_verify
+from opennrm.cases.fields import has
+from opennrm.cases.models import Case, Service
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,18 +42,49 @@ def test_load_demo_refuses_outside_demo_mode(db):
 def test_load_demo_builds_the_scenario_through_services_once(db, settings, capsys):
     settings.DEMO_MODE = True
     call_command("load_demo")
-    assert Organization.objects.count() == 8
+    assert Organization.objects.count() == 9
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
-    assert User.objects.filter(is_demo=True).count() == 10
-    assert AuditEvent.objects.filter(action="organization.create").count() == 8
-    assert (
-        AuditEvent.objects.filter(action="membership.create").count() == Membership.objects.count()
-    )
+    assert User.objects.filter(is_demo=True).count() == 11
+    assert AuditEvent.objects.filter(action="organization.create").count() == 9
+    memberships = Membership.objects.count()
+    assert AuditEvent.objects.filter(action="membership.create").count() == memberships
+    assert AuditEvent.objects.filter(action="case.open").count() == Case.objects.count()
     out = capsys.readouterr().out
     assert "caseworker@demo.opennrm.org" in out and "opennrm-demo-2026" in out
     call_command("load_demo")  # idempotent
-    assert Organization.objects.count() == 8
+    assert Organization.objects.count() == 9
     assert audit_verify().ok
+
+
+def test_demo_cases_answer_the_scenario_figures(db, settings):
+    settings.DEMO_MODE = True
+    call_command("load_demo")
+    in_2005 = Case.objects.filter(opened_on__year=2005)
+    iom = in_2005.filter(organization__name="IOM Kazakhstan, Almaty office")
+    assert iom.count() == 49
+    assert iom.filter(person__gender="Feminine").count() == 38
+    assert iom.filter(person__citizenship="UZ").count() == 16
+    tajik = Case.objects.filter(organization__country="TJ")
+    assert tajik.filter(opened_on__year=2004).count() == 41
+    assert tajik.filter(opened_on__year=2005).count() == 93
+    women_sexual = tajik.filter(opened_on__year=2005, person__gender="Feminine").filter(
+        has("exploitation_types", "SexualExploitation")
+    )
+    assert women_sexual.count() == 90
+    returns = Service.objects.filter(
+        service_type="ReturnTravel", case__organization__name="IOM Türkiye"
+    )
+    assert returns.count() == 220
+    assert returns.filter(destination_country__in=["KZ", "KG", "TM", "UZ"]).count() == 40
+    dispensary = Service.objects.filter(
+        service_type="Medical", provider__name="Almaty City HIV/AIDS Dispensary"
+    )
+    assert dispensary.filter(case__person__citizenship="UZ").count() == 17
+    diana = Case.objects.get(city_of_exploitation="Almaty")  # only Diana's names the city
+    assert diana.trafficking_status == "ActualVictimOfTrafficking"
+    assert diana.decisions.filter(state="approved").count() == 2
+    assert diana.consents.count() == 4 and diana.services.count() == 4
+    assert diana.events.count() == 3 and diana.notes.count() == 1
 
 
 def test_security_headers_on_every_page(db):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opennrm.accounts import services
 from opennrm.accounts.models import Organization, OrganizationType, Role, User
 from opennrm.accounts.permissions import Actor
+from opennrm.cases.demo import load_demo_cases
 
 DEMO_PASSWORD = "opennrm-demo-2026"
 
@@ -32,6 +33,7 @@ ORGANIZATIONS = [
         "KZ",
         "Almaty",
     ),
+    ("tajik-ngo", "Dushanbe Anti-Trafficking NGO", OrganizationType.NGO, "TJ", "Dushanbe"),
     (
         "coordinator",
         "National Coordinator against Trafficking in Persons",
@@ -49,14 +51,26 @@ USERS = [
         "Gulnara Caseworker",
         [("crisis", Role.CASE_WORKER), ("iom-almaty", Role.CASE_WORKER)],
     ),
-    ("supervisor@demo.opennrm.org", "Saule Supervisor", [("iom-almaty", Role.SUPERVISOR)]),
+    (
+        "supervisor@demo.opennrm.org",
+        "Saule Supervisor",
+        [("iom-almaty", Role.SUPERVISOR), ("crisis", Role.SUPERVISOR)],
+    ),
     ("clinic@demo.opennrm.org", "Dr Marat Clinic", [("dispensary", Role.SERVICE_PROVIDER)]),
     ("lawyer@demo.opennrm.org", "Dana Lawyer", [("legal", Role.SERVICE_PROVIDER)]),
     ("police@demo.opennrm.org", "Yerlan Police", [("police", Role.LAW_ENFORCEMENT_LIAISON)]),
     ("analyst@demo.opennrm.org", "Timur Analyst", [("coordinator", Role.DATA_ANALYST)]),
     ("admin@demo.opennrm.org", "Asel Admin", [("iom-almaty", Role.ORGANIZATION_ADMIN)]),
     ("turkey@demo.opennrm.org", "Elif Caseworker", [("iom-turkey", Role.CASE_WORKER)]),
+    ("tajik@demo.opennrm.org", "Nigina Caseworker", [("tajik-ngo", Role.CASE_WORKER)]),
 ]
+# Who opens the scenario's cases: (organization key, e-mail); the supervisor approves Diana's.
+CASE_OWNERS = {
+    "iom-almaty": "caseworker@demo.opennrm.org",
+    "crisis": "caseworker@demo.opennrm.org",
+    "iom-turkey": "turkey@demo.opennrm.org",
+    "tajik-ngo": "tajik@demo.opennrm.org",
+}
 PLATFORM_ADMIN = "platform@demo.opennrm.org"
 
 
@@ -82,9 +96,10 @@ class Command(BaseCommand):
             organizations[key] = services.organization_create(
                 actor=actor, name=name, org_type=org_type, country=country, city=city
             )
+        memberships = {}
         for email, full_name, roles in USERS:
             for key, role in roles:
-                services.membership_create(
+                memberships[key, email] = services.membership_create(
                     actor=actor,
                     organization=organizations[key],
                     email=email,
@@ -93,12 +108,25 @@ class Command(BaseCommand):
                     password=DEMO_PASSWORD,
                     is_demo=True,
                 )
+        actors = {
+            key: Actor.of(memberships[key, email].user, memberships[key, email])
+            for key, email in CASE_OWNERS.items()
+        }
+        supervisor = memberships["crisis", "supervisor@demo.opennrm.org"]
+        counts = load_demo_cases(
+            actors=actors,
+            organizations=organizations,
+            supervisor=Actor.of(supervisor.user, supervisor),
+        )
+        for figure, count in counts.items():
+            self.stdout.write(f"  {count:4} {figure}")
 
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {PLATFORM_ADMIN:32} platform admin (organizations only)")
+        names = {key: name for key, name, *_rest in ORGANIZATIONS}
         for email, _name, roles in USERS:
-            described = ", ".join(f"{role.label} at {key}" for key, role in roles)
+            described = ", ".join(f"{role.label} at {names[key]}" for key, role in roles)
             self.stdout.write(f"  {email:32} {described}")
         self.stdout.write("")

@@ -1,0 +1,320 @@
+"""The cases behind the figures of the demo scenario (../shared/reference/scenario.md).
+
+Every case is opened through the services, so the audit log holds the demo like real work.
+Names are invented; the figures are the report's.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from opennrm.accounts.models import Organization
+from opennrm.accounts.permissions import Actor
+
+from . import services
+from .choices import IdentificationStage
+
+_WOMEN = {
+    "UZ": ["Dilnoza", "Shakhnoza", "Gulnora", "Nodira", "Feruza", "Malika", "Zarina", "Madina"],
+    "TJ": ["Мадина", "Нигина", "Зарина", "Фарангис", "Шахло", "Мехрангез", "Тахмина", "Сурайё"],
+    "KG": ["Айгуль", "Жылдыз", "Нургуль", "Бермет", "Асель", "Чолпон", "Айпери", "Гулзат"],
+    "KZ": ["Айгерим", "Гульнар", "Динара", "Сауле", "Жанар", "Асем", "Айжан", "Камила"],
+}
+_MEN = {
+    "UZ": ["Bakhtiyor", "Jasur", "Sardor", "Otabek", "Rustam", "Dilshod"],
+    "TJ": ["Фаррух", "Далер", "Рустам", "Сухроб", "Бехруз", "Комрон"],
+    "KG": ["Бакыт", "Нурлан", "Азамат", "Эрлан", "Айбек", "Талант"],
+    "KZ": ["Ерлан", "Нурсултан", "Данияр", "Асхат", "Бауыржан", "Марат"],
+}
+_FAMILY = {
+    "UZ": ["Karimova", "Yusupova", "Rakhimova", "Tursunova", "Saidova", "Nazarova"],
+    "TJ": ["Рахимова", "Назарова", "Саидова", "Шарипова", "Давлатова", "Холова"],
+    "KG": ["Абдыкадырова", "Токтогулова", "Осмонова", "Жумабаева", "Мамытова", "Асанова"],
+    "KZ": ["Ахметова", "Жумабекова", "Сериккызы", "Нурланова", "Искакова", "Омарова"],
+}
+
+
+def _person(rng: random.Random, citizenship: str, gender: str, year: int) -> dict:
+    women = gender == "Feminine"
+    names = (_WOMEN if women else _MEN)[citizenship]
+    family = rng.choice(_FAMILY[citizenship])
+    if not women:
+        family = family[:-1] if family.endswith(("a", "а")) else family
+    return {
+        "given_name": rng.choice(names),
+        "family_name": family,
+        "birth_year": year - rng.randint(16, 40),
+        "gender": gender,
+        "citizenship": citizenship,
+        "languages": ["ru"] if citizenship != "UZ" else ["uz", "ru"],
+    }
+
+
+def _day(rng: random.Random, year: int) -> date:
+    return date(year, 1, 1) + timedelta(days=rng.randint(0, 360))
+
+
+def _open(actor: Actor, rng: random.Random, *, citizenship: str, gender: str, year: int, **case):
+    opened_on = _day(rng, year)
+    return services.case_open(
+        actor=actor,
+        person=_person(rng, citizenship, gender, opened_on.year),
+        opened_on=opened_on,
+        **case,
+    )
+
+
+def load_demo_cases(
+    *, actors: dict[str, Actor], organizations: dict[str, Organization], supervisor: Actor
+) -> dict[str, int]:
+    """Open the scenario's cases; returns how many per figure."""
+    rng = random.Random(2005)  # noqa: S311 - invented demo data, not a secret
+    counts: dict[str, int] = {}
+
+    # IOM Almaty assisted 49 people in 2005: 38 women, 16 trafficked from Uzbekistan.
+    iom = actors["iom-almaty"]
+    origins = ["UZ"] * 16 + ["KG"] * 14 + ["TJ"] * 11 + ["KZ"] * 8
+    genders = ["Feminine"] * 38 + ["Masculine"] * 11
+    rng.shuffle(genders)
+    for citizenship, gender in zip(origins, genders, strict=True):
+        women = gender == "Feminine"
+        case = _open(
+            iom,
+            rng,
+            citizenship=citizenship,
+            gender=gender,
+            year=2005,
+            exploitation_types=["SexualExploitation"] if women else ["ForcedLabour"],
+            forced_labour_industry="" if women else "F_Construction",
+            country_of_origin=citizenship,
+            country_of_exploitation="KZ",
+        )
+        services.service_add(
+            actor=iom,
+            case=case,
+            service_type=rng.choice(["Legal", "Medical", "Psychological"]),
+            status="completed",
+            started_on=case.opened_on,
+        )
+    counts["IOM Almaty assisted in 2005"] = 49
+
+    # Tajikistan: 41 cases in 2004, 93 in 2005; 90 of 2005's are women, sexual exploitation.
+    tajik = actors["tajik-ngo"]
+    for year, total, women_sexual in ((2004, 41, 38), (2005, 93, 90)):
+        for i in range(total):
+            sexual = i < women_sexual
+            _open(
+                tajik,
+                rng,
+                citizenship="TJ",
+                gender="Feminine" if sexual else "Masculine",
+                year=year,
+                exploitation_types=["SexualExploitation"] if sexual else ["ForcedLabour"],
+                country_of_origin="TJ",
+                country_of_exploitation=rng.choice(["AE", "RU", "KZ", "TR"]),
+            )
+    counts["Tajikistan cases 2004"] = 41
+    counts["Tajikistan cases 2005"] = 93
+
+    # IOM Turkey helped 220 people return home in 2005, about 40 of them to Central Asia.
+    turkey = actors["iom-turkey"]
+    returns = ["UZ"] * 13 + ["KZ"] * 11 + ["KG"] * 9 + ["TM"] * 7
+    returns += [rng.choice(["MD", "UA", "RU", "GE", "AZ", "RO"]) for _ in range(180)]
+    for country in returns:
+        case = _open(
+            turkey,
+            rng,
+            citizenship=country if country in _WOMEN else "UZ",
+            gender="Feminine",
+            year=2005,
+            exploitation_types=["SexualExploitation"],
+            country_of_origin=country,
+            country_of_exploitation="TR",
+        )
+        services.service_add(
+            actor=turkey,
+            case=case,
+            service_type="ReturnTravel",
+            status="completed",
+            started_on=case.opened_on,
+            destination_country=country,
+        )
+    counts["IOM Turkey returns 2005"] = len(returns)
+
+    # 17 Uzbek women, detained in raids, registered at the Almaty HIV/AIDS dispensary.
+    crisis = actors["crisis"]
+    for _ in range(17):
+        case = _open(
+            crisis,
+            rng,
+            citizenship="UZ",
+            gender="Feminine",
+            year=2005,
+            exploitation_types=["SexualExploitation"],
+            country_of_origin="UZ",
+            country_of_exploitation="KZ",
+        )
+        services.service_add(
+            actor=crisis,
+            case=case,
+            service_type="Medical",
+            provider=organizations["dispensary"],
+            status="in_progress",
+            started_on=case.opened_on,
+        )
+        services.note_add(
+            actor=crisis, case=case, body="Detained in a police raid; referred by police."
+        )
+    counts["Uzbek women at the HIV/AIDS dispensary"] = 17
+
+    _diana(crisis, supervisor, organizations)
+    counts["Diana"] = 1
+    return counts
+
+
+def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organization]) -> None:
+    """Diana's case, filled in fully: the typical story of the scenario."""
+    case = services.case_open(
+        actor=worker,
+        person={
+            "given_name": "Диана",
+            "family_name": "Рахимова",
+            "names": ["Diana Rakhimova", "Diana Rahimova"],
+            "birth_year": 1977,
+            "documents": [{"type": "passport", "number": "CA7731904", "country": "UZ"}],
+            "phones": ["+7 701 555 0142"],
+            "gender": "Feminine",
+            "citizenship": "UZ",
+            "languages": ["uz", "ru"],
+            "marital_status": "Married",
+            "education": "UpperSecondaryEducation",
+            "number_of_children": 0,
+        },
+        opened_on=date(2005, 10, 3),
+        trafficking_status="PossibleVictimOfTrafficking",
+        exploitation_types=["SexualExploitation"],
+        sex_exploitation_types=["Prostitution"],
+        methods_of_control=[
+            "FalsePromises",
+            "WithholdsDocuments",
+            "PhysicalAbuse",
+            "TakesEarnings",
+            "RestrictsMovement",
+        ],
+        recruitment_methods=["ThroughFriendsOrSocialEvents"],
+        relationship_to_trafficker="Acquainted",
+        perpetrator_roles=["RecruiterOrIntermediary", "Exploiter", "Transporter"],
+        age_when_trafficked=28,
+        country_of_origin="UZ",
+        country_of_exploitation="KZ",
+        city_of_exploitation="Almaty",
+        recruited_on=date(2005, 2, 14),
+        exploitation_began_on=date(2005, 3, 2),
+        exited_on=date(2005, 9, 20),
+    )
+    for event_type, on, country, city, text in [
+        (
+            "Recruitment",
+            date(2005, 2, 14),
+            "UZ",
+            "Tashkent",
+            "A female acquaintance offered work as a cosmetics sales manager, $100-200 a month.",
+        ),
+        ("Transit", date(2005, 3, 1), "KZ", "Shymkent", "Travelled by bus with a friend."),
+        (
+            "Exploitation",
+            date(2005, 3, 2),
+            "KZ",
+            "Almaty",
+            "Passports taken on arrival; forced into prostitution; beaten with a hose; "
+            "earnings taken; taxi drivers controlled her movement.",
+        ),
+    ]:
+        services.historic_event_add(
+            actor=worker,
+            case=case,
+            event_type=event_type,
+            occurred_on=on,
+            country=country,
+            city=city,
+            description=text,
+        )
+    for purpose, extra in [
+        ("assistance", {}),
+        ("statistics", {}),
+        ("referral", {"recipient_organization": organizations["iom-almaty"]}),
+        ("referral", {"recipient_type": "HealthServiceOrganisation"}),
+    ]:
+        services.consent_record(
+            actor=worker,
+            case=case,
+            purpose=purpose,
+            method="written",
+            given_on=date(2005, 10, 3),
+            **extra,
+        )
+    health = services.support_plan_create(
+        actor=worker, case=case, plan_type="Health", objectives="Medical check-up and care."
+    )
+    legal = services.support_plan_create(
+        actor=worker, case=case, plan_type="Legal", objectives="Restore her passport."
+    )
+    services.service_add(
+        actor=worker,
+        case=case,
+        plan=health,
+        service_type="Medical",
+        provider=organizations["iom-almaty"],  # IOM pays for the doctor
+        status="completed",
+        started_on=date(2005, 10, 5),
+        ended_on=date(2005, 10, 20),
+    )
+    services.service_add(
+        actor=worker,
+        case=case,
+        plan=health,
+        service_type="Psychological",
+        status="in_progress",
+        started_on=date(2005, 10, 6),
+    )
+    services.service_add(
+        actor=worker,
+        case=case,
+        plan=legal,
+        service_type="Legal",
+        provider=organizations["legal"],
+        status="in_progress",
+        started_on=date(2005, 10, 10),
+    )
+    services.service_add(
+        actor=worker,
+        case=case,
+        service_type="Shelter",
+        status="completed",
+        started_on=date(2005, 10, 3),
+        ended_on=date(2005, 11, 15),
+    )
+    presumed = services.identification_propose(
+        actor=worker,
+        case=case,
+        stage=IdentificationStage.PRESUMED,
+        grounds="Deceptive recruitment by an acquaintance; passport confiscated; violence; "
+        "earnings withheld; movement controlled.",
+        decided_by_type="NGO",
+        due_on=date(2005, 11, 3),
+    )
+    services.identification_review(actor=supervisor, decision=presumed, approve=True)
+    identified = services.identification_propose(
+        actor=worker,
+        case=case,
+        stage=IdentificationStage.IDENTIFIED,
+        grounds="Interview confirms all three elements: act, means, purpose.",
+        decided_by_type="NGO",
+    )
+    services.identification_review(actor=supervisor, decision=identified, approve=True)
+    services.note_add(
+        actor=worker,
+        case=case,
+        body="Diana escaped and came to the centre. She wishes to stay in Kazakhstan.",
+    )
