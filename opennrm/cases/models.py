@@ -280,3 +280,6 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+from .attachments import Attachment  # noqa: E402, F401  (registers the model with the app)

@@ -176,6 +176,8 @@ if env("EMAIL_URL", default=""):
 
 # The address users reach OpenNRM at, for links in e-mails.
 OPENNRM_BASE_URL = env("OPENNRM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Largest attachment accepted, in bytes.
+OPENNRM_ATTACHMENT_MAX_BYTES = env.int("OPENNRM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # API tokens live at most this long.
 API_TOKEN_MAX_DAYS = env.int("OPENNRM_API_TOKEN_MAX_DAYS", default=90)
 
