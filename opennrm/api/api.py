@@ -15,6 +15,7 @@ from opennrm.accounts.models import Membership, Organization
 from opennrm.errors import ApplicationError
 
 from .auth import SessionAuth, TokenAuth
+from .cases import router as cases_router
 from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
 
 api = NinjaAPI(
@@ -24,6 +25,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url=None,
 )
+
+api.add_router("/cases", cases_router)
 
 PROBLEM = "application/problem+json"
 
@@ -69,12 +72,14 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", [])]
+        loc = list(error.get("loc", []))
         if loc and loc[0] == "body":
             loc = loc[2:]  # body, the parameter name, then the field path
         elif loc:
             loc = loc[1:]
-        errors.append({"field": ".".join(loc), "message": error.get("msg", "invalid")})
+        # The services' notation: person.documents[0].number, not person.documents.0.number.
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        errors.append({"field": field, "message": error.get("msg", "invalid")})
     return problem(
         request, status=422, code="validation_failed", title="The request is invalid", errors=errors
     )

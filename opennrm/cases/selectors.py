@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read
@@ -107,3 +108,12 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-id")
     )
+
+
+def partner_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
+    """An active organization a case may name: a service's provider or a consent's recipient."""
+    _require(actor, perms.CASES_UPDATE)
+    try:
+        return Organization.objects.get(uuid=organization_id, is_active=True)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such organization.") from None

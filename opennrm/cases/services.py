@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
@@ -61,6 +62,9 @@ CASE_FIELDS = (
     "exited_on",
 )
 MAX_NOTE = 20_000
+_DECIDED_BY_APPROVAL = gettext_lazy(
+    "The trafficking status is set by an identification decision a supervisor approves."
+)
 
 
 def _require(actor: Actor, permission: str) -> None:
@@ -165,15 +169,32 @@ def case_open(
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         raise _invalid({"opened_on": [_("This date is in the future.")]})
+    if (
+        case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
+        == TraffickingStatus.ACTUAL
+    ):
+        raise _invalid({"trafficking_status": [str(_DECIDED_BY_APPROVAL)]})
     record = Person(organization=actor.organization, created_by=actor.user)
-    person_changed = _person_apply(record, person, identified_on=opened_on)
     case = Case(
         organization=actor.organization,
         owner=actor.user,
         opened_on=opened_on,
         person=record,
     )
-    case_changed = _apply_case_fields(case, case_fields)
+    # Check the person and the case together, so every error is shown at once.
+    errors: dict[str, list[str]] = {}
+    person_changed: list[str] = []
+    case_changed: list[str] = []
+    try:
+        person_changed = _person_apply(record, person, identified_on=opened_on)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        case_changed = _apply_case_fields(case, case_fields)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise _invalid(errors)
     record.save()
     person_reindex(record)
     case.person = record
@@ -205,6 +226,9 @@ def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Ca
         raise Conflict(
             _("Someone else changed this case while you were editing. Reload and retry.")
         )
+    decided = {"trafficking_status", "trafficking_status_decided_by"} & set(changes)
+    if decided:
+        raise _invalid({name: [str(_DECIDED_BY_APPROVAL)] for name in sorted(decided)})
     changed = _apply_case_fields(case, changes)
     if changed:
         case.version += 1
@@ -524,7 +548,12 @@ def consent_withdraw(
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise _invalid({"withdrawn_on": [_("This consent was already withdrawn.")]})
-    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if withdrawn_on > timezone.localdate():
+        raise _invalid({"withdrawn_on": [_("This date is in the future.")]})
+    if withdrawn_on < consent.given_on:
+        raise _invalid({"withdrawn_on": [_("Cannot be before the consent was given.")]})
+    consent.withdrawn_on = withdrawn_on
     consent.withdrawn_recorded_by = actor.user
     consent.save()
     audit_record(

@@ -187,3 +187,28 @@ def test_child_consent_needs_the_guardian(world):
     services.consent_record(
         actor=worker, case=case, purpose="assistance", method="verbal", guardian_name="Mother"
     )
+
+
+def test_trafficking_status_only_changes_by_an_approved_decision(world):
+    worker = world.actor(world.a["case_worker"])
+    case = open_diana(world.a["case_worker"])
+    for field, value in [
+        ("trafficking_status", "ActualVictimOfTrafficking"),
+        ("trafficking_status_decided_by", "Police"),
+    ]:
+        with pytest.raises(ValidationFailed) as excinfo:
+            services.case_update(actor=worker, case=case, version=1, **{field: value})
+        assert field in excinfo.value.errors
+    with pytest.raises(ValidationFailed):
+        open_diana(world.a["case_worker"], trafficking_status="ActualVictimOfTrafficking")
+
+
+def test_person_and_case_errors_are_reported_together(world):
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.case_open(
+            actor=world.actor(world.a["case_worker"]),
+            person={**DIANA_PERSON, "citizenship": "XX"},
+            opened_on=date(2005, 10, 3),
+            **{**DIANA_CASE, "country_of_origin": "YY"},
+        )
+    assert {"person.citizenship", "country_of_origin"} <= set(excinfo.value.errors)
