@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict, StringConstraints
 
@@ -23,7 +24,8 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
-from opennrm.cases import selectors, services
+from opennrm.cases import attachments, selectors, services
+from opennrm.cases.attachments import Attachment
 from opennrm.cases.choices import CaseStatus, ExploitationType
 from opennrm.cases.models import Case, Consent, IdentificationDecision, Note, Service
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
@@ -629,3 +631,45 @@ def note_add(request: HttpRequest, case_id: UUID, payload: NoteIn) -> Status:
     case = _case_for_write(request, case_id)
     note = services.note_add(actor=_actor(request), case=case, body=payload.body)
     return Status(201, note)
+
+
+# --- Attachments: uploaded as multipart, downloaded only as attachments, never inline.
+
+
+class AttachmentOut(Schema):
+    id: UUID = Field(alias="uuid")
+    filename: str
+    description: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.get("/{case_id}/attachments", response=list[AttachmentOut])
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def attachment_list(request: HttpRequest, case_id: UUID) -> QuerySet[Attachment]:
+    """The case's attachments (metadata only), newest first."""
+    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    return case.attachments.order_by("-uploaded_at", "-id")
+
+
+@router.post("/{case_id}/attachments", response={201: AttachmentOut})
+def attachment_add(
+    request: HttpRequest, case_id: UUID, file: File[UploadedFile], description: Form[str] = ""
+) -> Status:
+    """Upload a PDF, PNG or JPEG: checked by content, images stripped, encrypted at rest."""
+    case = _case_for_write(request, case_id)
+    attachment = attachments.attachment_add(
+        actor=_actor(request), case=case, upload=file, description=description
+    )
+    return Status(201, attachment)
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", response={200: None})
+def attachment_download(request: HttpRequest, case_id: UUID, attachment_id: UUID) -> HttpResponse:
+    """The file itself, as a download; the read is audited."""
+    case = _case_for_write(request, case_id)
+    attachment, data = attachments.attachment_open(
+        actor=_actor(request), attachment_id=attachment_id, case=case
+    )
+    return attachments.download_response(attachment, data)

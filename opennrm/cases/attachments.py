@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -150,13 +151,16 @@ def attachment_add(
     return attachment
 
 
-def attachment_open(*, actor: Actor, attachment_id) -> tuple[Attachment, bytes]:
-    """The decrypted content of an attachment of a visible case; the read is audited."""
+def attachment_open(*, actor: Actor, attachment_id, case=None) -> tuple[Attachment, bytes]:
+    """The decrypted content of an attachment of a visible case (of ``case`` if given); audited."""
     from .selectors import case_visible
 
+    cases = case_visible(actor=actor)
+    if case is not None:
+        cases = cases.filter(pk=case.pk)
     try:
         attachment = Attachment.objects.select_related("case").get(
-            uuid=attachment_id, case__in=case_visible(actor=actor)
+            uuid=attachment_id, case__in=cases
         )
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such attachment.")) from None
@@ -164,3 +168,13 @@ def attachment_open(*, actor: Actor, attachment_id) -> tuple[Attachment, bytes]:
         data = keyring().decrypt_bytes(handle.read(), context=f"attachment:{attachment.uuid}")
     audit_read(actor=actor.user, organization=actor.organization, obj=attachment)
     return attachment, data
+
+
+def download_response(attachment: Attachment, data: bytes) -> HttpResponse:
+    """Always a download with a neutral name; the browser must not sniff or render it."""
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{attachment.download_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opennrm.cases import services
+from opennrm.cases.attachments import attachment_add
 from opennrm.cases.models import Case
 from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
@@ -34,6 +36,7 @@ class CaseEndpoint(Endpoint):
 
     api: bool = True
     scoped: bool = True
+    multipart: bool = False
 
     def expected(self, principal: str) -> int:
         if principal == "anonymous":
@@ -93,6 +96,19 @@ def recorded_consent(world: World) -> str:
         actor=world.actor(world.a["case_worker"]), case=case, purpose="assistance", method="verbal"
     )
     return f"/api/v1/cases/{case.uuid}/consents/{consent.uuid}/withdraw"
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def stored_attachment(world: World) -> str:
+    case = diana(world)
+    attachment = attachment_add(
+        actor=world.actor(world.a["case_worker"]),
+        case=case,
+        upload=SimpleUploadedFile("statement.pdf", PDF),
+    )
+    return f"/api/v1/cases/{case.uuid}/attachments/{attachment.uuid}"
 
 
 NEW_CASE = {"person": {"given_name": "Aigul", "gender": "Feminine"}, "opened_on": "2006-01-05"}
@@ -180,6 +196,17 @@ ENDPOINTS = [
         ok=201,
         data=lambda w: {"body": "First contact at the bus station."},
     ),
+    CaseEndpoint("attachments", "get", case_url("/attachments"), VIEWERS),
+    CaseEndpoint(
+        "attachment add",
+        "post",
+        case_url("/attachments"),
+        CASE_WORK,
+        ok=201,
+        multipart=True,
+        data=lambda w: {"file": SimpleUploadedFile("statement.pdf", PDF), "description": "x"},
+    ),
+    CaseEndpoint("attachment download", "get", stored_attachment, VIEWERS),
 ]
 
 
@@ -205,7 +232,9 @@ def test_every_case_route_is_in_the_matrix(world: World) -> None:
 def test_access(world: World, endpoint: CaseEndpoint, principal: str) -> None:
     url = endpoint.url(world)
     client = client_for(world, principal)
-    if endpoint.data is not None:
+    if endpoint.multipart:
+        response = client.post(url, data=endpoint.data(world))
+    elif endpoint.data is not None:
         response = getattr(client, endpoint.method)(
             url, data=json.dumps(endpoint.data(world)), content_type="application/json"
         )

@@ -114,3 +114,31 @@ def test_attachments_of_other_cases_are_not_found(world):
             attachment_open(
                 actor=world.actor(getattr(world, key)[role]), attachment_id=attachment.uuid
             )
+
+
+def test_api_upload_and_download_as_attachment_only(world):
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    member = world.a["case_worker"]
+    case = open_diana(member)
+    client = sign_in(Client(), member.user, member)
+    url = f"/api/v1/cases/{case.uuid}/attachments"
+    lying = client.post(url, {"file": SimpleUploadedFile("scan.pdf", _png_with_text())})
+    assert lying.status_code == 422
+    assert [e["field"] for e in lying.json()["errors"]] == ["file"]
+    assert not Attachment.objects.exists()
+
+    created = client.post(url, {"file": SimpleUploadedFile("scan.png", _png_with_text())})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["content_type"] == "image/png" and body["filename"] == "scan.png"
+    download = client.get(f"{url}/{body['id']}")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="attachment-{body["id"]}.png"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert b"Diana" not in download.content
+    listed = client.get(url).json()
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
