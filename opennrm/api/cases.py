@@ -21,13 +21,21 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict, StringConstraints
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization
+from opennrm.accounts.models import Organization, User
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import attachments, selectors, services
 from opennrm.cases.attachments import Attachment
 from opennrm.cases.choices import CaseStatus, ExploitationType
-from opennrm.cases.models import Case, Consent, IdentificationDecision, Note, Service
+from opennrm.cases.models import (
+    Case,
+    Consent,
+    HistoricEvent,
+    IdentificationDecision,
+    Note,
+    Service,
+    SupportPlan,
+)
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Gender, Person
 
@@ -135,6 +143,7 @@ class DecisionProposeIn(_In):
 class ServiceIn(_In):
     service_type: str
     provider_id: UUID | None = None
+    plan_id: UUID | None = None
     status: str = "planned"
     started_on: date | None = None
     ended_on: date | None = None
@@ -301,6 +310,7 @@ class ServiceOut(Schema):
     id: UUID
     service_type: str
     provider_id: UUID | None
+    plan_id: UUID | None
     status: str
     started_on: date | None
     ended_on: date | None
@@ -313,6 +323,10 @@ class ServiceOut(Schema):
     @staticmethod
     def resolve_provider_id(obj: Service) -> UUID | None:
         return _uuid_of(obj.provider)
+
+    @staticmethod
+    def resolve_plan_id(obj: Service) -> UUID | None:
+        return _uuid_of(obj.plan)
 
 
 class ConsentOut(Schema):
@@ -569,7 +583,17 @@ def service_add(request: HttpRequest, case_id: UUID, payload: ServiceIn) -> Stat
     case = _case_for_write(request, case_id)
     fields = payload.dict()
     provider = _partner(request, fields.pop("provider_id"), "provider_id")
-    service = services.service_add(actor=_actor(request), case=case, provider=provider, **fields)
+    plan_id = fields.pop("plan_id")
+    plan = None
+    if plan_id is not None:
+        plan = case.plans.filter(uuid=plan_id).first()
+        if plan is None:
+            raise ValidationFailed(
+                "Please correct the errors below.", errors={"plan_id": ["No such plan."]}
+            )
+    service = services.service_add(
+        actor=_actor(request), case=case, provider=provider, plan=plan, **fields
+    )
     return Status(201, service)
 
 
@@ -673,3 +697,102 @@ def attachment_download(request: HttpRequest, case_id: UUID, attachment_id: UUID
         actor=_actor(request), attachment_id=attachment_id, case=case
     )
     return attachments.download_response(attachment, data)
+
+
+# --- Support plans, historic trafficking events, assignment.
+
+
+class PlanIn(_In):
+    plan_type: str
+    objectives: str = ""
+    action_plan: str = ""
+    planned_end_on: date | None = None
+
+
+class PlanOut(Schema):
+    id: UUID = Field(alias="uuid")
+    plan_type: str
+    objectives: str
+    action_plan: str
+    planned_end_on: date | None
+    ended_on: date | None
+
+
+class EventIn(_In):
+    event_type: str
+    occurred_on: date | None = None
+    country: str = ""
+    city: str = ""
+    description: str = ""
+
+
+class EventOut(Schema):
+    id: UUID = Field(alias="uuid")
+    event_type: str
+    occurred_on: date | None
+    country: str
+    city: str
+    description: str
+
+
+class AssignIn(_In):
+    owner_id: UUID
+    team_ids: list[UUID] = []
+
+
+@router.get("/{case_id}/plans", response=list[PlanOut])
+def plan_list(request: HttpRequest, case_id: UUID) -> QuerySet[SupportPlan]:
+    """The case's support plans (HTCDS ``spl_``)."""
+    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    return case.plans.order_by("id")
+
+
+@router.post("/{case_id}/plans", response={201: PlanOut})
+def plan_create(request: HttpRequest, case_id: UUID, payload: PlanIn) -> Status:
+    """Start a support plan; services name it by ``plan_id``."""
+    case = _case_for_write(request, case_id)
+    plan = services.support_plan_create(actor=_actor(request), case=case, **payload.dict())
+    return Status(201, plan)
+
+
+@router.get("/{case_id}/events", response=list[EventOut])
+def event_list(request: HttpRequest, case_id: UUID) -> QuerySet[HistoricEvent]:
+    """Recruitment, transit and exploitation events (HTCDS ``hte_``), in date order."""
+    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    return case.events.all()
+
+
+@router.post("/{case_id}/events", response={201: EventOut})
+def event_add(request: HttpRequest, case_id: UUID, payload: EventIn) -> Status:
+    case = _case_for_write(request, case_id)
+    event = services.historic_event_add(actor=_actor(request), case=case, **payload.dict())
+    return Status(201, event)
+
+
+@router.post("/{case_id}/assign", response=CaseOut)
+def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Case:
+    """Set the owner and team (supervisor); users are named by their UUIDs."""
+    case = _case_for_write(request, case_id)
+    wanted = [payload.owner_id, *payload.team_ids]
+    users = {u.uuid: u for u in User.objects.filter(uuid__in=wanted)}
+    errors = {}
+    if payload.owner_id not in users:
+        errors["owner_id"] = ["No such user."]
+    for i, user_id in enumerate(payload.team_ids):
+        if user_id not in users:
+            errors[f"team_ids[{i}]"] = ["No such user."]
+    if errors:
+        raise ValidationFailed("Please correct the errors below.", errors=errors)
+    try:
+        return services.case_assign(
+            actor=_actor(request),
+            case=case,
+            owner=users[payload.owner_id],
+            team=[users[u] for u in payload.team_ids],
+        )
+    except ValidationFailed as exc:  # name the fields as the client sent them
+        exc.errors = {
+            k.replace("team[", "team_ids[").replace("owner", "owner_id"): v
+            for k, v in exc.errors.items()
+        }
+        raise

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -577,3 +577,46 @@ def note_add(*, actor: Actor, case: Case, body: str) -> Note:
         raise _invalid({"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]})
     note = Note(case=case, body=body, author=actor.user)
     return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
+
+
+@transaction.atomic
+def case_assign(
+    *, actor: Actor, case: Case, owner: Any, team: list[Any] | tuple[Any, ...] = ()
+) -> Case:
+    """A supervisor sets the case owner and team: active case workers of the organization."""
+    case = _require_case(actor, case, perms.CASES_VIEW_ALL)
+    members = {
+        m.user_id: m.user
+        for m in Membership.objects.filter(
+            organization=actor.organization,
+            is_active=True,
+            user__is_active=True,
+            role__in=[Role.CASE_WORKER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR],
+        ).select_related("user")
+    }
+    errors: dict[str, list[str]] = {}
+    if owner.pk not in members:
+        errors["owner"] = [_("The owner must be an active case worker of this organization.")]
+    for i, user in enumerate(team):
+        if user.pk not in members:
+            errors[f"team[{i}]"] = [_("Not an active case worker of this organization.")]
+    if errors:
+        raise _invalid(errors)
+    changed = []
+    if case.owner_id != owner.pk:
+        case.owner = owner
+        case.version += 1
+        case.save()
+        changed.append("owner")
+    if set(case.team.values_list("pk", flat=True)) != {u.pk for u in team}:
+        case.team.set(team)
+        changed.append("team")
+    if changed:
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="case.assign",
+            obj=case,
+            fields=changed,
+        )
+    return case

@@ -207,6 +207,31 @@ ENDPOINTS = [
         data=lambda w: {"file": SimpleUploadedFile("statement.pdf", PDF), "description": "x"},
     ),
     CaseEndpoint("attachment download", "get", stored_attachment, VIEWERS),
+    CaseEndpoint("plans", "get", case_url("/plans"), VIEWERS),
+    CaseEndpoint(
+        "plan create",
+        "post",
+        case_url("/plans"),
+        CASE_WORK,
+        ok=201,
+        data=lambda w: {"plan_type": "Health", "objectives": "Check-up"},
+    ),
+    CaseEndpoint("events", "get", case_url("/events"), VIEWERS),
+    CaseEndpoint(
+        "event add",
+        "post",
+        case_url("/events"),
+        CASE_WORK,
+        ok=201,
+        data=lambda w: {"event_type": "Transit", "country": "KZ", "occurred_on": "2005-03-01"},
+    ),
+    CaseEndpoint(
+        "assign",
+        "post",
+        case_url("/assign"),
+        SUPERVISOR,
+        data=lambda w: {"owner_id": str(w.a["case_worker"].user.uuid), "team_ids": []},
+    ),
 ]
 
 

@@ -212,3 +212,36 @@ def test_person_and_case_errors_are_reported_together(world):
             **{**DIANA_CASE, "country_of_origin": "YY"},
         )
     assert {"person.citizenship", "country_of_origin"} <= set(excinfo.value.errors)
+
+
+def test_supervisor_assigns_owner_and_team_and_the_team_sees_the_case(world):
+    from opennrm.accounts import services as account_services
+
+    case = open_diana(world.a["case_worker"])
+    colleague = account_services.membership_create(
+        actor=world.platform,
+        organization=world.org_a,
+        email="colleague@example.org",
+        full_name="Colleague",
+        role="case_worker",
+    )
+    with pytest.raises(NotFound):
+        case_get(actor=world.actor(colleague), case_id=case.uuid)
+    with pytest.raises(PermissionDenied):
+        services.case_assign(
+            actor=world.actor(world.a["case_worker"]), case=case, owner=colleague.user
+        )
+    supervisor = world.actor(world.a["supervisor"])
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.case_assign(
+            actor=supervisor,
+            case=case,
+            owner=world.a["case_worker"].user,
+            team=[world.b["case_worker"].user],
+        )
+    assert "team[0]" in excinfo.value.errors
+    services.case_assign(
+        actor=supervisor, case=case, owner=world.a["case_worker"].user, team=[colleague.user]
+    )
+    assert case_get(actor=world.actor(colleague), case_id=case.uuid) == case
+    assert AuditEvent.objects.filter(action="case.assign", object_id=case.uuid).exists()
