@@ -6,6 +6,7 @@ from opennrm.api.api import api
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("opennrm.accounts.urls")),
+    path("", include("opennrm.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -12,6 +12,7 @@ from .selectors import membership_list_for_user
 # (permission, url name, label): the navigation, shown to those who hold the permission.
 NAVIGATION = [
     (perms.HOME_VIEW, "home", _("Home")),
+    (perms.CASES_VIEW, "cases:case_list", _("Cases")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),

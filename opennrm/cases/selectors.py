@@ -9,13 +9,14 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization
+from opennrm.accounts.models import Organization, User
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read
 from opennrm.crypto.keyring import blind_index
 from opennrm.errors import NotFound, PermissionDenied
 from opennrm.people.models import PersonName
+from opennrm.people.services import IDENTIFYING_FIELDS
 
 from .fields import has
 from .models import Case
@@ -75,7 +76,12 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
             organization=actor.organization, token=token, person_id=OuterRef("person_id")
         )
         cases = cases.filter(Q(number__iexact=f.q.strip()) | Exists(named))
-    return cases.select_related("person", "owner").order_by("-opened_on", "-id")
+    # A list row shows no names: leave the person's identifying fields encrypted, unread.
+    return (
+        cases.select_related("person", "owner")
+        .defer(*(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS)))
+        .order_by("-opened_on", "-id")
+    )
 
 
 def case_get(*, actor: Actor, case_id: UUID | str, audit: bool = True) -> Case:
@@ -100,6 +106,7 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         case.notes,
         case.plans,
         case.events,
+        case.attachments,
     ):
         ids.extend(related.values_list("uuid", flat=True))
     return (
@@ -117,3 +124,24 @@ def partner_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
         return Organization.objects.get(uuid=organization_id, is_active=True)
     except (Organization.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such organization.") from None
+
+
+def partner_list(*, actor: Actor) -> QuerySet[Organization]:
+    """The active organizations a case may name (provider, consent recipient), by name."""
+    _require(actor, perms.CASES_UPDATE)
+    return Organization.objects.filter(is_active=True).order_by("name")
+
+
+def case_owner_list(*, actor: Actor) -> QuerySet[User]:
+    """The members of the actor's organization whose role can hold cases, for the owner filter."""
+    _require(actor, perms.CASES_VIEW)
+    roles = [
+        role for role, granted in perms.ROLE_PERMISSIONS.items() if perms.CASES_VIEW in granted
+    ]
+    return (
+        User.objects.filter(
+            memberships__organization=actor.organization, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("email")
+    )

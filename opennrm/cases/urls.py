@@ -1,0 +1,61 @@
+"""Case pages. URLs carry UUIDs only; a person's name never goes in a path or a query string."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_open, name="case_open"),
+    path("cases/<uuid:case_id>/", views.case_tab, name="case_detail"),
+    path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
+    # Tabs: each a page of its own, or a fragment when htmx asks.
+    path("cases/<uuid:case_id>/person/", views.case_tab, {"tab": "person"}, name="person"),
+    path(
+        "cases/<uuid:case_id>/trafficking/",
+        views.case_tab,
+        {"tab": "trafficking"},
+        name="trafficking",
+    ),
+    path(
+        "cases/<uuid:case_id>/identification/",
+        views.case_tab,
+        {"tab": "identification"},
+        name="identification",
+    ),
+    path("cases/<uuid:case_id>/plan/", views.case_tab, {"tab": "plan"}, name="plan"),
+    path("cases/<uuid:case_id>/consent/", views.case_tab, {"tab": "consent"}, name="consent"),
+    path("cases/<uuid:case_id>/notes/", views.case_tab, {"tab": "notes"}, name="notes"),
+    path("cases/<uuid:case_id>/history/", views.case_tab, {"tab": "history"}, name="history"),
+    # Changes: POST only.
+    path("cases/<uuid:case_id>/person/save/", views.person_save, name="person_save"),
+    path("cases/<uuid:case_id>/trafficking/save/", views.trafficking_save, name="trafficking_save"),
+    path(
+        "cases/<uuid:case_id>/identification/propose/",
+        views.decision_propose,
+        name="decision_propose",
+    ),
+    path(
+        "cases/<uuid:case_id>/identification/<uuid:decision_id>/approve/",
+        views.decision_review,
+        {"approve": True},
+        name="decision_approve",
+    ),
+    path(
+        "cases/<uuid:case_id>/identification/<uuid:decision_id>/reject/",
+        views.decision_review,
+        {"approve": False},
+        name="decision_reject",
+    ),
+    path("cases/<uuid:case_id>/plan/create/", views.plan_create, name="plan_create"),
+    path("cases/<uuid:case_id>/services/add/", views.service_add, name="service_add"),
+    path("cases/<uuid:case_id>/consent/record/", views.consent_record, name="consent_record"),
+    path(
+        "cases/<uuid:case_id>/consent/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("cases/<uuid:case_id>/notes/add/", views.note_add, name="note_add"),
+]
