@@ -1,0 +1,136 @@
+"""The synthetic population loader: names in both scripts, a known share of the same people
+recorded twice, a truth file for every person, values stored as the services store them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from opennrm.accounts.models import Membership
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.models import AuditEvent
+from opennrm.cases import services
+from opennrm.cases.models import Case, CaseNumberSequence
+from opennrm.cases.selectors import CaseFilters, case_list
+from opennrm.people.models import Person
+from opennrm.people.names import script_of
+
+PERSONS = 300
+
+
+def _generate(truth: Path, seed: int = 7) -> list[dict[str, str]]:
+    call_command(
+        "generate_population",
+        persons=PERSONS,
+        seed=seed,
+        organizations=3,
+        truth_file=str(truth),
+        stdout=io.StringIO(),
+    )
+    with truth.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def truth(db, tmp_path) -> list[dict[str, str]]:
+    return _generate(tmp_path / "truth.csv")
+
+
+def _supervisor(person: Person) -> Actor:
+    membership = Membership.objects.get(organization=person.organization, role="supervisor")
+    return Actor.of(membership.user, membership)
+
+
+def test_names_come_in_cyrillic_and_in_latin(truth):
+    scripts = Counter(script_of(p.family_name) for p in Person.objects.all())
+    assert scripts["Cyrl"] > PERSONS * 0.3
+    assert scripts["Latn"] > PERSONS * 0.2
+    patronymics = [p.patronymic for p in Person.objects.all() if p.patronymic]
+    assert patronymics, "some persons have a patronymic"
+
+
+def test_the_truth_file_lists_every_person_once(truth):
+    assert len(truth) == PERSONS == Person.objects.count() == Case.objects.count()
+    assert {row["person_uuid"] for row in truth} == {
+        str(u) for u in Person.objects.values_list("uuid", flat=True)
+    }
+
+
+def test_a_known_share_are_the_same_person_at_another_organization(truth):
+    identities = Counter(row["identity_id"] for row in truth)
+    share = (len(truth) - len(identities)) / len(truth)
+    assert abs(share - 0.05) <= 0.01
+    for identity, count in identities.items():
+        if count > 1:
+            places = {row["organization_uuid"] for row in truth if row["identity_id"] == identity}
+            assert len(places) == count, "each record of a person is at another organization"
+
+
+def test_identifying_values_are_ciphertext_in_the_table(truth):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT given_name, family_name, names FROM people_person")
+        rows = cursor.fetchall()
+    assert len(rows) == PERSONS
+    for given, family, names in rows:
+        assert given.startswith("v1:") and family.startswith("v1:")
+        assert names == "" or names.startswith("v1:")
+
+
+def test_a_generated_person_is_found_by_name_through_the_case_list(truth):
+    person = [p for p in Person.objects.order_by("id") if p.given_name and p.names][0]
+    actor = _supervisor(person)
+    for name in (f"{person.given_name} {person.family_name}", person.family_name.upper()):
+        found = case_list(actor=actor, filters=CaseFilters(q=name))
+        assert person.cases.get() in found
+    for alias in person.names:
+        assert person.cases.get() in case_list(actor=actor, filters=CaseFilters(q=alias["value"]))
+
+
+def test_the_same_seed_gives_the_same_names(db, tmp_path):
+    def names(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+        people = {str(p.uuid): p for p in Person.objects.all()}
+        return [
+            (
+                people[r["person_uuid"]].given_name,
+                people[r["person_uuid"]].family_name,
+                people[r["person_uuid"]].patronymic,
+            )
+            for r in rows
+        ]
+
+    first = names(_generate(tmp_path / "a.csv"))
+    again = names(_generate(tmp_path / "b.csv"))
+    other = names(_generate(tmp_path / "c.csv", seed=8))
+    assert first == again
+    assert first != other
+
+
+def test_one_audit_event_per_batch_names_no_value(truth):
+    events = AuditEvent.objects.filter(action="population.generate")
+    assert events.count() == 1
+    event = events.get()
+    assert event.object_type == "people.person"
+    assert event.fields == ["count"]
+
+
+def test_later_cases_take_numbers_after_the_generated_ones(truth):
+    person = Person.objects.order_by("id").first()
+    organization = person.organization
+    numbers = list(Case.objects.filter(organization=organization).values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    worker = Membership.objects.filter(organization=organization, role="case_worker").first()
+    opened = Case.objects.filter(organization=organization).order_by("-opened_on").first()
+    case = services.case_open(
+        actor=Actor.of(worker.user, worker),
+        person={"given_name": "Тест", "gender": "Feminine"},
+        opened_on=opened.opened_on,
+    )
+    assert case.number not in numbers
+    sequence = CaseNumberSequence.objects.get(organization=organization, year=opened.opened_on.year)
+    assert case.number.endswith(f"-{sequence.last:05d}")
