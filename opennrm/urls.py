@@ -7,6 +7,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("opennrm.accounts.urls")),
     path("", include("opennrm.cases.urls")),
+    path("", include("opennrm.hotline.urls")),
+    path("", include("opennrm.screening.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -28,24 +28,36 @@ CASES_UPDATE = "cases.update"  # edit a visible case, its person, plan, services
 CASES_CLOSE = "cases.close"  # close or reopen a case
 IDENTIFICATION_PROPOSE = "identification.propose"  # propose a presumed/identified decision
 IDENTIFICATION_APPROVE = "identification.approve"  # approve or reject a proposed decision
+SIGNALS_VIEW = "signals.view"  # the hotline signals (calls, chats, tips) of the organization
+SIGNALS_RECORD = "signals.record"  # log and update a signal, open a case from it
+HOTLINE_STATS_VIEW = "hotline.stats"  # counts of signals by reason, channel, language; no content
+SCREENING_CONDUCT = "screening.conduct"  # screen the person of a visible case, see the results
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE}
 
-_CASE_WORK = {IDENTIFYING_DATA_VIEW, CASES_VIEW, CASES_CREATE, CASES_UPDATE}
+_CASE_WORK = {IDENTIFYING_DATA_VIEW, CASES_VIEW, CASES_CREATE, CASES_UPDATE, SCREENING_CONDUCT}
+
+# Case workers log walk-ins and outreach contacts as signals too.
+_SIGNAL_WORK = {SIGNALS_VIEW, SIGNALS_RECORD}
 
 # Service providers and law-enforcement liaisons see only what is referred to them (referrals).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HOTLINE_OPERATOR: frozenset(_EVERY_MEMBER | _CASE_WORK),
-    Role.CASE_WORKER: frozenset(_EVERY_MEMBER | _CASE_WORK | {IDENTIFICATION_PROPOSE}),
+    Role.HOTLINE_OPERATOR: frozenset(
+        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | {HOTLINE_STATS_VIEW}
+    ),
+    Role.CASE_WORKER: frozenset(
+        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | {IDENTIFICATION_PROPOSE}
+    ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
         | _CASE_WORK
+        | _SIGNAL_WORK
         | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, IDENTIFICATION_PROPOSE}
-        | {IDENTIFICATION_APPROVE}
+        | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
-    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER),
+    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW}),
     Role.ORGANIZATION_ADMIN: frozenset(_EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE}),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})

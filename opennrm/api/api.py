@@ -16,7 +16,9 @@ from opennrm.errors import ApplicationError
 
 from .auth import SessionAuth, TokenAuth
 from .cases import router as cases_router
+from .hotline import router as hotline_router
 from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
+from .screening import router as screening_router
 
 api = NinjaAPI(
     title="OpenNRM API",
@@ -27,6 +29,8 @@ api = NinjaAPI(
 )
 
 api.add_router("/cases", cases_router)
+api.add_router("/signals", hotline_router)
+api.add_router("/screenings", screening_router)
 
 PROBLEM = "application/problem+json"
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "opennrm.accounts",
     "opennrm.people",
     "opennrm.cases",
+    "opennrm.hotline",
+    "opennrm.screening",
     "opennrm.api",
 ]
 
