@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Organization
@@ -17,6 +17,7 @@ from opennrm.errors import ApplicationError
 from .auth import SessionAuth, TokenAuth
 from .cases import router as cases_router
 from .hotline import router as hotline_router
+from .pagination import Page
 from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
 from .screening import router as screening_router
 
@@ -144,7 +145,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @api.get("/organizations", response=list[OrganizationOut], tags=["platform"])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def organization_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every organization (platform admin)."""
     return [_organization_out(o) for o in selectors.organization_list(actor=request.actor)]

@@ -17,12 +17,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, StringConstraints
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, User
 from opennrm.accounts.permissions import Actor
+from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import attachments, selectors, services
 from opennrm.cases.attachments import Attachment
@@ -40,8 +41,6 @@ from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Gender, Person
 
 router = Router(tags=["cases"])
-
-MAX_PAGE = 100
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -414,7 +413,7 @@ def _partner(request: HttpRequest, organization_id: UUID | None, field: str) -> 
 
 
 @router.get("", response=list[CaseListItemOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def case_list(request: HttpRequest, filters: Query[CaseListFilters]) -> QuerySet[Case]:
     """The visible cases, newest first, filtered by statistical fields only.
 
@@ -441,7 +440,7 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]) -> QuerySet
 
 
 @router.post("/search", response=list[CaseListItemOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
     """Visible cases whose person bears the name (any script) or whose number is ``q``.
 
@@ -485,7 +484,7 @@ def case_change_status(request: HttpRequest, case_id: UUID, payload: StatusChang
 
 
 @router.get("/{case_id}/history", response=list[HistoryEventOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def case_history(request: HttpRequest, case_id: UUID) -> QuerySet[AuditEvent]:
     """The changes to the case and its parts, newest first."""
     actor = _actor(request)
@@ -642,7 +641,7 @@ def consent_withdraw(
 
 
 @router.get("/{case_id}/notes", response=list[NoteOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def note_list(request: HttpRequest, case_id: UUID) -> QuerySet[Note]:
     """The case notes, newest first."""
     case = selectors.case_get(actor=_actor(request), case_id=case_id)
@@ -670,7 +669,7 @@ class AttachmentOut(Schema):
 
 
 @router.get("/{case_id}/attachments", response=list[AttachmentOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def attachment_list(request: HttpRequest, case_id: UUID) -> QuerySet[Attachment]:
     """The case's attachments (metadata only), newest first."""
     case = selectors.case_get(actor=_actor(request), case_id=case_id)

@@ -127,8 +127,8 @@ def test_person_is_read_and_changed_only_through_its_case(world, worker):
     stale = send(worker, "patch", url, {"version": 1, "family_name": "Каримова"})
     assert stale.status_code == 409
     # The name index follows the change.
-    assert send(worker, "post", f"{API}/search", {"q": "Юсупова"}).json()["count"] == 1
-    assert send(worker, "post", f"{API}/search", {"q": "Каримова"}).json()["count"] == 0
+    assert send(worker, "post", f"{API}/search", {"q": "Юсупова"}).json()["items"] != []
+    assert send(worker, "post", f"{API}/search", {"q": "Каримова"}).json()["items"] == []
 
     # Paths are relative to this body, which is the person itself.
     response = send(worker, "patch", url, {"version": 2, "languages": ["ru", "zz"]})
@@ -278,7 +278,7 @@ def test_notes_and_history(world, worker):
     assert Note.objects.filter(case=case).count() == 2
 
     page = worker.get(f"{url}?limit=1").json()
-    assert page["count"] == 2
+    assert page["next_offset"] == 1 and worker.get(f"{url}?offset=1").json()["next_offset"] is None
     assert [n["body"] for n in page["items"]] == ["She asked to call her sister."]
     assert page["items"][0]["author_id"] == str(world.a["case_worker"].user.uuid)
 
@@ -288,7 +288,7 @@ def test_notes_and_history(world, worker):
     actions = [e["action"] for e in history["items"]]
     assert actions[0] == "case.update"
     assert set(actions) == {"case.open", "person.create", "note.add", "case.update"}
-    assert history["count"] == len(actions) == 5
+    assert len(actions) == 5 and history["next_offset"] is None
     update = history["items"][0]
     assert update["fields"] == ["city_of_exploitation"]
     assert update["object_id"] == str(case.uuid)
@@ -330,7 +330,8 @@ def test_list_pagination_and_every_filter(world, supervisor):
     everyone = [str(c.uuid) for c in (recent, labour, worker_case)]  # newest first
     assert ids() == everyone
     page = supervisor.get(f"{API}?limit=2&offset=1").json()
-    assert page["count"] == 3 and [i["id"] for i in page["items"]] == everyone[1:]
+    assert [i["id"] for i in page["items"]] == everyone[1:] and page["next_offset"] is None
+    assert supervisor.get(f"{API}?limit=1").json()["next_offset"] == 1
     assert ids("?limit=1&offset=2") == everyone[2:]
 
     assert ids("?status=FollowUp") == [str(worker_case.uuid)]
@@ -364,7 +365,7 @@ def test_search_by_name_goes_in_the_body(world, worker):
         response = send(worker, "post", f"{API}/search", {"q": query})
         assert response.status_code == 200, response.content
         assert [i["id"] for i in response.json()["items"]] == [str(case.uuid)], query
-    assert send(worker, "post", f"{API}/search", {"q": "Karimov"}).json()["count"] == 0
+    assert send(worker, "post", f"{API}/search", {"q": "Karimov"}).json()["items"] == []
     assert field_errors(send(worker, "post", f"{API}/search", {"q": "  "})) == {"q"}
     assert field_errors(send(worker, "post", f"{API}/search", {"name": "Diana"})) == {"q", "name"}
     # A name in the query string is refused, not silently ignored.
@@ -510,9 +511,9 @@ def test_list_query_count_does_not_grow_with_the_cases(world, role, django_asser
         open_diana(member, city_of_exploitation=f"City {day}")
     with CaptureQueriesContext(connection) as three:
         response = client.get(f"{API}?limit=50")
-    assert response.json()["count"] == 3
+    assert len(response.json()["items"]) == 3
     for day in range(27):
         open_diana(member, city_of_exploitation=f"City {day}")
     with django_assert_max_num_queries(len(three.captured_queries)):
         response = client.get(f"{API}?limit=50")
-    assert response.json()["count"] == 30 and len(response.json()["items"]) == 30
+    assert len(response.json()["items"]) == 30
