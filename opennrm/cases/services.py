@@ -17,7 +17,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
-from opennrm.people.services import person_apply, person_reindex
+from opennrm.people.services import INDEXED_FIELDS, person_apply, person_reindex
 from opennrm.validation import country_code_error, full_clean_or_raise
 
 from .choices import (
@@ -256,7 +256,7 @@ def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> 
     if changed:
         person.version += 1
         person.save()
-        if set(changed) & {"given_name", "family_name", "patronymic", "names"}:
+        if set(changed) & INDEXED_FIELDS:
             person_reindex(person)
         audit_record(
             actor=actor.user,

@@ -143,3 +143,22 @@ class PersonName(models.Model):
 
     def __str__(self) -> str:
         return f"name token of {self.person_id}"
+
+
+class PersonPhone(models.Model):
+    """A keyed blind-index token of one phone number (E.164), to recognize a caller again."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_tokens")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "token"], name="person_phone_unique")
+        ]
+        indexes = [models.Index(fields=["organization", "token"])]
+
+    def __str__(self) -> str:
+        return f"phone token of {self.person_id}"

@@ -8,9 +8,19 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from opennrm.crypto.keyring import blind_index
 from opennrm.validation import country_code_error, phone_to_e164
 
-from .models import AgeBand, DocumentType, Education, Gender, MaritalStatus, Person, PersonName
+from .models import (
+    AgeBand,
+    DocumentType,
+    Education,
+    Gender,
+    MaritalStatus,
+    Person,
+    PersonName,
+    PersonPhone,
+)
 from .names import name_tokens, script_of
 
 PERSON_FIELDS = (
@@ -45,6 +55,8 @@ IDENTIFYING_FIELDS = frozenset(
         "address",
     }
 )
+# Fields searchable through blind-index tokens: a change to any of them needs person_reindex.
+INDEXED_FIELDS = frozenset({"given_name", "family_name", "patronymic", "names", "phones"})
 MAX_TEXT = 200
 MAX_ADDRESS = 500
 
@@ -211,8 +223,13 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
     return changed
 
 
+def phone_token(e164: str) -> str:
+    """The blind-index token of a phone number already in E.164 form."""
+    return blind_index(e164, purpose="phone")
+
+
 def person_reindex(person: Person) -> None:
-    """Replace the person's name tokens after its names changed."""
+    """Replace the person's name and phone tokens after its names or phones changed."""
     PersonName.objects.filter(person=person).delete()
     tokens = name_tokens(
         given=person.given_name,
@@ -222,4 +239,9 @@ def person_reindex(person: Person) -> None:
     )
     PersonName.objects.bulk_create(
         PersonName(person=person, organization_id=person.organization_id, token=t) for t in tokens
+    )
+    PersonPhone.objects.filter(person=person).delete()
+    PersonPhone.objects.bulk_create(
+        PersonPhone(person=person, organization_id=person.organization_id, token=t)
+        for t in sorted({phone_token(phone) for phone in person.phones})
     )

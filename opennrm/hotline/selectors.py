@@ -1,0 +1,301 @@
+"""Reads of signals, always scoped to the actor's organization.
+
+Lists never load the caller's phone or the notes (both stay encrypted, unread): a row shows what
+kind of contact it was and, through the phone's blind-index token, whether the caller is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_read
+from opennrm.cases.models import Case
+from opennrm.cases.selectors import case_visible
+from opennrm.errors import NotFound, PermissionDenied
+
+from .models import Channel, Reason, Signal
+
+QUEUE_SECTION_SIZE = 50
+RECENT_PAGE_SIZE = 25
+# Never decrypted for a list: the caller's phone and the notes.
+PRIVATE_FIELDS = ("phone", "notes")
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def signal_visible(*, actor: Actor) -> QuerySet[Signal]:
+    """Every signal the actor may see: those of the active organization, never another's.
+
+    The one place where signal visibility is decided.
+    """
+    _require(actor, perms.SIGNALS_VIEW)
+    return Signal.objects.filter(organization=actor.organization)
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """The number of rows of a correlated subquery, 0 when there are none."""
+    counted = (
+        queryset.order_by()
+        .values("organization_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _earlier_same_phone() -> QuerySet[Signal]:
+    """Signals of the same organization and phone token received before the outer one."""
+    return (
+        Signal.objects.filter(
+            organization_id=OuterRef("organization_id"), phone_token=OuterRef("phone_token")
+        )
+        .exclude(phone_token="")
+        .filter(
+            Q(received_at__lt=OuterRef("received_at"))
+            | Q(received_at=OuterRef("received_at"), pk__lt=OuterRef("pk"))
+        )
+    )
+
+
+def _cases_of_phone(actor: Actor) -> QuerySet[Case] | None:
+    """Cases the actor may see whose person has the outer signal's phone; None without the right."""
+    if not actor.can(perms.CASES_VIEW):
+        return None
+    return case_visible(actor=actor).filter(
+        person__phone_tokens__organization=actor.organization,
+        person__phone_tokens__token=OuterRef("phone_token"),
+    )
+
+
+def _with_known_caller(signals: QuerySet[Signal], actor: Actor) -> QuerySet[Signal]:
+    """Annotate ``earlier_signals`` and ``known_cases``: the known-caller hint, in one query."""
+    cases = _cases_of_phone(actor)
+    return signals.annotate(
+        earlier_signals=_count(_earlier_same_phone()),
+        known_cases=_count(cases) if cases is not None else Value(0),
+    )
+
+
+def _for_list(signals: QuerySet[Signal], actor: Actor) -> QuerySet[Signal]:
+    return (
+        _with_known_caller(signals, actor).select_related("operator", "case").defer(*PRIVATE_FIELDS)
+    )
+
+
+@dataclass
+class SignalFilters:
+    channel: str = ""
+    reason: str = ""
+    outcome: str = ""  # "open" for the unanswered ones
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def signal_list(*, actor: Actor, filters: SignalFilters | None = None) -> QuerySet[Signal]:
+    """Visible signals, filtered, newest first, with the known-caller hint and no content."""
+    f = filters or SignalFilters()
+    signals = signal_visible(actor=actor)
+    if f.channel:
+        signals = signals.filter(channel=f.channel)
+    if f.reason:
+        signals = signals.filter(reason=f.reason)
+    if f.outcome == "open":
+        signals = signals.filter(outcome="")
+    elif f.outcome:
+        signals = signals.filter(outcome=f.outcome)
+    if f.received_from:
+        signals = signals.filter(received_at__gte=_day_start(f.received_from))
+    if f.received_to:
+        signals = signals.filter(received_at__lt=_day_start(f.received_to + timedelta(days=1)))
+    return _for_list(signals, actor).order_by("-received_at", "-id")
+
+
+@dataclass
+class SignalQueue:
+    """What an operator works through: unanswered signals, follow-ups due, the latest."""
+
+    unanswered: list[Signal]
+    follow_ups_due: list[Signal]
+    recent: list[Signal]
+    recent_has_next: bool
+    today: date
+
+
+def signal_queue(*, actor: Actor, page: int = 1) -> SignalQueue:
+    """The hotline's queue: oldest unanswered first, follow-ups by due date, then the latest.
+
+    Three queries, however many signals there are.
+    """
+    signals = _for_list(signal_visible(actor=actor), actor)
+    today = timezone.localdate()
+    unanswered = signals.filter(outcome="").order_by("received_at", "id")
+    due = signals.filter(
+        follow_up_on__isnull=False, follow_up_on__lte=today, followed_up_on__isnull=True
+    ).order_by("follow_up_on", "received_at", "id")
+    start = (max(page, 1) - 1) * RECENT_PAGE_SIZE
+    recent = list(signals.order_by("-received_at", "-id")[start : start + RECENT_PAGE_SIZE + 1])
+    return SignalQueue(
+        unanswered=list(unanswered[:QUEUE_SECTION_SIZE]),
+        follow_ups_due=list(due[:QUEUE_SECTION_SIZE]),
+        recent=recent[:RECENT_PAGE_SIZE],
+        recent_has_next=len(recent) > RECENT_PAGE_SIZE,
+        today=today,
+    )
+
+
+def signal_get(*, actor: Actor, signal_id: UUID | str, audit: bool = True) -> Signal:
+    """One visible signal, with its phone and notes; the same NotFound for "absent" and "not
+    yours". Audited read."""
+    try:
+        signal = signal_visible(actor=actor).select_related("operator", "case").get(uuid=signal_id)
+    except (Signal.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such signal.") from None
+    if audit:
+        audit_read(actor=actor.user, organization=actor.organization, obj=signal)
+    return signal
+
+
+@dataclass
+class KnownCaller:
+    """Earlier signals from the same phone, and cases of persons with that phone."""
+
+    signals: list[Signal] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.signals or self.cases)
+
+
+def known_caller(*, actor: Actor, signal: Signal) -> KnownCaller:
+    """Whether the signal's phone was seen before: found by its blind-index token only."""
+    if not signal.phone_token:
+        return KnownCaller()
+    earlier = (
+        signal_visible(actor=actor)
+        .filter(phone_token=signal.phone_token)
+        .filter(
+            Q(received_at__lt=signal.received_at)
+            | Q(received_at=signal.received_at, pk__lt=signal.pk)
+        )
+        .defer(*PRIVATE_FIELDS)
+        .order_by("-received_at", "-id")
+    )
+    cases: list[Case] = []
+    if actor.can(perms.CASES_VIEW):
+        cases = list(
+            case_visible(actor=actor)
+            .filter(
+                person__phone_tokens__organization=actor.organization,
+                person__phone_tokens__token=signal.phone_token,
+            )
+            .only("uuid", "number", "status", "opened_on")
+            .order_by("-opened_on", "-id")
+        )
+    return KnownCaller(signals=list(earlier), cases=cases)
+
+
+# --- The dashboard: counts only, never content.
+
+DIMENSIONS = ("reason", "channel", "language")
+DAYS = 14
+WEEKS = 12
+
+
+@dataclass
+class Bucket:
+    """Signals received in one day or week: how many, how many became cases, and by kind."""
+
+    start: date
+    total: int = 0
+    cases: int = 0
+    by: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {dimension: {} for dimension in DIMENSIONS}
+    )
+
+    def add(self, dimension: str, value: str, n: int, cases: int) -> None:
+        counts = self.by[dimension]
+        counts[value] = counts.get(value, 0) + n
+        if dimension == DIMENSIONS[0]:  # every signal has one reason: count totals once
+            self.total += n
+            self.cases += cases
+
+    @property
+    def case_share(self) -> float:
+        return self.cases / self.total if self.total else 0.0
+
+
+@dataclass
+class SignalStats:
+    days: list[Bucket]  # the last 14 days, newest first
+    weeks: list[Bucket]  # the last 12 weeks (Monday to Sunday), newest first
+    totals: Bucket  # the 12 weeks together
+    overdue_follow_ups: int
+    languages: list[str]  # the languages that occur, most frequent first ("" = not known)
+    today: date
+
+    def values(self, dimension: str) -> list[str]:
+        if dimension == "reason":
+            return list(Reason.values)
+        if dimension == "channel":
+            return list(Channel.values)
+        return self.languages
+
+
+def signal_stats(*, actor: Actor, today: date | None = None) -> SignalStats:
+    """Signals per day (14 days) and week (12 weeks) by reason, channel and language; the share
+    turned into cases; overdue follow-ups. Four queries: counts, never a decrypted field."""
+    _require(actor, perms.HOTLINE_STATS_VIEW)
+    signals = Signal.objects.filter(organization=actor.organization)
+    today = today or timezone.localdate()
+    this_week = today - timedelta(days=today.weekday())
+    first_week = this_week - timedelta(weeks=WEEKS - 1)
+    first_day = today - timedelta(days=DAYS - 1)
+    window = signals.filter(
+        received_at__gte=_day_start(min(first_week, first_day)),
+        received_at__lt=_day_start(today + timedelta(days=1)),
+    ).annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+    days = {
+        first_day + timedelta(days=i): Bucket(first_day + timedelta(days=i)) for i in range(DAYS)
+    }
+    weeks = {
+        first_week + timedelta(weeks=i): Bucket(first_week + timedelta(weeks=i))
+        for i in range(WEEKS)
+    }
+    totals = Bucket(first_week)
+    for dimension in DIMENSIONS:
+        rows = (
+            window.order_by().values("day", dimension).annotate(n=Count("id"), cases=Count("case"))
+        )
+        for row in rows:
+            day, value, n, cases = row["day"], row[dimension], row["n"], row["cases"]
+            if day in days:
+                days[day].add(dimension, value, n, cases)
+            week = weeks.get(day - timedelta(days=day.weekday()))
+            if week is not None:
+                week.add(dimension, value, n, cases)
+                totals.add(dimension, value, n, cases)
+    languages = sorted(totals.by["language"], key=lambda code: (-totals.by["language"][code], code))
+    overdue = signals.filter(follow_up_on__lt=today, followed_up_on__isnull=True).count()
+    return SignalStats(
+        days=sorted(days.values(), key=lambda b: b.start, reverse=True),
+        weeks=sorted(weeks.values(), key=lambda b: b.start, reverse=True),
+        totals=totals,
+        overdue_follow_ups=overdue,
+        languages=languages,
+        today=today,
+    )

@@ -1,0 +1,345 @@
+"""Writes to signals. Each checks permission, validates, writes and audits in one transaction.
+
+Audit events name the fields that changed, never their values: a phone number or a note never
+reaches the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pycountry
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_record
+from opennrm.cases.services import case_open
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.services import phone_token
+from opennrm.validation import phone_to_e164
+
+from .models import CallerType, Channel, Outcome, Reason, Signal
+from .selectors import signal_visible
+
+MAX_NOTES = 5000
+# A clock a few minutes fast (a phone, a laptop) must not refuse the signal just received.
+CLOCK_SKEW = timedelta(minutes=5)
+SIGNAL_FIELDS = (
+    "received_at",
+    "channel",
+    "language",
+    "caller_type",
+    "reason",
+    "outcome",
+    "follow_up_on",
+    "followed_up_on",
+    "notes",
+    "phone",
+)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
+    return ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def _locked(actor: Actor, signal: Signal) -> Signal:
+    """The signal, locked, if it is the actor's organization's and the actor may record."""
+    _require(actor, perms.SIGNALS_RECORD)
+    try:
+        return signal_visible(actor=actor).select_for_update().get(pk=signal.pk)
+    except Signal.DoesNotExist:
+        raise NotFound(_("No such signal.")) from None
+
+
+def language_ok(code: str) -> bool:
+    """An ISO 639-1 code (two letters), as the people app checks languages."""
+    return len(code) == 2 and code.isalpha() and pycountry.languages.get(alpha_2=code) is not None
+
+
+def _as_date(value: Any, name: str, errors: dict[str, list[str]]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(name, []).append(_("Not a date; write it as YYYY-MM-DD."))
+        return None
+
+
+def _as_datetime(value: Any, errors: dict[str, list[str]]) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = parse_datetime(value.strip())
+        except ValueError:
+            value = None
+        if value is None:
+            errors.setdefault("received_at", []).append(
+                _("Not a date and time; write it as YYYY-MM-DDTHH:MM.")
+            )
+            return None
+    if not isinstance(value, datetime):
+        errors.setdefault("received_at", []).append(_("Give the date and time."))
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) -> list[str]:
+    """Validate ``data`` and set it on the signal; return the names of the fields changed.
+
+    Raises ValidationFailed naming each bad field; on error nothing is set. Messages never
+    repeat the phone number or the notes.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name in sorted(set(data) - set(SIGNAL_FIELDS)):
+        err(name, _("Unknown field."))
+    values: dict[str, Any] = {}
+    for name, choices, required in (
+        ("channel", Channel, True),
+        ("caller_type", CallerType, True),
+        ("reason", Reason, True),
+        ("outcome", Outcome, False),
+    ):
+        if name in data:
+            value = data[name] or ""
+            if not value and required:
+                err(name, _("Choose one."))
+            elif value and value not in choices.values:
+                err(name, _("Choose one of the listed values."))
+            values[name] = value
+    if "outcome" in values and values["outcome"] != signal.outcome:
+        if signal.case_id:
+            err("outcome", _("A case was opened from this signal; the outcome stays so."))
+        elif values["outcome"] == Outcome.CASE_OPENED:
+            err("outcome", _("Open a case from the signal to record this outcome."))
+    if "language" in data:
+        code = str(data["language"] or "").strip().lower()
+        if code and not language_ok(code):
+            err(
+                "language",
+                _("“%(value)s” is not an ISO 639-1 language code (for example ru, uz, kk).")
+                % {"value": code[:10]},
+            )
+        values["language"] = code
+    if "received_at" in data:
+        received_at = _as_datetime(data["received_at"], errors)
+        if received_at is not None and received_at > timezone.now() + CLOCK_SKEW:
+            err("received_at", _("This is in the future."))
+        values["received_at"] = received_at
+    for name in ("follow_up_on", "followed_up_on"):
+        if name in data:
+            values[name] = _as_date(data[name], name, errors)
+    if "notes" in data:
+        notes = str(data["notes"] or "").strip()
+        if len(notes) > MAX_NOTES:
+            err("notes", _("At most %(limit)d characters.") % {"limit": MAX_NOTES})
+        values["notes"] = notes
+    if "phone" in data:
+        raw = str(data["phone"] or "").strip()
+        values["phone"] = ""
+        if raw:
+            try:
+                values["phone"] = phone_to_e164(raw, region=organization.country or None)
+            except ValueError as exc:
+                err("phone", str(exc))
+    # A new follow-up date opens a new follow-up, unless its completion is given too.
+    if (
+        "follow_up_on" in values
+        and values["follow_up_on"] != signal.follow_up_on
+        and "followed_up_on" not in data
+    ):
+        values["followed_up_on"] = None
+    if errors:
+        raise _invalid(errors)
+
+    # Rules across fields, on the values the signal would have.
+    def after(name: str) -> Any:
+        return values[name] if name in values else getattr(signal, name)
+
+    received_on = timezone.localdate(after("received_at")) if after("received_at") else None
+    follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
+    if received_on and follow_up_on and follow_up_on < received_on:
+        err("follow_up_on", _("Cannot be before the signal was received."))
+    if followed_up_on:
+        if not follow_up_on:
+            err("followed_up_on", _("No follow-up was planned."))
+        elif received_on and followed_up_on < received_on:
+            err("followed_up_on", _("Cannot be before the signal was received."))
+        if followed_up_on > timezone.localdate():
+            err("followed_up_on", _("This date is in the future."))
+    if errors:
+        raise _invalid(errors)
+
+    changed = []
+    for name, value in values.items():
+        if getattr(signal, name) != value:
+            setattr(signal, name, value)
+            changed.append(name)
+    if "phone" in changed:
+        signal.phone_token = phone_token(signal.phone) if signal.phone else ""
+    return changed
+
+
+def _filled(signal: Signal) -> list[str]:
+    """The fields a new signal was given, for its audit event."""
+    return [name for name in SIGNAL_FIELDS if getattr(signal, name) not in ("", None)]
+
+
+def _audit(actor: Actor, signal: Signal, action: str, fields: list[str]) -> None:
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action=action,
+        obj=signal,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def signal_record(
+    *,
+    actor: Actor,
+    caller_type: str = "",
+    reason: str = "",
+    channel: str = Channel.CALL,
+    received_at: datetime | str | None = None,
+    language: str = "",
+    outcome: str = "",
+    follow_up_on: date | str | None = None,
+    notes: str = "",
+    phone: str = "",
+) -> Signal:
+    """Log a contact taken by the actor: who called and why are required; it was a call,
+    received now, unless said otherwise."""
+    _require(actor, perms.SIGNALS_RECORD)
+    signal = Signal(organization=actor.organization, operator=actor.user)
+    data = {
+        "channel": channel,
+        "caller_type": caller_type,
+        "reason": reason,
+        "received_at": received_at or timezone.now(),
+        "language": language,
+        "outcome": outcome,
+        "follow_up_on": follow_up_on,
+        "notes": notes,
+        "phone": phone,
+    }
+    _apply(signal, data, organization=actor.organization)
+    signal.save()
+    _audit(actor, signal, "signal.record", ["operator", *_filled(signal)])
+    return signal
+
+
+@transaction.atomic
+def web_tip_receive(
+    *,
+    organization: Organization,
+    reason: str = Reason.OTHER,
+    caller_type: str = CallerType.ANONYMOUS,
+    language: str = "",
+    notes: str = "",
+    phone: str = "",
+    received_at: datetime | None = None,
+) -> Signal:
+    """Queue a tip sent through the public portal: no operator until one takes it."""
+    signal = Signal(organization=organization, operator=None)
+    data = {
+        "channel": Channel.WEB_TIP,
+        "caller_type": caller_type,
+        "reason": reason,
+        "received_at": received_at or timezone.now(),
+        "language": language,
+        "notes": notes,
+        "phone": phone,
+    }
+    _apply(signal, data, organization=organization)
+    signal.save()
+    audit_record(
+        actor=None,
+        organization=organization,
+        action="signal.receive",
+        obj=signal,
+        fields=_filled(signal),
+    )
+    return signal
+
+
+@transaction.atomic
+def signal_take(*, actor: Actor, signal: Signal) -> Signal:
+    """An operator takes an unanswered web tip: it becomes theirs to answer."""
+    signal = _locked(actor, signal)
+    if signal.operator_id is not None:
+        raise Conflict(_("This signal was already taken."))
+    signal.operator = actor.user
+    signal.version += 1
+    signal.save()
+    _audit(actor, signal, "signal.take", ["operator"])
+    return signal
+
+
+@transaction.atomic
+def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any) -> Signal:
+    """Change a signal (outcome, follow-up, notes…); refused over someone else's newer change."""
+    signal = _locked(actor, signal)
+    if signal.version != version:
+        raise Conflict(
+            _("Someone else changed this signal while you were editing. Reload and retry.")
+        )
+    changed = _apply(signal, changes, organization=actor.organization)
+    if changed:
+        signal.version += 1
+        signal.save()
+        _audit(actor, signal, "signal.update", changed)
+    return signal
+
+
+@transaction.atomic
+def signal_open_case(
+    *,
+    actor: Actor,
+    signal: Signal,
+    version: int,
+    person: dict[str, Any],
+    **case_fields: Any,
+) -> Signal:
+    """Record the person and open their case through the case services, link it to the signal
+    and set the outcome "case opened", all in one transaction."""
+    _require(actor, perms.CASES_CREATE)
+    signal = _locked(actor, signal)
+    if signal.version != version:
+        raise Conflict(
+            _("Someone else changed this signal while you were editing. Reload and retry.")
+        )
+    if signal.case_id is not None:
+        raise _invalid({"case": [_("A case was already opened from this signal.")]})
+    case = case_open(actor=actor, person=person, **case_fields)
+    signal.case = case
+    signal.outcome = Outcome.CASE_OPENED
+    fields = ["case", "outcome"]
+    if signal.operator_id is None:
+        signal.operator = actor.user
+        fields.append("operator")
+    signal.version += 1
+    signal.save()
+    _audit(actor, signal, "signal.open_case", fields)
+    return signal
