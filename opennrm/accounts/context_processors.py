@@ -13,6 +13,8 @@ from .selectors import membership_list_for_user
 NAVIGATION = [
     (perms.HOME_VIEW, "home", _("Home")),
     (perms.CASES_VIEW, "cases:case_list", _("Cases")),
+    (perms.SIGNALS_VIEW, "hotline:queue", _("Hotline")),
+    (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),

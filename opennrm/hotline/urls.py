@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "hotline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("hotline/", views.queue, name="queue"),
+    path("hotline/new/", views.signal_new, name="signal_new"),
+    path("hotline/figures/", views.dashboard, name="dashboard"),
+    path("hotline/<uuid:signal_id>/", views.signal_detail, name="signal_detail"),
+    path("hotline/<uuid:signal_id>/save/", views.signal_save, name="signal_save"),
+    path("hotline/<uuid:signal_id>/take/", views.signal_take, name="signal_take"),
+    path(
+        "hotline/<uuid:signal_id>/followed-up/",
+        views.signal_followed_up,
+        name="signal_followed_up",
+    ),
+    path("hotline/<uuid:signal_id>/case/", views.signal_open_case, name="signal_open_case"),
+]

@@ -1,0 +1,307 @@
+"""Pages of the hotline: the queue, logging a contact, the signal page, opening a case from a
+signal, and the dashboard of counts.
+
+URLs carry UUIDs only. The caller's phone is shown on the signal's own page alone, to those who
+may see identifying data; lists show whether a caller is known, never the number. Pages with a
+signal's content are never stored by the browser (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from opennrm.accounts import permissions as perms
+from opennrm.cases.forms import add_path_errors, page_number
+from opennrm.errors import Conflict, ValidationFailed
+from opennrm.web import actor_required, add_errors
+
+from . import selectors, services
+from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name
+from .models import Channel, Reason, Signal
+
+DIMENSIONS = {
+    "reason": gettext_lazy("Reason"),
+    "channel": gettext_lazy("Channel"),
+    "language": gettext_lazy("Language"),
+}
+
+
+def _problem(error: ValidationFailed | Conflict) -> str:
+    return " ".join(m for ms in error.errors.values() for m in ms) or error.message
+
+
+@never_cache
+@actor_required(perms.SIGNALS_VIEW)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Unanswered signals (new web tips among them), follow-ups due, and the latest signals."""
+    actor = request.actor
+    page = page_number(request.GET.get("page"))
+    return render(
+        request,
+        "hotline/queue.html",
+        {
+            "queue": selectors.signal_queue(actor=actor, page=page),
+            "page": page,
+            "can_record": actor.can(perms.SIGNALS_RECORD),
+            "can_see_figures": actor.can(perms.HOTLINE_STATS_VIEW),
+        },
+    )
+
+
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_new(request: HttpRequest) -> HttpResponse:
+    """Log a contact: who, why and what came of it, in a few clicks; errors beside the fields."""
+    form = SignalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.signal_record(actor=request.actor, **form.signal_data())
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was logged."))
+            return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    return render(request, "hotline/signal_new.html", {"form": form})
+
+
+def _facts(signal: Signal) -> list[tuple[str, str]]:
+    return [
+        (_("Channel"), signal.get_channel_display()),
+        (_("Who contacted us"), signal.get_caller_type_display()),
+        (_("Reason"), signal.get_reason_display()),
+        (_("Language"), language_name(signal.language) if signal.language else "—"),
+        (_("Outcome"), signal.get_outcome_display() or _("Not answered yet")),
+    ]
+
+
+def _render_signal(
+    request: HttpRequest,
+    signal_id: UUID,
+    *,
+    form: SignalEditForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor
+    signal = selectors.signal_get(actor=actor, signal_id=signal_id)
+    show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
+    can_record = actor.can(perms.SIGNALS_RECORD)
+    if form is None and can_record:
+        form = SignalEditForm(
+            initial=SignalEditForm.initial_for(signal), signal=signal, show_phone=show_phone
+        )
+    context: dict[str, Any] = {
+        "signal": signal,
+        "facts": _facts(signal),
+        "show_phone": show_phone,
+        "known": selectors.known_caller(actor=actor, signal=signal),
+        "form": form,
+        "can_record": can_record,
+        "can_open_case": can_record and actor.can(perms.CASES_CREATE) and not signal.case_id,
+        "follow_up_due": signal.follow_up_open and signal.follow_up_on <= timezone.localdate(),
+    }
+    return render(request, "hotline/signal_page.html", context, status=status)
+
+
+@never_cache
+@actor_required(perms.SIGNALS_VIEW)
+def signal_detail(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """The signal: what was said, who is known by this phone, and what to do next. Audited."""
+    return _render_signal(request, signal_id)
+
+
+def _signal_for_write(request: HttpRequest, signal_id: UUID) -> Signal:
+    """The visible signal, not audited as a read: the service audits the change itself."""
+    return selectors.signal_get(actor=request.actor, signal_id=signal_id, audit=False)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_save(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Change the signal; the hidden ``version`` refuses to overwrite someone else's change."""
+    actor = request.actor
+    signal = _signal_for_write(request, signal_id)
+    form = SignalEditForm(
+        request.POST,
+        initial=SignalEditForm.initial_for(signal),
+        signal=signal,
+        show_phone=actor.can(perms.IDENTIFYING_DATA_VIEW),
+    )
+    if form.is_valid():
+        try:
+            services.signal_update(
+                actor=actor,
+                signal=signal,
+                version=form.cleaned_data["version"],
+                **form.signal_data(),
+            )
+        except (ValidationFailed, Conflict) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The signal was saved."))
+            return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    return _render_signal(request, signal_id, form=form)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_take(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Take an unanswered web tip: it becomes the operator's to answer."""
+    signal = _signal_for_write(request, signal_id)
+    try:
+        services.signal_take(actor=request.actor, signal=signal)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The signal is yours to answer."))
+    return redirect("hotline:signal_detail", signal_id=signal.uuid)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_followed_up(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Mark the planned follow-up done today."""
+    signal = _signal_for_write(request, signal_id)
+    form = FollowedUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and retry."))
+        return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    try:
+        services.signal_update(
+            actor=request.actor,
+            signal=signal,
+            version=form.cleaned_data["version"],
+            followed_up_on=timezone.localdate(),
+        )
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, _problem(exc))
+        return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    messages.success(request, _("The follow-up is marked done."))
+    if request.POST.get("next") == "queue":
+        return redirect("hotline:queue")
+    return redirect("hotline:signal_detail", signal_id=signal.uuid)
+
+
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_open_case(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """Record the person and open their case from the signal, which is linked to it."""
+    actor = request.actor
+    if not actor.can(perms.CASES_CREATE):
+        raise DjangoPermissionDenied
+    signal = _signal_for_write(request, signal_id)
+    if signal.case_id:
+        messages.error(request, _("A case was already opened from this signal."))
+        return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
+    form = SignalCaseForm(
+        request.POST or None, initial=SignalCaseForm.initial_for(signal, with_phone=show_phone)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.signal_open_case(
+                actor=actor,
+                signal=signal,
+                version=form.cleaned_data["version"],
+                person=form.person_data(),
+            )
+        except ValidationFailed as exc:
+            add_path_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            case = signal.case
+            messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
+            return redirect("cases:case_detail", case_id=case.uuid)
+    return render(
+        request,
+        "hotline/signal_open_case.html",
+        {"signal": signal, "facts": _facts(signal), "form": form},
+    )
+
+
+# --- The dashboard: counts only.
+
+
+def _labels(dimension: str, values: list[str]) -> list[tuple[str, str]]:
+    if dimension == "reason":
+        names = dict(Reason.choices)
+    elif dimension == "channel":
+        names = dict(Channel.choices)
+    else:
+        names = {code: language_name(code) if code else _("Not known") for code in values}
+    return [(value, str(names.get(value, value))) for value in values]
+
+
+def _rows(buckets: list[selectors.Bucket], dimension: str, values: list[str]) -> dict:
+    most = max((b.total for b in buckets), default=0)
+    return {
+        "most": most,
+        "rows": [
+            {
+                "bucket": bucket,
+                "cells": [bucket.by[dimension].get(value, 0) for value in values],
+            }
+            for bucket in buckets
+        ],
+    }
+
+
+@never_cache
+@actor_required(perms.HOTLINE_STATS_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Signals per day and week by reason, channel or language; share turned into cases;
+    overdue follow-ups. Counts of the organization's signals, never their content."""
+    actor = request.actor
+    dimension = request.GET.get("by", "reason")
+    if dimension not in DIMENSIONS:
+        dimension = "reason"
+    stats = selectors.signal_stats(actor=actor)
+    values = stats.values(dimension)
+    totals = stats.totals
+    summary = []
+    for key in DIMENSIONS:
+        counts = totals.by[key]
+        summary.append(
+            {
+                "label": DIMENSIONS[key],
+                "rows": [
+                    (label, counts.get(value, 0), counts.get(value, 0) / totals.total)
+                    for value, label in _labels(key, stats.values(key))
+                    if counts.get(value, 0) or key != "language"
+                ]
+                if totals.total
+                else [],
+            }
+        )
+    return render(
+        request,
+        "hotline/dashboard.html",
+        {
+            "stats": stats,
+            "dimension": dimension,
+            "dimensions": [(key, label) for key, label in DIMENSIONS.items()],
+            "columns": _labels(dimension, values),
+            "days": _rows(stats.days, dimension, values),
+            "weeks": _rows(stats.weeks, dimension, values),
+            "summary": summary,
+            "non_trafficking": sum(
+                totals.by["reason"].get(value, 0)
+                for value in (Reason.SAFE_MIGRATION, Reason.JOB_OFFER_CHECK)
+            ),
+            "can_see_queue": actor.can(perms.SIGNALS_VIEW),
+        },
+    )
