@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
+from opennrm.errors import PermissionDenied
+
 from .models import Role
 
 if TYPE_CHECKING:
@@ -97,6 +101,11 @@ class Actor:
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
+
+    def require(self, permission: str) -> None:
+        """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
+        if not self.can(permission):
+            raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def requires_two_factor(user: User) -> bool:

@@ -6,16 +6,11 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from opennrm.errors import NotFound, PermissionDenied
+from opennrm.errors import NotFound
 
 from . import permissions as perms
 from .models import ApiToken, Membership, Organization, User
 from .permissions import Actor
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied("You do not have permission to do this.")
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -35,7 +30,7 @@ def membership_get_for_user(*, user: User, membership_id: UUID | str) -> Members
 
 def member_list(*, actor: Actor) -> QuerySet[Membership]:
     """The memberships of the actor's active organization."""
-    _require(actor, perms.MEMBERS_VIEW)
+    actor.require(perms.MEMBERS_VIEW)
     return (
         Membership.objects.filter(organization=actor.organization)
         .select_related("user")
@@ -45,7 +40,7 @@ def member_list(*, actor: Actor) -> QuerySet[Membership]:
 
 def member_get(*, actor: Actor, membership_id: UUID | str) -> Membership:
     """One membership of the actor's organization; other organizations' are not found."""
-    _require(actor, perms.MEMBERS_VIEW)
+    actor.require(perms.MEMBERS_VIEW)
     try:
         return member_list(actor=actor).get(uuid=membership_id)
     except (Membership.DoesNotExist, ValueError, TypeError):
@@ -54,12 +49,12 @@ def member_get(*, actor: Actor, membership_id: UUID | str) -> Membership:
 
 def organization_list(*, actor: Actor) -> QuerySet[Organization]:
     """Every organization, for the platform admin."""
-    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    actor.require(perms.ORGANIZATIONS_MANAGE)
     return Organization.objects.all()
 
 
 def organization_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
-    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    actor.require(perms.ORGANIZATIONS_MANAGE)
     try:
         return Organization.objects.get(uuid=organization_id)
     except (Organization.DoesNotExist, ValueError, TypeError):
@@ -68,7 +63,7 @@ def organization_get(*, actor: Actor, organization_id: UUID | str) -> Organizati
 
 def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens for the active membership."""
-    _require(actor, perms.TOKENS_MANAGE)
+    actor.require(perms.TOKENS_MANAGE)
     return ApiToken.objects.filter(membership=actor.membership)
 
 

@@ -41,11 +41,6 @@ SESSION_STARTED_KEY = "opennrm_started"
 SESSION_SEEN_KEY = "opennrm_seen"
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _organization_clean(organization: Organization) -> None:
     errors: dict[str, list[str]] = {}
     message = country_code_error(organization.country)
@@ -73,7 +68,7 @@ def organization_create(
     *, actor: Actor, name: str, org_type: str, country: str, city: str = "", phone: str = ""
 ) -> Organization:
     """Create an organization (platform admin only)."""
-    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    actor.require(perms.ORGANIZATIONS_MANAGE)
     organization = Organization(
         name=name.strip(), org_type=org_type, country=country, city=city.strip(), phone=phone
     )
@@ -94,7 +89,7 @@ def organization_update(
     *, actor: Actor, organization: Organization, version: int, **changes: Any
 ) -> Organization:
     """Change an organization; refused if someone else changed it since ``version`` was read."""
-    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    actor.require(perms.ORGANIZATIONS_MANAGE)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.version != version:
         raise Conflict(
@@ -278,7 +273,7 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
 @transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> User:
     """Deactivate a user everywhere (platform admin): all sessions and tokens end at once."""
-    _require(actor, perms.ORGANIZATIONS_MANAGE)
+    actor.require(perms.ORGANIZATIONS_MANAGE)
     _user_deactivate(actor=actor, user=user, organization=None)
     return user
 
@@ -413,7 +408,7 @@ def _token_digest(raw: str) -> str:
 @transaction.atomic
 def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiToken, str]:
     """A new personal token bound to the active membership; the raw token is shown once."""
-    _require(actor, perms.TOKENS_MANAGE)
+    actor.require(perms.TOKENS_MANAGE)
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("Give the token a name.")]
@@ -444,7 +439,7 @@ def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiTok
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's tokens at once."""
-    _require(actor, perms.TOKENS_MANAGE)
+    actor.require(perms.TOKENS_MANAGE)
     if token.membership_id != getattr(actor.membership, "pk", None):
         raise PermissionDenied(_("You do not have permission to do this."))
     if token.revoked_at is None:

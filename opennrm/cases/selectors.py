@@ -14,7 +14,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read
 from opennrm.crypto.keyring import blind_index
-from opennrm.errors import NotFound, PermissionDenied
+from opennrm.errors import NotFound
 from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
 
@@ -22,17 +22,12 @@ from .fields import has
 from .models import Case
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied("You do not have permission to do this.")
-
-
 def case_visible(*, actor: Actor) -> QuerySet[Case]:
     """Every case the actor may see: all of the organization's for a supervisor, else their own.
 
     The one place where case visibility is decided.
     """
-    _require(actor, perms.CASES_VIEW)
+    actor.require(perms.CASES_VIEW)
     cases = Case.objects.filter(organization=actor.organization)
     if not actor.can(perms.CASES_VIEW_ALL):
         on_team = Case.team.through.objects.filter(case_id=OuterRef("pk"), user_id=actor.user.pk)
@@ -143,7 +138,7 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
 
 def partner_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
     """An active organization a case may name: a service's provider or a consent's recipient."""
-    _require(actor, perms.CASES_UPDATE)
+    actor.require(perms.CASES_UPDATE)
     try:
         return Organization.objects.get(uuid=organization_id, is_active=True)
     except (Organization.DoesNotExist, ValueError, TypeError):
@@ -152,13 +147,13 @@ def partner_get(*, actor: Actor, organization_id: UUID | str) -> Organization:
 
 def partner_list(*, actor: Actor) -> QuerySet[Organization]:
     """The active organizations a case may name (provider, consent recipient), by name."""
-    _require(actor, perms.CASES_UPDATE)
+    actor.require(perms.CASES_UPDATE)
     return Organization.objects.filter(is_active=True).order_by("name")
 
 
 def case_owner_list(*, actor: Actor) -> QuerySet[User]:
     """The members of the actor's organization whose role can hold cases, for the owner filter."""
-    _require(actor, perms.CASES_VIEW)
+    actor.require(perms.CASES_VIEW)
     roles = [
         role for role, granted in perms.ROLE_PERMISSIONS.items() if perms.CASES_VIEW in granted
     ]

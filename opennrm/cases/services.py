@@ -67,14 +67,9 @@ _DECIDED_BY_APPROVAL = gettext_lazy(
 )
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE) -> Case:
     """The case, locked, if the actor may see it and holds ``permission``."""
-    _require(actor, permission)
+    actor.require(permission)
     try:
         return case_visible(actor=actor).select_for_update().get(pk=case.pk)
     except Case.DoesNotExist:
@@ -165,7 +160,7 @@ def case_open(
     *, actor: Actor, person: dict[str, Any], opened_on: date | None = None, **case_fields: Any
 ) -> Case:
     """Record a person and open their case at the actor's organization, owned by the actor."""
-    _require(actor, perms.CASES_CREATE)
+    actor.require(perms.CASES_CREATE)
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         raise _invalid({"opened_on": [_("This date is in the future.")]})
