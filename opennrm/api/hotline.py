@@ -1,5 +1,298 @@
-"""The hotline API (filled in by the hotline work)."""
+"""The hotline API, /api/v1/signals: thin over ``opennrm.hotline`` selectors and services.
 
-from ninja import Router
+List items never carry the caller's phone or the notes: a list says what kind of contact each
+was and whether the caller is known (counts found through the phone's blind-index token). The
+phone comes only from ``GET /signals/{id}``, and only to those who may see identifying data.
+
+No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations of
+paginated operations through its decorator, where string annotations cannot be resolved.
+"""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.permissions import Actor
+from opennrm.api.cases import CaseFieldsIn, PersonIn
+from opennrm.api.pagination import Page
+from opennrm.errors import ValidationFailed
+from opennrm.hotline import selectors, services
+from opennrm.hotline.models import Channel, Outcome, Reason, Signal
 
 router = Router(tags=["hotline"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+# --- Input schemas. Unknown fields are refused; picklist values are checked by the services,
+# which name the field in their 422.
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignalIn(_In):
+    caller_type: str
+    reason: str
+    channel: str = Channel.CALL.value
+    received_at: datetime | None = None
+    language: str = ""
+    outcome: str = ""
+    follow_up_on: date | None = None
+    notes: str = ""
+    phone: str = ""
+
+
+class SignalPatch(_In):
+    version: int
+    caller_type: str | None = None
+    reason: str | None = None
+    channel: str | None = None
+    received_at: datetime | None = None
+    language: str | None = None
+    outcome: str | None = None
+    follow_up_on: date | None = None
+    followed_up_on: date | None = None
+    notes: str | None = None
+    phone: str | None = None
+
+
+class SignalCaseIn(CaseFieldsIn):
+    """The person and (optionally) what is known of the exploitation, as ``POST /cases``."""
+
+    version: int
+    person: PersonIn
+    opened_on: date | None = None
+
+
+class SignalListFilters(Schema):
+    channel: Channel | None = None
+    reason: Reason | None = None
+    outcome: str = ""  # a value of Outcome, or "open" for the unanswered
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+# --- Output schemas.
+
+
+class KnownCallerCounts(Schema):
+    earlier_signals: int
+    cases: int
+
+
+class SignalListItemOut(Schema):
+    """What a list shows: the kind of contact, never the phone or the notes."""
+
+    id: UUID
+    version: int
+    received_at: datetime
+    channel: str
+    language: str
+    caller_type: str
+    reason: str
+    outcome: str
+    follow_up_on: date | None
+    followed_up_on: date | None
+    operator_id: UUID | None
+    case_id: UUID | None
+    has_phone: bool
+    known_caller: KnownCallerCounts
+
+    @staticmethod
+    def resolve_id(obj: Signal) -> UUID:
+        return obj.uuid
+
+    @staticmethod
+    def resolve_operator_id(obj: Signal) -> UUID | None:
+        return obj.operator.uuid if obj.operator_id else None
+
+    @staticmethod
+    def resolve_case_id(obj: Signal) -> UUID | None:
+        return obj.case.uuid if obj.case_id else None
+
+    @staticmethod
+    def resolve_has_phone(obj: Signal) -> bool:
+        return bool(obj.phone_token)
+
+    @staticmethod
+    def resolve_known_caller(obj: Signal) -> dict[str, int]:
+        return {"earlier_signals": obj.earlier_signals, "cases": obj.known_cases}
+
+
+class KnownCallerOut(Schema):
+    earlier_signal_ids: list[UUID]
+    case_ids: list[UUID]
+
+
+class SignalOut(Schema):
+    id: UUID
+    version: int
+    received_at: datetime
+    channel: str
+    language: str
+    caller_type: str
+    reason: str
+    outcome: str
+    follow_up_on: date | None
+    followed_up_on: date | None
+    operator_id: UUID | None
+    case_id: UUID | None
+    notes: str
+    phone: str | None  # null to those who may not see identifying data
+    known_caller: KnownCallerOut
+    created_at: datetime
+    updated_at: datetime
+
+
+class BucketOut(Schema):
+    start: date
+    total: int
+    cases: int
+    by_reason: dict[str, int]
+    by_channel: dict[str, int]
+    by_language: dict[str, int]
+
+
+class StatsOut(Schema):
+    """Counts only: per day (14 days) and per week (12 weeks, Monday first), newest first."""
+
+    days: list[BucketOut]
+    weeks: list[BucketOut]
+    totals: BucketOut
+    case_share: float
+    overdue_follow_ups: int
+
+
+def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
+    actor = _actor(request)
+    known = selectors.known_caller(actor=actor, signal=signal)
+    return SignalOut(
+        id=signal.uuid,
+        version=signal.version,
+        received_at=signal.received_at,
+        channel=signal.channel,
+        language=signal.language,
+        caller_type=signal.caller_type,
+        reason=signal.reason,
+        outcome=signal.outcome,
+        follow_up_on=signal.follow_up_on,
+        followed_up_on=signal.followed_up_on,
+        operator_id=signal.operator.uuid if signal.operator_id else None,
+        case_id=signal.case.uuid if signal.case_id else None,
+        notes=signal.notes,
+        phone=signal.phone if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
+        known_caller=KnownCallerOut(
+            earlier_signal_ids=[s.uuid for s in known.signals],
+            case_ids=[c.uuid for c in known.cases],
+        ),
+        created_at=signal.created_at,
+        updated_at=signal.updated_at,
+    )
+
+
+def _bucket_out(bucket: selectors.Bucket) -> BucketOut:
+    return BucketOut(
+        start=bucket.start,
+        total=bucket.total,
+        cases=bucket.cases,
+        by_reason=bucket.by["reason"],
+        by_channel=bucket.by["channel"],
+        by_language=bucket.by["language"],
+    )
+
+
+def _for_write(request: HttpRequest, signal_id: UUID) -> Signal:
+    """The visible signal, not audited as a read: the service audits the write itself."""
+    return selectors.signal_get(actor=_actor(request), signal_id=signal_id, audit=False)
+
+
+# --- Operations.
+
+
+@router.get("", response=list[SignalListItemOut])
+@paginate(Page)
+def signal_list(request: HttpRequest, filters: Query[SignalListFilters]) -> QuerySet[Signal]:
+    """The organization's signals, newest first, with the known-caller counts; no content."""
+    if filters.outcome and filters.outcome != "open" and filters.outcome not in Outcome.values:
+        raise ValidationFailed(
+            "The request is invalid",
+            errors={"outcome": ["Give a value of Outcome, or “open” for the unanswered."]},
+        )
+    return selectors.signal_list(
+        actor=_actor(request),
+        filters=selectors.SignalFilters(
+            channel=filters.channel or "",
+            reason=filters.reason or "",
+            outcome=filters.outcome,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+        ),
+    )
+
+
+@router.post("", response={201: SignalOut})
+def signal_record(request: HttpRequest, payload: SignalIn) -> Status:
+    """Log a contact taken by the caller of the API (the operator)."""
+    signal = services.signal_record(actor=_actor(request), **payload.dict())
+    return Status(201, _signal_out(request, signal))
+
+
+@router.get("/stats", response=StatsOut)
+def signal_stats(request: HttpRequest) -> StatsOut:
+    """Counts of the organization's signals by reason, channel and language; no content."""
+    stats = selectors.signal_stats(actor=_actor(request))
+    return StatsOut(
+        days=[_bucket_out(b) for b in stats.days],
+        weeks=[_bucket_out(b) for b in stats.weeks],
+        totals=_bucket_out(stats.totals),
+        case_share=round(stats.totals.case_share, 4),
+        overdue_follow_ups=stats.overdue_follow_ups,
+    )
+
+
+@router.get("/{signal_id}", response=SignalOut)
+def signal_get(request: HttpRequest, signal_id: UUID) -> SignalOut:
+    """One signal, with its notes and (to those who may see it) the phone. An audited read."""
+    return _signal_out(request, selectors.signal_get(actor=_actor(request), signal_id=signal_id))
+
+
+@router.patch("/{signal_id}", response=SignalOut)
+def signal_update(request: HttpRequest, signal_id: UUID, payload: SignalPatch) -> SignalOut:
+    """Change a signal; ``version`` must be the one read (409 otherwise)."""
+    signal = _for_write(request, signal_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    signal = services.signal_update(
+        actor=_actor(request), signal=signal, version=version, **changes
+    )
+    return _signal_out(request, signal)
+
+
+@router.post("/{signal_id}/take", response=SignalOut)
+def signal_take(request: HttpRequest, signal_id: UUID) -> SignalOut:
+    """Take an unanswered web tip (409 when someone already took it)."""
+    signal = services.signal_take(actor=_actor(request), signal=_for_write(request, signal_id))
+    return _signal_out(request, signal)
+
+
+@router.post("/{signal_id}/open-case", response={201: SignalOut})
+def signal_open_case(request: HttpRequest, signal_id: UUID, payload: SignalCaseIn) -> Status:
+    """Record the person and open their case from the signal; the signal links to it."""
+    signal = _for_write(request, signal_id)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    person = fields.pop("person")
+    signal = services.signal_open_case(
+        actor=_actor(request), signal=signal, version=version, person=person, **fields
+    )
+    return Status(201, _signal_out(request, signal))
