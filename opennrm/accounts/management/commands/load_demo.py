@@ -10,6 +10,7 @@ from opennrm.accounts import services
 from opennrm.accounts.models import Organization, OrganizationType, Role, User
 from opennrm.accounts.permissions import Actor
 from opennrm.cases.demo import load_demo_cases
+from opennrm.hotline.demo import load_demo_signals
 
 DEMO_PASSWORD = "opennrm-demo-2026"
 
@@ -118,6 +119,7 @@ class Command(BaseCommand):
             organizations=organizations,
             supervisor=Actor.of(supervisor.user, supervisor),
         )
+        counts |= load_demo_signals(memberships=memberships)
         for figure, count in counts.items():
             self.stdout.write(f"  {count:4} {figure}")
 
