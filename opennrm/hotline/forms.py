@@ -56,7 +56,7 @@ class SignalForm(forms.Form):
     caller_type = _radios(CallerType.choices, gettext_lazy("Who contacted us"))
     reason = _radios(Reason.choices, gettext_lazy("Reason"))
     outcome = _radios(
-        [("", gettext_lazy("Not answered yet")), *_OUTCOMES],
+        [("", gettext_lazy("No outcome yet")), *_OUTCOMES],
         gettext_lazy("Outcome"),
         required=False,
         initial="",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import phonenumbers
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -81,8 +82,17 @@ def _facts(signal: Signal) -> list[tuple[str, str]]:
         (_("Who contacted us"), signal.get_caller_type_display()),
         (_("Reason"), signal.get_reason_display()),
         (_("Language"), language_name(signal.language) if signal.language else "—"),
-        (_("Outcome"), signal.get_outcome_display() or _("Not answered yet")),
+        (_("Outcome"), signal.get_outcome_display() or _("No outcome yet")),
     ]
+
+
+def phone_display(e164: str) -> str:
+    """A stored E.164 number as people write it: +998 90 123 45 67."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _render_signal(
@@ -104,6 +114,7 @@ def _render_signal(
         "signal": signal,
         "facts": _facts(signal),
         "show_phone": show_phone,
+        "phone": phone_display(signal.phone) if show_phone and signal.phone else "",
         "known": selectors.known_caller(actor=actor, signal=signal),
         "form": form,
         "can_record": can_record,
