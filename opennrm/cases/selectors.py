@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, User
@@ -29,10 +30,16 @@ def case_visible(*, actor: Actor) -> QuerySet[Case]:
     """
     actor.require(perms.CASES_VIEW)
     cases = Case.objects.filter(organization=actor.organization)
-    if not actor.can(perms.CASES_VIEW_ALL):
-        on_team = Case.team.through.objects.filter(case_id=OuterRef("pk"), user_id=actor.user.pk)
-        cases = cases.filter(Q(owner=actor.user) | Exists(on_team))
-    return cases
+    if actor.can(perms.CASES_VIEW_ALL):
+        return cases
+    on_team = Case.team.through.objects.filter(user_id=actor.user.pk).order_by().values("case_id")
+    if connection.vendor == "sqlite":
+        # One list of keys, probed from the date index before a row is read: three times faster
+        # on SQLite than testing each row's owner. PostgreSQL would build the list and hash-join
+        # it with every case of the organization instead (forty times slower), so it gets the OR.
+        owned = cases.filter(owner=actor.user).order_by().values("pk")
+        return cases.filter(pk__in=owned.union(on_team))
+    return cases.filter(Q(owner=actor.user) | Q(pk__in=on_team))
 
 
 # Above this many matches a name search keeps the matching set in the database (a subquery)
