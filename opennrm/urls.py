@@ -9,6 +9,10 @@ urlpatterns = [
     path("", include("opennrm.cases.urls")),
     path("", include("opennrm.hotline.urls")),
     path("", include("opennrm.screening.urls")),
+    path("", include("opennrm.notifications.urls")),
+    path("", include("opennrm.directory.urls")),
+    path("", include("opennrm.referrals.urls")),
+    path("", include("opennrm.returns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -36,10 +36,23 @@ SIGNALS_VIEW = "signals.view"  # the hotline signals (calls, chats, tips) of the
 SIGNALS_RECORD = "signals.record"  # log and update a signal, open a case from it
 HOTLINE_STATS_VIEW = "hotline.stats"  # counts of signals by reason, channel, language; no content
 SCREENING_CONDUCT = "screening.conduct"  # screen the person of a visible case, see the results
+DIRECTORY_VIEW = "directory.view"  # the service directory: organizations, services, hotlines
+DIRECTORY_MANAGE = "directory.manage"  # the organization's own entries in the directory
+REFERRALS_VIEW = "referrals.view"  # referrals sent from visible cases or received by the org
+REFERRALS_SEND = "referrals.send"  # refer a visible case to another organization, withdraw it
+REFERRALS_RESPOND = "referrals.respond"  # accept, decline or complete a received referral
+REFERRALS_OVERRIDE_CONSENT = "referrals.override_consent"  # send without consent, with a reason
+REFERRALS_STATS_VIEW = "referrals.stats"  # referral counts and response times; no content
+CASES_TRANSFER = "cases.transfer"  # transfer a case to another organization, accept a transfer
+RETURNS_MANAGE = "returns.manage"  # voluntary return details and reintegration follow-ups
 
-_EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE}
+_EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
 _CASE_WORK = {IDENTIFYING_DATA_VIEW, CASES_VIEW, CASES_CREATE, CASES_UPDATE, SCREENING_CONDUCT}
+
+# Those who receive referrals; service providers and liaisons see only what is referred to them.
+_REFERRAL_RECEIVING = {REFERRALS_VIEW, REFERRALS_RESPOND}
+_REFERRAL_WORK = _REFERRAL_RECEIVING | {REFERRALS_SEND, RETURNS_MANAGE}
 
 # Case workers log walk-ins and outreach contacts as signals too.
 _SIGNAL_WORK = {SIGNALS_VIEW, SIGNALS_RECORD}
@@ -47,22 +60,31 @@ _SIGNAL_WORK = {SIGNALS_VIEW, SIGNALS_RECORD}
 # Service providers and law-enforcement liaisons see only what is referred to them (referrals).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HOTLINE_OPERATOR: frozenset(
-        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | {HOTLINE_STATS_VIEW}
+        _EVERY_MEMBER
+        | _CASE_WORK
+        | _SIGNAL_WORK
+        | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND}
     ),
     Role.CASE_WORKER: frozenset(
-        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | {IDENTIFICATION_PROPOSE}
+        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | _REFERRAL_WORK | {IDENTIFICATION_PROPOSE}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
         | _CASE_WORK
         | _SIGNAL_WORK
         | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, IDENTIFICATION_PROPOSE}
-        | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW}
+        | _REFERRAL_WORK
+        | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW, REFERRALS_OVERRIDE_CONSENT}
+        | {REFERRALS_STATS_VIEW, CASES_TRANSFER, DIRECTORY_MANAGE}
     ),
-    Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
-    Role.LAW_ENFORCEMENT_LIAISON: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW}),
-    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW}),
-    Role.ORGANIZATION_ADMIN: frozenset(_EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE}),
+    Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
+    Role.LAW_ENFORCEMENT_LIAISON: frozenset(
+        _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING
+    ),
+    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
+    Role.ORGANIZATION_ADMIN: frozenset(
+        _EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE}
+    ),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})
 

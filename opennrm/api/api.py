@@ -16,8 +16,12 @@ from opennrm.errors import ApplicationError
 
 from .auth import SessionAuth, TokenAuth
 from .cases import router as cases_router
+from .directory import router as directory_router
 from .hotline import router as hotline_router
+from .notifications import router as notifications_router
 from .pagination import Page
+from .referrals import router as referrals_router
+from .returns import router as returns_router
 from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
 from .screening import router as screening_router
 
@@ -32,6 +36,10 @@ api = NinjaAPI(
 api.add_router("/cases", cases_router)
 api.add_router("/signals", hotline_router)
 api.add_router("/screenings", screening_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/directory", directory_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/returns", returns_router)
 
 PROBLEM = "application/problem+json"
 

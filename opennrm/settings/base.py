@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "opennrm.cases",
     "opennrm.hotline",
     "opennrm.screening",
+    "opennrm.notifications",
+    "opennrm.directory",
+    "opennrm.referrals",
+    "opennrm.returns",
     "opennrm.api",
 ]
 

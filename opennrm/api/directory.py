@@ -1,0 +1,5 @@
+"""The directory API (filled in by the directory work)."""
+
+from ninja import Router
+
+router = Router(tags=["directory"])
