@@ -8,9 +8,12 @@ the file's bytes are searched for the phone in every form and for the notes.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
@@ -50,19 +53,49 @@ record(world.a["hotline_operator"], phone={PHONE!r}, notes={NOTES!r}, language="
 """
 
 
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="the SQLite run checks files"
-)
-def test_the_sqlite_file_holds_no_phone_or_notes(tmp_path):
-    path = tmp_path / "signals.sqlite3"
+def _log_a_signal_into(database_url: str) -> None:
+    """Migrate a fresh database and log a signal into it, in processes of their own."""
     env = dict(os.environ)
-    env.update(DJANGO_SETTINGS_MODULE="opennrm.settings.test", DATABASE_URL=f"sqlite:///{path}")
+    env.update(DJANGO_SETTINGS_MODULE="opennrm.settings.test", DATABASE_URL=database_url)
     for command in (
         [sys.executable, "manage.py", "migrate", "--noinput"],
         [sys.executable, "-c", SCRIPT],
     ):
         subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith(path.name))
+
+
+def _assert_unreadable(raw: bytes, where: str) -> None:
     assert b"job_offer_check" in raw  # the signal is really in there, its statistics plain
     for secret in SECRETS:
-        assert secret.encode() not in raw, f"{secret!r} readable in the SQLite file"
+        assert secret.encode() not in raw, f"{secret!r} readable in {where}"
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="the SQLite run checks files"
+)
+def test_the_sqlite_file_holds_no_phone_or_notes(tmp_path):
+    path = tmp_path / "signals.sqlite3"
+    _log_a_signal_into(f"sqlite:///{path}")
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith(path.name))
+    _assert_unreadable(raw, "the SQLite file")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL"
+)
+def test_a_postgresql_dump_holds_no_phone_or_notes():
+    if shutil.which("pg_dump") is None:
+        pytest.fail("pg_dump is not installed")
+    base = urlparse(os.environ["DATABASE_URL"])
+    name = f"opennrm_signals_{uuid.uuid4().hex[:8]}"
+    admin = base._replace(path="/postgres").geturl()
+    target = base._replace(path=f"/{name}").geturl()
+    subprocess.run(
+        ["psql", admin, "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True
+    )
+    try:
+        _log_a_signal_into(target)
+        dump = subprocess.run(["pg_dump", target], check=True, capture_output=True).stdout
+        _assert_unreadable(dump, "pg_dump")
+    finally:
+        subprocess.run(["psql", admin, "-c", f"DROP DATABASE {name}"], capture_output=True)
