@@ -62,7 +62,7 @@ def bench_keys() -> dict[str, str]:
 # --- One database: run in a child process, because Django is set up once per process.
 
 
-def child(backend: str, size: int, requests: int, proposals: bool) -> dict[str, Any]:
+def child(backend: str, size: int, requests: int) -> dict[str, Any]:
     os.environ.update(bench_keys())
     os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
     os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
@@ -89,7 +89,7 @@ def child(backend: str, size: int, requests: int, proposals: bool) -> dict[str, 
             # What autovacuum does soon after a bulk load: statistics and the visibility map.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM (ANALYZE)")
-    return {"generation": generation, **_measure(backend, size, requests, proposals)}
+    return {"generation": generation, **_measure(backend, size, requests)}
 
 
 def _pg_prepare(size: int, *, reset: bool) -> None:
@@ -254,7 +254,7 @@ def _channels() -> dict[str, bool]:
     return available
 
 
-def _measure(backend: str, size: int, requests: int, proposals: bool) -> dict[str, Any]:
+def _measure(backend: str, size: int, requests: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -289,8 +289,6 @@ def _measure(backend: str, size: int, requests: int, proposals: bool) -> dict[st
                 rows.append((f"page {verb} /cases/", _page_call(page, filters)))
             else:
                 rows.append(("selector (no page yet)", selector))
-            if proposals and "q" in filters:
-                rows.append(("PROPOSED selector, token first", _proposed_name_search(actor, typed)))
             if api is not None:
                 verb = "POST /api/v1/cases/search" if "q" in filters else "GET /api/v1/cases"
                 rows.append((f"API {verb}", _api_call(api, filters)))
@@ -315,37 +313,6 @@ def _measure(backend: str, size: int, requests: int, proposals: bool) -> dict[st
         "data_size": _data_size(backend, size),
         "server": _server_version(),
     }
-
-
-def _proposed_name_search(actor: Any, filters: Any) -> Any:
-    """The name search as proposed for ``case_list``: each step one index lookup, then only the
-    few matching rows sorted. The persons bearing the name (name-token index), their cases
-    (person index) and the case of that number (organization and number), the visible ones among
-    them (primary key), then those rows newest first. No OR across columns, which makes both
-    databases walk every case of the organization in date order; no ORDER BY until the end,
-    which makes SQLite (no statistics) prefer the date index over a primary-key lookup."""
-    from opennrm.cases.models import Case
-    from opennrm.cases.selectors import case_visible
-    from opennrm.crypto.keyring import blind_index
-    from opennrm.people.models import PersonName
-
-    def call() -> int:
-        token = blind_index(filters.q, purpose="name")
-        organization = actor.organization
-        people = PersonName.objects.filter(organization=organization, token=token)
-        person_ids = list(people.values_list("person_id", flat=True))
-        candidates = set(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
-        numbered = Case.objects.filter(organization=organization, number=filters.q.strip().upper())
-        candidates |= set(numbered.values_list("pk", flat=True))
-        visible = case_visible(actor=actor).filter(pk__in=candidates).order_by()
-        found = (
-            Case.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
-            .select_related("person", "owner")
-            .order_by("-opened_on", "-id")[:50]
-        )
-        return len(list(found))
-
-    return call
 
 
 def _typed(filters: dict[str, Any]) -> dict[str, Any]:
@@ -441,17 +408,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument(
-        "--proposals",
-        action="store_true",
-        help="also measure the proposed name search (names looked up first, then cases)",
-    )
     parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.requests < 30:
         parser.error("--requests must be at least 30")
     if args.child:
-        result = child(args.child[0], int(args.child[1]), args.requests, args.proposals)
+        result = child(args.child[0], int(args.child[1]), args.requests)
         print("RESULT " + json.dumps(result, default=str))
         return
     reports = []
@@ -465,7 +427,6 @@ def main() -> None:
                 str(size),
                 "--requests",
                 str(args.requests),
-                *(["--proposals"] if args.proposals else []),
             ]
             process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             result = None
@@ -529,7 +490,6 @@ def _print_report(reports: list[tuple[str, int, dict[str, Any]]], args: argparse
     print(
         "\nreproduce: .venv/bin/python bench/cases.py"
         f" --sizes {args.sizes} --backends {args.backends} --requests {args.requests}"
-        + (" --proposals" if args.proposals else "")
     )
 
 
