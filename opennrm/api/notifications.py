@@ -1,5 +1,81 @@
-"""The notifications API (filled in by the notifications work)."""
+"""The notifications API, /api/v1/notifications: the caller's own notifications, mark read.
 
-from ninja import Router
+No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations of
+paginated operations through its decorator, where string annotations cannot be resolved.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.permissions import Actor
+from opennrm.api.pagination import Page
+from opennrm.notifications import selectors, services
+from opennrm.notifications.models import Notification
 
 router = Router(tags=["notifications"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor.require(perms.HOME_VIEW)  # a member of an organization
+    return actor
+
+
+class NotificationOut(Schema):
+    id: UUID
+    kind: str
+    message: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj: Notification) -> UUID:
+        return obj.uuid
+
+
+class NotificationFilters(Schema):
+    unread: bool = False
+
+
+class UnreadCountOut(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get("", response=list[NotificationOut])
+@paginate(Page)
+def notification_list(
+    request: HttpRequest, filters: Query[NotificationFilters]
+) -> QuerySet[Notification]:
+    """The caller's notifications in the active organization, newest first."""
+    return selectors.notification_list(actor=_actor(request), unread=filters.unread)
+
+
+@router.get("/unread-count", response=UnreadCountOut)
+def notification_unread_count(request: HttpRequest) -> UnreadCountOut:
+    """How many of the caller's notifications are unread."""
+    return UnreadCountOut(unread=selectors.notification_unread_count(actor=_actor(request)))
+
+
+@router.post("/read-all", response=MarkedOut)
+def notification_read_all(request: HttpRequest) -> MarkedOut:
+    """Mark every unread notification of the caller read; says how many."""
+    return MarkedOut(marked=services.notification_mark_all_read(actor=_actor(request)))
+
+
+@router.post("/{notification_id}/read", response=NotificationOut)
+def notification_read(request: HttpRequest, notification_id: UUID) -> Notification:
+    """Mark one of the caller's notifications read (404 for anyone else's)."""
+    actor = _actor(request)
+    notification = selectors.notification_get(actor=actor, notification_id=notification_id)
+    return services.notification_mark_read(actor=actor, notification=notification)

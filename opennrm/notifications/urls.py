@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/read-all/", views.notification_read_all, name="read_all"),
+    path(
+        "notifications/<uuid:notification_id>/read/",
+        views.notification_read,
+        name="read",
+    ),
+]

@@ -182,6 +182,8 @@ if env("EMAIL_URL", default=""):
 
 # The address users reach OpenNRM at, for links in e-mails.
 OPENNRM_BASE_URL = env("OPENNRM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Send a copy of in-app notifications by e-mail (through EMAIL_BACKEND / EMAIL_URL).
+OPENNRM_EMAIL_NOTIFICATIONS = env.bool("OPENNRM_EMAIL_NOTIFICATIONS", default=False)
 # Largest attachment accepted, in bytes.
 OPENNRM_ATTACHMENT_MAX_BYTES = env.int("OPENNRM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # API tokens live at most this long.
