@@ -98,6 +98,10 @@ def explain(screening: Screening, result: dict) -> dict[str, Any]:
                 "clause": CLAUSES.get(dimension["clause"] or "", ""),
                 "by": _indicator_rows(screening, dimension["by"]),
                 "present": _indicator_rows(screening, dimension["present"]),
+                # Present besides those that meet the clause.
+                "others": _indicator_rows(
+                    screening, [c for c in dimension["present"] if c not in dimension["by"]]
+                ),
                 "unknown": len(dimension["unknown"]),
                 "missing": len(dimension["missing"]),
                 "could_become_positive": dimension["could_become_positive"],
