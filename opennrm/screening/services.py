@@ -42,7 +42,8 @@ def _locked(actor: Actor, screening: Screening, version: int | None) -> Screenin
     try:
         locked = (
             screening_visible(actor=actor)
-            .select_for_update()
+            # Lock the screening only: never the questionnaire every other screening shares.
+            .select_for_update(of=("self",))
             .select_related("questionnaire")
             .get(pk=screening.pk)
         )
