@@ -291,3 +291,37 @@ def test_access(world: World, endpoint: ApiEndpoint, principal: str) -> None:
     if expected >= 400:
         assert response["Content-Type"] == PROBLEM
         assert [(s.answers, s.status) for s in Screening.objects.order_by("id")] == before
+
+
+@pytest.mark.django_db
+def test_lists_read_a_constant_number_of_queries(world: World, api: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opennrm.screening import services
+
+    case = open_diana(world.a["case_worker"])
+    actor = world.actor(world.a["case_worker"])
+
+    def add() -> None:
+        screening = services.screening_start(
+            actor=actor,
+            case=case,
+            questionnaire_code=ADULT_SEXUAL,
+            language="ru",
+            mode="worker_led",
+        )
+        services.screening_answer(actor=actor, screening=screening, answers=diana_answers())
+        services.screening_complete(actor=actor, screening=screening)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(url).status_code == 200
+        return len(queries)
+
+    add()
+    urls = [f"/api/v1/screenings?case_id={case.uuid}", f"/cases/{case.uuid}/identification/"]
+    one = [count(url) for url in urls]
+    add()
+    add()
+    assert [count(url) for url in urls] == one
