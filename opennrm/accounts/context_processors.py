@@ -17,6 +17,7 @@ NAVIGATION = [
     (perms.CASES_VIEW, "cases:case_list", _("Cases")),
     (perms.SIGNALS_VIEW, "hotline:queue", _("Hotline")),
     (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
+    (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),

@@ -1,5 +1,268 @@
-"""The directory API (filled in by the directory work)."""
+"""The directory API, /api/v1/directory: services and hotline numbers of every organization
+(``directory.view``); an organization's managers (``directory.manage``) list, change and withdraw
+their own. Contacts are organizations' own, never persons'.
 
-from ninja import Router
+No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations of
+paginated operations through its decorator, where string annotations cannot be resolved.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from opennrm.accounts.permissions import Actor
+from opennrm.api.pagination import Page
+from opennrm.directory import selectors, services
+from opennrm.directory.models import DirectoryEntry, HotlineNumber
 
 router = Router(tags=["directory"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DirectoryEntryIn(_In):
+    service_type: str
+    description: str = ""
+    languages: list[str] = []
+    countries: list[str] = []
+    region: str = ""
+    hours: str = ""
+    capacity_free: int | None = None
+    capacity_total: int | None = None
+    capacity_unit: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+
+class DirectoryEntryPatch(_In):
+    version: int
+    service_type: str | None = None
+    description: str | None = None
+    languages: list[str] | None = None
+    countries: list[str] | None = None
+    region: str | None = None
+    hours: str | None = None
+    capacity_free: int | None = None
+    capacity_total: int | None = None
+    capacity_unit: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+
+
+class HotlineNumberIn(_In):
+    country: str
+    number: str
+    languages: list[str] = []
+    hours: str = ""
+    free_of_charge: bool = False
+
+
+class HotlineNumberPatch(_In):
+    version: int
+    country: str | None = None
+    number: str | None = None
+    languages: list[str] | None = None
+    hours: str | None = None
+    free_of_charge: bool | None = None
+
+
+class EntryFilters(Schema):
+    service_type: str = ""
+    country: str = ""
+    city: str = ""
+    language: str = ""
+    organization_id: UUID | None = None
+
+
+class HotlineFiltersIn(Schema):
+    country: str = ""
+    language: str = ""
+    organization_id: UUID | None = None
+
+
+class OrganizationRef(Schema):
+    id: UUID
+    name: str
+    org_type: str
+    country: str
+    city: str
+
+
+class DirectoryEntryOut(Schema):
+    id: UUID
+    version: int
+    organization: OrganizationRef
+    service_type: str
+    description: str
+    languages: list[str]
+    countries: list[str]
+    region: str
+    hours: str
+    capacity_free: int | None
+    capacity_total: int | None
+    capacity_unit: str
+    contact_phone: str
+    contact_email: str
+    is_listed: bool
+    is_demo: bool
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: DirectoryEntry) -> UUID:
+        return obj.uuid
+
+    @staticmethod
+    def resolve_organization(obj: DirectoryEntry) -> dict:
+        return _organization_ref(obj)
+
+    @staticmethod
+    def resolve_is_listed(obj: DirectoryEntry) -> bool:
+        return obj.is_active
+
+
+class HotlineNumberOut(Schema):
+    id: UUID
+    version: int
+    organization: OrganizationRef
+    country: str
+    number: str
+    languages: list[str]
+    hours: str
+    free_of_charge: bool
+    is_listed: bool
+    is_demo: bool
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: HotlineNumber) -> UUID:
+        return obj.uuid
+
+    @staticmethod
+    def resolve_organization(obj: HotlineNumber) -> dict:
+        return _organization_ref(obj)
+
+    @staticmethod
+    def resolve_is_listed(obj: HotlineNumber) -> bool:
+        return obj.is_active
+
+
+def _organization_ref(obj: DirectoryEntry | HotlineNumber) -> dict:
+    org = obj.organization
+    return {
+        "id": org.uuid,
+        "name": org.name,
+        "org_type": org.org_type,
+        "country": org.country,
+        "city": org.city,
+    }
+
+
+# --- Services offered.
+
+
+@router.get("/services", response=list[DirectoryEntryOut])
+@paginate(Page)
+def directory_entry_list(
+    request: HttpRequest, filters: Query[EntryFilters]
+) -> QuerySet[DirectoryEntry]:
+    """Listed services of every organization, by service type, country, city and language."""
+    return selectors.directory_entry_list(
+        actor=_actor(request), filters=selectors.DirectoryFilters(**filters.dict())
+    )
+
+
+@router.post("/services", response={201: DirectoryEntryOut})
+def directory_entry_create(request: HttpRequest, payload: DirectoryEntryIn) -> Status:
+    """List a service of the caller's organization."""
+    entry = services.directory_entry_create(actor=_actor(request), **payload.dict())
+    return Status(201, entry)
+
+
+@router.get("/services/{entry_id}", response=DirectoryEntryOut)
+def directory_entry_get(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
+    return selectors.directory_entry_get(actor=_actor(request), entry_id=entry_id)
+
+
+@router.patch("/services/{entry_id}", response=DirectoryEntryOut)
+def directory_entry_update(
+    request: HttpRequest, entry_id: UUID, payload: DirectoryEntryPatch
+) -> DirectoryEntry:
+    """Change one of the organization's services; ``version`` must be the one read (409)."""
+    actor = _actor(request)
+    entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.directory_entry_update(actor=actor, entry=entry, version=version, **changes)
+
+
+@router.post("/services/{entry_id}/withdraw", response=DirectoryEntryOut)
+def directory_entry_withdraw(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
+    """Take one of the organization's services off the directory (kept, unlisted)."""
+    actor = _actor(request)
+    entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
+    return services.directory_entry_withdraw(actor=actor, entry=entry)
+
+
+@router.post("/services/{entry_id}/relist", response=DirectoryEntryOut)
+def directory_entry_relist(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
+    """List a withdrawn service again."""
+    actor = _actor(request)
+    entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
+    return services.directory_entry_relist(actor=actor, entry=entry)
+
+
+# --- Hotline numbers.
+
+
+@router.get("/hotlines", response=list[HotlineNumberOut])
+@paginate(Page)
+def hotline_number_list(
+    request: HttpRequest, filters: Query[HotlineFiltersIn]
+) -> QuerySet[HotlineNumber]:
+    """Listed hotline numbers, by country and language."""
+    return selectors.hotline_number_list(
+        actor=_actor(request), filters=selectors.HotlineFilters(**filters.dict())
+    )
+
+
+@router.post("/hotlines", response={201: HotlineNumberOut})
+def hotline_number_create(request: HttpRequest, payload: HotlineNumberIn) -> Status:
+    """List a hotline number run by the caller's organization."""
+    hotline = services.hotline_number_create(actor=_actor(request), **payload.dict())
+    return Status(201, hotline)
+
+
+@router.get("/hotlines/{hotline_id}", response=HotlineNumberOut)
+def hotline_number_get(request: HttpRequest, hotline_id: UUID) -> HotlineNumber:
+    return selectors.hotline_number_get(actor=_actor(request), hotline_id=hotline_id)
+
+
+@router.patch("/hotlines/{hotline_id}", response=HotlineNumberOut)
+def hotline_number_update(
+    request: HttpRequest, hotline_id: UUID, payload: HotlineNumberPatch
+) -> HotlineNumber:
+    """Change one of the organization's hotline numbers; ``version`` as read (409)."""
+    actor = _actor(request)
+    hotline = selectors.hotline_number_own(actor=actor, hotline_id=hotline_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.hotline_number_update(actor=actor, hotline=hotline, version=version, **changes)
+
+
+@router.post("/hotlines/{hotline_id}/withdraw", response=HotlineNumberOut)
+def hotline_number_withdraw(request: HttpRequest, hotline_id: UUID) -> HotlineNumber:
+    """Take one of the organization's hotline numbers off the directory."""
+    actor = _actor(request)
+    hotline = selectors.hotline_number_own(actor=actor, hotline_id=hotline_id)
+    return services.hotline_number_withdraw(actor=actor, hotline=hotline)
