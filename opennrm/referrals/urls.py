@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+"""Referral pages. URLs carry UUIDs only."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("referrals/", views.inbox, name="inbox"),
+    path("referrals/sent/", views.outbox, name="outbox"),
+    path("referrals/attention/", views.attention, name="attention"),
+    path("referrals/figures/", views.figures, name="figures"),
+    path("referrals/from/<uuid:case_id>/", views.referral_new, name="new"),
+    path("referrals/from/<uuid:case_id>/transfer/", views.transfer_new, name="transfer_new"),
+    path("referrals/from/<uuid:case_id>/anonymous/", views.anonymous_new, name="anonymous_new"),
+    path("referrals/<uuid:referral_id>/", views.referral_detail, name="detail"),
+    path("referrals/<uuid:referral_id>/accept/", views.referral_accept, name="accept"),
+    path("referrals/<uuid:referral_id>/decline/", views.referral_decline, name="decline"),
+    path("referrals/<uuid:referral_id>/complete/", views.referral_complete, name="complete"),
+    path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="withdraw"),
+]

@@ -1,0 +1,161 @@
+"""Forms of the referral pages. They parse input only; every rule is the services'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from opennrm.accounts.models import Organization
+from opennrm.cases.choices import ServiceType
+from opennrm.errors import ApplicationError
+
+from .choices import (
+    IDENTIFYING_SHARED_FIELDS,
+    MINIMUM_SHARED_FIELDS,
+    STATISTICAL_SHARED_FIELDS,
+    ReferralKind,
+    ReferralReason,
+    SharedField,
+    Urgency,
+)
+
+PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
+# Service error paths -> form fields; an error on another path is shown above the form.
+ERROR_FIELDS = {
+    "consent": "to_organization",
+    "shared_fields": "share_identifying",
+    "override_reason": "override_reason",
+}
+
+
+def _checks(label: str, choices: list[tuple[str, Any]], **kwargs: Any) -> forms.Field:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
+class ReferralForm(forms.Form):
+    """Where to, why, what is asked and exactly which of the person's fields go with it."""
+
+    to_organization = forms.ChoiceField(label=gettext_lazy("Refer to"))
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=ReferralReason.choices)
+    services_requested = _checks(gettext_lazy("Services requested"), ServiceType.choices)
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    share_identifying = _checks(
+        gettext_lazy("Identifying fields to share"),
+        [(v, label) for v, label in SharedField.choices if v in IDENTIFYING_SHARED_FIELDS],
+        help_text=gettext_lazy("Only what the person agreed to share with this organization."),
+    )
+    share_statistical = _checks(
+        gettext_lazy("Other fields to share"),
+        [(v, label) for v, label in SharedField.choices if v in STATISTICAL_SHARED_FIELDS],
+        initial=list(MINIMUM_SHARED_FIELDS),
+        help_text=gettext_lazy("Citizenship, gender and age band are the minimum."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Needs and notes for the receiver"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, **PRIVATE}),
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Send without consent: the reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+        help_text=gettext_lazy(
+            "Only when no consent covers the organization and the person's safety requires it. "
+            "Recorded and shown to supervisors."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        organizations: Iterable[Organization],
+        covered: set[int],
+        can_override: bool,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "referral-%s")
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        choices: list[tuple[str, str]] = [("", "—")]
+        for organization in organizations:
+            label = f"{organization.name} ({organization.country})"
+            if organization.pk in covered:
+                label += " — " + _("consent on record")
+            choices.append((str(organization.uuid), label))
+        self.fields["to_organization"].choices = choices
+        if kind == ReferralKind.ANONYMOUS:
+            for name in ("share_identifying", "note", "override_reason"):
+                del self.fields[name]
+            self.fields["share_statistical"].label = _("Fields to share (none identifies her)")
+            self.fields["reason"].initial = ReferralReason.OTHER
+        elif not can_override:
+            del self.fields["override_reason"]
+
+    def shared_fields(self) -> list[str]:
+        data = self.cleaned_data
+        return [*data.get("share_identifying", []), *data.get("share_statistical", [])]
+
+    def send_data(self) -> dict[str, Any]:
+        """The service's arguments, except the case and the organization."""
+        data = self.cleaned_data
+        return {
+            "kind": self.kind,
+            "reason": data["reason"],
+            "services_requested": data["services_requested"],
+            "urgency": data["urgency"],
+            "shared_fields": self.shared_fields(),
+            "note": data.get("note", ""),
+            "override_reason": data.get("override_reason", ""),
+        }
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for declining"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decline-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.CharField(
+        label=gettext_lazy("Outcome"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "complete-%s")
+        super().__init__(*args, **kwargs)
+
+
+def add_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's errors beside the fields their paths name; the rest above the form."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for path, messages in error.errors.items():
+        name = path.split("[")[0]
+        name = ERROR_FIELDS.get(name, name)
+        if name == "share_identifying" and name not in form.fields:
+            name = "share_statistical"
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)

@@ -1,0 +1,712 @@
+"""Writes to referrals. Each checks permission, validates, writes, audits and notifies at once.
+
+Audit events name fields, never values; notifications carry the referral number, the other
+organization's name and what happened, never anything about the person.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Membership, Organization, OrganizationType
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_record
+from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
+from opennrm.cases.models import Case, Consent
+from opennrm.cases.selectors import case_visible
+from opennrm.cases.services import case_change_status, case_open
+from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
+from opennrm.notifications.services import notification_send
+from opennrm.people.models import Person
+from opennrm.people.services import person_apply, person_reindex
+
+from .choices import (
+    EXPLOITATION_FIELDS,
+    IDENTIFYING_SHARED_FIELDS,
+    MINIMUM_SHARED_FIELDS,
+    ReferralKind,
+    ReferralReason,
+    ReferralStatus,
+    SharedField,
+    Urgency,
+)
+from .models import Referral, ReferralNumberSequence
+from .selectors import consent_withdrawn_on, covering_consent, referral_visible
+
+# How long the receiver has to answer, by urgency. ``OPENNRM_REFERRAL_DEADLINES`` in the
+# settings may replace any of them: a ``timedelta`` or a number of hours.
+DEFAULT_DEADLINES = {
+    Urgency.URGENT: timedelta(hours=2),
+    Urgency.NORMAL: timedelta(days=2),
+    Urgency.LOW: timedelta(days=7),
+}
+MAX_NOTE = 5000
+MAX_REASON = 2000
+
+# Person fields behind each identifying entry of the catalogue, and what clears them.
+_CLEARED = {
+    SharedField.GIVEN_NAME: {"given_name": ""},
+    SharedField.FAMILY_NAME: {"family_name": ""},
+    SharedField.PATRONYMIC: {"patronymic": ""},
+    SharedField.OTHER_NAMES: {"names": []},
+    SharedField.BIRTH: {"birth_date": "", "birth_year": "", "approximate_age": ""},
+    SharedField.PHONES: {"phones": []},
+    SharedField.DOCUMENTS: {"documents": []},
+    SharedField.ADDRESS: {"address": ""},
+}
+
+
+def response_time(urgency: str) -> timedelta:
+    """The time the receiver has to answer a referral of this urgency."""
+    configured = getattr(settings, "OPENNRM_REFERRAL_DEADLINES", None) or {}
+    value = configured.get(str(urgency), DEFAULT_DEADLINES[Urgency(urgency)])
+    return value if isinstance(value, timedelta) else timedelta(hours=float(value))
+
+
+def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
+    return ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def _number(organization: Organization, year: int) -> str:
+    words = re.findall(r"[A-Za-z]+", organization.name)
+    prefix = "".join(w[0] for w in words[:4]).upper() or "O"
+    sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
+        organization=organization, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-R-{year}-{sequence.last:05d}"
+
+
+def _url(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.uuid])
+
+
+def _notify(
+    referral: Referral,
+    organization: Organization,
+    kind: str,
+    message: str,
+    permission: str,
+    exclude: Any = None,
+) -> None:
+    notification_send(
+        organization=organization,
+        kind=kind,
+        message=message,
+        url=_url(referral),
+        permission=permission,
+        exclude=exclude,
+    )
+
+
+def _send_permission(kind: str) -> str:
+    return perms.CASES_TRANSFER if kind == ReferralKind.TRANSFER else perms.REFERRALS_SEND
+
+
+def _respond_permission(kind: str) -> str:
+    return perms.CASES_TRANSFER if kind == ReferralKind.TRANSFER else perms.REFERRALS_RESPOND
+
+
+def _snapshot(case: Case, fields: list[str]) -> dict[str, Any]:
+    """The values of the chosen fields now: what the receiver will read, and nothing else."""
+    person = case.person
+    values: dict[str, Any] = {}
+    for name in fields:
+        if name in ("given_name", "family_name", "patronymic", "address"):
+            values[name] = getattr(person, name)
+        elif name == SharedField.OTHER_NAMES:
+            values[name] = [n["value"] for n in person.names]
+        elif name == SharedField.BIRTH:
+            values[name] = {
+                "birth_date": person.birth_date,
+                "birth_year": person.birth_year,
+                "approximate_age": person.approximate_age,
+            }
+        elif name == SharedField.PHONES:
+            values[name] = list(person.phones)
+        elif name == SharedField.DOCUMENTS:
+            values[name] = [dict(d) for d in person.documents]
+        elif name in ("citizenship", "gender", "age_band"):
+            values[name] = getattr(person, name)
+        elif name == SharedField.LANGUAGES:
+            values[name] = list(person.languages)
+        elif name == SharedField.EXPLOITATION:
+            values[name] = {f: getattr(case, f) for f in EXPLOITATION_FIELDS}
+    return values
+
+
+def _check_fields(kind: str, fields: list[str], errors: dict[str, list[str]]) -> list[str]:
+    """The catalogue keys chosen, without repeats, in the order given; unknown ones are errors."""
+    chosen: list[str] = []
+    for i, name in enumerate(fields):
+        if name not in SharedField.values:
+            errors.setdefault(f"shared_fields[{i}]", []).append(_("Not a field of the catalogue."))
+        elif name not in chosen:
+            chosen.append(name)
+    if kind == ReferralKind.ANONYMOUS:
+        identifying = [str(SharedField(n).label) for n in chosen if n in IDENTIFYING_SHARED_FIELDS]
+        if identifying:
+            errors.setdefault("shared_fields", []).append(
+                _("An anonymous notification carries no identifying field: remove %(fields)s.")
+                % {"fields": ", ".join(identifying)}
+            )
+    return chosen
+
+
+def _case_locked(actor: Actor, case: Case) -> Case:
+    try:
+        return case_visible(actor=actor).select_for_update().get(pk=case.pk)
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: Actor,
+    case: Case,
+    to_organization: Organization,
+    reason: str,
+    kind: str = ReferralKind.REFERRAL,
+    services_requested: list[str] | tuple[str, ...] = (),
+    urgency: str = Urgency.NORMAL,
+    shared_fields: list[str] | tuple[str, ...] | None = None,
+    note: str = "",
+    override_reason: str = "",
+) -> Referral:
+    """Refer (or transfer, or anonymously notify) a visible case to another organization.
+
+    Refused unless a referral consent in force covers ``to_organization`` or its type; one who
+    holds the override permission may send anyway with a written reason, audited as an override.
+    An anonymous notification goes to law enforcement only, without consent, and carries no
+    identifying field and no free text.
+    """
+    if kind not in ReferralKind.values:
+        raise _invalid({"kind": [_("Choose one of the listed values.")]})
+    actor.require(_send_permission(kind))
+    case = _case_locked(actor, case)
+    note, override_reason = note.strip(), override_reason.strip()
+    errors: dict[str, list[str]] = {}
+    if case.status in CLOSED_STATUSES:
+        errors["case"] = [_("The case is closed: reopen it to refer it.")]
+    if not to_organization.is_active or to_organization.pk == actor.organization.pk:
+        errors["to_organization"] = [_("Choose another active organization.")]
+    elif kind == ReferralKind.ANONYMOUS and (
+        to_organization.org_type != OrganizationType.LAW_ENFORCEMENT
+    ):
+        errors["to_organization"] = [_("An anonymous notification goes to law enforcement only.")]
+    if reason not in ReferralReason.values:
+        errors["reason"] = [_("Choose one of the listed values.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose one of the listed values.")]
+    services = []
+    for i, service in enumerate(services_requested):
+        if service not in ServiceType.values:
+            errors[f"services_requested[{i}]"] = [_("Choose one of the listed values.")]
+        elif service not in services:
+            services.append(service)
+    if kind == ReferralKind.REFERRAL and not services_requested:
+        errors["services_requested"] = [_("Choose at least one service.")]
+    fields = _check_fields(
+        kind, list(MINIMUM_SHARED_FIELDS if shared_fields is None else shared_fields), errors
+    )
+    if len(note) > MAX_NOTE:
+        errors["note"] = [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]
+    if kind == ReferralKind.ANONYMOUS:
+        if note:
+            errors["note"] = [
+                _("An anonymous notification carries no free text: it could name the person.")
+            ]
+        if override_reason:
+            errors["override_reason"] = [_("An anonymous notification needs no consent.")]
+    if kind == ReferralKind.TRANSFER and (
+        case.referrals_out.filter(
+            kind=ReferralKind.TRANSFER, status=ReferralStatus.PENDING
+        ).exists()
+    ):
+        errors["case"] = [_("A transfer of this case already awaits an answer.")]
+    consent = None
+    if kind != ReferralKind.ANONYMOUS and "to_organization" not in errors:
+        consent = covering_consent(case=case, organization=to_organization)
+        if consent is None and not override_reason:
+            errors["consent"] = [
+                _(
+                    "No consent in force covers referral to %(organization)s or to its type. "
+                    "Record the person's consent on the case first."
+                )
+                % {"organization": to_organization.name}
+            ]
+    if override_reason and not actor.can(perms.REFERRALS_OVERRIDE_CONSENT):
+        raise PermissionDenied(_("Only a supervisor may send a referral without consent."))
+    if len(override_reason) > MAX_REASON:
+        errors["override_reason"] = [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]
+    if errors:
+        raise _invalid(errors)
+    if set(fields) & IDENTIFYING_SHARED_FIELDS:
+        actor.require(perms.IDENTIFYING_DATA_VIEW)
+    overridden = consent is None and kind != ReferralKind.ANONYMOUS
+    now = timezone.now()
+    referral = Referral(
+        number=_number(actor.organization, timezone.localdate().year),
+        kind=kind,
+        from_case=case,
+        from_organization=actor.organization,
+        to_organization=to_organization,
+        reason=reason,
+        services_requested=services,
+        urgency=urgency,
+        shared_fields=fields,
+        shared_values=_snapshot(case, fields),
+        note=note,
+        consent=consent,
+        override_reason=override_reason if overridden else "",
+        overridden_by=actor.user if overridden else None,
+        sent_by=actor.user,
+        sent_at=now,
+        deadline=now + response_time(urgency),
+    )
+    referral.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="referral.send",
+        obj=referral,
+        fields=[
+            "kind",
+            "from_case",
+            "to_organization",
+            "reason",
+            "services_requested",
+            "urgency",
+            "shared_fields",
+            "shared_values",
+            "deadline",
+            *(["note"] if note else []),
+            *(["consent"] if consent else []),
+        ],
+    )
+    if overridden:
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="referral.override_consent",
+            obj=referral,
+            fields=["override_reason", "overridden_by"],
+        )
+    if kind == ReferralKind.TRANSFER:
+        message = _("Case transfer %(number)s from %(organization)s awaits your answer.")
+        notice = "transfer.new"
+    else:
+        message = _("New referral %(number)s from %(organization)s (%(urgency)s).")
+        notice = "referral.new"
+    _notify(
+        referral,
+        to_organization,
+        notice,
+        message
+        % {
+            "number": referral.number,
+            "organization": actor.organization.name,
+            "urgency": Urgency(urgency).label,
+        },
+        _respond_permission(kind),
+    )
+    return referral
+
+
+def _received_locked(actor: Actor, referral: Referral) -> Referral:
+    """The referral, locked, if the actor's organization received it and the actor may answer."""
+    actor.require(perms.REFERRALS_VIEW)
+    try:
+        locked = Referral.objects.select_for_update().get(
+            pk=referral.pk, to_organization=actor.organization
+        )
+    except Referral.DoesNotExist:
+        raise NotFound(_("No such referral.")) from None
+    actor.require(_respond_permission(locked.kind))
+    return locked
+
+
+def _sent_locked(actor: Actor, referral: Referral) -> Referral:
+    """The referral, locked, if it was sent from a case the actor sees and the actor may send."""
+    visible = referral_visible(actor=actor).filter(
+        pk=referral.pk, from_organization=actor.organization
+    )
+    if not visible.exists():
+        raise NotFound(_("No such referral."))
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    actor.require(_send_permission(locked.kind))
+    return locked
+
+
+def _require_status(referral: Referral, *statuses: str) -> None:
+    if referral.status not in statuses:
+        raise _invalid(
+            {
+                "status": [
+                    _("This referral is %(status)s: it cannot be changed so.")
+                    % {"status": referral.get_status_display().lower()}
+                ]
+            }
+        )
+
+
+def _person_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The shared values as ``case_open`` takes a person: only what was shared."""
+    person: dict[str, Any] = {}
+    for name in ("given_name", "family_name", "patronymic", "address", "citizenship", "gender"):
+        if values.get(name):
+            person[name] = values[name]
+    if values.get(SharedField.OTHER_NAMES):
+        person["names"] = list(values[SharedField.OTHER_NAMES])
+    birth = values.get(SharedField.BIRTH) or {}
+    for name in ("birth_date", "birth_year", "approximate_age"):
+        if birth.get(name):
+            person[name] = birth[name]
+    for name in ("phones", "documents", "languages"):
+        if values.get(name):
+            person[name] = list(values[name])
+    return person
+
+
+def _case_data(values: dict[str, Any]) -> dict[str, Any]:
+    exploitation = values.get(SharedField.EXPLOITATION) or {}
+    return {name: value for name, value in exploitation.items() if value}
+
+
+def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
+    """B's own case, holding only the shared fields, owned by the one who accepted."""
+    try:
+        return case_open(
+            actor=actor,
+            person=_person_data(referral.shared_values),
+            **_case_data(referral.shared_values),
+        )
+    except ValidationFailed as exc:
+        raise _invalid(
+            {
+                "to_case": [
+                    _("The shared fields do not make a valid case (%(fields)s); ask the sender.")
+                    % {"fields": ", ".join(sorted(exc.errors))}
+                ]
+            }
+        ) from None
+
+
+def _close_sending_case(referral: Referral) -> bool:
+    """Close A's case as referred, on behalf of the supervisor who sent the transfer."""
+    membership = Membership.objects.filter(
+        user=referral.sent_by, organization=referral.from_organization, is_active=True
+    ).first()
+    if membership is None:
+        return False
+    sender = Actor.of(referral.sent_by, membership)
+    if not sender.can(perms.CASES_CLOSE):
+        return False
+    try:
+        case_change_status(
+            actor=sender,
+            case=referral.from_case,
+            status=CaseStatus.CLOSED_REFERRED,
+            reason=_("Transferred to %(organization)s (%(number)s).")
+            % {"organization": referral.to_organization.name, "number": referral.number},
+        )
+    except (ValidationFailed, NotFound, PermissionDenied):
+        return False
+    return True
+
+
+@transaction.atomic
+def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
+    """Accept a received referral. A case worker or supervisor gets B's own case opened from
+    the shared fields (HTCDS incoming referral: the referral's organization, date, reason and
+    note); a service provider or liaison works from the referral itself. An accepted transfer
+    closes A's case as referred."""
+    referral = _received_locked(actor, referral)
+    _require_status(referral, ReferralStatus.PENDING)
+    withdrawn_on = consent_withdrawn_on(referral)
+    if withdrawn_on is not None:
+        raise _invalid(
+            {
+                "consent": [
+                    _("The person withdrew consent on %(date)s: the referral cannot be accepted.")
+                    % {"date": withdrawn_on.isoformat()}
+                ]
+            }
+        )
+    fields = ["status", "accepted_at", "answered_by"]
+    opens_case = referral.kind == ReferralKind.TRANSFER or (
+        referral.kind == ReferralKind.REFERRAL and actor.can(perms.CASES_CREATE)
+    )
+    if opens_case:
+        referral.to_case = _open_receiving_case(actor, referral)
+        fields.append("to_case")
+    closed = referral.kind == ReferralKind.TRANSFER and _close_sending_case(referral)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.accepted_at = timezone.now()
+    referral.answered_by = actor.user
+    referral.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="referral.accept",
+        obj=referral,
+        fields=fields,
+    )
+    if referral.kind == ReferralKind.TRANSFER:
+        if closed:
+            message = _("%(organization)s accepted case transfer %(number)s; the case is closed.")
+        else:
+            message = _(
+                "%(organization)s accepted case transfer %(number)s; close the case yourself."
+            )
+        notice = "transfer.answered"
+    else:
+        message = _("%(organization)s accepted referral %(number)s.")
+        notice = "referral.answered"
+    _notify(
+        referral,
+        referral.from_organization,
+        notice,
+        message % {"organization": actor.organization.name, "number": referral.number},
+        _send_permission(referral.kind),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
+    """Decline a received referral or transfer, saying why."""
+    referral = _received_locked(actor, referral)
+    _require_status(referral, ReferralStatus.PENDING)
+    reason = reason.strip()
+    if not reason:
+        raise _invalid({"reason": [_("Say why the referral is declined.")]})
+    if len(reason) > MAX_REASON:
+        raise _invalid({"reason": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]})
+    referral.status = ReferralStatus.DECLINED
+    referral.declined_at = timezone.now()
+    referral.answered_by = actor.user
+    referral.decline_reason = reason
+    referral.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="referral.decline",
+        obj=referral,
+        fields=["status", "declined_at", "answered_by", "decline_reason"],
+    )
+    transfer = referral.kind == ReferralKind.TRANSFER
+    message = (
+        _("%(organization)s declined case transfer %(number)s.")
+        if transfer
+        else _("%(organization)s declined referral %(number)s.")
+    )
+    _notify(
+        referral,
+        referral.from_organization,
+        "transfer.answered" if transfer else "referral.answered",
+        message % {"organization": actor.organization.name, "number": referral.number},
+        _send_permission(referral.kind),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Referral:
+    """Record that the accepted referral was carried out, and its outcome."""
+    referral = _received_locked(actor, referral)
+    if referral.kind == ReferralKind.TRANSFER:
+        raise _invalid(
+            {"status": [_("An accepted transfer made the case yours: nothing to complete.")]}
+        )
+    _require_status(referral, ReferralStatus.ACCEPTED)
+    outcome = outcome.strip()
+    if not outcome:
+        raise _invalid({"outcome": [_("Say what came of the referral.")]})
+    if len(outcome) > MAX_REASON:
+        raise _invalid({"outcome": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]})
+    referral.status = ReferralStatus.COMPLETED
+    referral.completed_at = timezone.now()
+    referral.completed_by = actor.user
+    referral.outcome = outcome
+    referral.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="referral.complete",
+        obj=referral,
+        fields=["status", "completed_at", "completed_by", "outcome"],
+    )
+    _notify(
+        referral,
+        referral.from_organization,
+        "referral.answered",
+        _("%(organization)s completed referral %(number)s.")
+        % {"organization": actor.organization.name, "number": referral.number},
+        perms.REFERRALS_SEND,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
+    """The sender takes back a referral that awaits an answer; the receiver is told."""
+    referral = _sent_locked(actor, referral)
+    _require_status(referral, ReferralStatus.PENDING)
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.withdrawn_at = timezone.now()
+    referral.withdrawn_by = actor.user
+    referral.save()
+    audit_record(
+        actor=actor.user,
+        organization=actor.organization,
+        action="referral.withdraw",
+        obj=referral,
+        fields=["status", "withdrawn_at", "withdrawn_by"],
+    )
+    _notify(
+        referral,
+        referral.to_organization,
+        "referral.withdrawn",
+        _("%(organization)s withdrew referral %(number)s.")
+        % {"organization": actor.organization.name, "number": referral.number},
+        perms.REFERRALS_VIEW,
+    )
+    return referral
+
+
+def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
+    """Clear, in B's case, the identifying fields that came with the referral."""
+    case = referral.to_case
+    if case is None:
+        return []
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    data: dict[str, Any] = {}
+    for name in referral.shared_fields:
+        data.update(_CLEARED.get(name, {}))
+    changed = person_apply(person, data, identified_on=case.opened_on)
+    if changed:
+        person.version += 1
+        person.save()
+        person_reindex(person)
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="person.shares_revoked",
+            obj=person,
+            fields=changed,
+        )
+    return changed
+
+
+@transaction.atomic
+def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
+    """Carry out the withdrawal of a referral consent for every referral it covered.
+
+    Pending referrals are withdrawn; where B accepted, B's case copy of the shared identifying
+    fields is cleared; B is told. The selectors already hide the shared fields from B the moment
+    the consent is marked withdrawn; this makes it last. Safe to call again. Returns how many
+    referrals it changed.
+    """
+    actor.require(perms.CASES_UPDATE)
+    consent = Consent.objects.select_related("case").get(pk=consent.pk)
+    if not case_visible(actor=actor).filter(pk=consent.case_id).exists():
+        raise NotFound(_("No such case."))
+    if consent.withdrawn_on is None:
+        return 0
+    referrals = list(
+        Referral.objects.select_for_update()
+        .filter(consent=consent, shares_revoked_at__isnull=True)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for referral in referrals:
+        fields = ["shares_revoked_at"]
+        if referral.status == ReferralStatus.PENDING:
+            referral.status = ReferralStatus.WITHDRAWN
+            referral.withdrawn_at = now
+            referral.withdrawn_by = actor.user
+            fields += ["status", "withdrawn_at", "withdrawn_by"]
+        referral.shares_revoked_at = now
+        referral.save()
+        _clear_receiving_copy(actor, referral)
+        audit_record(
+            actor=actor.user,
+            organization=actor.organization,
+            action="referral.consent_withdrawn",
+            obj=referral,
+            fields=fields,
+        )
+        _notify(
+            referral,
+            referral.to_organization,
+            "consent.withdrawn",
+            _(
+                "Consent withdrawn for referral %(number)s from %(organization)s: its shared "
+                "fields are no longer available."
+            )
+            % {"number": referral.number, "organization": referral.from_organization.name},
+            perms.REFERRALS_VIEW,
+        )
+    return len(referrals)
+
+
+def referral_overdue_notify(*, now: datetime | None = None) -> int:
+    """Tell both sides, once, of each referral still unanswered after its deadline; return how
+    many were notified. Run by the worker or ``manage.py referrals_notify_overdue``."""
+    now = now or timezone.now()
+    due = Referral.objects.filter(
+        status=ReferralStatus.PENDING, deadline__lt=now, overdue_notified_at__isnull=True
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due):
+        with transaction.atomic():
+            referral = (
+                Referral.objects.select_for_update()
+                .select_related("from_organization", "to_organization")
+                .get(pk=pk)
+            )
+            if referral.status != ReferralStatus.PENDING or referral.overdue_notified_at:
+                continue
+            referral.overdue_notified_at = now
+            referral.save(update_fields=["overdue_notified_at", "updated_at"])
+            audit_record(
+                actor=None,
+                organization=None,
+                action="referral.overdue",
+                obj=referral,
+                fields=["overdue_notified_at"],
+            )
+            values = {
+                "number": referral.number,
+                "sender": referral.from_organization.name,
+                "receiver": referral.to_organization.name,
+            }
+            _notify(
+                referral,
+                referral.to_organization,
+                "referral.overdue",
+                _("Referral %(number)s from %(sender)s is overdue: please answer it.") % values,
+                _respond_permission(referral.kind),
+            )
+            _notify(
+                referral,
+                referral.from_organization,
+                "referral.overdue",
+                _("Referral %(number)s to %(receiver)s has had no answer by its deadline.")
+                % values,
+                _send_permission(referral.kind),
+            )
+            count += 1
+    return count

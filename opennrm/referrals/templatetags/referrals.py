@@ -1,0 +1,56 @@
+"""The referrals box of the case page, and how durations read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.cases.models import Case
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/_case_box.html", takes_context=True)
+def referrals_box(context: dict[str, Any], case: Case) -> dict[str, Any]:
+    """The case's referrals (sent, and the one it came by) and the buttons to refer it."""
+    request = context["request"]
+    actor = request.actor
+    if not actor.can(perms.REFERRALS_VIEW):
+        return {"show": False}
+    referrals = list(selectors.case_referrals(actor=actor, case=case))
+    return {
+        "show": True,
+        "case": case,
+        "organization": actor.organization,
+        "sent": [r for r in referrals if r.from_case_id == case.pk],
+        "came_by": next((r for r in referrals if r.to_case_id == case.pk), None),
+        "can_refer": actor.can(perms.REFERRALS_SEND),
+        "can_transfer": actor.can(perms.CASES_TRANSFER),
+        "can_assign": actor.can(perms.CASES_VIEW_ALL),
+    }
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """2 d 4 h, 3 h 20 min, 12 min: how long an answer took."""
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"

@@ -1,0 +1,505 @@
+"""Pages of referrals: inbox and outbox, the supervisor's view, the referral form, the referral
+page with its history and answers, and the figures.
+
+URLs carry UUIDs only. The receiving organization reads the person's data only through the
+referral's shared fields, as ``selectors.referral_shares`` allows at the moment of reading.
+Pages with shared content are never stored by the browser (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import phonenumbers
+from django.contrib import messages
+from django.db.models import QuerySet, TextChoices
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import OrganizationType
+from opennrm.cases import selectors as case_selectors
+from opennrm.cases.choices import ServiceType
+from opennrm.cases.fields import MultiChoiceField
+from opennrm.cases.forms import page_number
+from opennrm.cases.models import Case
+from opennrm.errors import ApplicationError, NotFound, ValidationFailed
+from opennrm.people.models import AgeBand, DocumentType, Gender
+from opennrm.web import actor_required
+
+from . import selectors, services
+from .choices import (
+    EXPLOITATION_FIELDS,
+    ReferralKind,
+    ReferralReason,
+    ReferralStatus,
+    SharedField,
+)
+from .forms import CompleteForm, DeclineForm, ReferralForm, add_errors
+from .models import Referral
+
+PAGE_SIZE = 50
+
+# Audit actions as the history names them.
+ACTIONS = {
+    "referral.send": gettext_lazy("Sent"),
+    "referral.override_consent": gettext_lazy("Sent without consent (override)"),
+    "referral.accept": gettext_lazy("Accepted"),
+    "referral.decline": gettext_lazy("Declined"),
+    "referral.complete": gettext_lazy("Completed"),
+    "referral.withdraw": gettext_lazy("Withdrawn by the sender"),
+    "referral.consent_withdrawn": gettext_lazy("Consent withdrawn: shared fields revoked"),
+    "referral.overdue": gettext_lazy("Overdue: both sides notified"),
+}
+FIELD_LABELS = {
+    "from_case": gettext_lazy("case"),
+    "shared_values": gettext_lazy("shared values"),
+}
+TITLES = {
+    ReferralKind.REFERRAL: gettext_lazy("Refer the case"),
+    ReferralKind.TRANSFER: gettext_lazy("Transfer the case to another organization"),
+    ReferralKind.ANONYMOUS: gettext_lazy("Notify law enforcement anonymously"),
+}
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+
+def _page(queryset: QuerySet, number: int) -> Page:
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return Page(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
+
+
+def _problem(error: ApplicationError) -> str:
+    return " ".join(m for ms in error.errors.values() for m in ms) or error.message
+
+
+# --- Lists.
+
+
+def _tabs(request: HttpRequest, current: str) -> list[dict[str, Any]]:
+    actor = request.actor
+    tabs = [
+        ("referrals:inbox", gettext_lazy("Received"), perms.REFERRALS_VIEW),
+        ("referrals:outbox", gettext_lazy("Sent"), perms.CASES_VIEW),
+        ("referrals:attention", gettext_lazy("Needs attention"), perms.CASES_VIEW_ALL),
+        ("referrals:figures", gettext_lazy("Figures"), perms.REFERRALS_STATS_VIEW),
+    ]
+    return [
+        {"name": name, "label": label, "current": name == current}
+        for name, label, permission in tabs
+        if actor.can(permission) and (actor.can(perms.REFERRALS_VIEW) or name == current)
+    ]
+
+
+def _render_list(
+    request: HttpRequest, current: str, referrals: QuerySet[Referral], intro: str
+) -> HttpResponse:
+    page = _page(referrals, page_number(request.GET.get("page")))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "tabs": _tabs(request, current),
+            "page": page,
+            "intro": intro,
+            "current": current,
+            "organization": request.actor.organization,
+        },
+    )
+
+
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals received by the organization; the overdue ones flagged."""
+    referrals = selectors.referral_inbox(actor=request.actor)
+    return _render_list(
+        request, "referrals:inbox", referrals, _("Referrals and transfers sent to us.")
+    )
+
+
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Referrals sent from the cases the actor sees."""
+    referrals = selectors.referral_outbox(actor=request.actor)
+    return _render_list(
+        request, "referrals:outbox", referrals, _("Referrals sent from the cases you see.")
+    )
+
+
+@never_cache
+@actor_required(perms.CASES_VIEW_ALL)
+def attention(request: HttpRequest) -> HttpResponse:
+    """For supervisors: overdue referrals either way, and referrals sent without consent."""
+    referrals = selectors.referral_attention(actor=request.actor)
+    return _render_list(
+        request,
+        "referrals:attention",
+        referrals,
+        _("Overdue referrals, sent or received, and referrals sent without the person's consent."),
+    )
+
+
+# --- Sending.
+
+
+def _render_form(
+    request: HttpRequest, case: Case, kind: str, form: ReferralForm, status: int = 200
+) -> HttpResponse:
+    consents = selectors.referral_consents(actor=request.actor, case=case)
+    return render(
+        request,
+        "referrals/new.html",
+        {
+            "case": case,
+            "kind": kind,
+            "title": TITLES[kind],
+            "form": form,
+            "consents": [
+                (c, dict(OrganizationType.choices).get(c.recipient_type, c.recipient_type))
+                for c in consents
+            ],
+            "needs_consent": kind != ReferralKind.ANONYMOUS,
+        },
+        status=status,
+    )
+
+
+def _send(request: HttpRequest, case_id: UUID, kind: str) -> HttpResponse:
+    actor = request.actor
+    case = case_selectors.case_get(actor=actor, case_id=case_id, audit=False)
+    organizations = list(selectors.referral_recipients(actor=actor, kind=kind))
+    covered = set()
+    if kind != ReferralKind.ANONYMOUS:
+        for organization in organizations:
+            if selectors.covering_consent(case=case, organization=organization):
+                covered.add(organization.pk)
+    form = ReferralForm(
+        request.POST or None,
+        kind=kind,
+        organizations=organizations,
+        covered=covered,
+        can_override=actor.can(perms.REFERRALS_OVERRIDE_CONSENT),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = selectors.referral_recipient_get(
+                actor=actor, organization_id=form.cleaned_data["to_organization"], kind=kind
+            )
+            referral = services.referral_send(
+                actor=actor, case=case, to_organization=organization, **form.send_data()
+            )
+        except NotFound:
+            form.add_error("to_organization", _("This organization is no longer active."))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Referral %(number)s was sent.") % {"number": referral.number}
+            )
+            return redirect("referrals:detail", referral_id=referral.uuid)
+    return _render_form(request, case, kind, form)
+
+
+@never_cache
+@actor_required(perms.REFERRALS_SEND)
+def referral_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Refer a visible case: where to, why, and exactly which fields go with it."""
+    return _send(request, case_id, ReferralKind.REFERRAL)
+
+
+@never_cache
+@actor_required(perms.CASES_TRANSFER)
+def transfer_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Transfer a visible case to another organization (a supervisor)."""
+    return _send(request, case_id, ReferralKind.TRANSFER)
+
+
+@never_cache
+@actor_required(perms.REFERRALS_SEND)
+def anonymous_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Notify law enforcement without consent and without any identifying field."""
+    return _send(request, case_id, ReferralKind.ANONYMOUS)
+
+
+# --- The referral page.
+
+
+def _labels(choices: type[TextChoices], values: list[str]) -> str:
+    names = dict(choices.choices)
+    return ", ".join(str(names.get(v, v)) for v in values)
+
+
+def _phone(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _shown(name: str, value: Any) -> Any:
+    """One shared value as the page shows it: text, or a list of (label, text)."""
+    if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
+        return ", ".join(value)
+    if name == SharedField.PHONES:
+        return ", ".join(_phone(p) for p in value)
+    if name == SharedField.DOCUMENTS:
+        kinds = dict(DocumentType.choices)
+        return "; ".join(
+            f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}"
+            + (f" ({d['country']})" if d.get("country") else "")
+            for d in value
+        )
+    if name == SharedField.BIRTH:
+        value = value or {}
+        if value.get("birth_date"):
+            return value["birth_date"]
+        if value.get("birth_year"):
+            return _("born in %(year)s") % {"year": value["birth_year"]}
+        if value.get("approximate_age"):
+            return _("about %(age)s years old") % {"age": value["approximate_age"]}
+        return ""
+    if name == SharedField.GENDER:
+        return dict(Gender.choices).get(value, value)
+    if name == SharedField.AGE_BAND:
+        return dict(AgeBand.choices).get(value, value)
+    if name == SharedField.EXPLOITATION:
+        rows = []
+        for field_name in EXPLOITATION_FIELDS:
+            field = Case._meta.get_field(field_name)
+            item = (value or {}).get(field_name)
+            if not item:
+                continue
+            if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+                item = _labels(field.choices_class, item)
+            elif field.choices:
+                item = dict(field.choices).get(item, item)
+            elif isinstance(item, list):
+                item = ", ".join(item)
+            rows.append((field.verbose_name, item))
+        return rows
+    return value
+
+
+def share_rows(shares: selectors.Shares) -> list[dict[str, Any]]:
+    rows = []
+    for name in shares.fields:
+        label = SharedField(name).label
+        if name in shares.values:
+            value = _shown(name, shares.values[name])
+            rows.append({"label": label, "value": value, "nested": isinstance(value, list)})
+        else:
+            rows.append({"label": label, "withheld": True})
+    return rows
+
+
+def _history(request: HttpRequest, referral: Referral) -> list[dict[str, Any]]:
+    """The history: who (named only within one's own organization), what, which fields."""
+    events = selectors.referral_history(actor=request.actor, referral=referral)[:200]
+    own = request.actor.organization.pk
+    rows = []
+    for event in events:
+        if event.organization_id == own and event.actor_id:
+            who = event.actor.email
+        elif event.organization_id:
+            who = event.organization.name
+        else:
+            who = _("OpenNRM")
+        fields = [str(FIELD_LABELS.get(f) or _field_label(f)) for f in event.fields]
+        rows.append(
+            {
+                "at": event.occurred_at,
+                "who": who,
+                "action": ACTIONS.get(event.action, event.action),
+                "fields": fields,
+            }
+        )
+    return rows
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Referral._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field since renamed: show its name
+        return name
+
+
+def _render_referral(
+    request: HttpRequest,
+    referral_id: UUID,
+    *,
+    decline_form: DeclineForm | None = None,
+    complete_form: CompleteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor
+    referral = selectors.referral_get(actor=actor, referral_id=referral_id)
+    sender = selectors.is_sender(actor, referral)
+    shares = selectors.referral_shares(actor=actor, referral=referral)
+    respond, send = _respond_permission(referral), _send_permission(referral)
+    pending = referral.status == ReferralStatus.PENDING
+    can_answer = not sender and actor.can(respond)
+    context = {
+        "referral": referral,
+        "sender": sender,
+        "shares": shares,
+        "rows": share_rows(shares),
+        "show_note": selectors.referral_note_visible(actor=actor, referral=referral),
+        "history": _history(request, referral),
+        "services": _labels(ServiceType, referral.services_requested),
+        "reason": dict(ReferralReason.choices).get(referral.reason, referral.reason),
+        "can_accept": can_answer and pending and shares.consent_withdrawn_on is None,
+        "decline_form": (decline_form or DeclineForm()) if can_answer and pending else None,
+        "complete_form": (complete_form or CompleteForm())
+        if can_answer
+        and referral.status == ReferralStatus.ACCEPTED
+        and referral.kind != ReferralKind.TRANSFER
+        else None,
+        "can_withdraw": sender and pending and actor.can(send),
+        "from_case_url": sender and actor.can(perms.CASES_VIEW),
+        "to_case_url": not sender and referral.to_case_id and actor.can(perms.CASES_VIEW),
+        "opens_case": referral.kind == ReferralKind.TRANSFER
+        or (referral.kind == ReferralKind.REFERRAL and actor.can(perms.CASES_CREATE)),
+    }
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """The referral: what was asked, the shared fields (while they may be read), the answers and
+    the history. Each read is audited."""
+    return _render_referral(request, referral_id)
+
+
+def _for_write(request: HttpRequest, referral_id: UUID) -> Referral:
+    return selectors.referral_get(actor=request.actor, referral_id=referral_id, audit=False)
+
+
+def _answerable(request: HttpRequest, referral_id: UUID) -> Referral:
+    """A received referral the actor may answer (checked before the form, as the service does)."""
+    referral = _for_write(request, referral_id)
+    if selectors.is_sender(request.actor, referral):
+        raise NotFound(_("No such referral."))
+    request.actor.require(_respond_permission(referral))
+    return referral
+
+
+def _respond_permission(referral: Referral) -> str:
+    if referral.kind == ReferralKind.TRANSFER:
+        return perms.CASES_TRANSFER
+    return perms.REFERRALS_RESPOND
+
+
+def _send_permission(referral: Referral) -> str:
+    if referral.kind == ReferralKind.TRANSFER:
+        return perms.CASES_TRANSFER
+    return perms.REFERRALS_SEND
+
+
+def _answered(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("referrals:detail", referral_id=referral.uuid)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """Accept: a case worker's acceptance opens the organization's own case from the shares."""
+    referral = _for_write(request, referral_id)
+    try:
+        referral = services.referral_accept(actor=request.actor, referral=referral)
+    except ValidationFailed as exc:
+        messages.error(request, _problem(exc))
+        return redirect("referrals:detail", referral_id=referral.uuid)
+    if referral.to_case_id:
+        return _answered(
+            request,
+            referral,
+            _("Accepted: case %(number)s was opened with the shared fields.")
+            % {"number": referral.to_case.number},
+        )
+    return _answered(request, referral, _("The referral was accepted."))
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def referral_decline(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """Decline, with a reason."""
+    referral = _answerable(request, referral_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_decline(
+                actor=request.actor, referral=referral, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            return _answered(request, referral, _("The referral was declined."))
+    return _render_referral(request, referral_id, decline_form=form)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def referral_complete(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """Record the outcome of an accepted referral."""
+    referral = _answerable(request, referral_id)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_complete(
+                actor=request.actor, referral=referral, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            return _answered(request, referral, _("The referral was completed."))
+    return _render_referral(request, referral_id, complete_form=form)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_VIEW)
+def referral_withdraw(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """The sender takes back a referral still awaiting an answer."""
+    referral = _for_write(request, referral_id)
+    try:
+        services.referral_withdraw(actor=request.actor, referral=referral)
+    except ValidationFailed as exc:
+        messages.error(request, _problem(exc))
+        return redirect("referrals:detail", referral_id=referral.uuid)
+    return _answered(request, referral, _("The referral was withdrawn."))
+
+
+# --- Figures.
+
+
+@never_cache
+@actor_required(perms.REFERRALS_STATS_VIEW)
+def figures(request: HttpRequest) -> HttpResponse:
+    """Referrals sent and received: by organization and service, acceptance rate, median
+    response time, overdue. Counts only."""
+    stats = selectors.referral_stats(actor=request.actor)
+    return render(
+        request,
+        "referrals/figures.html",
+        {"tabs": _tabs(request, "referrals:figures"), "stats": stats},
+    )
