@@ -18,13 +18,15 @@ from opennrm.audit.models import AuditEvent
 from opennrm.cases import services
 from opennrm.cases.models import Case, CaseNumberSequence
 from opennrm.cases.selectors import CaseFilters, case_list
-from opennrm.people.models import Person
+from opennrm.crypto.keyring import blind_index
+from opennrm.people.models import Person, PersonPhone
 from opennrm.people.names import script_of
+from opennrm.people.services import phone_token
 
 PERSONS = 300
 
 
-def _generate(truth: Path, seed: int = 7) -> list[dict[str, str]]:
+def _generate(truth: Path, seed: int = 7, **options: int) -> list[dict[str, str]]:
     call_command(
         "generate_population",
         persons=PERSONS,
@@ -32,6 +34,7 @@ def _generate(truth: Path, seed: int = 7) -> list[dict[str, str]]:
         organizations=3,
         truth_file=str(truth),
         stdout=io.StringIO(),
+        **options,
     )
     with truth.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -92,23 +95,64 @@ def test_a_generated_person_is_found_by_name_through_the_case_list(truth):
         assert person.cases.get() in case_list(actor=actor, filters=CaseFilters(q=alias["value"]))
 
 
-def test_the_same_seed_gives_the_same_names(db, tmp_path):
-    def names(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
-        people = {str(p.uuid): p for p in Person.objects.all()}
-        return [
-            (
-                people[r["person_uuid"]].given_name,
-                people[r["person_uuid"]].family_name,
-                people[r["person_uuid"]].patronymic,
-            )
-            for r in rows
-        ]
+def _names(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+    people = {str(p.uuid): p for p in Person.objects.all()}
+    return [
+        (
+            people[r["person_uuid"]].given_name,
+            people[r["person_uuid"]].family_name,
+            people[r["person_uuid"]].patronymic,
+        )
+        for r in rows
+    ]
 
-    first = names(_generate(tmp_path / "a.csv"))
-    again = names(_generate(tmp_path / "b.csv"))
-    other = names(_generate(tmp_path / "c.csv", seed=8))
+
+def test_the_same_seed_gives_the_same_names(db, tmp_path):
+    first = _names(_generate(tmp_path / "a.csv"))
+    again = _names(_generate(tmp_path / "b.csv"))
+    other = _names(_generate(tmp_path / "c.csv", seed=8))
     assert first == again
     assert first != other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_prepared_in_another_process_are_the_same_people(tmp_path):
+    """Outside a test's transaction, a second process generates and prepares the next batches
+    while this one writes (SQLite): the same people in the same order, each with its case."""
+    alone = _described(_generate(tmp_path / "a.csv", batch=100, workers=0))
+    pooled_rows = _generate(tmp_path / "b.csv", batch=100, workers=1)
+    assert _described(pooled_rows) == alone
+    assert Person.objects.count() == Case.objects.count() == 2 * PERSONS
+    for person in Person.objects.filter(uuid__in=[r["person_uuid"] for r in pooled_rows]):
+        case = person.cases.get()
+        assert (case.organization_id, case.owner_id) == (
+            person.organization_id,
+            person.created_by_id,
+        )
+        tokens = set(person.name_tokens.values_list("token", flat=True))
+        assert blind_index(person.family_name, purpose="name") in tokens
+    assert AuditEvent.objects.filter(action="population.generate").count() == 6
+
+
+def _described(rows: list[dict[str, str]]) -> list[tuple[object, ...]]:
+    people = {str(p.uuid): p for p in Person.objects.prefetch_related("cases")}
+    described = []
+    for row in rows:
+        person = people[row["person_uuid"]]
+        case = person.cases.get()
+        described.append(
+            (person.given_name, person.family_name, person.phones, case.opened_on, case.status)
+        )
+    return described
+
+
+def test_phones_are_found_by_their_tokens_as_person_reindex_makes_them(truth):
+    with_phones = [p for p in Person.objects.all() if p.phones]
+    assert len(with_phones) > PERSONS * 0.3
+    for person in Person.objects.all():
+        stored = set(person.phone_tokens.values_list("token", flat=True))
+        assert stored == {phone_token(phone) for phone in person.phones}
+    assert PersonPhone.objects.count() == sum(len(set(p.phones)) for p in with_phones)
 
 
 def test_one_audit_event_per_batch_names_no_value(truth):

@@ -12,10 +12,15 @@ person's UUID to the identity it stands for. The same seed gives the same people
 number of processes; UUIDs are random, as for any person.
 
 This is a bulk loader of invented data, not user work: it bypasses the per-row services and
-writes with ``bulk_create`` in one transaction per batch, with one audit event per batch. The
-stored values are the ones the services would store: the same encrypted fields and the same
-blind-index tokens (``name_tokens``); a sample is checked against ``person_apply`` before writing.
+inserts prepared rows (``executemany``) in one transaction per batch, with one audit event per
+batch. The stored values are the ones the services would store: each column's value prepared as
+its model field prepares it (encrypted with the configured keys by the encrypted fields' own
+code), and the blind-index tokens of names and phones as ``person_reindex`` makes them. Before
+anything is written, a sample is checked against ``person_apply`` and ``person_reindex``, and
+its rows against what each field's ``get_db_prep_save`` gives (``_check_rows``).
 Organizations and users are made through the account services, by a platform actor.
+
+Speed, on the shared 2-core machine: see bench/results/generation-2026-11-29.txt.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -66,9 +71,9 @@ from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case, CaseNumberSequence
 from opennrm.crypto.fields import EncryptedTextField
 from opennrm.crypto.keyring import keyring
-from opennrm.people.models import Gender, Person, PersonName
+from opennrm.people.models import Gender, Person, PersonName, PersonPhone
 from opennrm.people.names import name_tokens, script_of
-from opennrm.people.services import age_band_for, person_apply
+from opennrm.people.services import age_band_for, person_apply, phone_token
 
 PLATFORM_EMAIL = "population-loader@synthetic.invalid"
 CASE_WORKERS_PER_ORGANIZATION = 10
@@ -258,7 +263,8 @@ class Record(NamedTuple):
     owner: int  # index among the organization's case workers
     team: int | None
     person: dict[str, Any]  # the Person field values as stored
-    tokens: list[str]
+    tokens: list[str]  # name tokens
+    phone_tokens: list[str]
     case: dict[str, Any]
 
 
@@ -582,7 +588,10 @@ def _record(
     team = None
     if org.case_workers > 1 and rng.random() < 0.1:
         team = (owner + rng.randint(1, org.case_workers - 1)) % org.case_workers
-    return Record(uuid.uuid4(), who.key, organization, owner, team, person, tokens, case)
+    phone_tokens = sorted({phone_token(p) for p in phones})
+    return Record(
+        uuid.uuid4(), who.key, organization, owner, team, person, tokens, phone_tokens, case
+    )
 
 
 _OWNERS: dict[int, Weighted] = {}
@@ -700,17 +709,14 @@ class Target:
     case_workers: tuple[tuple[int, ...], ...]
 
 
-def _reserve_numbers(
-    target: Target, records: list[Record]
-) -> dict[tuple[int, int], itertools.count[int]]:
+def _reserve_numbers(case_years: list[tuple[int, int]]) -> dict[tuple[int, int], Iterator[int]]:
     """Reserve case numbers per (organization, year) in a short transaction of their own.
 
     Later real cases continue from the sequence, so they never collide; numbers of a batch that
     fails afterwards stay unused (a gap, never a duplicate).
     """
     wanted: dict[tuple[int, int], int] = {}
-    for r in records:
-        key = (target.organizations[r.organization], r.case["opened_on"].year)
+    for key in case_years:  # (organization id, year)
         wanted[key] = wanted.get(key, 0) + 1
     with transaction.atomic():
         CaseNumberSequence.objects.bulk_create(
@@ -819,9 +825,14 @@ class _Table:
         if not values:
             return []
         defaults = self.defaults(values[0].keys(), now)
-        prepare = self._prepare
+        # (attname, preparation, prepared default, whether the default is used), per column.
+        plan = [
+            (a, p, v if p is None else p(v), True) if a in defaults else (a, p, None, False)
+            for a, p in self._prepare
+            for v in (defaults.get(a),)
+        ]
         return [
-            [v if p is None else p(v) for a, p in prepare for v in (row.get(a, defaults.get(a)),)]
+            [c if d else row[a] if p is None else p(row[a]) for a, p, c, d in plan]
             for row in values
         ]
 
@@ -854,31 +865,23 @@ def _reserve_ids(cursor: Any, model: type[models.Model], count: int) -> Sequence
     raise CommandError(f"generate_population does not write to {connection.vendor}.")
 
 
-@dataclass
-class _Batch:
-    """One batch's rows, prepared; FK and key columns hold indexes until the ids are known."""
-
-    tables: dict[str, _Table]
-    persons: list[list[Any]]
-    names: list[list[Any]]
-    cases: list[list[Any]]
-    team: list[list[Any]]
-
-
 def _tables() -> dict[str, _Table]:
     return {
         "persons": _Table(Person, with_pk=True),
         "names": _Table(PersonName, with_pk=False),
+        "phones": _Table(PersonPhone, with_pk=False),
         "cases": _Table(Case, with_pk=True),
         "team": _Table(Case.team.through, with_pk=False),
     }
 
 
-def _row_values(
-    target: Target, records: list[Record], numbers: dict[tuple[int, int], Iterator[int]]
-) -> tuple[list[dict[str, Any]], ...]:
-    """Each table's field values by attname; ``id``/``person_id``/``case_id`` are indexes."""
-    persons, names, cases, team = [], [], [], []
+def _row_values(target: Target, records: list[Record]) -> tuple[list[dict[str, Any]], ...]:
+    """Each table's field values by attname, but for keys and case numbers.
+
+    ``id``, ``person_id`` and ``case_id`` hold the record's index in the batch until the keys
+    are reserved, and ``number`` is left empty until the numbers are.
+    """
+    persons, names, phones, cases, team = [], [], [], [], []
     for i, r in enumerate(records):
         organization = target.organizations[r.organization]
         workers = target.case_workers[r.organization]
@@ -896,8 +899,9 @@ def _row_values(
         names.extend(
             {"person_id": i, "organization_id": organization, "token": t} for t in r.tokens
         )
-        year = r.case["opened_on"].year
-        number = next(numbers[organization, year])
+        phones.extend(
+            {"person_id": i, "organization_id": organization, "token": t} for t in r.phone_tokens
+        )
         cases.append(
             {
                 **r.case,
@@ -906,27 +910,36 @@ def _row_values(
                 "organization_id": organization,
                 "person_id": i,
                 "owner_id": owner,
-                "number": f"{target.prefixes[r.organization]}-{year}-{number:05d}",
+                "number": "",
                 "version": 1,
             }
         )
         if r.team is not None:
             team.append({"case_id": i, "user_id": workers[r.team]})
-    return persons, names, cases, team
+    return persons, names, phones, cases, team
 
 
-def prepare_batch(
-    target: Target, records: list[Record], numbers: dict[tuple[int, int], Iterator[int]]
-) -> _Batch:
+@dataclass
+class PreparedBatch:
+    """One batch's rows as they go to the database (picklable: made in another process)."""
+
+    rows: dict[str, list[list[Any]]]  # by table, as _tables() names them
+    case_years: list[tuple[int, int]]  # (organization id, year opened) of each case
+    truth: list[tuple[str, str, int]]  # (person UUID, identity, organization index)
+
+
+def generate_and_prepare(target: Target, plan: BatchPlan) -> PreparedBatch:
+    """Generate one batch and prepare its rows: encrypted, tokens made, keys still to fill."""
+    records = generate_batch(plan)
     tables = _tables()
     now = timezone.now()  # one time for the batch, as one bulk_create per table would nearly give
-    persons, names, cases, team = _row_values(target, records, numbers)
-    return _Batch(
-        tables,
-        tables["persons"].rows(persons, now),
-        tables["names"].rows(names, now),
-        tables["cases"].rows(cases, now),
-        tables["team"].rows(team, now),
+    values = _row_values(target, records)
+    return PreparedBatch(
+        rows={name: tables[name].rows(v, now) for name, v in zip(tables, values, strict=True)},
+        case_years=[
+            (target.organizations[r.organization], r.case["opened_on"].year) for r in records
+        ],
+        truth=[(str(r.person_uuid), r.identity, r.organization) for r in records],
     )
 
 
@@ -937,12 +950,9 @@ def _check_rows(target: Target, records: list[Record]) -> None:
     prepared by each field's ``get_db_prep_save``; encrypted values (fresh nonces every time)
     are compared decrypted, with the column's own key and context.
     """
-    numbers: dict[tuple[int, int], Iterator[int]] = collections.defaultdict(
-        lambda: itertools.count(1)
-    )
     now = timezone.now()
     tables = _tables()
-    for name, values in zip(tables, _row_values(target, records, numbers), strict=True):
+    for name, values in zip(tables, _row_values(target, records), strict=True):
         table = tables[name]
         for row, given in zip(table.rows(values, now), values, strict=True):
             instance = table.model(**{**table.defaults(given.keys(), now), **given})
@@ -963,8 +973,9 @@ def _plain(value: Any) -> Any:
     return getattr(value, "obj", value)
 
 
-def write_batch(target: Target, records: list[Record]) -> None:
-    """Write one batch of persons, name tokens, cases and team rows, with one audit event."""
+def write_batch(target: Target, batch: PreparedBatch) -> list[tuple[str, str, int]]:
+    """Write one batch of persons, their name and phone tokens, cases and team rows, with one
+    audit event; return its truth rows."""
     if connection.vendor == "sqlite":
         # A page cache as large as a 1,000,000-person database (about 2.5 GiB) keeps the random
         # inserts into the UUID and name-token indexes in memory; pages are taken as used.
@@ -974,30 +985,35 @@ def write_batch(target: Target, records: list[Record]) -> None:
             cursor.execute("PRAGMA wal_autocheckpoint = 131072")  # pages: 512 MiB of log
     if target.platform_user not in _platform_user:
         _platform_user[target.platform_user] = User.objects.get(pk=target.platform_user)
-    numbers = _reserve_numbers(target, records)
+    tables, rows = _tables(), batch.rows
+    persons, cases, team = rows["persons"], rows["cases"], rows["team"]
     # Everything but the inserts happens before the transaction: on SQLite it holds the one lock.
-    batch = prepare_batch(target, records, numbers)
-    tables = batch.tables
+    numbers = _reserve_numbers(batch.case_years)
+    prefixes = dict(zip(target.organizations, target.prefixes, strict=True))
+    number = tables["cases"].position["number"]
+    for row, (organization, year) in zip(cases, batch.case_years, strict=True):
+        row[number] = f"{prefixes[organization]}-{year}-{next(numbers[organization, year]):05d}"
     person_id = tables["persons"].position["id"]
     name_person = tables["names"].position["person_id"]
+    phone_person = tables["phones"].position["person_id"]
     case_id, case_person = tables["cases"].position["id"], tables["cases"].position["person_id"]
     team_case = tables["team"].position["case_id"]
     with transaction.atomic(), connection.cursor() as cursor:
-        person_ids = _reserve_ids(cursor, Person, len(batch.persons))
-        case_ids = _reserve_ids(cursor, Case, len(batch.cases))
-        for row in batch.persons:
+        person_ids = _reserve_ids(cursor, Person, len(persons))
+        case_ids = _reserve_ids(cursor, Case, len(cases))
+        for row in persons:
             row[person_id] = person_ids[row[person_id]]
-        for row in batch.names:
+        for row in rows["names"]:
             row[name_person] = person_ids[row[name_person]]
-        for row in batch.cases:
+        for row in rows["phones"]:
+            row[phone_person] = person_ids[row[phone_person]]
+        for row in cases:
             row[case_id] = case_ids[row[case_id]]
             row[case_person] = person_ids[row[case_person]]
-        for row in batch.team:
+        for row in team:
             row[team_case] = case_ids[row[team_case]]
-        tables["persons"].insert(cursor, batch.persons)
-        tables["names"].insert(cursor, batch.names)
-        tables["cases"].insert(cursor, batch.cases)
-        tables["team"].insert(cursor, batch.team)
+        for name, table in tables.items():
+            table.insert(cursor, rows[name])
         # One event per batch; like every event it names fields, never values.
         audit_record(
             actor=_platform_user[target.platform_user],
@@ -1006,41 +1022,45 @@ def write_batch(target: Target, records: list[Record]) -> None:
             object_type="people.person",
             fields=["count"],
         )
+    return batch.truth
 
 
 def generate_and_write(target: Target, plan: BatchPlan) -> list[tuple[str, str, int]]:
     """Generate and write one batch; return its truth rows (person UUID, identity, org index)."""
-    records = generate_batch(plan)
-    write_batch(target, records)
-    return [(str(r.person_uuid), r.identity, r.organization) for r in records]
+    return write_batch(target, generate_and_prepare(target, plan))
 
 
 def _run(
     target: Target, plans: list[BatchPlan], processes: int
 ) -> Iterator[list[tuple[str, str, int]]]:
-    """Each batch's truth rows, in batch order; ``processes`` write batches side by side.
+    """Each batch's truth rows, in batch order.
 
-    Measured on the 2-core machine (batches of 5,000): PostgreSQL takes writers side by side,
-    and 2 processes writing their own batches beat 1 by 1.8 times. SQLite lets one writer in
-    at a time and a writer's page cache goes cold whenever another commits: 2 writers gained
-    nothing there, nor did a second process that only generated ahead (the two cores share
-    their execution units), so SQLite writes in this process.
+    PostgreSQL: ``processes`` generate and write batches side by side (measured on the 2-core
+    machine with batches of 5,000: 2 writers beat 1 by 1.8 times). SQLite lets one writer in at
+    a time, and a writer's page cache goes cold whenever another commits: this process writes
+    every batch, while ``processes`` generate and prepare the next ones.
     """
-    if (
-        processes <= 0
-        or connection.vendor == "sqlite"
-        or any(c.in_atomic_block for c in connections.all())  # a test: others would not see it
-    ):
+    if processes <= 0 or any(c.in_atomic_block for c in connections.all()):
+        # One process (or a test, whose transaction other processes would not see).
         for plan in plans:
             yield generate_and_write(target, plan)
         return
+    sqlite = connection.vendor == "sqlite"
     connections.close_all()  # forked processes open their own connections
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [pool.submit(generate_and_write, target, plan) for plan in plans]
+        work = generate_and_prepare if sqlite else generate_and_write
+        ahead = processes + 1  # batches submitted and not yet written: bounds the memory
+        futures: collections.deque[Future[Any]] = collections.deque()
+        pending = iter(plans)
         try:
-            for future in futures:
-                yield future.result()
+            for plan in itertools.islice(pending, ahead):
+                futures.append(pool.submit(work, target, plan))
+            while futures:
+                result = futures.popleft().result()
+                for plan in itertools.islice(pending, 1):
+                    futures.append(pool.submit(work, target, plan))
+                yield write_batch(target, result) if sqlite else result
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -1060,8 +1080,9 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="processes that generate and write batches side by side, each with its own "
-            "connection (PostgreSQL; default: one per core). SQLite writes in this process.",
+            help="PostgreSQL: processes that generate and write batches side by side, each with "
+            "its own connection (default: one per core). SQLite: processes that generate and "
+            "prepare the next batches while this process writes (default: 1).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -1076,7 +1097,7 @@ class Command(BaseCommand):
         workers = options["workers"]
         if workers is None:
             sqlite = connection.vendor == "sqlite"
-            workers = 0 if batches == 1 or sqlite else min(batches, os.cpu_count() or 1)
+            workers = 0 if batches == 1 else 1 if sqlite else min(batches, os.cpu_count() or 1)
         started = time.perf_counter()
         platform = self._platform_actor()
         organizations = self._organizations(platform, options["organizations"])
@@ -1222,6 +1243,8 @@ class Command(BaseCommand):
             )
             if expected != set(record.tokens):
                 raise CommandError("generated name tokens differ from person_reindex's")
+            if sorted({phone_token(p) for p in person.phones}) != record.phone_tokens:
+                raise CommandError("generated phone tokens differ from person_reindex's")
             case = Case(
                 organization=org.organization,
                 person=person,
