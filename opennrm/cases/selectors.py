@@ -133,6 +133,8 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         case.plans,
         case.events,
         case.attachments,
+        case.screenings,
+        case.signals,
     ):
         ids.extend(related.values_list("uuid", flat=True))
     return (

@@ -84,6 +84,14 @@ ACTIONS = {
     "consent.withdraw": gettext_lazy("Consent withdrawn"),
     "note.add": gettext_lazy("Note added"),
     "attachment.add": gettext_lazy("Attachment added"),
+    "screening.start": gettext_lazy("Screening started"),
+    "screening.answer": gettext_lazy("Screening answers saved"),
+    "screening.complete": gettext_lazy("Screening completed"),
+    "signal.record": gettext_lazy("Hotline contact logged"),
+    "signal.receive": gettext_lazy("Web tip received"),
+    "signal.take": gettext_lazy("Hotline contact taken"),
+    "signal.update": gettext_lazy("Hotline contact changed"),
+    "signal.open_case": gettext_lazy("Case opened from a hotline contact"),
 }
 
 # What the trafficking tab shows; the trafficking status is in the page header.

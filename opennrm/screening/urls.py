@@ -21,4 +21,5 @@ urlpatterns = [
         "screenings/<uuid:screening_id>/self/question/", views.self_question, name="self_question"
     ),
     path("screenings/<uuid:screening_id>/self/done/", views.self_done, name="self_done"),
+    path("screenings/<uuid:screening_id>/self/unlock/", views.self_unlock, name="self_unlock"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from opennrm.errors import Conflict, ValidationFailed
 from opennrm.web import actor_required
 
 from . import scoring, selectors, services
+from .device_lock import device_lock, device_unlock
 from .forms import CompleteForm, DimensionForm, StartForm, interface_language
 from .loader import person_texts
 from .models import Answer, Language, Mode, Screening, Status
@@ -368,6 +370,7 @@ def self_intro(request: HttpRequest, screening_id: UUID) -> HttpResponse:
     screening = _screening(request, screening_id)
     if screening.status != Status.DRAFT:
         return redirect("screening:detail", screening_id=screening.uuid)
+    device_lock(request, str(screening.uuid))
     return _person_page(request, screening, "screening/self_intro.html")
 
 
@@ -408,3 +411,25 @@ def self_done(request: HttpRequest, screening_id: UUID) -> HttpResponse:
     screening = _screening(request, screening_id)
     indicator, _number, _total = selectors.screening_next_indicator(screening)
     return _person_page(request, screening, "screening/self_done.html", finished=indicator is None)
+
+
+@never_cache
+@require_POST
+@actor_required(perms.SCREENING_CONDUCT)
+def self_unlock(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+    """The worker takes the device back with their password (django-axes counts failures)."""
+    screening = _screening(request, screening_id)
+    user = authenticate(
+        request, username=request.user.get_username(), password=request.POST.get("password", "")
+    )
+    if user is None or user.pk != request.user.pk:
+        indicator, _number, _total = selectors.screening_next_indicator(screening)
+        return _person_page(
+            request,
+            screening,
+            "screening/self_done.html",
+            finished=indicator is None,
+            unlock_failed=True,
+        )
+    device_unlock(request)
+    return redirect("screening:detail", screening_id=screening.uuid)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "opennrm.accounts.middleware.SessionLifetimeMiddleware",
     "opennrm.accounts.middleware.ActiveMembershipMiddleware",
     "opennrm.accounts.middleware.TwoFactorRequiredMiddleware",
+    "opennrm.screening.device_lock.SelfAnswerLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

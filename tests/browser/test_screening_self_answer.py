@@ -2,7 +2,8 @@
 
 The worker starts the screening from Diana's case on a desktop; the phone (390 x 844) shows
 one question at a time in Russian, with three large buttons and nothing of earlier answers;
-at the end it asks for the device back. The worker reviews, confirms, and reads the result.
+at the end it asks for the device back. A session showing the person's pages is locked to them
+until the worker gives their password. The worker reviews, confirms, and reads the result.
 Screenshots: test-output/browser/screening-*.png.
 """
 
@@ -17,7 +18,7 @@ from opennrm.screening.models import Screening, Status
 from tests.browser.test_case_flow import fits, shot, signed_in_context
 from tests.browser.test_login_language import watch
 from tests.cases.factories import open_diana
-from tests.conftest import build_world
+from tests.conftest import PASSWORD, build_world
 from tests.screening.helpers import ADULT_SEXUAL, DIANA_YES, definition
 
 PHONE = {"width": 390, "height": 844}
@@ -48,6 +49,9 @@ def test_self_answer_in_russian_on_a_phone(
     page.wait_for_url("**/self/")
     screening = Screening.objects.get()
     assert page.url == f"{base}/screenings/{screening.uuid}/self/"
+    # This device now shows the person's pages only: a typed URL leads back to the questions.
+    page.goto(f"{base}/cases/{case.uuid}/person/")
+    assert page.url == f"{base}/screenings/{screening.uuid}/self/question/"
 
     # --- The phone is handed to Diana: everything in Russian, one question at a time.
     phone_context = signed_in_context(browser, base, world.a["case_worker"], viewport=PHONE)
@@ -85,8 +89,14 @@ def test_self_answer_in_russian_on_a_phone(
     shot(phone, screenshots / "screening-phone-give-back.png")
     phone_context.close()
 
-    # --- The worker has the device back: reviews, confirms, reads the result.
-    page.goto(f"{base}/screenings/{screening.uuid}/")
+    # --- The worker has the device back: unlocks it, reviews, confirms, reads the result.
+    page.goto(f"{base}/screenings/{screening.uuid}/self/done/")
+    page.fill("#worker-password", "not the password")
+    page.click("button:text-is('Unlock')")
+    expect(page.locator("#unlock-error")).to_be_visible()
+    page.fill("#worker-password", PASSWORD)
+    page.click("button:text-is('Unlock')")
+    page.wait_for_url(f"{base}/screenings/{screening.uuid}/")
     expect(page.locator("#draft")).to_contain_text("67 of 67 questions answered.")
     page.click("button:text-is('Confirm the answers and save')")
     expect(page.locator(".messages")).to_contain_text("The screening was completed and saved.")

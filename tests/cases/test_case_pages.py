@@ -570,3 +570,21 @@ def test_the_largest_case_pages_stay_under_the_page_weight_budget(diana, worker)
         assert all(assets.values()), assets.keys()
         total = len(html) + sum(len(body or b"") for body in assets.values())
         assert total < BUDGET, f"{path} weighs {total} bytes"
+
+
+def test_history_includes_screenings_of_the_case_never_their_answers(world, diana, worker):
+    from opennrm.screening import services as screening_services
+
+    actor = world.actor(world.a["case_worker"])
+    screening = screening_services.screening_start(
+        actor=actor,
+        case=diana,
+        questionnaire_code="ilo-forced-labour-11",
+        language="ru",
+        mode="worker_led",
+    )
+    code = screening.questionnaire.indicators.order_by("pk").first().code
+    screening_services.screening_answer(actor=actor, screening=screening, answers={code: "yes"})
+    html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
+    assert "Screening started" in html and "Screening answers saved" in html
+    assert code not in html

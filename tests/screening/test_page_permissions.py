@@ -21,7 +21,7 @@ from opennrm.screening import services
 from opennrm.screening.models import Screening
 from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 from tests.screening.helpers import ADULT_SEXUAL, diana_answers
 
 SCREENERS = frozenset({"hotline_operator", "case_worker", "supervisor"})
@@ -106,6 +106,14 @@ ENDPOINTS = [
         data=lambda w, c: {"indicator": "d1_job_nature", "answer": "yes"},
     ),
     ScreeningEndpoint("self done", "get", on("self/done/"), SCREENERS),
+    ScreeningEndpoint(
+        "self unlock",
+        "post",
+        on("self/unlock/"),
+        SCREENERS,
+        ok=302,
+        data=lambda w, c: {"password": PASSWORD},
+    ),
 ]
 
 
