@@ -63,7 +63,7 @@ class ListFilters(Schema):
     box: Literal["inbox", "outbox", "attention"] = "inbox"
 
 
-class ReferralListItemOut(Schema):
+class _ReferralFields(Schema):
     """What a list shows: who, what was asked, where it stands; no shared value."""
 
     id: UUID
@@ -87,6 +87,8 @@ class ReferralListItemOut(Schema):
     completed_at: datetime | None
     withdrawn_at: datetime | None
 
+
+class ReferralListItemOut(_ReferralFields):
     @staticmethod
     def resolve_id(obj: Referral) -> UUID:
         return obj.uuid
@@ -131,7 +133,7 @@ class SharesOut(Schema):
     not_shown: list[str]  # shared, but identifying data is not the caller's to see
 
 
-class ReferralOut(ReferralListItemOut):
+class ReferralOut(_ReferralFields):
     from_case_id: UUID | None  # the sender's only
     to_case_id: UUID | None  # the receiver's only
     consent_id: UUID | None  # the sender's only
