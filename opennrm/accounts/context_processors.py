@@ -18,6 +18,7 @@ NAVIGATION = [
     (perms.SIGNALS_VIEW, "hotline:queue", _("Hotline")),
     (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
     (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
+    (perms.RETURNS_MANAGE, "returns:follow_ups_due", _("Follow-ups")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),

@@ -1,0 +1,425 @@
+"""Writes to returns and reintegration follow-ups. Each checks permission (``returns.manage`` and
+a case the actor may see), validates naming the bad field, writes and audits in one transaction.
+
+Recording the arrival schedules the follow-ups at 3, 6 and 12 months; correcting the arrival date
+moves the ones not yet done. Audit events name fields, never values: a document number or a note
+never reaches the audit log.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_record
+from opennrm.cases.models import Case
+from opennrm.cases.selectors import case_visible
+from opennrm.errors import Conflict, NotFound, ValidationFailed
+from opennrm.notifications.models import Kind
+from opennrm.notifications.services import notification_send
+from opennrm.validation import country_code_error
+
+from .models import (
+    FOLLOW_UP_MONTHS,
+    DocumentType,
+    FollowUpOutcome,
+    ReintegrationFollowUp,
+    ReturnRecord,
+)
+from .selectors import DUE_WITHIN_DAYS, follow_up_visible, return_visible
+
+RETURN_FIELDS = (
+    "document_type",
+    "document_number",
+    "travel_date",
+    "destination_country",
+    "destination_city",
+    "route",
+    "receiving_organization",
+)
+MAX_NOTES = 5000
+# A return is planned months ahead at most.
+MAX_DAYS_AHEAD = 366
+
+Errors = dict[str, list[str]]
+
+
+def _invalid(errors: Errors) -> ValidationFailed:
+    return ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it has no such day (31 Aug + 6
+    months = 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _as_date(value: Any, name: str, errors: Errors) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.setdefault(name, []).append(_("Not a date; write it as YYYY-MM-DD."))
+        return None
+
+
+def _text(value: Any, name: str, limit: int, errors: Errors, *, multiline: bool = False) -> str:
+    text = str(value or "").strip() if multiline else " ".join(str(value or "").split())
+    if len(text) > limit:
+        errors.setdefault(name, []).append(_("At most %(limit)d characters.") % {"limit": limit})
+    return text
+
+
+def _organization(value: Any, errors: Errors) -> Organization | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Organization):
+        organization = value if value.is_active else None
+    else:
+        try:
+            organization = Organization.objects.get(uuid=UUID(str(value)), is_active=True)
+        except (Organization.DoesNotExist, ValueError):
+            organization = None
+    if organization is None:
+        errors.setdefault("receiving_organization", []).append(_("No such organization."))
+    return organization
+
+
+def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> list[str]:
+    """Validate ``data`` and set it on the return; return the fields changed. On error nothing is
+    set and ValidationFailed names every bad field; messages never repeat the document number."""
+    errors: Errors = {}
+    for name in sorted(set(data) - set(RETURN_FIELDS)):
+        errors.setdefault(name, []).append(_("Unknown field."))
+    values: dict[str, Any] = {}
+    if "document_type" in data:
+        value = data["document_type"] or ""
+        if value and value not in DocumentType.values:
+            errors.setdefault("document_type", []).append(_("Choose one of the listed values."))
+        values["document_type"] = value
+    if "document_number" in data:
+        values["document_number"] = _text(data["document_number"], "document_number", 50, errors)
+    if "travel_date" in data:
+        values["travel_date"] = _as_date(data["travel_date"], "travel_date", errors)
+    if "destination_country" in data:
+        code = str(data["destination_country"] or "").strip().upper()
+        if not code:
+            errors.setdefault("destination_country", []).append(_("Give the country."))
+        elif message := country_code_error(code[:10]):
+            errors.setdefault("destination_country", []).append(message)
+        values["destination_country"] = code
+    if "destination_city" in data:
+        values["destination_city"] = _text(
+            data["destination_city"], "destination_city", 100, errors
+        )
+    if "route" in data:
+        values["route"] = _text(data["route"], "route", 200, errors)
+    if "receiving_organization" in data:
+        values["receiving_organization"] = _organization(data["receiving_organization"], errors)
+    if errors:
+        raise _invalid(errors)
+
+    def after(name: str) -> Any:
+        return values[name] if name in values else getattr(record, name)
+
+    travel_date = after("travel_date")
+    if travel_date:
+        if travel_date > timezone.localdate() + timedelta(days=MAX_DAYS_AHEAD):
+            errors.setdefault("travel_date", []).append(_("This is more than a year ahead."))
+        if case.exited_on and travel_date < case.exited_on:
+            errors.setdefault("travel_date", []).append(
+                _("Cannot be before the person left the exploitation (%(date)s).")
+                % {"date": case.exited_on.isoformat()}
+            )
+        if record.arrived_on and travel_date > record.arrived_on:
+            errors.setdefault("travel_date", []).append(
+                _("Cannot be after the arrival (%(date)s).") % {"date": record.arrived_on}
+            )
+    elif record.arrived_on:
+        errors.setdefault("travel_date", []).append(
+            _("The arrival is recorded: the travel date stays.")
+        )
+    if after("document_number") and not after("document_type"):
+        errors.setdefault("document_type", []).append(_("Say which document the number is of."))
+    if errors:
+        raise _invalid(errors)
+    changed = []
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed.append(name)
+    return changed
+
+
+def _locked_case(actor: Actor, case: Case) -> Case:
+    actor.require(perms.RETURNS_MANAGE)
+    try:
+        return case_visible(actor=actor).select_for_update().get(pk=case.pk)
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+
+
+def _locked_return(actor: Actor, record: ReturnRecord, version: int | None) -> ReturnRecord:
+    try:
+        locked = (
+            return_visible(actor=actor).select_for_update().select_related("case").get(pk=record.pk)
+        )
+    except ReturnRecord.DoesNotExist:
+        raise NotFound(_("No such return.")) from None
+    if version is not None and locked.version != version:
+        raise Conflict(
+            _("Someone else changed this return while you were editing. Reload and retry.")
+        )
+    return locked
+
+
+def _audit(actor: Actor | None, organization: Organization, action: str, obj: Any, fields: list):
+    audit_record(
+        actor=actor.user if actor else None,
+        organization=organization,
+        action=action,
+        obj=obj,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
+    """Record the voluntary return of a visible case's person: documents, travel, destination and
+    the receiving organization (in another country, often). One per case."""
+    case = _locked_case(actor, case)
+    if ReturnRecord.objects.filter(case=case).exists():
+        raise _invalid({"case": [_("A return is already recorded for this case.")]})
+    record = ReturnRecord(case=case, organization=case.organization, created_by=actor.user)
+    fields.setdefault("destination_country", "")
+    _apply_return(record, fields, case)
+    record.save()
+    filled = [n for n in RETURN_FIELDS if getattr(record, n) not in ("", None)]
+    _audit(actor, case.organization, "return.create", record, ["case", *filled])
+    return record
+
+
+@transaction.atomic
+def return_update(
+    *, actor: Actor, record: ReturnRecord, version: int, **changes: Any
+) -> ReturnRecord:
+    """Change the return's documents, travel or destination; refused over a newer change."""
+    actor.require(perms.RETURNS_MANAGE)
+    record = _locked_return(actor, record, version)
+    changed = _apply_return(record, changes, record.case)
+    if changed:
+        record.version += 1
+        record.save()
+        _audit(actor, record.organization, "return.update", record, changed)
+    return record
+
+
+@transaction.atomic
+def return_record_arrival(
+    *,
+    actor: Actor,
+    record: ReturnRecord,
+    version: int,
+    arrived_on: date | str | None,
+    received_by: str = "",
+    arrival_notes: str = "",
+) -> ReturnRecord:
+    """Record the reception at arrival and schedule the follow-ups at 3, 6 and 12 months (a
+    corrected arrival date moves those not yet done)."""
+    actor.require(perms.RETURNS_MANAGE)
+    record = _locked_return(actor, record, version)
+    errors: Errors = {}
+    arrived = _as_date(arrived_on, "arrived_on", errors)
+    received_by = _text(received_by, "received_by", 200, errors)
+    arrival_notes = _text(arrival_notes, "arrival_notes", MAX_NOTES, errors, multiline=True)
+    if arrived is None and "arrived_on" not in errors:
+        errors["arrived_on"] = [_("Give the date of arrival.")]
+    elif arrived is not None:
+        if arrived > timezone.localdate():
+            errors.setdefault("arrived_on", []).append(_("This date is in the future."))
+        if record.travel_date is None:
+            errors.setdefault("arrived_on", []).append(_("Record the travel date first."))
+        elif arrived < record.travel_date:
+            errors.setdefault("arrived_on", []).append(
+                _("Cannot be before the travel date (%(date)s).")
+                % {"date": record.travel_date.isoformat()}
+            )
+        done = ReintegrationFollowUp.objects.filter(return_record=record, done_on__lt=arrived)
+        if record.arrived_on and done.exists():
+            errors.setdefault("arrived_on", []).append(_("A follow-up was done before this date."))
+    if errors:
+        raise _invalid(errors)
+    changed = [
+        name
+        for name, value in (
+            ("arrived_on", arrived),
+            ("received_by", received_by),
+            ("arrival_notes", arrival_notes),
+        )
+        if getattr(record, name) != value
+    ]
+    if not changed:
+        return record
+    record.arrived_on, record.received_by, record.arrival_notes = (
+        arrived,
+        received_by,
+        arrival_notes,
+    )
+    record.version += 1
+    record.save()
+    _audit(actor, record.organization, "return.arrival", record, changed)
+    if "arrived_on" in changed:
+        _schedule_follow_ups(actor, record)
+    return record
+
+
+def _schedule_follow_ups(actor: Actor, record: ReturnRecord) -> None:
+    existing = {f.months: f for f in ReintegrationFollowUp.objects.filter(return_record=record)}
+    for months in FOLLOW_UP_MONTHS:
+        due_on = add_months(record.arrived_on, months)
+        follow_up = existing.get(months)
+        if follow_up is None:
+            follow_up = ReintegrationFollowUp.objects.create(
+                return_record=record,
+                organization=record.organization,
+                months=months,
+                due_on=due_on,
+            )
+            _audit(
+                actor, record.organization, "follow_up.schedule", follow_up, ["months", "due_on"]
+            )
+        elif follow_up.done_on is None and follow_up.due_on != due_on:
+            follow_up.due_on, follow_up.notified_at = due_on, None
+            follow_up.version += 1
+            follow_up.save()
+            _audit(actor, record.organization, "follow_up.reschedule", follow_up, ["due_on"])
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    actor: Actor,
+    follow_up: ReintegrationFollowUp,
+    version: int,
+    done_on: date | str | None,
+    outcome: str,
+    notes: str = "",
+) -> ReintegrationFollowUp:
+    """Record a follow-up as done: when, how the person is doing, and notes (encrypted)."""
+    actor.require(perms.RETURNS_MANAGE)
+    try:
+        follow_up = (
+            follow_up_visible(actor=actor)
+            .select_for_update()
+            .select_related("return_record")
+            .get(pk=follow_up.pk)
+        )
+    except ReintegrationFollowUp.DoesNotExist:
+        raise NotFound(_("No such follow-up.")) from None
+    if follow_up.version != version:
+        raise Conflict(_("Someone else recorded this follow-up. Reload and retry."))
+    errors: Errors = {}
+    done = _as_date(done_on, "done_on", errors)
+    if done is None and "done_on" not in errors:
+        errors["done_on"] = [_("Give the date of the follow-up.")]
+    elif done is not None:
+        if done > timezone.localdate():
+            errors.setdefault("done_on", []).append(_("This date is in the future."))
+        arrived = follow_up.return_record.arrived_on
+        if arrived and done < arrived:
+            errors.setdefault("done_on", []).append(
+                _("Cannot be before the arrival (%(date)s).") % {"date": arrived.isoformat()}
+            )
+    if not outcome:
+        errors.setdefault("outcome", []).append(_("Choose one."))
+    elif outcome not in FollowUpOutcome.values:
+        errors.setdefault("outcome", []).append(_("Choose one of the listed values."))
+    notes = _text(notes, "notes", MAX_NOTES, errors, multiline=True)
+    if errors:
+        raise _invalid(errors)
+    changed = [
+        name
+        for name, value in (("done_on", done), ("outcome", outcome), ("notes", notes))
+        if getattr(follow_up, name) != value
+    ]
+    follow_up.done_on, follow_up.outcome, follow_up.notes = done, outcome, notes
+    follow_up.recorded_by = actor.user
+    follow_up.version += 1
+    follow_up.save()
+    _audit(actor, follow_up.organization, "follow_up.record", follow_up, changed)
+    return follow_up
+
+
+def follow_ups_notify_due(*, today: date | None = None) -> int:
+    """Tell each organization's return workers, once, of every follow-up that is due within 14
+    days or overdue (``followup.due``); return how many follow-ups were announced.
+
+    Idempotent: a follow-up announced once (``notified_at``) is not announced again, unless its
+    due date moves. The message names the case number and the milestone, never the person.
+    """
+    today = today or timezone.localdate()
+    pending = (
+        ReintegrationFollowUp.objects.filter(
+            done_on__isnull=True,
+            notified_at__isnull=True,
+            due_on__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+            organization__is_active=True,
+        )
+        .order_by("due_on", "id")
+        .values_list("pk", flat=True)
+    )
+    announced = 0
+    for pk in list(pending):
+        with transaction.atomic():
+            follow_up = (
+                ReintegrationFollowUp.objects.select_for_update()
+                .select_related("return_record__case", "organization")
+                .filter(pk=pk, notified_at__isnull=True, done_on__isnull=True)
+                .first()
+            )
+            if follow_up is None:
+                continue
+            case = follow_up.return_record.case
+            if follow_up.due_on < today:
+                message = _(
+                    "The %(months)d-month reintegration follow-up of case %(number)s is overdue "
+                    "since %(date)s."
+                )
+            else:
+                message = _(
+                    "The %(months)d-month reintegration follow-up of case %(number)s is due on "
+                    "%(date)s."
+                )
+            message %= {
+                "months": follow_up.months,
+                "number": case.number,
+                "date": follow_up.due_on.isoformat(),
+            }
+            notification_send(
+                organization=follow_up.organization,
+                kind=Kind.FOLLOWUP_DUE,
+                message=message,
+                url=f"/returns/cases/{case.uuid}/",
+                permission=perms.RETURNS_MANAGE,
+            )
+            follow_up.notified_at = timezone.now()
+            follow_up.save(update_fields=["notified_at"])
+            _audit(None, follow_up.organization, "follow_up.notify", follow_up, ["notified_at"])
+            announced += 1
+    return announced
