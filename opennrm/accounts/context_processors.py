@@ -15,6 +15,7 @@ from .selectors import membership_list_for_user
 NAVIGATION = [
     (perms.HOME_VIEW, "home", _("Home")),
     (perms.CASES_VIEW, "cases:case_list", _("Cases")),
+    (perms.REFERRALS_VIEW, "referrals:inbox", _("Referrals")),
     (perms.SIGNALS_VIEW, "hotline:queue", _("Hotline")),
     (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
     (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
