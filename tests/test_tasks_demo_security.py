@@ -42,17 +42,17 @@ def test_load_demo_refuses_outside_demo_mode(db):
 def test_load_demo_builds_the_scenario_through_services_once(db, settings, capsys):
     settings.DEMO_MODE = True
     call_command("load_demo")
-    assert Organization.objects.count() == 9
+    assert Organization.objects.count() == 10
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
-    assert User.objects.filter(is_demo=True).count() == 11
-    assert AuditEvent.objects.filter(action="organization.create").count() == 9
+    assert User.objects.filter(is_demo=True).count() == 14
+    assert AuditEvent.objects.filter(action="organization.create").count() == 10
     memberships = Membership.objects.count()
     assert AuditEvent.objects.filter(action="membership.create").count() == memberships
     assert AuditEvent.objects.filter(action="case.open").count() == Case.objects.count()
     out = capsys.readouterr().out
     assert "caseworker@demo.opennrm.org" in out and "opennrm-demo-2026" in out
     call_command("load_demo")  # idempotent
-    assert Organization.objects.count() == 9
+    assert Organization.objects.count() == 10
     assert audit_verify().ok
 
 

@@ -10,7 +10,9 @@ from opennrm.accounts import services
 from opennrm.accounts.models import Organization, OrganizationType, Role, User
 from opennrm.accounts.permissions import Actor
 from opennrm.cases.demo import load_demo_cases
+from opennrm.directory.demo import load_demo_directory
 from opennrm.hotline.demo import load_demo_signals
+from opennrm.returns.demo import load_demo_returns
 
 DEMO_PASSWORD = "opennrm-demo-2026"
 
@@ -42,6 +44,7 @@ ORGANIZATIONS = [
         "KZ",
         "Astana",
     ),
+    ("uz-ngo", "Tashkent Reintegration Centre", OrganizationType.NGO, "UZ", "Tashkent"),
 ]
 
 # (e-mail, name, [(organization key, role)]): one demo user per role, one in two organizations.
@@ -64,6 +67,25 @@ USERS = [
     ("admin@demo.opennrm.org", "Asel Admin", [("iom-almaty", Role.ORGANIZATION_ADMIN)]),
     ("turkey@demo.opennrm.org", "Elif Caseworker", [("iom-turkey", Role.CASE_WORKER)]),
     ("tajik@demo.opennrm.org", "Nigina Caseworker", [("tajik-ngo", Role.CASE_WORKER)]),
+    ("uzbek@demo.opennrm.org", "Dilfuza Caseworker", [("uz-ngo", Role.CASE_WORKER)]),
+    ("uzbek.supervisor@demo.opennrm.org", "Bobur Supervisor", [("uz-ngo", Role.SUPERVISOR)]),
+    # Keeps the directory entries of the organizations that have no admin or supervisor above.
+    (
+        "directory@demo.opennrm.org",
+        "Aliya Directory",
+        [
+            (key, Role.ORGANIZATION_ADMIN)
+            for key in (
+                "hotline",
+                "dispensary",
+                "legal",
+                "iom-turkey",
+                "police",
+                "tajik-ngo",
+                "coordinator",
+            )
+        ],
+    ),
 ]
 # Who opens the scenario's cases: (organization key, e-mail); the supervisor approves Diana's.
 CASE_OWNERS = {
@@ -120,6 +142,18 @@ class Command(BaseCommand):
             supervisor=Actor.of(supervisor.user, supervisor),
         )
         counts |= load_demo_signals(memberships=memberships)
+        # The directory, each organization's entries by its own admin or supervisor.
+        managers = {
+            key: Actor.of(m.user, m)
+            for (key, _email), m in memberships.items()
+            if m.role in (Role.ORGANIZATION_ADMIN, Role.SUPERVISOR)
+        }
+        counts |= load_demo_directory(managers=managers)
+        uzbek = memberships["uz-ngo", "uzbek@demo.opennrm.org"]
+        counts |= load_demo_returns(
+            actor=Actor.of(uzbek.user, uzbek), receiving=organizations["uz-ngo"]
+        )
+        # --- Referrals (opennrm/referrals/demo.py): its one call line goes here. ---
         for figure, count in counts.items():
             self.stdout.write(f"  {count:4} {figure}")
 
