@@ -137,6 +137,9 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         case.signals,
     ):
         ids.extend(related.values_list("uuid", flat=True))
+    returned = Case.objects.filter(pk=case.pk, return_record__isnull=False)
+    for parts in returned.values_list("return_record__uuid", "return_record__follow_ups__uuid"):
+        ids.extend(uuid for uuid in parts if uuid)
     return (
         AuditEvent.objects.filter(object_id__in=ids)
         .exclude(action="read")

@@ -92,6 +92,13 @@ ACTIONS = {
     "signal.take": gettext_lazy("Hotline contact taken"),
     "signal.update": gettext_lazy("Hotline contact changed"),
     "signal.open_case": gettext_lazy("Case opened from a hotline contact"),
+    "return.create": gettext_lazy("Return recorded"),
+    "return.update": gettext_lazy("Return changed"),
+    "return.arrival": gettext_lazy("Arrival recorded"),
+    "follow_up.schedule": gettext_lazy("Follow-up scheduled"),
+    "follow_up.reschedule": gettext_lazy("Follow-up moved"),
+    "follow_up.record": gettext_lazy("Follow-up recorded"),
+    "follow_up.notify": gettext_lazy("Follow-up reminder sent"),
 }
 
 # What the trafficking tab shows; the trafficking status is in the page header.

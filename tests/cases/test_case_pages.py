@@ -588,3 +588,12 @@ def test_history_includes_screenings_of_the_case_never_their_answers(world, dian
     html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
     assert "Screening started" in html and "Screening answers saved" in html
     assert code not in html
+
+
+def test_history_includes_the_return_and_its_follow_ups(world, diana, worker):
+    from tests.returns.factories import PASSPORT, arrive, record_return
+
+    arrive(world.a["case_worker"], record_return(world.a["case_worker"], diana))
+    html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
+    assert "Return recorded" in html and "Arrival recorded" in html
+    assert "Follow-up scheduled" in html and PASSPORT not in html
