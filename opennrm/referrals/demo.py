@@ -59,7 +59,6 @@ def load_demo_referrals(
                 "gender",
                 "age_band",
                 "languages",
-                "exploitation",
             ],
             note="Needs a lawyer to restore her passport, and a medical check-up.",
         )

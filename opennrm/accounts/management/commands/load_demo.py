@@ -12,6 +12,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.cases.demo import load_demo_cases
 from opennrm.directory.demo import load_demo_directory
 from opennrm.hotline.demo import load_demo_signals
+from opennrm.referrals.demo import load_demo_referrals
 from opennrm.returns.demo import load_demo_returns
 
 DEMO_PASSWORD = "opennrm-demo-2026"
@@ -153,7 +154,7 @@ class Command(BaseCommand):
         counts |= load_demo_returns(
             actor=Actor.of(uzbek.user, uzbek), receiving=organizations["uz-ngo"]
         )
-        # --- Referrals (opennrm/referrals/demo.py): its one call line goes here. ---
+        counts |= load_demo_referrals(memberships=memberships, organizations=organizations)
         for figure, count in counts.items():
             self.stdout.write(f"  {count:4} {figure}")
 
