@@ -12,7 +12,9 @@ export, and is tested as such.
 
 from __future__ import annotations
 
+import inspect
 import json
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -46,9 +48,13 @@ def client(world: World, org: str, role: str) -> Client:
 
 
 def withdraw(world: World, consent, *, carry_out: bool) -> None:
+    """Diana withdraws her consent at A. ``carry_out`` runs the clean-up, as the hook in
+    ``consent_withdraw`` does; without it (the hook disabled, if present) read time alone
+    must hold the boundary."""
     actor = world.actor(world.a["case_worker"])
-    cases.consent_withdraw(actor=actor, consent=consent)
-    if carry_out:  # the one-line hook in consent_withdraw; without it, read time alone
+    with mock.patch.object(services, "referral_consent_withdrawn", lambda **kwargs: 0):
+        cases.consent_withdraw(actor=actor, consent=consent)
+    if carry_out:
         services.referral_consent_withdrawn(actor=actor, consent=consent)
 
 
@@ -226,3 +232,15 @@ def test_a_referral_withdrawn_or_declined_is_closed_to_b(world):
         body = b.get(f"/api/v1/referrals/{referral.uuid}").json()
         assert body["shared"]["withheld"] == "closed" and body["shared"]["values"] == {}
     assert Referral.objects.count() == 2
+
+
+HOOKED = "referral_consent_withdrawn" in inspect.getsource(cases.consent_withdraw)
+
+
+@pytest.mark.skipif(not HOOKED, reason="the hook in cases.services.consent_withdraw is not in yet")
+def test_withdrawing_consent_on_the_case_carries_it_out(world, shared):
+    _case, consent, referral = shared
+    cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
+    referral.refresh_from_db()
+    assert referral.shares_revoked_at is not None
+    assert referral.to_case.person.given_name == ""
