@@ -558,6 +558,11 @@ def consent_withdraw(
         obj=consent,
         fields=["withdrawn_on"],
     )
+    # What was shared under this consent stops being readable at the receiver, in this
+    # transaction (imported here: referrals builds on cases).
+    from opennrm.referrals.services import referral_consent_withdrawn
+
+    referral_consent_withdrawn(actor=actor, consent=consent)
     return consent
 
 

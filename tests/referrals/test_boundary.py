@@ -12,7 +12,6 @@ export, and is tested as such.
 
 from __future__ import annotations
 
-import inspect
 import json
 from unittest import mock
 
@@ -234,10 +233,6 @@ def test_a_referral_withdrawn_or_declined_is_closed_to_b(world):
     assert Referral.objects.count() == 2
 
 
-HOOKED = "referral_consent_withdrawn" in inspect.getsource(cases.consent_withdraw)
-
-
-@pytest.mark.skipif(not HOOKED, reason="the hook in cases.services.consent_withdraw is not in yet")
 def test_withdrawing_consent_on_the_case_carries_it_out(world, shared):
     _case, consent, referral = shared
     cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
