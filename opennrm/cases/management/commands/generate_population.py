@@ -738,20 +738,26 @@ def _reserve_numbers(case_years: list[tuple[int, int]]) -> dict[tuple[int, int],
 _platform_user: dict[int, User] = {}
 
 # Plain columns whose stored value is the value itself (get_db_prep_save returns it unchanged for
-# the str, int, bool and None values the generator makes). Matched by exact class: a subclass may
-# prepare its values its own way, and then goes through the field's own get_db_prep_save.
+# the str, int, bool and None values the generator makes; keys skip the integer adapters). Matched
+# by exact class: a subclass may prepare its values its own way, and then goes through the
+# field's own get_db_prep_save.
 _AS_IS = frozenset(
     {
         models.AutoField,
         models.BigAutoField,
-        models.BigIntegerField,
         models.BooleanField,
         models.CharField,
         models.ForeignKey,
+        models.TextField,
+    }
+)
+_INTEGERS = frozenset(
+    {
+        models.BigIntegerField,
         models.IntegerField,
         models.PositiveIntegerField,
         models.PositiveSmallIntegerField,
-        models.TextField,
+        models.SmallIntegerField,
     }
 )
 
@@ -761,7 +767,7 @@ def _preparation(model_field: models.Field[Any, Any]) -> Callable[[Any], Any] | 
 
     Each is what the field's ``get_db_prep_save`` does, without going through it for every one
     of millions of values: the encrypted and multi-choice fields' own ``get_prep_value`` (the
-    encryption itself), the backend's adapters for dates and JSON, ``UUID.hex`` where the
+    encryption itself), the backend's adapters for integers, dates and JSON, ``UUID.hex`` where the
     database has no UUID type. Any other field uses its own ``get_db_prep_save``.
     """
     if isinstance(model_field, EncryptedTextField | MultiChoiceField):
@@ -770,6 +776,10 @@ def _preparation(model_field: models.Field[Any, Any]) -> Callable[[Any], Any] | 
     ops = connection.ops
     if kind in _AS_IS:
         return None
+    if kind in _INTEGERS:  # psycopg 3 is told the integer's size (Int2, Int4, Int8)
+        return functools.partial(
+            ops.adapt_integerfield_value, internal_type=model_field.get_internal_type()
+        )
     if kind is models.DateField:
         return ops.adapt_datefield_value
     if kind is models.DateTimeField:
