@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from opennrm.accounts.models import Membership
@@ -178,3 +178,17 @@ def test_later_cases_take_numbers_after_the_generated_ones(truth):
     assert case.number not in numbers
     sequence = CaseNumberSequence.objects.get(organization=organization, year=opened.opened_on.year)
     assert case.number.endswith(f"-{sequence.last:05d}")
+
+
+def test_rows_unlike_what_the_fields_would_store_stop_the_command(db, tmp_path, monkeypatch):
+    from opennrm.cases.management.commands import generate_population
+
+    prepared = generate_population._preparation
+
+    def lowercase_citizenship(field):
+        return str.lower if field.name == "citizenship" else prepared(field)
+
+    monkeypatch.setattr(generate_population, "_preparation", lowercase_citizenship)
+    with pytest.raises(CommandError, match="Person.citizenship differently"):
+        _generate(tmp_path / "truth.csv")
+    assert not Person.objects.exists()
