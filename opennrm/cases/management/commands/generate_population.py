@@ -1049,8 +1049,8 @@ def _run(
     machine with batches of 5,000: 2 writers beat 1 by 1.8 times). SQLite lets one writer in at
     a time, and a writer's page cache goes cold whenever another commits: this process writes
     every batch, while ``processes`` (if any) generate and prepare the next ones. That is not the
-    default: measured at 100,000 persons, 1 such process took 25 s instead of 30 s when the
-    machine was otherwise idle, but 41-53 s instead of 30-38 s when other work kept both cores
+    default: measured at 100,000 persons, 1 such process took 23-24 s instead of 27-29 s when the
+    machine was otherwise quiet, but 34-51 s instead of 29-38 s when other work kept both cores
     busy (the two cores share their execution units, and it costs 10% more CPU time in all).
     """
     if processes <= 0 or any(c.in_atomic_block for c in connections.all()):
