@@ -32,6 +32,13 @@ class ValidationFailed(ApplicationError):
     code = "validation_failed"
     status = 422
 
+    @classmethod
+    def of(cls, errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
+        """Bad input, by field path, under the heading every form shows."""
+        from django.utils.translation import gettext as _
+
+        return cls(message or _("Please correct the errors below."), errors=errors)
+
 
 class Conflict(ApplicationError):
     """Someone else changed the object since it was read (optimistic locking)."""

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -58,6 +59,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number_prefix(self) -> str:
+        """Initials of the organization's Latin name, for case and referral numbers ("" if none)."""
+        return "".join(word[0] for word in re.findall(r"[A-Za-z]+", self.name)[:4]).upper()
 
 
 class UserManager(BaseUserManager["User"]):

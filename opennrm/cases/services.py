@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -76,13 +75,8 @@ def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE
         raise NotFound(_("No such case.")) from None
 
 
-def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
-    return ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
 def _case_number(organization: Organization, year: int) -> str:
-    words = re.findall(r"[A-Za-z]+", organization.name)
-    prefix = "".join(w[0] for w in words[:4]).upper() or "C"
+    prefix = organization.number_prefix or "C"
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
         organization=organization, year=year
     )
@@ -139,11 +133,11 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
     if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
         errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     try:
         full_clean_or_raise(case, exclude=["person", "organization", "owner", "number"])
     except ValidationFailed as exc:
-        raise _invalid(exc.errors) from None
+        raise ValidationFailed.of(exc.errors) from None
     return changed
 
 
@@ -152,7 +146,7 @@ def _person_apply(person: Person, data: dict[str, Any], *, identified_on: date) 
         return person_apply(person, data, identified_on=identified_on)
     except ValueError as exc:
         errors = getattr(exc, "errors", {"person": [str(exc)]})
-        raise _invalid({f"person.{k}": v for k, v in errors.items()}) from None
+        raise ValidationFailed.of({f"person.{k}": v for k, v in errors.items()}) from None
 
 
 @transaction.atomic
@@ -163,12 +157,12 @@ def case_open(
     actor.require(perms.CASES_CREATE)
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
-        raise _invalid({"opened_on": [_("This date is in the future.")]})
+        raise ValidationFailed.of({"opened_on": [_("This date is in the future.")]})
     if (
         case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
         == TraffickingStatus.ACTUAL
     ):
-        raise _invalid({"trafficking_status": [str(_DECIDED_BY_APPROVAL)]})
+        raise ValidationFailed.of({"trafficking_status": [str(_DECIDED_BY_APPROVAL)]})
     record = Person(organization=actor.organization, created_by=actor.user)
     case = Case(
         organization=actor.organization,
@@ -189,7 +183,7 @@ def case_open(
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     record.save()
     person_reindex(record)
     case.person = record
@@ -223,7 +217,7 @@ def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Ca
         )
     decided = {"trafficking_status", "trafficking_status_decided_by"} & set(changes)
     if decided:
-        raise _invalid({name: [str(_DECIDED_BY_APPROVAL)] for name in sorted(decided)})
+        raise ValidationFailed.of({name: [str(_DECIDED_BY_APPROVAL)] for name in sorted(decided)})
     changed = _apply_case_fields(case, changes)
     if changed:
         case.version += 1
@@ -268,9 +262,9 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     """Move a case along the allowed transitions; closing needs a reason and the close right."""
     case = _require_case(actor, case)
     if status not in CaseStatus.values:
-        raise _invalid({"status": [_("Choose one of the listed values.")]})
+        raise ValidationFailed.of({"status": [_("Choose one of the listed values.")]})
     if status not in STATUS_TRANSITIONS[case.status]:
-        raise _invalid(
+        raise ValidationFailed.of(
             {
                 "status": [
                     _("A case cannot go from %(a)s to %(b)s.") % {"a": case.status, "b": status}
@@ -281,7 +275,7 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     if (closing or case.status in CLOSED_STATUSES) and not actor.can(perms.CASES_CLOSE):
         raise PermissionDenied(_("Only a supervisor can close or reopen a case."))
     if closing and not reason.strip():
-        raise _invalid({"reason": [_("Say why the case is closed.")]})
+        raise ValidationFailed.of({"reason": [_("Say why the case is closed.")]})
     case.status = status
     fields = ["status"]
     if closing:
@@ -329,7 +323,7 @@ def identification_propose(
     if case.decisions.filter(state=DecisionState.PROPOSED).exists():
         errors["stage"] = [_("A decision already awaits approval.")]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     decision = IdentificationDecision(
         case=case,
         stage=stage,
@@ -358,7 +352,7 @@ def identification_review(
     case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
     decision = IdentificationDecision.objects.select_for_update().get(pk=decision.pk, case=case)
     if decision.state != DecisionState.PROPOSED:
-        raise _invalid({"state": [_("This decision was already reviewed.")]})
+        raise ValidationFailed.of({"state": [_("This decision was already reviewed.")]})
     decision.state = DecisionState.APPROVED if approve else DecisionState.REJECTED
     decision.reviewed_by = actor.user
     decision.reviewed_at = timezone.now()
@@ -412,9 +406,9 @@ def historic_event_add(
     """Record a recruitment, transit or exploitation event of the case."""
     case = _require_case(actor, case)
     if country and (message := country_code_error(country)):
-        raise _invalid({"country": [message]})
+        raise ValidationFailed.of({"country": [message]})
     if occurred_on and occurred_on > timezone.localdate():
-        raise _invalid({"occurred_on": [_("This date is in the future.")]})
+        raise ValidationFailed.of({"occurred_on": [_("This date is in the future.")]})
     event = HistoricEvent(
         case=case,
         event_type=event_type,
@@ -473,7 +467,7 @@ def service_add(
     if plan is not None and plan.case_id != case.pk:
         errors["plan"] = [_("The plan belongs to another case.")]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     service = Service(
         case=case,
         plan=plan,
@@ -515,7 +509,7 @@ def consent_record(
     if case.person.is_minor and not guardian_name.strip():
         errors["guardian_name"] = [_("The person is a child: record the guardian who consented.")]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     consent = Consent(
         case=case,
         purpose=purpose,
@@ -542,12 +536,12 @@ def consent_withdraw(
     _require_case(actor, consent.case)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
-        raise _invalid({"withdrawn_on": [_("This consent was already withdrawn.")]})
+        raise ValidationFailed.of({"withdrawn_on": [_("This consent was already withdrawn.")]})
     withdrawn_on = withdrawn_on or timezone.localdate()
     if withdrawn_on > timezone.localdate():
-        raise _invalid({"withdrawn_on": [_("This date is in the future.")]})
+        raise ValidationFailed.of({"withdrawn_on": [_("This date is in the future.")]})
     if withdrawn_on < consent.given_on:
-        raise _invalid({"withdrawn_on": [_("Cannot be before the consent was given.")]})
+        raise ValidationFailed.of({"withdrawn_on": [_("Cannot be before the consent was given.")]})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_recorded_by = actor.user
     consent.save()
@@ -572,9 +566,11 @@ def note_add(*, actor: Actor, case: Case, body: str) -> Note:
     case = _require_case(actor, case)
     body = body.strip()
     if not body:
-        raise _invalid({"body": [_("The note is empty.")]})
+        raise ValidationFailed.of({"body": [_("The note is empty.")]})
     if len(body) > MAX_NOTE:
-        raise _invalid({"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]})
+        raise ValidationFailed.of(
+            {"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]}
+        )
     note = Note(case=case, body=body, author=actor.user)
     return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
 
@@ -601,7 +597,7 @@ def case_assign(
         if user.pk not in members:
             errors[f"team[{i}]"] = [_("Not an active case worker of this organization.")]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     changed = []
     if case.owner_id != owner.pk:
         case.owner = owner

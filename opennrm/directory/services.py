@@ -45,10 +45,6 @@ _TEXT_LIMITS = {"region": 200, "hours": 200, "capacity_unit": 60}
 Errors = dict[str, list[str]]
 
 
-def _invalid(errors: Errors) -> ValidationFailed:
-    return ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
 def language_code_ok(code: str) -> bool:
     """An ISO 639-1 (two letters) or ISO 639-3 (three letters) language code."""
     if not code.isalpha():
@@ -177,7 +173,7 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
                 errors.setdefault("contact_email", []).append(_("This is not an e-mail address."))
         values["contact_email"] = email
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
 
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(entry, name)
@@ -186,7 +182,7 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
     if free is not None and total is not None and free > total:
         errors.setdefault("capacity_free", []).append(_("Cannot be more than the places in all."))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     return _set(entry, values)
 
 
@@ -315,14 +311,16 @@ def _apply_hotline(hotline: HotlineNumber, data: dict[str, Any]) -> list[str]:
             except ValueError as exc:
                 errors.setdefault("number", []).append(str(exc))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     number = values.get("number", hotline.number)
     country = values.get("country", hotline.country)
     taken = HotlineNumber.objects.filter(is_active=True, country=country, number=number)
     if hotline.pk:
         taken = taken.exclude(pk=hotline.pk)
     if taken.exists():
-        raise _invalid({"number": [_("This number is already listed for this country.")]})
+        raise ValidationFailed.of(
+            {"number": [_("This number is already listed for this country.")]}
+        )
     return _set(hotline, values)
 
 

@@ -19,7 +19,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
-from opennrm.errors import NotFound, PermissionDenied
+from opennrm.errors import NotFound
 
 from .models import Channel, Reason, Signal
 
@@ -29,17 +29,12 @@ RECENT_PAGE_SIZE = 25
 PRIVATE_FIELDS = ("phone", "notes")
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied("You do not have permission to do this.")
-
-
 def signal_visible(*, actor: Actor) -> QuerySet[Signal]:
     """Every signal the actor may see: those of the active organization, never another's.
 
     The one place where signal visibility is decided.
     """
-    _require(actor, perms.SIGNALS_VIEW)
+    actor.require(perms.SIGNALS_VIEW)
     return Signal.objects.filter(organization=actor.organization)
 
 
@@ -259,7 +254,7 @@ class SignalStats:
 def signal_stats(*, actor: Actor, today: date | None = None) -> SignalStats:
     """Signals per day (14 days) and week (12 weeks) by reason, channel and language; the share
     turned into cases; overdue follow-ups. Four queries: counts, never a decrypted field."""
-    _require(actor, perms.HOTLINE_STATS_VIEW)
+    actor.require(perms.HOTLINE_STATS_VIEW)
     signals = Signal.objects.filter(organization=actor.organization)
     today = today or timezone.localdate()
     this_week = today - timedelta(days=today.weekday())

@@ -20,7 +20,7 @@ from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.services import case_open
-from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.people.services import phone_token
 from opennrm.validation import phone_to_e164
 
@@ -44,18 +44,9 @@ SIGNAL_FIELDS = (
 )
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
-    return ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
 def _locked(actor: Actor, signal: Signal) -> Signal:
     """The signal, locked, if it is the actor's organization's and the actor may record."""
-    _require(actor, perms.SIGNALS_RECORD)
+    actor.require(perms.SIGNALS_RECORD)
     try:
         return signal_visible(actor=actor).select_for_update().get(pk=signal.pk)
     except Signal.DoesNotExist:
@@ -170,7 +161,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     ):
         values["followed_up_on"] = None
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
 
     # Rules across fields, on the values the signal would have.
     def after(name: str) -> Any:
@@ -188,7 +179,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
         if followed_up_on > timezone.localdate():
             err("followed_up_on", _("This date is in the future."))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
 
     changed = []
     for name, value in values.items():
@@ -231,7 +222,7 @@ def signal_record(
 ) -> Signal:
     """Log a contact taken by the actor: who called and why are required; it was a call,
     received now, unless said otherwise."""
-    _require(actor, perms.SIGNALS_RECORD)
+    actor.require(perms.SIGNALS_RECORD)
     signal = Signal(organization=actor.organization, operator=actor.user)
     data = {
         "channel": channel,
@@ -324,14 +315,14 @@ def signal_open_case(
 ) -> Signal:
     """Record the person and open their case through the case services, link it to the signal
     and set the outcome "case opened", all in one transaction."""
-    _require(actor, perms.CASES_CREATE)
+    actor.require(perms.CASES_CREATE)
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
             _("Someone else changed this signal while you were editing. Reload and retry.")
         )
     if signal.case_id is not None:
-        raise _invalid({"case": [_("A case was already opened from this signal.")]})
+        raise ValidationFailed.of({"case": [_("A case was already opened from this signal.")]})
     case = case_open(actor=actor, person=person, **case_fields)
     signal.case = case
     signal.outcome = Outcome.CASE_OPENED

@@ -6,7 +6,6 @@ organization's name and what happened, never anything about the person.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,13 +71,8 @@ def response_time(urgency: str) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(hours=float(value))
 
 
-def _invalid(errors: dict[str, list[str]]) -> ValidationFailed:
-    return ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
 def _number(organization: Organization, year: int) -> str:
-    words = re.findall(r"[A-Za-z]+", organization.name)
-    prefix = "".join(w[0] for w in words[:4]).upper() or "O"
+    prefix = organization.number_prefix or "O"
     sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
         organization=organization, year=year
     )
@@ -192,7 +186,7 @@ def referral_send(
     identifying field and no free text.
     """
     if kind not in ReferralKind.values:
-        raise _invalid({"kind": [_("Choose one of the listed values.")]})
+        raise ValidationFailed.of({"kind": [_("Choose one of the listed values.")]})
     actor.require(_send_permission(kind))
     case = _case_locked(actor, case)
     note, override_reason = note.strip(), override_reason.strip()
@@ -251,7 +245,7 @@ def referral_send(
     if len(override_reason) > MAX_REASON:
         errors["override_reason"] = [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     if set(fields) & IDENTIFYING_SHARED_FIELDS:
         actor.require(perms.IDENTIFYING_DATA_VIEW)
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
@@ -351,7 +345,7 @@ def _sent_locked(actor: Actor, referral: Referral) -> Referral:
 
 def _require_status(referral: Referral, *statuses: str) -> None:
     if referral.status not in statuses:
-        raise _invalid(
+        raise ValidationFailed.of(
             {
                 "status": [
                     _("This referral is %(status)s: it cannot be changed so.")
@@ -393,7 +387,7 @@ def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
             **_case_data(referral.shared_values),
         )
     except ValidationFailed as exc:
-        raise _invalid(
+        raise ValidationFailed.of(
             {
                 "to_case": [
                     _("The shared fields do not make a valid case (%(fields)s); ask the sender.")
@@ -436,7 +430,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     _require_status(referral, ReferralStatus.PENDING)
     withdrawn_on = consent_withdrawn_on(referral)
     if withdrawn_on is not None:
-        raise _invalid(
+        raise ValidationFailed.of(
             {
                 "consent": [
                     _("The person withdrew consent on %(date)s: the referral cannot be accepted.")
@@ -491,9 +485,11 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     _require_status(referral, ReferralStatus.PENDING)
     reason = reason.strip()
     if not reason:
-        raise _invalid({"reason": [_("Say why the referral is declined.")]})
+        raise ValidationFailed.of({"reason": [_("Say why the referral is declined.")]})
     if len(reason) > MAX_REASON:
-        raise _invalid({"reason": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]})
+        raise ValidationFailed.of(
+            {"reason": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
+        )
     referral.status = ReferralStatus.DECLINED
     referral.declined_at = timezone.now()
     referral.answered_by = actor.user
@@ -527,15 +523,17 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
     """Record that the accepted referral was carried out, and its outcome."""
     referral = _received_locked(actor, referral)
     if referral.kind == ReferralKind.TRANSFER:
-        raise _invalid(
+        raise ValidationFailed.of(
             {"status": [_("An accepted transfer made the case yours: nothing to complete.")]}
         )
     _require_status(referral, ReferralStatus.ACCEPTED)
     outcome = outcome.strip()
     if not outcome:
-        raise _invalid({"outcome": [_("Say what came of the referral.")]})
+        raise ValidationFailed.of({"outcome": [_("Say what came of the referral.")]})
     if len(outcome) > MAX_REASON:
-        raise _invalid({"outcome": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]})
+        raise ValidationFailed.of(
+            {"outcome": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
+        )
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
     referral.completed_by = actor.user

@@ -53,10 +53,6 @@ MAX_DAYS_AHEAD = 366
 Errors = dict[str, list[str]]
 
 
-def _invalid(errors: Errors) -> ValidationFailed:
-    return ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later; the month's last day when it has no such day (31 Aug + 6
     months = 28/29 Feb)."""
@@ -133,7 +129,7 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
     if "receiving_organization" in data:
         values["receiving_organization"] = _organization(data["receiving_organization"], errors)
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
 
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(record, name)
@@ -158,7 +154,7 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
     if after("document_number") and not after("document_type"):
         errors.setdefault("document_type", []).append(_("Say which document the number is of."))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     changed = []
     for name, value in values.items():
         if getattr(record, name) != value:
@@ -205,7 +201,7 @@ def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
     the receiving organization (in another country, often). One per case."""
     case = _locked_case(actor, case)
     if ReturnRecord.objects.filter(case=case).exists():
-        raise _invalid({"case": [_("A return is already recorded for this case.")]})
+        raise ValidationFailed.of({"case": [_("A return is already recorded for this case.")]})
     record = ReturnRecord(case=case, organization=case.organization, created_by=actor.user)
     fields.setdefault("destination_country", "")
     _apply_return(record, fields, case)
@@ -264,7 +260,7 @@ def return_record_arrival(
         if record.arrived_on and done.exists():
             errors.setdefault("arrived_on", []).append(_("A follow-up was done before this date."))
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     changed = [
         name
         for name, value in (
@@ -352,7 +348,7 @@ def follow_up_record(
         errors.setdefault("outcome", []).append(_("Choose one of the listed values."))
     notes = _text(notes, "notes", MAX_NOTES, errors, multiline=True)
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     changed = [
         name
         for name, value in (("done_on", done), ("outcome", outcome), ("notes", notes))

@@ -15,20 +15,15 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_get, case_visible
-from opennrm.errors import NotFound, PermissionDenied
+from opennrm.errors import NotFound
 
 from . import scoring
 from .models import Indicator, Questionnaire, Screening, Status
 
 
-def _require(actor: Actor) -> None:
-    if not actor.can(perms.SCREENING_CONDUCT):
-        raise PermissionDenied("You do not have permission to do this.")
-
-
 def questionnaire_current_list(*, actor: Actor) -> list[Questionnaire]:
     """The newest version of each questionnaire: what a new screening may use."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     newest = Questionnaire.objects.values("code").annotate(newest=Max("version"))
     wanted = {(row["code"], row["newest"]) for row in newest}
     return [q for q in Questionnaire.objects.order_by("code") if (q.code, q.version) in wanted]
@@ -36,7 +31,7 @@ def questionnaire_current_list(*, actor: Actor) -> list[Questionnaire]:
 
 def questionnaire_current(*, actor: Actor, code: str) -> Questionnaire:
     """The newest version of the questionnaire ``code``, or NotFound."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     questionnaire = Questionnaire.objects.filter(code=code).order_by("-version").first()
     if questionnaire is None:
         raise NotFound("No such questionnaire.")
@@ -54,7 +49,7 @@ def indicator_list(questionnaire: Questionnaire) -> list[Indicator]:
 
 def screening_visible(*, actor: Actor) -> QuerySet[Screening]:
     """Every screening of a case the actor may see, if the actor may screen at all."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     return Screening.objects.filter(case__in=case_visible(actor=actor))
 
 
@@ -75,7 +70,7 @@ def screening_get(*, actor: Actor, screening_id: UUID | str, audit: bool = True)
 
 def screening_list(*, actor: Actor, case_id: UUID | str) -> QuerySet[Screening]:
     """The screenings of a visible case, newest first."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     case: Case = case_get(actor=actor, case_id=case_id, audit=False)
     return (
         Screening.objects.filter(case=case)

@@ -20,25 +20,16 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
-from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.errors import Conflict, NotFound, ValidationFailed
 
 from . import scoring
 from .models import Answer, Language, Mode, Questionnaire, Screening, Status
 from .selectors import indicator_list, screening_specs, screening_visible
 
 
-def _require(actor: Actor) -> None:
-    if not actor.can(perms.SCREENING_CONDUCT):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _invalid(errors: dict[str, list[str]], message: str = "") -> ValidationFailed:
-    return ValidationFailed(message or _("Please correct the errors below."), errors=errors)
-
-
 def _locked(actor: Actor, screening: Screening, version: int | None) -> Screening:
     """The screening, locked, if the actor may see it; refused once completed or if changed."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     try:
         locked = (
             screening_visible(actor=actor)
@@ -50,7 +41,7 @@ def _locked(actor: Actor, screening: Screening, version: int | None) -> Screenin
     except Screening.DoesNotExist:
         raise NotFound(_("No such screening.")) from None
     if locked.status != Status.DRAFT:
-        raise _invalid(
+        raise ValidationFailed.of(
             {"status": [_("This screening is completed and cannot change; start a new one.")]}
         )
     if version is not None and locked.version != version:
@@ -66,7 +57,7 @@ def screening_start(
 ) -> Screening:
     """Start a draft screening of the person of a visible case, with the newest version of
     the questionnaire, its questions in ``language``."""
-    _require(actor)
+    actor.require(perms.SCREENING_CONDUCT)
     try:
         case = case_visible(actor=actor).get(pk=case.pk)
     except Case.DoesNotExist:
@@ -84,7 +75,7 @@ def screening_start(
     if mode not in Mode.values:
         errors["mode"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(Mode.values)}]
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     screening = Screening.objects.create(
         case=case,
         questionnaire=questionnaire,
@@ -129,7 +120,7 @@ def screening_answer(
     screening = _locked(actor, screening, version)
     errors = _answer_errors(screening, answers)
     if errors:
-        raise _invalid(errors)
+        raise ValidationFailed.of(errors)
     merged = {**screening.answers, **answers}
     if merged != screening.answers:
         screening.answers = merged
@@ -157,7 +148,7 @@ def screening_complete(
     questionnaire = screening.questionnaire
     result = scoring.score(questionnaire.rule, screening_specs(questionnaire), screening.answers)
     if result.outcome == scoring.NOT_ENOUGH_ANSWERS:
-        raise _invalid(
+        raise ValidationFailed.of(
             {
                 f"answers.{code}": [_("Not answered, and the result depends on it.")]
                 for code in result.needed
