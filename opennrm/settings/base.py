@@ -185,6 +185,14 @@ if env("EMAIL_URL", default=""):
 OPENNRM_BASE_URL = env("OPENNRM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Send a copy of in-app notifications by e-mail (through EMAIL_BACKEND / EMAIL_URL).
 OPENNRM_EMAIL_NOTIFICATIONS = env.bool("OPENNRM_EMAIL_NOTIFICATIONS", default=False)
+# Hours a receiver has to answer a referral, by urgency, e.g. "urgent=2,normal=48,low=168";
+# unset urgencies keep the defaults of opennrm.referrals.services.DEFAULT_DEADLINES.
+OPENNRM_REFERRAL_DEADLINES = {
+    urgency.strip(): float(hours)
+    for urgency, _sep, hours in (
+        item.partition("=") for item in env.list("OPENNRM_REFERRAL_DEADLINES", default=[])
+    )
+}
 # Largest attachment accepted, in bytes.
 OPENNRM_ATTACHMENT_MAX_BYTES = env.int("OPENNRM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # API tokens live at most this long.
