@@ -631,3 +631,24 @@ def page_number(value: Any) -> int:
         return max(1, min(int(value), 100_000))
     except (TypeError, ValueError):
         return 1
+
+
+class AssignForm(forms.Form):
+    """A supervisor gives the case an owner and a team among the organization's case workers."""
+
+    owner = forms.ModelChoiceField(
+        queryset=None, to_field_name="uuid", label=gettext_lazy("Owner"), empty_label=None
+    )
+    team = forms.ModelMultipleChoiceField(
+        queryset=None,
+        to_field_name="uuid",
+        required=False,
+        label=gettext_lazy("Team"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "team"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = lambda user: user.full_name or user.email

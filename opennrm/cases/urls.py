@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<uuid:case_id>/", views.case_tab, name="case_detail"),
     path("cases/<uuid:case_id>/status/", views.case_status, name="status"),
+    path("cases/<uuid:case_id>/assign/", views.case_assign, name="assign"),
     # Tabs: each a page of its own, or a fragment when htmx asks.
     path("cases/<uuid:case_id>/person/", views.case_tab, {"tab": "person"}, name="person"),
     path(

@@ -37,6 +37,7 @@ from . import selectors, services
 from .choices import ExploitationType
 from .fields import MultiChoiceField
 from .forms import (
+    AssignForm,
     CaseEditForm,
     CaseFilterForm,
     CaseOpenForm,
@@ -331,6 +332,7 @@ def _render_case(
         "tabs": tabs,
         "tab_template": f"cases/tabs/{tab}.html",
         "status_form": status_form,
+        "can_assign": actor.can(perms.CASES_VIEW_ALL),
         "htmx": htmx,
         **TAB_CONTEXT[tab](request, case, **forms),
     }
@@ -441,6 +443,30 @@ def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("The status was changed."))
             return redirect("cases:case_detail", case_id=case.uuid)
     return _render_case(request, case_id, _first_tab(request), status_form=form)
+
+
+@never_cache
+@actor_required(perms.CASES_VIEW_ALL)
+def case_assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """A supervisor sets the case's owner and team within the organization."""
+    case = _case_for_write(request, case_id)
+    members = selectors.case_owner_list(actor=request.actor)
+    initial = {"owner": case.owner.uuid, "team": [u.uuid for u in case.team.all()]}
+    form = AssignForm(request.POST or None, initial=initial, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(
+                actor=request.actor,
+                case=case,
+                owner=form.cleaned_data["owner"],
+                team=list(form.cleaned_data["team"]),
+            )
+        except ValidationFailed as exc:
+            add_path_errors(form, exc)
+        else:
+            messages.success(request, _("The owner and team were saved."))
+            return redirect("cases:case_detail", case_id=case.uuid)
+    return render(request, "cases/case_assign.html", {"case": case, "form": form})
 
 
 @require_POST

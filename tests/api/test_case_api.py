@@ -19,7 +19,16 @@ from tests.cases.factories import DIANA_CASE, DIANA_PERSON, open_diana
 from tests.conftest import World, sign_in
 
 API = "/api/v1/cases"
-SECRETS = ("Диана", "Каримова", "Рустамовна", "Diana", "Karimova", "Dilnoza", "AA1234567", "901234567")
+SECRETS = (
+    "Диана",
+    "Каримова",
+    "Рустамовна",
+    "Diana",
+    "Karimova",
+    "Dilnoza",
+    "AA1234567",
+    "901234567",
+)
 
 
 def as_json(value: object) -> object:

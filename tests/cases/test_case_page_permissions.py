@@ -153,6 +153,18 @@ ENDPOINTS = [
         ok=302,
         data=lambda w, c: {"status": "Closed", "reason": "Returned home"},
     ),
+    CaseEndpoint("assign page", "get", url=_case("assign/"), allowed=SUPERVISOR),
+    CaseEndpoint(
+        "assign",
+        "post",
+        url=_case("assign/"),
+        allowed=SUPERVISOR,
+        ok=302,
+        data=lambda w, c: {
+            "owner": str(w.a["supervisor"].user.uuid),
+            "team": [str(w.a["case_worker"].user.uuid)],
+        },
+    ),
     CaseEndpoint(
         "propose identification",
         "post",

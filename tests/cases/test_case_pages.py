@@ -597,3 +597,29 @@ def test_history_includes_the_return_and_its_follow_ups(world, diana, worker):
     html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
     assert "Return recorded" in html and "Arrival recorded" in html
     assert "Follow-up scheduled" in html and PASSPORT not in html
+
+
+def test_a_supervisor_assigns_owner_and_team_from_the_case_page(world, diana, supervisor, worker):
+    page = supervisor.get(f"/cases/{diana.uuid}/").content.decode()
+    assert f"/cases/{diana.uuid}/assign/" in page
+    own = worker.get(f"/cases/{diana.uuid}/").content.decode()
+    assert f"/cases/{diana.uuid}/assign/" not in own
+    other = world.b["case_worker"].user  # another organization's case worker: refused by field
+    bad = supervisor.post(
+        f"/cases/{diana.uuid}/assign/",
+        {"owner": str(world.a["supervisor"].user.uuid), "team": [str(other.uuid)]},
+    )
+    assert bad.status_code == 200 and "team" in bad.context["form"].errors
+    done = supervisor.post(
+        f"/cases/{diana.uuid}/assign/",
+        {
+            "owner": str(world.a["supervisor"].user.uuid),
+            "team": [str(world.a["case_worker"].user.uuid)],
+        },
+    )
+    assert done.status_code == 302
+    diana.refresh_from_db()
+    assert diana.owner == world.a["supervisor"].user
+    assert list(diana.team.all()) == [world.a["case_worker"].user]
+    # The former owner stays on the team, so still sees the case.
+    assert worker.get(f"/cases/{diana.uuid}/").status_code == 200
