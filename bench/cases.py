@@ -365,6 +365,8 @@ def _explain(connection: Any, sql: str) -> str:
         if connection.vendor == "postgresql"
         else "EXPLAIN QUERY PLAN "
     )
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return f"the slowest statement was not a query: {sql[:200]}"
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql)
         return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
