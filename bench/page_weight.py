@@ -1,4 +1,6 @@
-"""Bytes of the sign-in and home pages: HTML plus each stylesheet and script, raw and gzipped.
+"""Bytes of the sign-in and home pages, the hotline's contact form and a question of the
+self-answer screening (read on a phone, often on a slow connection): HTML plus each stylesheet
+and script, raw and gzipped.
 
 Run from the repository root: .venv/bin/python bench/page_weight.py
 """
@@ -22,7 +24,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from tests.cases.factories import open_diana  # noqa: E402
 from tests.conftest import build_world, sign_in  # noqa: E402
+from tests.screening.test_page_permissions import draft  # noqa: E402
 from tests.test_page_weight import BUDGET, page_weight  # noqa: E402
 
 
@@ -49,7 +53,13 @@ def main() -> None:
         world = build_world()
         member = world.a["case_worker"]
         report("sign-in page", Client(), "/accounts/login/")
-        report("home page, case worker", sign_in(Client(), member.user, member), "/")
+        worker = sign_in(Client(), member.user, member)
+        report("home page, case worker", worker, "/")
+        operator = world.b["hotline_operator"]
+        hotline = sign_in(Client(), operator.user, operator)
+        report("log a contact, operator", hotline, "/hotline/new/")
+        screening = draft(world, open_diana(member))
+        report("self-answer question", worker, f"/screenings/{screening.uuid}/self/question/")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -1,4 +1,5 @@
-"""Page weight: sign-in and home pages, with their stylesheets and scripts, stay under 100 KB."""
+"""Page weight: sign-in and home pages, the hotline's contact form and a self-answer question,
+with their stylesheets and scripts, stay under 100 KB."""
 
 from __future__ import annotations
 
@@ -68,3 +69,17 @@ def test_login_page_weight(db) -> None:
 def test_home_page_weight(world, signed_in) -> None:
     m = world.a["case_worker"]
     _assert_under_budget(signed_in(m.user, m), "/")
+
+
+def test_hotline_contact_form_weight(world, signed_in) -> None:
+    m = world.b["hotline_operator"]
+    _assert_under_budget(signed_in(m.user, m), "/hotline/new/")
+
+
+def test_self_answer_question_weight(world, signed_in) -> None:
+    from tests.cases.factories import open_diana
+    from tests.screening.test_page_permissions import draft
+
+    m = world.a["case_worker"]
+    screening = draft(world, open_diana(m))
+    _assert_under_budget(signed_in(m.user, m), f"/screenings/{screening.uuid}/self/question/")
