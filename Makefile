@@ -44,6 +44,9 @@ run: setup var/opennrm.env
 		OPENNRM_DEMO_MODE=1 $(PY) manage.py db_worker --no-reload & \
 		OPENNRM_DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
+# One test process per core (pytest-xdist): the suite is some 3,400 tests per database.
+PYTEST_ARGS ?= -n auto
+
 test: setup browser-deps
 	mkdir -p test-output
 	$(PY) -m pytest $(PYTEST_ARGS)
