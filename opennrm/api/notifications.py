@@ -39,6 +39,10 @@ class NotificationOut(Schema):
     def resolve_id(obj: Notification) -> UUID:
         return obj.uuid
 
+    @staticmethod
+    def resolve_message(obj: Notification) -> str:
+        return obj.text
+
 
 class NotificationFilters(Schema):
     unread: bool = False

@@ -1,7 +1,8 @@
 """In-app notifications: a short message and a link for one member of one organization.
 
 A notification names what happened (a referral number, an organization, a kind), never a person:
-the message may also go out by e-mail, outside the system's protection.
+the message may also go out by e-mail, outside the system's protection. It is kept as its English
+source and values, and read in each reader's language.
 """
 
 import uuid
@@ -9,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +36,8 @@ class Notification(models.Model):
         "accounts.Organization", on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=500)
+    message = models.CharField(_("message"), max_length=500)  # the English source (a msgid)
+    params = models.JSONField(_("values in the message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -58,6 +61,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"notification {self.uuid}"
+
+    @property
+    def text(self) -> str:
+        """The message in the active language, its values filled in."""
+        return render_message(self.message, self.params)
+
+
+def render_message(message: str, params: dict) -> str:
+    """``message`` translated and filled with ``params``; the English source if a translation
+    does not fit its values."""
+    for template in (gettext(message), message):
+        try:
+            return template % params if params else template
+        except (KeyError, TypeError, ValueError):
+            continue
+    return message
 
     @property
     def is_read(self) -> bool:

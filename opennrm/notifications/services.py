@@ -18,7 +18,7 @@ from opennrm.accounts.tasks import send_email
 from opennrm.audit.services import audit_record
 from opennrm.errors import NotFound
 
-from .models import Kind, Notification
+from .models import Kind, Notification, render_message
 from .selectors import notification_visible
 
 MAX_MESSAGE = 500
@@ -36,14 +36,17 @@ def notification_send(
     kind: str,
     message: str,
     url: str,
+    params: dict[str, str | int] | None = None,
     permission: str | None = None,
     exclude: User | None = None,
 ) -> int:
     """Notify every active member of ``organization`` whose role holds ``permission`` (all members
     when None), except ``exclude``; return how many were notified.
 
-    Runs inside the caller's transaction. ``message`` and ``url`` carry no identifying data: a
-    referral number, an organization's name and the kind, never a person's name.
+    Runs inside the caller's transaction. ``message`` is an English source marked with
+    ``gettext_noop`` and ``params`` its values, so that each reader sees it in their language.
+    Neither, nor ``url``, carries identifying data: a referral number, an organization's name
+    and the kind, never a person's name.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("notification_send must run inside the transaction of the change")
@@ -53,7 +56,10 @@ def notification_send(
         raise ValueError("A notification links to a path of OpenNRM, such as /referrals/<uuid>/")
     if not organization.is_active:
         return 0
-    message = " ".join(str(message).split())[:MAX_MESSAGE]
+    message = str(message)
+    params = dict(params or {})
+    if len(message) > MAX_MESSAGE:
+        raise ValueError("A notification's message is a short sentence")
     recipients = User.objects.filter(
         is_active=True,
         memberships__organization=organization,
@@ -64,12 +70,20 @@ def notification_send(
         recipients = recipients.exclude(pk=exclude.pk)
     users = list(recipients.distinct().only("pk", "email"))
     Notification.objects.bulk_create(
-        Notification(recipient=user, organization=organization, kind=kind, message=message, url=url)
+        Notification(
+            recipient=user,
+            organization=organization,
+            kind=kind,
+            message=message,
+            params=params,
+            url=url,
+        )
         for user in users
     )
     if users and settings.OPENNRM_EMAIL_NOTIFICATIONS:
         addresses = [user.email for user in users]
-        transaction.on_commit(lambda: _send_emails(kind, message, url, addresses), robust=True)
+        text = render_message(message, params)
+        transaction.on_commit(lambda: _send_emails(kind, text, url, addresses), robust=True)
     return len(users)
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType
@@ -90,13 +91,17 @@ def _notify(
     organization: Organization,
     kind: str,
     message: str,
+    params: dict[str, Any],
     permission: str,
     exclude: Any = None,
 ) -> None:
+    """Tell ``organization``: ``message`` is an English source (``gettext_noop``), read later in
+    each member's language."""
     notification_send(
         organization=organization,
         kind=kind,
         message=message,
+        params=params,
         url=_url(referral),
         permission=permission,
         exclude=exclude,
@@ -298,21 +303,20 @@ def referral_send(
             fields=["override_reason", "overridden_by"],
         )
     if kind == ReferralKind.TRANSFER:
-        message = _("Case transfer %(number)s from %(organization)s awaits your answer.")
+        message = gettext_noop("Case transfer %(number)s from %(organization)s awaits your answer.")
         notice = "transfer.new"
+    elif urgency == Urgency.URGENT:
+        message = gettext_noop("New urgent referral %(number)s from %(organization)s.")
+        notice = "referral.new"
     else:
-        message = _("New referral %(number)s from %(organization)s (%(urgency)s).")
+        message = gettext_noop("New referral %(number)s from %(organization)s.")
         notice = "referral.new"
     _notify(
         referral,
         to_organization,
         notice,
-        message
-        % {
-            "number": referral.number,
-            "organization": actor.organization.name,
-            "urgency": Urgency(urgency).label,
-        },
+        message,
+        {"number": referral.number, "organization": actor.organization.name},
         _respond_permission(kind),
     )
     return referral
@@ -459,20 +463,23 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     )
     if referral.kind == ReferralKind.TRANSFER:
         if closed:
-            message = _("%(organization)s accepted case transfer %(number)s; the case is closed.")
+            message = gettext_noop(
+                "%(organization)s accepted case transfer %(number)s; the case is closed."
+            )
         else:
-            message = _(
+            message = gettext_noop(
                 "%(organization)s accepted case transfer %(number)s; close the case yourself."
             )
         notice = "transfer.answered"
     else:
-        message = _("%(organization)s accepted referral %(number)s.")
+        message = gettext_noop("%(organization)s accepted referral %(number)s.")
         notice = "referral.answered"
     _notify(
         referral,
         referral.from_organization,
         notice,
-        message % {"organization": actor.organization.name, "number": referral.number},
+        message,
+        {"organization": actor.organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -504,15 +511,16 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     )
     transfer = referral.kind == ReferralKind.TRANSFER
     message = (
-        _("%(organization)s declined case transfer %(number)s.")
+        gettext_noop("%(organization)s declined case transfer %(number)s.")
         if transfer
-        else _("%(organization)s declined referral %(number)s.")
+        else gettext_noop("%(organization)s declined referral %(number)s.")
     )
     _notify(
         referral,
         referral.from_organization,
         "transfer.answered" if transfer else "referral.answered",
-        message % {"organization": actor.organization.name, "number": referral.number},
+        message,
+        {"organization": actor.organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -550,8 +558,8 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
         referral,
         referral.from_organization,
         "referral.answered",
-        _("%(organization)s completed referral %(number)s.")
-        % {"organization": actor.organization.name, "number": referral.number},
+        gettext_noop("%(organization)s completed referral %(number)s."),
+        {"organization": actor.organization.name, "number": referral.number},
         perms.REFERRALS_SEND,
     )
     return referral
@@ -577,8 +585,8 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
         referral,
         referral.to_organization,
         "referral.withdrawn",
-        _("%(organization)s withdrew referral %(number)s.")
-        % {"organization": actor.organization.name, "number": referral.number},
+        gettext_noop("%(organization)s withdrew referral %(number)s."),
+        {"organization": actor.organization.name, "number": referral.number},
         perms.REFERRALS_VIEW,
     )
     return referral
@@ -650,11 +658,11 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
             referral,
             referral.to_organization,
             "consent.withdrawn",
-            _(
+            gettext_noop(
                 "Consent withdrawn for referral %(number)s from %(organization)s: its shared "
                 "fields are no longer available."
-            )
-            % {"number": referral.number, "organization": referral.from_organization.name},
+            ),
+            {"number": referral.number, "organization": referral.from_organization.name},
             perms.REFERRALS_VIEW,
         )
     return len(referrals)
@@ -695,15 +703,18 @@ def referral_overdue_notify(*, now: datetime | None = None) -> int:
                 referral,
                 referral.to_organization,
                 "referral.overdue",
-                _("Referral %(number)s from %(sender)s is overdue: please answer it.") % values,
+                gettext_noop("Referral %(number)s from %(sender)s is overdue: please answer it."),
+                values,
                 _respond_permission(referral.kind),
             )
             _notify(
                 referral,
                 referral.from_organization,
                 "referral.overdue",
-                _("Referral %(number)s to %(receiver)s has had no answer by its deadline.")
-                % values,
+                gettext_noop(
+                    "Referral %(number)s to %(receiver)s has had no answer by its deadline."
+                ),
+                values,
                 _send_permission(referral.kind),
             )
             count += 1

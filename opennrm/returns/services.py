@@ -16,6 +16,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
@@ -393,24 +394,24 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
                 continue
             case = follow_up.return_record.case
             if follow_up.due_on < today:
-                message = _(
+                message = gettext_noop(
                     "The %(months)d-month reintegration follow-up of case %(number)s is overdue "
                     "since %(date)s."
                 )
             else:
-                message = _(
+                message = gettext_noop(
                     "The %(months)d-month reintegration follow-up of case %(number)s is due on "
                     "%(date)s."
                 )
-            message %= {
-                "months": follow_up.months,
-                "number": case.number,
-                "date": follow_up.due_on.isoformat(),
-            }
             notification_send(
                 organization=follow_up.organization,
                 kind=Kind.FOLLOWUP_DUE,
                 message=message,
+                params={
+                    "months": follow_up.months,
+                    "number": case.number,
+                    "date": follow_up.due_on.isoformat(),
+                },
                 url=f"/returns/cases/{case.uuid}/",
                 permission=perms.RETURNS_MANAGE,
             )

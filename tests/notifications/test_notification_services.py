@@ -148,3 +148,33 @@ def test_notifications_are_per_organization(world: World) -> None:
     send(world.org_b)
     in_a = world.actor(world.a["case_worker"])
     assert selectors.notification_unread_count(actor=in_a) == 0
+
+
+def test_each_reader_reads_the_message_in_their_own_language(world: World, client) -> None:
+    """Kept as its English source and values: the sender's language does not fix the reader's."""
+    from django.utils import translation
+
+    from tests.conftest import sign_in
+
+    with translation.override("en"):
+        send(
+            world.org_a,
+            message="New referral %(number)s from %(organization)s.",
+            params={"number": "R-2005-0001", "organization": "Crisis Centre B"},
+        )
+    member = world.a["case_worker"]
+    notice = latest_for(member)
+    assert notice.text == "New referral R-2005-0001 from Crisis Centre B."
+    with translation.override("ru"):
+        russian = notice.text
+    assert russian != notice.text and "R-2005-0001" in russian and "Crisis Centre B" in russian
+    reader = sign_in(client, member.user, member)
+    page = reader.get("/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert page["items"][0]["message"] == russian
+
+
+def test_a_translation_that_does_not_fit_its_values_falls_back_to_english(world: World) -> None:
+    from opennrm.notifications.models import render_message
+
+    assert render_message("%(number)s was sent.", {"number": "R-1"}) == "R-1 was sent."
+    assert render_message("%(missing)s was sent.", {"number": "R-1"}) == "%(missing)s was sent."

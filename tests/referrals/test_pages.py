@@ -202,7 +202,7 @@ def test_overdue_notices_run_once_per_referral(world: World, run: str, capsys) -
             assert notify_overdue_referrals.enqueue().return_value == expected
     notices = Notification.objects.filter(kind="referral.overdue")
     assert set(notices.values_list("organization", flat=True)) == {world.org_a.pk, world.org_b.pk}
-    assert all("Диана" not in n.message for n in notices)
+    assert all("Диана" not in n.text for n in notices)
 
 
 def test_a_referral_to_a_consented_type_shows_on_the_form(world: World) -> None:

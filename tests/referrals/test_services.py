@@ -45,7 +45,7 @@ def test_a_referral_carries_only_the_chosen_fields(world: World) -> None:
     roles = set(notices.values_list("recipient__memberships__role", flat=True))
     assert roles == {"case_worker", "supervisor", "service_provider", "law_enforcement_liaison"}
     for notice in notices:
-        assert referral.number in notice.message and "Диана" not in notice.message
+        assert referral.number in notice.text and "Диана" not in notice.text
         assert notice.url == f"/referrals/{referral.uuid}/"
 
 

@@ -211,7 +211,7 @@ def test_the_notify_command_is_idempotent_and_names_no_person(world: World, dian
     notes = Notification.objects.filter(kind="followup.due")
     recipients = {n.recipient_id for n in notes}
     assert recipients == {world.a["case_worker"].user_id, world.a["supervisor"].user_id}
-    message = notes.first().message
+    message = notes.first().text
     assert diana.number in message and "3-month" in message
     for name in ("Диана", "Каримова", "Diana", "Karimova"):
         assert name not in message
