@@ -16,19 +16,18 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
+from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.screening import selectors, services
 from opennrm.screening.models import Mode, Questionnaire, Screening
 
 router = Router(tags=["screening"])
-
-MAX_PAGE = 100
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -178,7 +177,7 @@ def questionnaire_list(request: HttpRequest) -> list[Questionnaire]:
 
 
 @router.get("", response=list[ScreeningListItemOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Page)
 def screening_list(
     request: HttpRequest, filters: Query[ScreeningListFilters]
 ) -> QuerySet[Screening]:
