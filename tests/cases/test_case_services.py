@@ -14,6 +14,22 @@ from opennrm.people.models import Person
 from tests.cases.factories import DIANA_CASE, DIANA_PERSON, open_diana
 
 
+@pytest.mark.parametrize("role", ["case_worker", "supervisor"])
+def test_a_name_borne_by_very_many_is_searched_in_the_database(world, monkeypatch, role):
+    """Past NAME_SEARCH_MAX_KEYS matches the search keeps them in a subquery: same answer."""
+    from opennrm.cases import selectors
+
+    worker = world.a["case_worker"]
+    case = open_diana(worker)
+    other = open_diana(world.a["supervisor"])  # a case the case worker does not see
+    actor = world.actor(world.a[role])
+    expected = [case] if role == "case_worker" else [other, case]
+    monkeypatch.setattr(selectors, "NAME_SEARCH_MAX_KEYS", 1)
+    for query in ["Каримова", case.number]:
+        found = list(case_list(actor=actor, filters=CaseFilters(q=query)))
+        assert found == (expected if query == "Каримова" else [case]), query
+
+
 def test_open_diana_and_find_her_by_name_in_either_script(world):
     worker = world.a["case_worker"]
     case = open_diana(worker)
