@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 
+def local_env_file() -> Path:
+    """Where a development install keeps its secrets: ``OPENNRM_ENV_FILE``, else var/opennrm.env."""
+    var = os.environ.get("OPENNRM_VAR_DIR") or str(Path(__file__).resolve().parents[2] / "var")
+    return Path(os.environ.get("OPENNRM_ENV_FILE") or Path(var) / "opennrm.env")
+
+
 def main(path: str) -> None:
     target = Path(path)
     if target.exists():
@@ -24,7 +30,7 @@ def main(path: str) -> None:
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write("\n".join(lines) + "\n")
-    print(f"created {target}")
+    print(f"created {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,14 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from opennrm.crypto.keyfile import local_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 VAR_DIR = Path(env("OPENNRM_VAR_DIR", default=str(BASE_DIR / "var")))
 # A local key file (made by `make run`) may hold the secrets of a development install.
-_ENV_FILE = Path(env("OPENNRM_ENV_FILE", default=str(VAR_DIR / "opennrm.env")))
+_ENV_FILE = local_env_file()
 if _ENV_FILE.exists():
     environ.Env.read_env(str(_ENV_FILE))
 
