@@ -16,7 +16,11 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
-from opennrm.people.services import INDEXED_FIELDS, person_apply, person_reindex
+from opennrm.people.services import (
+    person_apply,
+    person_reindex,
+    person_save_changes,
+)
 from opennrm.validation import country_code_error, full_clean_or_raise
 
 from .choices import (
@@ -242,18 +246,7 @@ def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> 
             _("Someone else changed this person while you were editing. Reload and retry.")
         )
     changed = _person_apply(person, changes, identified_on=case.opened_on)
-    if changed:
-        person.version += 1
-        person.save()
-        if set(changed) & INDEXED_FIELDS:
-            person_reindex(person)
-        audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="person.update",
-            obj=person,
-            fields=changed,
-        )
+    person_save_changes(actor=actor, person=person, changed=changed, action="person.update")
     return person
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from opennrm.accounts.permissions import Actor
+from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
 from opennrm.validation import country_code_error, phone_to_e164
 
@@ -244,4 +246,18 @@ def person_reindex(person: Person) -> None:
     PersonPhone.objects.bulk_create(
         PersonPhone(person=person, organization_id=person.organization_id, token=t)
         for t in sorted({phone_token(phone) for phone in person.phones})
+    )
+
+
+def person_save_changes(*, actor: Actor, person: Person, changed: list[str], action: str) -> None:
+    """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
+    phones changed, and the audit event naming the fields. Nothing when nothing changed."""
+    if not changed:
+        return
+    person.version += 1
+    person.save()
+    if set(changed) & INDEXED_FIELDS:
+        person_reindex(person)
+    audit_record(
+        actor=actor.user, organization=actor.organization, action=action, obj=person, fields=changed
     )

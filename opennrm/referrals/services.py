@@ -27,7 +27,7 @@ from opennrm.cases.services import case_change_status, case_open
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
-from opennrm.people.services import person_apply, person_reindex
+from opennrm.people.services import person_apply, person_save_changes
 
 from .choices import (
     EXPLOITATION_FIELDS,
@@ -602,17 +602,7 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
     for name in referral.shared_fields:
         data.update(_CLEARED.get(name, {}))
     changed = person_apply(person, data, identified_on=case.opened_on)
-    if changed:
-        person.version += 1
-        person.save()
-        person_reindex(person)
-        audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="person.shares_revoked",
-            obj=person,
-            fields=changed,
-        )
+    person_save_changes(actor=actor, person=person, changed=changed, action="person.shares_revoked")
     return changed
 
 
