@@ -15,7 +15,7 @@ from opennrm.screening.models import Screening, Status
 from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
-from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, diana_answers
+from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, definition, diana_answers
 
 PROBLEM = "application/problem+json"
 
@@ -41,7 +41,8 @@ def test_diana_through_the_api(world: World, api: Client) -> None:
     body = response.json()
     screening_id = body["id"]
     assert body["status"] == "draft" and body["mode"] == "worker_led"
-    assert body["questionnaire"] == ADULT_SEXUAL and body["questionnaire_version"] == 1
+    newest = definition(ADULT_SEXUAL)["version"]  # a new screening uses the newest version
+    assert body["questionnaire"] == ADULT_SEXUAL and body["questionnaire_version"] == newest
     assert body["result"]["outcome"] == "not_enough_answers"
     assert len(body["result"]["missing"]) == 67
 
