@@ -279,7 +279,7 @@ REVIEWED_WRONG = {
 
 # What the review asked for, as Django serves it: (context, msgid) -> msgstr per language.
 REVIEWED_RIGHT = {
-    ("person", "Name"): {"ru": "Имя", "kk": "Аты-жөні", "uz-latn": "Ism-sharifi"},
+    ("person", "Name"): {"ru": "ФИО", "kk": "Аты-жөні", "uz-latn": "Ism-sharifi"},
     (None, "Name"): {"ru": "Название", "kk": "Атауы", "uz-latn": "Nomi"},
     (None, "Start the screening"): {
         "ru": "Начать скрининг",

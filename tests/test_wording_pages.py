@@ -1,5 +1,5 @@
 """Wording the translation review found wrong, as the pages show it in Russian: a person's name
-is «Имя» (not the «Название» of a thing), a button says what it does (a verb), and a directory
+is «ФИО» (not the «Название» of a thing), a button says what it does (a verb), and a directory
 listing is taken off the directory, not «Отозвать» like a consent."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def worker(world: World) -> Client:
 
 def test_a_persons_name_is_a_name_not_a_title(diana: Case, worker: Client) -> None:
     tab = worker.get(f"/cases/{diana.uuid}/person/").content.decode()
-    assert "<dt>Имя</dt>" in tab
+    assert "<dt>ФИО</dt>" in tab
     # Nor does the form that edits the person group the name fields under «Название».
     assert "Название" not in tab
 

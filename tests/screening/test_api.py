@@ -74,6 +74,24 @@ def test_diana_through_the_api(world: World, api: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_rather_not_say_through_the_api(world: World, api: Client) -> None:
+    case = open_diana(world.a["case_worker"])
+    start = {"case_id": str(case.uuid), "questionnaire": ADULT_SEXUAL, "language": "ru"}
+    screening_id = post(api, "/api/v1/screenings", start).json()["id"]
+    answers = {**diana_answers(), "d1_job_nature": "declined"}
+    response = post(api, f"/api/v1/screenings/{screening_id}/answers", {"answers": answers})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["answers"]["d1_job_nature"] == "declined"
+    # Scored as not answered: D1 now waits for it, and the result says it was declined.
+    result = body["result"]
+    assert result["outcome"] == "not_enough_answers" and result["needed"] == ["d1_job_nature"]
+    assert result["declined"] == ["d1_job_nature"] and "d1_job_nature" in result["missing"]
+    d1 = next(d for d in result["dimensions"] if d["code"] == "D1")
+    assert d1["declined"] == ["d1_job_nature"] and not d1["positive"]
+
+
+@pytest.mark.django_db
 def test_bad_answers_are_422_with_field_paths_and_nothing_saved(world: World, api: Client) -> None:
     case = open_diana(world.a["case_worker"])
     screening_id = post(
