@@ -179,7 +179,11 @@ def test_every_entry_translated_and_not_fuzzy(directory):
 
 
 def test_catalogs_hold_the_same_msgids():
-    sets = {d: {e.msgid for e in parse_po(po_path(d)) if e.msgid} for d in LANGUAGES.values()}
+    """The same (context, msgid) pairs: a context added to one catalog is added to all."""
+    sets = {
+        d: {(e.msgctxt, e.msgid) for e in parse_po(po_path(d)) if e.msgid}
+        for d in LANGUAGES.values()
+    }
     reference = sets["ru"]
     for directory, msgids in sets.items():
         assert msgids == reference, (
@@ -244,7 +248,77 @@ def test_catalogs_hold_every_string_of_the_source(tmp_path):
         env={**os.environ, "PYTHONPATH": str(copy)},
         check=True,
     )
-    wanted = {e.msgid for e in parse_po(copy / "locale/ru/LC_MESSAGES/django.po") if e.msgid}
-    present = {e.msgid for e in parse_po(po_path("ru")) if e.msgid}
+    wanted = {
+        (e.msgctxt, e.msgid) for e in parse_po(copy / "locale/ru/LC_MESSAGES/django.po") if e.msgid
+    }
+    present = {(e.msgctxt, e.msgid) for e in parse_po(po_path("ru")) if e.msgid}
     missing = sorted(wanted - present)
     assert not missing, f"{len(missing)} strings missing from the catalogs: {missing[:20]}"
+
+
+# --- Wording the translation review found wrong: it never comes back.
+
+# (msgid or None for any entry, a pattern no msgstr may match), per catalog.
+REVIEWED_WRONG = {
+    "ru": [
+        (None, r"Высшее полученное"),  # "highest education" is not "higher education"
+        (None, r"Насильник"),  # "Abuser" is not "rapist"
+        ("Older", r"^Старше$"),  # older in age; the pager means earlier entries
+    ],
+    "kk": [
+        (None, r"Жолсерік"),  # a train conductor, not a travelling companion
+        (None, r"Зорлықшы"),
+        (None, r"Рақмет"),
+    ],
+    "uz_Latn": [
+        (None, r"(?i)fohishaboz"),  # offensive and wrong for "Prostitution"
+        (None, r"(?i)hokimiyat"),  # "the authorities" are «davlat idoralari»
+        ("Widowed", r"^Beva$"),  # a widow only: a widower is «tul»
+    ],
+}
+
+# What the review asked for, as Django serves it: (context, msgid) -> msgstr per language.
+REVIEWED_RIGHT = {
+    ("person", "Name"): {"ru": "ФИО", "kk": "Аты-жөні", "uz-latn": "Ism-sharifi"},
+    (None, "Name"): {"ru": "Название", "kk": "Атауы", "uz-latn": "Nomi"},
+    (None, "Start the screening"): {
+        "ru": "Начать скрининг",
+        "kk": "Скринингті бастау",
+        "uz-latn": "Skriningni boshlash",
+    },
+    (None, "Take off the directory"): {
+        "ru": "Убрать из справочника",
+        "kk": "Анықтамалықтан алып тастау",
+        "uz-latn": "Maʼlumotnomadan olib tashlash",
+    },
+    (None, "Highest education"): {"ru": "Уровень образования"},
+    (None, "Abuser"): {"ru": "Лицо, применявшее насилие"},
+    (None, "Older"): {"ru": "Более ранние"},
+    (None, "Travelling partner"): {"kk": "Жол серігі"},
+    (None, "Prostitution"): {"uz-latn": "Fohishalikka majburlash"},
+    (None, "Widowed"): {"uz-latn": "Beva / tul", "kk": "Жесір / тұл"},
+}
+
+
+@pytest.mark.parametrize("directory", LANGUAGES.values())
+def test_reviewed_wrong_wordings_never_come_back(directory):
+    found = [
+        (e.msgid, text)
+        for e in parse_po(po_path(directory))
+        if e.msgid
+        for msgid, pattern in REVIEWED_WRONG[directory]
+        if msgid in (None, e.msgid)
+        for text in e.msgstr.values()
+        if re.search(pattern, text)
+    ]
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reviewed_wordings_are_served(compiled, language):
+    with translation.override(language):
+        for (context, msgid), wanted in REVIEWED_RIGHT.items():
+            if language not in wanted:
+                continue
+            served = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            assert served == wanted[language], (context, msgid, served)

@@ -1,7 +1,8 @@
 """The screening API, /api/v1/screenings: thin over ``opennrm.screening`` selectors and services.
 
 A screening is of the person of a visible case. Answers travel in request bodies as
-``{"answers": {indicator code: "yes" | "no" | "unknown"}}``; an unknown code or value is a 422
+``{"answers": {indicator code: "yes" | "no" | "unknown" | "declined"}}`` ("declined": the
+person would rather not say, scored as not answered); an unknown code or value is a 422
 naming ``answers.<code>``, and nothing of that request is saved. The result only suggests a
 trafficking status: identification is proposed and approved through the cases API.
 
@@ -98,6 +99,7 @@ class DimensionResultOut(Schema):
     unknown: list[str]
     missing: list[str]
     could_become_positive: bool
+    declined: list[str] = []  # "rather not say": also in missing
 
 
 class GroupResultOut(Schema):
@@ -119,6 +121,7 @@ class ResultOut(Schema):
     present: list[str]
     missing: list[str]
     needed: list[str]
+    declined: list[str] = []  # "rather not say": kept as given, scored as not answered
 
 
 class ScreeningListItemOut(Schema):

@@ -16,7 +16,7 @@ from django import forms
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
@@ -223,7 +223,7 @@ class PersonForm(GroupedForm):
 
     fieldsets = [
         (
-            gettext_lazy("Name"),
+            pgettext_lazy("person", "Name"),  # a person's name, not the name of a thing
             ["given_name", "family_name", "patronymic", "other_names"],
         ),
         (

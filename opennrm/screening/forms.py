@@ -41,7 +41,13 @@ class StartForm(forms.Form):
         ]
 
 
-ANSWER_CHOICES = [(Answer.YES, _("Yes")), (Answer.NO, _("No")), (Answer.UNKNOWN, _("Don't know"))]
+ANSWER_CHOICES = [
+    (Answer.YES, _("Yes")),
+    (Answer.NO, _("No")),
+    (Answer.UNKNOWN, _("Don't know")),
+    # The person's choice not to answer; scored as not answered.
+    (Answer.DECLINED, _("Rather not say")),
+]
 
 
 class DimensionForm(forms.Form):

@@ -44,9 +44,13 @@ class Weight(models.TextChoices):
 
 
 class Answer(models.TextChoices):
+    """The answers to a question. "Rather not say" is the person's own choice, kept as given
+    and scored as not answered (``scoring``); "don't know" is an answer that counts as absent."""
+
     YES = "yes", _("Yes")
     NO = "no", _("No")
     UNKNOWN = "unknown", _("Don't know")
+    DECLINED = "declined", _("Rather not say")
 
 
 class Mode(models.TextChoices):
@@ -131,7 +135,8 @@ class Indicator(models.Model):
 class Screening(models.Model):
     """The screening of the person of a case with one questionnaire version.
 
-    ``answers`` maps indicator codes to yes / no / unknown; with ``result`` it is encrypted.
+    ``answers`` maps indicator codes to yes / no / unknown / declined; with ``result`` it is
+    encrypted.
     A draft may be answered in several sittings; once completed by a worker it never changes.
     """
 

@@ -10,6 +10,9 @@ D5 and D6 are still shown. The forced-labour short screen has no rule: it report
 
 "Don't know" is an answer that counts as not present. An unanswered indicator is missing: when
 the missing answers could still change the outcome, the outcome is "not enough answers".
+"I'd rather not say" (``declined``) is kept as the person's answer but scored as not answered:
+it is missing (listed in ``missing`` and also in ``declined``), never present nor absent, so it
+holds the outcome wherever a "yes" to it could change it.
 The result only suggests a trafficking status; identification is a supervisor's decision.
 """
 
@@ -27,7 +30,8 @@ NO_INDICATORS = "no_indicators"  # the short screen
 SUGGESTED_STATUS = "PossibleVictimOfTrafficking"  # HTCDS vic_TraffickingStatus
 
 STRONG, MEDIUM, WEAK = "strong", "medium", "weak"
-ANSWERS = ("yes", "no", "unknown")
+DECLINED = "declined"  # the person would rather not say: scored as not answered
+ANSWERS = ("yes", "no", "unknown", DECLINED)
 
 # The groups of dimensions each rule joins with AND; within a group, any dimension (OR).
 RULE_GROUPS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
@@ -58,8 +62,9 @@ class DimensionResult:
     by: list[str]  # the indicators that meet that clause
     present: list[str]  # every indicator answered yes
     unknown: list[str]  # answered "don't know"
-    missing: list[str]  # not answered
+    missing: list[str]  # not answered, or "rather not say"
     could_become_positive: bool  # if the missing answers were yes
+    declined: list[str] = field(default_factory=list)  # "rather not say" (also in missing)
 
 
 @dataclass
@@ -80,6 +85,8 @@ class Result:
     missing: list[str] = field(default_factory=list)
     # Missing answers that could change the outcome: what completing a screening waits for.
     needed: list[str] = field(default_factory=list)
+    # Answered "rather not say": kept as given, scored as not answered (also in ``missing``).
+    declined: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -131,8 +138,10 @@ def _needed(
 
 
 def score(rule: str, specs: list[IndicatorSpec], answers: Mapping[str, str]) -> Result:
-    """Apply ``rule`` to ``answers`` ({indicator code: yes/no/unknown}); unknown codes are
-    ignored here (the services refuse them before they are stored)."""
+    """Apply ``rule`` to ``answers`` ({indicator code: yes/no/unknown/declined}); unknown codes
+    are ignored here (the services refuse them before they are stored)."""
+    declined = [s.code for s in specs if answers.get(s.code) == DECLINED]
+    answers = {code: value for code, value in answers.items() if value != DECLINED}
     missing = [s.code for s in specs if s.code not in answers]
     present = [s.code for s in specs if answers.get(s.code) == "yes"]
     if rule not in RULE_GROUPS:  # the short screen: what is present, nothing more
@@ -147,6 +156,7 @@ def score(rule: str, specs: list[IndicatorSpec], answers: Mapping[str, str]) -> 
             present=present,
             missing=missing,
             needed=list(missing),
+            declined=declined,
         )
 
     dimension_codes: list[str] = []
@@ -169,6 +179,7 @@ def score(rule: str, specs: list[IndicatorSpec], answers: Mapping[str, str]) -> 
                 unknown=[s.code for s in own if answers.get(s.code) == "unknown"],
                 missing=[s.code for s in own if s.code not in answers],
                 could_become_positive=clause is None and optimistic is not None,
+                declined=[s.code for s in own if s.code in declined],
             )
         )
     positive = {d.code: d.positive for d in dimensions}
@@ -191,4 +202,5 @@ def score(rule: str, specs: list[IndicatorSpec], answers: Mapping[str, str]) -> 
         present=present,
         missing=missing,
         needed=needed,
+        declined=declined,
     )

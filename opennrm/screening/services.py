@@ -95,14 +95,16 @@ def screening_start(
 
 def _answer_errors(screening: Screening, answers: Any) -> dict[str, list[str]]:
     if not isinstance(answers, Mapping):
-        return {"answers": [_("Give the answers as {indicator code: yes, no or unknown}.")]}
+        return {
+            "answers": [_("Give the answers as {indicator code: yes, no, unknown or declined}.")]
+        }
     codes = {i.code for i in indicator_list(screening.questionnaire)}
     errors: dict[str, list[str]] = {}
     for code, value in answers.items():
         if code not in codes:
             errors[f"answers.{code}"] = [_("No such indicator in this questionnaire.")]
         elif value not in Answer.values:
-            errors[f"answers.{code}"] = [_("Answer yes, no or unknown.")]
+            errors[f"answers.{code}"] = [_("Answer yes, no, unknown or declined.")]
     if not answers and not errors:
         errors["answers"] = [_("No answer was given.")]
     return errors

@@ -4,6 +4,8 @@ or self-answer on a device handed to the person), review, complete, and read the
 The self-answer screens speak the person's language whatever the worker's interface language,
 show one question at a time and nothing of earlier answers, and are plain HTML forms (no
 script, no image) so that they work on a slow connection. Every page is ``no-store``.
+The person may answer "I'd rather not say": kept as given, scored as not answered, and said so
+on the result.
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def explain(screening: Screening, result: dict) -> dict[str, Any]:
                     screening, [c for c in dimension["present"] if c not in dimension["by"]]
                 ),
                 "unknown": len(dimension["unknown"]),
-                "missing": len(dimension["missing"]),
+                # "Rather not say" is scored as not answered but told apart from a blank.
+                "missing": len(dimension["missing"]) - len(dimension.get("declined", [])),
+                "declined": len(dimension.get("declined", [])),
                 "could_become_positive": dimension["could_become_positive"],
             }
         )
@@ -125,6 +129,7 @@ def explain(screening: Screening, result: dict) -> dict[str, Any]:
         "groups": groups,
         "present": _indicator_rows(screening, result["present"]),
         "needed": _indicator_rows(screening, result["needed"]),
+        "declined": len(result.get("declined", [])),
         "child_rule": result["rule"] == "ilo-ec-child",
         "weighted": result["rule"] != "none",
     }
@@ -233,6 +238,11 @@ def _render_detail(
 ) -> HttpResponse:
     result = selectors.screening_result(screening)
     language = interface_language()
+    declined = set(result.get("declined", []))
+    missing = _indicator_rows(screening, result["missing"])
+    for row in missing:
+        row["declined"] = row["code"] in declined
+    total = len(selectors.indicator_list(screening.questionnaire))
     context = {
         "screening": screening,
         "case": screening.case,
@@ -240,9 +250,12 @@ def _render_detail(
         "note": screening.questionnaire.text("note", language),
         "explanation": explain(screening, result),
         "sections": _answer_table(screening),
-        "missing": _indicator_rows(screening, result["missing"]),
-        "answered": len(screening.answers),
-        "total": len(selectors.indicator_list(screening.questionnaire)),
+        # Not answered, or "rather not say" (marked): what the result cannot count.
+        "missing": missing,
+        "answered": total - len(missing),
+        "total": total,
+        # Questions never put to the person yet: the device can be handed over again.
+        "unasked": total - len(screening.answers),
         "html_lang": HTML_LANG.get(screening.language, screening.language),
         "draft": screening.status == Status.DRAFT,
         "complete_form": complete_form or CompleteForm(initial={"version": screening.version}),
@@ -350,7 +363,14 @@ def _person_page(
     request: HttpRequest, screening: Screening, template: str, **context: Any
 ) -> HttpResponse:
     language = screening.language
-    texts = {key: value.get(language) or value["en"] for key, value in person_texts().items()}
+    every = person_texts()
+    # A child questionnaire's screens speak to the child: "<key>.child" replaces "<key>".
+    population = screening.questionnaire.population
+    texts = {
+        key: (every.get(f"{key}.{population}") or value).get(language) or value["en"]
+        for key, value in every.items()
+        if "." not in key
+    }
     return render(
         request,
         template,
@@ -377,7 +397,8 @@ def self_intro(request: HttpRequest, screening_id: UUID) -> HttpResponse:
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
 def self_question(request: HttpRequest, screening_id: UUID) -> HttpResponse:
-    """One unanswered question, three big buttons; each answer is saved into the draft."""
+    """One unanswered question, four big buttons (yes, no, don't know, rather not say); each
+    answer is saved into the draft."""
     screening = _screening(request, screening_id)
     if screening.status != Status.DRAFT:
         return redirect("screening:self_done", screening_id=screening.uuid)

@@ -1,9 +1,11 @@
 """The self-answer mode completed in Russian on a phone, then confirmed by the case worker.
 
 The worker starts the screening from Diana's case on a desktop; the phone (390 x 844) shows
-one question at a time in Russian, with three large buttons and nothing of earlier answers;
-at the end it asks for the device back. A session showing the person's pages is locked to them
-until the worker gives their password. The worker reviews, confirms, and reads the result.
+one question at a time in Russian, with four large buttons (yes, no, don't know, rather not
+say) and nothing of earlier answers; Diana would rather not say one. At the end it asks for
+the device back. A session showing the person's pages is locked to them until the worker gives
+their password. The worker reviews, confirms, and reads the result: the declined answer is
+counted as not answered, and said so.
 Screenshots: test-output/browser/screening-*.png.
 """
 
@@ -22,6 +24,7 @@ from tests.conftest import PASSWORD, build_world
 from tests.screening.helpers import ADULT_SEXUAL, DIANA_YES, definition
 
 PHONE = {"width": 390, "height": 844}
+DECLINED = "d6_dependency"  # abuse of vulnerability at destination: D5 decides already
 
 
 @pytest.mark.browser
@@ -45,7 +48,7 @@ def test_self_answer_in_russian_on_a_phone(
     page.select_option("#id_language", "ru")  # Diana's Uzbek is proposed; she chooses Russian
     page.check("input[name=mode][value=self_answer]")
     shot(page, screenshots / "screening-start.png")
-    page.click("button:text-is('Start')")
+    page.click("button:text-is('Start the screening')")
     page.wait_for_url("**/self/")
     screening = Screening.objects.get()
     assert page.url == f"{base}/screenings/{screening.uuid}/self/"
@@ -76,13 +79,16 @@ def test_self_answer_in_russian_on_a_phone(
         assert phone.locator("button[aria-pressed], input:checked").count() == 0
         if number == 5:
             buttons = phone.locator(".answers button")
-            assert buttons.count() == 3
-            for i in range(3):
+            assert buttons.count() == 4
+            for i in range(4):
                 box = buttons.nth(i).bounding_box()
                 assert box and box["height"] >= 64 and box["width"] >= 300, box
             fits(phone, PHONE["width"])
             shot(phone, screenshots / "screening-phone-question-5.png")
         seen.append(code)
+        if code == DECLINED:  # Diana would rather not say; the rule no longer depends on it
+            phone.click(".answers button:text-is('Предпочитаю не отвечать')")
+            continue
         phone.click(f".answers button:text-is('{'Да' if code in DIANA_YES else 'Не знаю'}')")
 
     expect(phone.locator("#give-back")).to_contain_text("верните устройство сотруднику")
@@ -97,7 +103,8 @@ def test_self_answer_in_russian_on_a_phone(
     page.fill("#worker-password", PASSWORD)
     page.click("button:text-is('Unlock')")
     page.wait_for_url(f"{base}/screenings/{screening.uuid}/")
-    expect(page.locator("#draft")).to_contain_text("67 of 67 questions answered.")
+    expect(page.locator("#draft")).to_contain_text("66 of 67 questions answered.")
+    expect(page.locator("#declined-note")).to_contain_text("counts as not answered")
     page.click("button:text-is('Confirm the answers and save')")
     expect(page.locator(".messages")).to_contain_text("The screening was completed and saved.")
     expect(page.locator("#outcome")).to_have_text(
@@ -109,6 +116,8 @@ def test_self_answer_in_russian_on_a_phone(
     shot(page, screenshots / "screening-result.png")
     screening.refresh_from_db()
     assert screening.status == Status.COMPLETED
+    assert screening.answers[DECLINED] == "declined"
+    assert screening.result["declined"] == [DECLINED]
     case.refresh_from_db()
     assert not case.decisions.exists()  # a suggestion; the supervisor decides
     desk.close()

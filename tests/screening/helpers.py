@@ -12,7 +12,9 @@ FORCED_LABOUR = "ilo-forced-labour-11"
 
 
 def definition(code: str) -> dict:
-    return next(data for _name, data, _hash in read_definitions() if data["code"] == code)
+    """The newest version of a questionnaire: the one a new screening uses."""
+    versions = [data for _name, data, _hash in read_definitions() if data["code"] == code]
+    return max(versions, key=lambda data: data["version"])
 
 
 def specs(code: str) -> list[IndicatorSpec]:

@@ -15,7 +15,7 @@ from opennrm.screening.models import Screening, Status
 from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
-from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, diana_answers
+from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, definition, diana_answers
 
 PROBLEM = "application/problem+json"
 
@@ -41,7 +41,8 @@ def test_diana_through_the_api(world: World, api: Client) -> None:
     body = response.json()
     screening_id = body["id"]
     assert body["status"] == "draft" and body["mode"] == "worker_led"
-    assert body["questionnaire"] == ADULT_SEXUAL and body["questionnaire_version"] == 1
+    newest = definition(ADULT_SEXUAL)["version"]  # a new screening uses the newest version
+    assert body["questionnaire"] == ADULT_SEXUAL and body["questionnaire_version"] == newest
     assert body["result"]["outcome"] == "not_enough_answers"
     assert len(body["result"]["missing"]) == 67
 
@@ -70,6 +71,24 @@ def test_diana_through_the_api(world: World, api: Client) -> None:
     # The case itself is untouched: identification is proposed and approved separately.
     case.refresh_from_db()
     assert case.version == 1 and not case.decisions.exists()
+
+
+@pytest.mark.django_db
+def test_rather_not_say_through_the_api(world: World, api: Client) -> None:
+    case = open_diana(world.a["case_worker"])
+    start = {"case_id": str(case.uuid), "questionnaire": ADULT_SEXUAL, "language": "ru"}
+    screening_id = post(api, "/api/v1/screenings", start).json()["id"]
+    answers = {**diana_answers(), "d1_job_nature": "declined"}
+    response = post(api, f"/api/v1/screenings/{screening_id}/answers", {"answers": answers})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["answers"]["d1_job_nature"] == "declined"
+    # Scored as not answered: D1 now waits for it, and the result says it was declined.
+    result = body["result"]
+    assert result["outcome"] == "not_enough_answers" and result["needed"] == ["d1_job_nature"]
+    assert result["declined"] == ["d1_job_nature"] and "d1_job_nature" in result["missing"]
+    d1 = next(d for d in result["dimensions"] if d["code"] == "D1")
+    assert d1["declined"] == ["d1_job_nature"] and not d1["positive"]
 
 
 @pytest.mark.django_db

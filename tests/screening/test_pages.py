@@ -12,7 +12,7 @@ from opennrm.cases.models import Case
 from opennrm.screening import services
 from opennrm.screening.models import Screening, Status
 from tests.cases.factories import open_diana
-from tests.conftest import World, sign_in
+from tests.conftest import PASSWORD, World, sign_in
 from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, diana_answers
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,8 @@ def test_worker_led_form_one_dimension_a_page(world: World, diana: Case, worker:
     screening = start(world, diana, code=ADULT_LABOUR, mode="worker_led")
     url = f"/screenings/{screening.uuid}/answer/D1/"
     page = worker.get(url).content.decode()
-    assert page.count('type="radio"') == 10 * 3
+    # Yes, no, don't know and "rather not say" for each of the ten questions.
+    assert page.count('type="radio"') == 10 * 4
     assert "Отличалась ли оплата от того, что вам обещали?" in page  # asked in Russian
     assert "Was the pay different from what you were promised?" in page  # for the worker
 
@@ -225,3 +226,54 @@ def test_missing_answers_that_no_longer_matter_do_not_block_completion(
     assert response.status_code == 302
     screening.refresh_from_db()
     assert len(screening.result["missing"]) == len(codes(ADULT_LABOUR)) - 6
+
+
+def test_the_person_may_rather_not_say_and_the_worker_reads_what_that_means(
+    world: World, diana: Case, worker: Client
+) -> None:
+    screening = start(world, diana)
+    intro = worker.get(f"/screenings/{screening.uuid}/self/").content.decode()
+    assert "«Предпочитаю не отвечать»" in intro  # the intro says the answer exists
+    url = f"/screenings/{screening.uuid}/self/question/"
+    page = worker.get(url).content.decode()
+    assert '<button type="submit" name="answer" value="declined" class="declined">' in page
+    assert ">Предпочитаю не отвечать</button>" in page
+
+    worker.post(url, {"indicator": "d1_job_nature", "answer": "declined"})
+    assert "Вопрос 2 / 67" in worker.get(url).content.decode()  # on to the next question
+    for code, value in diana_answers().items():
+        if code != "d1_job_nature":
+            worker.post(url, {"indicator": code, "answer": value})
+    screening.refresh_from_db()
+    assert screening.answers["d1_job_nature"] == "declined"  # stored as given
+
+    # For the worker, once the device is back: counted as not answered, marked as the
+    # person's choice.
+    worker.post(f"/screenings/{screening.uuid}/self/unlock/", {"password": PASSWORD})
+    page = worker.get(f"/screenings/{screening.uuid}/").content.decode()
+    assert "66 of 67 questions answered." in page
+    assert "1 answer missing" in page and "(Rather not say)" in page
+    assert "Hand the device to the person" not in page  # every question was put to them
+    d1 = page[page.index('id="dimension-D1"') : page.index('id="dimension-D2"')]
+    assert '1 answer "rather not say", counted as not answered.' in d1
+    note = page[page.index('id="declined-note"') :]
+    assert "counts as not answered: never as present, never as absent" in note
+    assert "Not enough answers" in page  # D1 waits for the declined strong indicator
+    answers = page[page.index('id="answers"') :]
+    assert ">Rather not say</td>" in answers
+
+    # The worker's own form offers the same answer, already chosen.
+    form = worker.get(f"/screenings/{screening.uuid}/answer/D1/").content.decode()
+    assert re.search(r'value="declined"[^>]*checked', form)
+
+
+def test_the_child_screens_speak_to_the_child(world: World, worker: Client) -> None:
+    case = open_diana(world.a["case_worker"])
+    screening = start(world, case, code="ilo-ec-2009-child-labour")
+    intro = worker.get(f"/screenings/{screening.uuid}/self/").content.decode()
+    assert "Вопросы для тебя" in intro and "Ты увидишь вопросы по одному" in intro
+    assert "Вы увидите" not in intro
+    page = worker.get(f"/screenings/{screening.uuid}/self/question/").content.decode()
+    assert "Тебе пришлось делать другую работу" in page
+    done = worker.get(f"/screenings/{screening.uuid}/self/done/").content.decode()
+    assert "отдай устройство сотруднику" in done

@@ -39,11 +39,12 @@ def weights(code: str) -> Counter:
 def test_every_file_is_valid_and_every_text_is_in_four_languages() -> None:
     assert set(LANGUAGES) == {"en", "ru", "kk", "uz-latn"}
     names = {name for name, _data, _hash in read_definitions()}
+    # Version 1 stays: it is what the screenings made with it asked. Version 2 rewords the
+    # questions after the translation review.
     assert names == {
-        "ilo-ec-2009-adult-labour.v1.json",
-        "ilo-ec-2009-adult-sexual.v1.json",
-        "ilo-ec-2009-child-labour.v1.json",
-        "ilo-forced-labour-11.v1.json",
+        f"{code}.v{version}.json"
+        for code in (ADULT_LABOUR, ADULT_SEXUAL, CHILD_LABOUR, FORCED_LABOUR)
+        for version in (1, 2)
     }
     for name, data, _hash in read_definitions():
         assert validate(data, name) == []
@@ -155,18 +156,42 @@ def test_validation_names_the_place_of_each_problem() -> None:
 def test_migrate_loaded_every_questionnaire_and_loading_again_changes_nothing() -> None:
     loaded = {(q.code, q.version): q.indicators.count() for q in Questionnaire.objects.all()}
     assert loaded == {
-        (ADULT_LABOUR, 1): 67,
-        (ADULT_SEXUAL, 1): 67,
-        (CHILD_LABOUR, 1): 65,
-        (FORCED_LABOUR, 1): 11,
-    }
+        (code, version): count
+        for code, count in ((ADULT_LABOUR, 67), (ADULT_SEXUAL, 67), (CHILD_LABOUR, 65))
+        for version in (1, 2)
+    } | {(FORCED_LABOUR, 1): 11, (FORCED_LABOUR, 2): 11}
     before = list(Questionnaire.objects.values_list("pk", "content_hash"))
     report = questionnaires_load()
-    assert report.created == [] and report.reloaded == [] and len(report.unchanged) == 4
+    assert report.created == [] and report.reloaded == [] and len(report.unchanged) == 8
     assert list(Questionnaire.objects.values_list("pk", "content_hash")) == before
     out = StringIO()
     call_command("load_questionnaires", stdout=out)
-    assert "4 unchanged" in out.getvalue()
+    assert "8 unchanged" in out.getvalue()
+
+
+def test_a_reworded_version_keeps_every_indicator_weight_and_rule() -> None:
+    """Version 2 changes only words: the same indicators, dimensions, weights, labels' meaning
+    and rule, so a "yes" means the same in both and the scoring is unchanged."""
+    by_code: dict[str, dict[int, dict]] = {}
+    for _name, data, _hash in read_definitions():
+        by_code.setdefault(data["code"], {})[data["version"]] = data
+    for code, versions in by_code.items():
+        first, newest = versions[1], versions[max(versions)]
+        assert max(versions) == 2, code
+        for key in ("rule", "population", "exploitation", "adapted", "dimensions"):
+            assert newest[key] == first[key], (code, key)
+        shape = [(i["code"], i["dimension"], i["weight"]) for i in first["indicators"]]
+        assert [(i["code"], i["dimension"], i["weight"]) for i in newest["indicators"]] == shape
+        assert [i["label"]["en"] for i in newest["indicators"]] == [
+            i["label"]["en"] for i in first["indicators"]
+        ]
+        reworded = [
+            i["code"]
+            for old, i in zip(first["indicators"], newest["indicators"], strict=True)
+            if old["question"] != i["question"]
+        ]
+        assert reworded, code
+        assert "Version 2" in newest["note"]["en"], code
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -189,14 +214,15 @@ def test_a_used_version_is_never_changed_in_place_a_correction_is_a_new_version(
     from tests.cases.factories import open_diana
 
     directory = _copy(tmp_path)
-    labour = directory / f"{ADULT_LABOUR}.v1.json"
+    newest = definition(ADULT_LABOUR)["version"]
+    labour = directory / f"{ADULT_LABOUR}.v{newest}.json"
 
     def reweigh(data: dict) -> None:
         data["indicators"][14 + 10 + 6]["weight"] = "weak"  # a D3 weight corrected
 
     # Not used yet: the changed file replaces the stored version.
     _rewrite(labour, reweigh)
-    assert questionnaires_load(directory).reloaded == [f"{ADULT_LABOUR} v1"]
+    assert questionnaires_load(directory).reloaded == [f"{ADULT_LABOUR} v{newest}"]
 
     # Once used, a changed file is refused; the stored version stays as it was.
     case = open_diana(world.a["case_worker"])
@@ -207,15 +233,16 @@ def test_a_used_version_is_never_changed_in_place_a_correction_is_a_new_version(
         language="ru",
         mode="worker_led",
     )
-    stored = Questionnaire.objects.get(code=ADULT_LABOUR, version=1).content_hash
+    stored = Questionnaire.objects.get(code=ADULT_LABOUR, version=newest).content_hash
     _rewrite(labour, lambda data: data["indicators"][0]["question"].update(en="Changed?"))
-    assert questionnaires_load(directory).refused == [f"{ADULT_LABOUR} v1"]
-    assert Questionnaire.objects.get(code=ADULT_LABOUR, version=1).content_hash == stored
+    assert questionnaires_load(directory).refused == [f"{ADULT_LABOUR} v{newest}"]
+    assert Questionnaire.objects.get(code=ADULT_LABOUR, version=newest).content_hash == stored
 
-    # The correction as version 2: new screenings use it, the old one keeps version 1.
-    labour.rename(directory / f"{ADULT_LABOUR}.v2.json")
-    _rewrite(directory / f"{ADULT_LABOUR}.v2.json", lambda data: data.update(version=2))
-    assert questionnaires_load(directory).created == [f"{ADULT_LABOUR} v2"]
+    # The correction as the next version: new screenings use it, the old one keeps its own.
+    following = directory / f"{ADULT_LABOUR}.v{newest + 1}.json"
+    labour.rename(following)
+    _rewrite(following, lambda data: data.update(version=newest + 1))
+    assert questionnaires_load(directory).created == [f"{ADULT_LABOUR} v{newest + 1}"]
     screening = services.screening_start(
         actor=world.actor(world.a["case_worker"]),
         case=case,
@@ -223,7 +250,7 @@ def test_a_used_version_is_never_changed_in_place_a_correction_is_a_new_version(
         language="ru",
         mode="worker_led",
     )
-    assert screening.questionnaire.version == 2
+    assert screening.questionnaire.version == newest + 1
 
 
 @pytest.mark.django_db

@@ -140,6 +140,42 @@ def test_dont_know_counts_as_not_present() -> None:
     assert not d1.positive and d1.unknown == [D1_MEDIUM[0]]
 
 
+def test_rather_not_say_is_scored_as_not_answered_unlike_dont_know() -> None:
+    """A "don't know" counts as absent, a "rather not say" is no answer at all: with D1 strong
+    present, a declined medium could still make D1 positive, so the result waits for it."""
+    declined = yes(D1_STRONG, *EXPLOITATION, *D5_STRONG)
+    declined[D1_MEDIUM[0]] = "declined"
+    result = score("ilo-ec-adult", specs(ADULT_LABOUR), declined)
+    d1 = dimension(result, "D1")
+    assert not d1.positive and d1.could_become_positive
+    assert d1.declined == [D1_MEDIUM[0]] and d1.missing == [D1_MEDIUM[0]] and d1.unknown == []
+    assert result.outcome == scoring.NOT_ENOUGH_ANSWERS
+    assert result.declined == [D1_MEDIUM[0]] and result.needed == [D1_MEDIUM[0]]
+    assert D1_MEDIUM[0] not in result.present
+
+    known = {**declined, D1_MEDIUM[0]: "unknown"}
+    result = score("ilo-ec-adult", specs(ADULT_LABOUR), known)
+    assert result.outcome == scoring.RULE_NOT_MET and result.declined == []
+    assert dimension(result, "D1").unknown == [D1_MEDIUM[0]]
+
+
+def test_rather_not_say_holds_nothing_the_result_no_longer_depends_on() -> None:
+    answers = yes(*RECRUITMENT["D1"], *EXPLOITATION, *D5_STRONG)
+    answers.update(dict.fromkeys(codes(ADULT_LABOUR, "D6"), "declined"))
+    result = score("ilo-ec-adult", specs(ADULT_LABOUR), answers)
+    assert result.outcome == scoring.POSSIBLE_VICTIM and result.needed == []
+    assert result.declined == codes(ADULT_LABOUR, "D6")
+    assert dimension(result, "D6").declined == codes(ADULT_LABOUR, "D6")
+
+
+def test_rather_not_say_on_the_short_screen_is_not_an_answer() -> None:
+    answers = all_no(FORCED_LABOUR, fl_documents="yes", fl_debt="declined")
+    result = score("none", specs(FORCED_LABOUR), answers)
+    assert result.outcome == scoring.NOT_ENOUGH_ANSWERS
+    assert result.needed == ["fl_debt"] and result.declined == ["fl_debt"]
+    assert result.present == ["fl_documents"]
+
+
 # --- The adult rule: each group true and false.
 
 RECRUITMENT = {"D1": [D1_STRONG, D1_MEDIUM[0]], "D2": [D2_STRONG, D2_MEDIUM[0]], "D3": D3_MEDIUM}

@@ -14,7 +14,14 @@ from opennrm.screening.models import Screening, Status
 from opennrm.screening.selectors import screening_result
 from tests.cases.factories import open_diana
 from tests.conftest import World
-from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, all_no, codes, diana_answers
+from tests.screening.helpers import (
+    ADULT_LABOUR,
+    ADULT_SEXUAL,
+    all_no,
+    codes,
+    definition,
+    diana_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +44,8 @@ def diana(world: World) -> Case:
 def test_diana_screened_completed_and_the_case_status_untouched(world: World, diana: Case) -> None:
     worker = world.actor(world.a["case_worker"])
     screening = start(world, diana)
-    assert screening.status == Status.DRAFT and screening.questionnaire.version == 1
+    assert screening.status == Status.DRAFT
+    assert screening.questionnaire.version == definition(ADULT_SEXUAL)["version"]  # the newest
     status_before = (diana.trafficking_status, diana.trafficking_status_decided_by, diana.version)
 
     screening = services.screening_answer(
@@ -103,7 +111,7 @@ def test_unknown_indicator_or_value_refuses_every_answer_of_the_request(
         )
     assert caught.value.errors == {
         "answers.d9_nonsense": ["No such indicator in this questionnaire."],
-        "answers.d1_wages": ["Answer yes, no or unknown."],
+        "answers.d1_wages": ["Answer yes, no, unknown or declined."],
     }
     screening.refresh_from_db()
     assert screening.answers == {} and screening.version == 1  # nothing half-saved
@@ -153,6 +161,41 @@ def test_completing_needs_the_answers_the_result_depends_on(world: World, diana:
     screening = services.screening_complete(actor=worker, screening=screening)
     assert screening.result["outcome"] == scoring.POSSIBLE_VICTIM
     assert "d6_dependency" in screening.result["missing"]
+
+
+def test_rather_not_say_is_stored_as_given_and_scored_as_not_answered(
+    world: World, diana: Case
+) -> None:
+    worker = world.actor(world.a["case_worker"])
+    screening = start(world, diana, code=ADULT_LABOUR)
+    # Recruitment (D1) and exploitation (D4) positive; at destination the person said "yes"
+    # to one strong indicator and would rather not say whether their passport was taken.
+    answers = all_no(ADULT_LABOUR, d1_job_nature="yes", d1_wages="yes")
+    answers.update(d4_excessive_hours="yes", d4_low_salary="yes", d5_violence="yes")
+    answers["d5_documents"] = "declined"
+    services.screening_answer(actor=worker, screening=screening, answers=answers)
+    stored = Screening.objects.get(pk=screening.pk)
+    assert stored.answers["d5_documents"] == "declined"  # not "unknown", not missing
+
+    # The result depends on it: no more than a blank would, the answer holds completion.
+    with pytest.raises(ValidationFailed) as caught:
+        services.screening_complete(actor=worker, screening=screening)
+    assert set(caught.value.errors) == {"answers.d5_documents"}
+    result = screening_result(stored)
+    assert result["outcome"] == scoring.NOT_ENOUGH_ANSWERS
+    assert result["declined"] == ["d5_documents"] and "d5_documents" in result["missing"]
+
+    # Declining what no longer matters does not hold it; the stored result says what was
+    # declined.
+    services.screening_answer(
+        actor=worker,
+        screening=screening,
+        answers={"d5_documents": "yes", "d6_dependency": "declined"},
+    )
+    screening = services.screening_complete(actor=worker, screening=screening)
+    assert screening.result["outcome"] == scoring.POSSIBLE_VICTIM
+    assert screening.result["declined"] == ["d6_dependency"]
+    assert screening.answers["d6_dependency"] == "declined"
 
 
 def test_completed_screening_never_changes(world: World, diana: Case) -> None:
