@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
 from opennrm.accounts.permissions import Actor
@@ -32,6 +33,7 @@ from .choices import (
     IdentificationStage,
     TraffickingStatus,
 )
+from .events import ConsentWithdrawn
 from .models import (
     Case,
     CaseNumberSequence,
@@ -545,11 +547,8 @@ def consent_withdraw(
         obj=consent,
         fields=["withdrawn_on"],
     )
-    # What was shared under this consent stops being readable at the receiver, in this
-    # transaction (imported here: referrals builds on cases).
-    from opennrm.referrals.services import referral_consent_withdrawn
-
-    referral_consent_withdrawn(actor=actor, consent=consent)
+    # Apps above (referrals: what was shared under the consent) act in this transaction.
+    events.publish(ConsentWithdrawn(actor=actor, consent=consent))
     return consent
 
 

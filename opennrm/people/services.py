@@ -8,6 +8,7 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
@@ -249,9 +250,19 @@ def person_reindex(person: Person) -> None:
     )
 
 
-def person_save_changes(*, actor: Actor, person: Person, changed: list[str], action: str) -> None:
+def person_save_changes(
+    *,
+    actor: Actor,
+    person: Person,
+    changed: list[str],
+    action: str,
+    organization: Organization | None = None,
+) -> None:
     """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
-    phones changed, and the audit event naming the fields. Nothing when nothing changed."""
+    phones changed, and the audit event naming the fields. Nothing when nothing changed.
+
+    The event is written under the actor's organization, or under ``organization`` when the
+    record belongs to another one (a receiver's copy cleared by the sender's withdrawal)."""
     if not changed:
         return
     person.version += 1
@@ -259,5 +270,9 @@ def person_save_changes(*, actor: Actor, person: Person, changed: list[str], act
     if set(changed) & INDEXED_FIELDS:
         person_reindex(person)
     audit_record(
-        actor=actor.user, organization=actor.organization, action=action, obj=person, fields=changed
+        actor=actor.user,
+        organization=organization or actor.organization,
+        action=action,
+        obj=person,
+        fields=changed,
     )

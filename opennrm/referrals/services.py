@@ -21,6 +21,7 @@ from opennrm.accounts.models import Membership, Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
+from opennrm.cases.events import ConsentWithdrawn
 from opennrm.cases.models import Case, Consent
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_change_status, case_open
@@ -602,7 +603,15 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
     for name in referral.shared_fields:
         data.update(_CLEARED.get(name, {}))
     changed = person_apply(person, data, identified_on=case.opened_on)
-    person_save_changes(actor=actor, person=person, changed=changed, action="person.shares_revoked")
+    # B's record changed: B's audit log holds the event (the actor is A's member who recorded
+    # the withdrawal).
+    person_save_changes(
+        actor=actor,
+        person=person,
+        changed=changed,
+        action="person.shares_revoked",
+        organization=referral.to_organization,
+    )
     return changed
 
 
@@ -656,6 +665,12 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
             perms.REFERRALS_VIEW,
         )
     return len(referrals)
+
+
+def on_consent_withdrawn(event: ConsentWithdrawn) -> None:
+    """Handler of ``ConsentWithdrawn`` (registered in ``ReferralsConfig.ready``): carry out the
+    withdrawal for the referrals made under the consent, in the withdrawal's transaction."""
+    referral_consent_withdrawn(actor=event.actor, consent=event.consent)
 
 
 def referral_overdue_notify(*, now: datetime | None = None) -> int:
