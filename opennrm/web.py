@@ -46,3 +46,11 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
     for name, messages in error.errors.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def page_number(value: Any) -> int:
+    """A page number from a query string or form, 1 when missing or nonsense."""
+    try:
+        return max(1, min(int(value), 100_000))
+    except (TypeError, ValueError):
+        return 1

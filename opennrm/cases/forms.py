@@ -625,14 +625,6 @@ class NoteForm(PartForm):
     )
 
 
-def page_number(value: Any) -> int:
-    """A page number from a query string or form, 1 when missing or nonsense."""
-    try:
-        return max(1, min(int(value), 100_000))
-    except (TypeError, ValueError):
-        return 1
-
-
 class AssignForm(forms.Form):
     """A supervisor gives the case an owner and a team among the organization's case workers."""
 

@@ -31,7 +31,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import DocumentType
-from opennrm.web import actor_required, add_errors
+from opennrm.web import actor_required, add_errors, page_number
 
 from . import selectors, services
 from .choices import ExploitationType
@@ -50,7 +50,6 @@ from .forms import (
     ServiceForm,
     StatusForm,
     add_path_errors,
-    page_number,
 )
 from .models import Case
 

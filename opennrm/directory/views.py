@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import page_number
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required
+from opennrm.web import actor_required, page_number
 
 from . import selectors, services
 from .forms import (

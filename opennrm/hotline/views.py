@@ -23,9 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import add_path_errors, page_number
+from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.web import actor_required, add_errors, page_number
 
 from . import selectors, services
 from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name

@@ -15,8 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import page_number
-from opennrm.web import actor_required
+from opennrm.web import actor_required, page_number
 
 from . import selectors, services
 

@@ -27,11 +27,10 @@ from opennrm.accounts.models import OrganizationType
 from opennrm.cases import selectors as case_selectors
 from opennrm.cases.choices import ServiceType
 from opennrm.cases.fields import MultiChoiceField
-from opennrm.cases.forms import page_number
 from opennrm.cases.models import Case
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
 from opennrm.people.models import AgeBand, DocumentType, Gender
-from opennrm.web import actor_required
+from opennrm.web import actor_required, page_number
 
 from . import selectors, services
 from .choices import (
