@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from opennrm.accounts.demo import DemoWorld
 from opennrm.accounts.models import Organization
@@ -252,12 +253,13 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
             city=city,
             description=text,
         )
-    for purpose, extra in [
+    consents: list[tuple[str, dict[str, Any]]] = [
         ("assistance", {}),
         ("statistics", {}),
         ("referral", {"recipient_organization": organizations["iom-almaty"]}),
         ("referral", {"recipient_type": "HealthServiceOrganisation"}),
-    ]:
+    ]
+    for purpose, extra in consents:
         services.consent_record(
             actor=worker,
             case=case,

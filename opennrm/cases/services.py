@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,6 +72,11 @@ _DECIDED_BY_APPROVAL = gettext_lazy(
 )
 
 
+def _verbose_name(name: str) -> str:
+    field = Case._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
 def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE) -> Case:
     """The case, locked, if the actor may see it and holds ``permission``."""
     actor.require(permission)
@@ -133,8 +138,7 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
         a, b = getattr(case, earlier), getattr(case, later)
         if a and b and b < a:
             errors.setdefault(later, []).append(
-                _("Cannot be before the %(field)s.")
-                % {"field": Case._meta.get_field(earlier).verbose_name}
+                _("Cannot be before the %(field)s.") % {"field": _verbose_name(earlier)}
             )
     if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
         errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
@@ -193,7 +197,7 @@ def case_open(
     record.save()
     person_reindex(record)
     case.person = record
-    case.number = _case_number(actor.organization, opened_on.year)
+    case.number = _case_number(actor.active_organization, opened_on.year)
     case.save()
     org = actor.organization
     audit_record(

@@ -5,7 +5,7 @@ This is a bulk loader, not user work: it bypasses the per-row services and inser
 value is prepared as its model field prepares it (encrypted with the configured keys by the
 encrypted fields' own code), and the blind-index tokens are the ones ``person_reindex`` makes;
 ``check_rows`` compares a sample with what each field's ``get_db_prep_save`` gives before anything
-is written. See docs/decisions/0007-bulk-loader.md.
+is written. See docs/decisions/0006-bulk-loader.md.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case, CaseNumberSequence
 from opennrm.crypto.fields import EncryptedTextField
 from opennrm.crypto.keyring import keyring
+from opennrm.crypto.rotation import column_of
 from opennrm.people.models import Person, PersonName, PersonPhone
 
 from .identities import BatchPlan, Record, generate_batch
@@ -63,7 +64,7 @@ def _reserve_numbers(case_years: list[tuple[int, int]]) -> dict[tuple[int, int],
             organization_id__in={o for o, _ in wanted}, year__in={y for _, y in wanted}
         )
         sequences = [s for s in locked.order_by("pk") if (s.organization_id, s.year) in wanted]
-        numbers = {}
+        numbers: dict[tuple[int, int], Iterator[int]] = {}
         for s in sequences:
             numbers[s.organization_id, s.year] = itertools.count(s.last + 1)
             s.last += wanted[s.organization_id, s.year]
@@ -122,7 +123,7 @@ def _preparation(model_field: models.Field[Any, Any]) -> Callable[[Any], Any] | 
         return ops.adapt_datetimefield_value
     if kind is models.UUIDField:
         return None if connection.features.has_native_uuid_field else _uuid_hex
-    if kind is models.JSONField:
+    if kind is models.JSONField and isinstance(model_field, models.JSONField):
         encoder = model_field.encoder
         return lambda value: None if value is None else ops.adapt_json_value(value, encoder)
     return functools.partial(model_field.get_db_prep_save, connection=connection)
@@ -148,7 +149,7 @@ class _Table:
         self._prepare = [(f.attname, _preparation(f)) for f in self.fields]
         qn = connection.ops.quote_name
         # Names from the model, quoted; values only as parameters.
-        columns = ", ".join(qn(f.column) for f in self.fields)
+        columns = ", ".join(qn(column_of(f)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
@@ -189,7 +190,7 @@ class _Table:
 
 def _reserve_ids(cursor: Any, model: type[models.Model], count: int) -> Sequence[int]:
     """``count`` new primary keys of ``model``, inside the writing transaction."""
-    table, pk = model._meta.db_table, model._meta.pk.column
+    table, pk = model._meta.db_table, column_of(model._meta.pk)
     if connection.vendor == "postgresql":
         # Numbers taken from the sequence, as an INSERT would take them (other writers may
         # take theirs in between: the numbers need not follow each other).
@@ -227,7 +228,11 @@ def _row_values(target: Target, records: list[Record]) -> tuple[list[dict[str, A
     ``id``, ``person_id`` and ``case_id`` hold the record's index in the batch until the keys
     are reserved, and ``number`` is left empty until the numbers are.
     """
-    persons, names, phones, cases, team = [], [], [], [], []
+    persons: list[dict[str, Any]] = []
+    names: list[dict[str, Any]] = []
+    phones: list[dict[str, Any]] = []
+    cases: list[dict[str, Any]] = []
+    team: list[dict[str, Any]] = []
     for i, r in enumerate(records):
         organization = target.organizations[r.organization]
         workers = target.case_workers[r.organization]

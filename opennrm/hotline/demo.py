@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -126,7 +127,7 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
             if received_at > timezone.now():
                 received_at = timezone.now() - timedelta(minutes=rng.randint(1, 30))
             reason = _pick(rng, REASONS)
-            data = {
+            data: dict[str, Any] = {
                 "reason": reason,
                 "caller_type": _pick(rng, CALLERS.get(reason, USUAL_CALLERS)),
                 "language": _pick(rng, LANGUAGES),

@@ -91,10 +91,18 @@ def _language_ok(code: str) -> bool:
     return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
 
 
+class PersonInvalid(ValueError):
+    """Refused person fields: ``errors`` maps each field path to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("invalid person")
+        self.errors = errors
+
+
 def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
     """Validate and set person fields from ``data``; return the names of the fields changed.
 
-    Raises ``ValueError`` with ``errors`` (field path -> messages) on bad input; the messages
+    Raises ``PersonInvalid`` (``errors``: field path -> messages) on bad input; the messages
     never repeat an identifying value.
     """
     errors: dict[str, list[str]] = {}
@@ -156,15 +164,15 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
         documents = []
         for i, doc in enumerate(data["documents"] or []):
             doc_type = str(doc.get("type", ""))
-            number = text(f"documents[{i}].number", doc.get("number", ""), 50)
+            doc_number = text(f"documents[{i}].number", doc.get("number", ""), 50)
             country = str(doc.get("country", "") or "")
             if doc_type not in DocumentType.values:
                 err(f"documents[{i}].type", _("Unknown document type."))
-            if not number:
+            if not doc_number:
                 err(f"documents[{i}].number", _("The document number is missing."))
             if country and (message := country_code_error(country)):
                 err(f"documents[{i}].country", message)
-            documents.append({"type": doc_type, "number": number, "country": country})
+            documents.append({"type": doc_type, "number": doc_number, "country": country})
         values["documents"] = documents
     if "phones" in data:
         phones = []
@@ -213,9 +221,7 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
     for name in sorted(unknown):
         err(name, _("Unknown field."))
     if errors:
-        exc = ValueError("invalid person")
-        exc.errors = errors  # type: ignore[attr-defined]
-        raise exc
+        raise PersonInvalid(errors)
     for name, value in values.items():
         if getattr(person, name) != value:
             setattr(person, name, value)

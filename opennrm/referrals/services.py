@@ -54,7 +54,7 @@ MAX_NOTE = 5000
 MAX_REASON = 2000
 
 # Person fields behind each identifying entry of the catalogue, and what clears them.
-_CLEARED = {
+_CLEARED: dict[str, dict[str, Any]] = {
     SharedField.GIVEN_NAME: {"given_name": ""},
     SharedField.FAMILY_NAME: {"family_name": ""},
     SharedField.PATRONYMIC: {"patronymic": ""},
@@ -199,7 +199,7 @@ def referral_send(
     errors: dict[str, list[str]] = {}
     if case.status in CLOSED_STATUSES:
         errors["case"] = [_("The case is closed: reopen it to refer it.")]
-    if not to_organization.is_active or to_organization.pk == actor.organization.pk:
+    if not to_organization.is_active or to_organization.pk == actor.active_organization.pk:
         errors["to_organization"] = [_("Choose another active organization.")]
     elif kind == ReferralKind.ANONYMOUS and (
         to_organization.org_type != OrganizationType.LAW_ENFORCEMENT
@@ -257,7 +257,7 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.organization, timezone.localdate().year),
+        number=_number(actor.active_organization, timezone.localdate().year),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,
@@ -317,7 +317,7 @@ def referral_send(
         to_organization,
         notice,
         message,
-        {"number": referral.number, "organization": actor.organization.name},
+        {"number": referral.number, "organization": actor.active_organization.name},
         _respond_permission(kind),
     )
     return referral
@@ -480,7 +480,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
         referral.from_organization,
         notice,
         message,
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -521,7 +521,7 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
         referral.from_organization,
         "transfer.answered" if transfer else "referral.answered",
         message,
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -560,7 +560,7 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
         referral.from_organization,
         "referral.answered",
         gettext_noop("%(organization)s completed referral %(number)s."),
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         perms.REFERRALS_SEND,
     )
     return referral
@@ -587,7 +587,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
         referral.to_organization,
         "referral.withdrawn",
         gettext_noop("%(organization)s withdrew referral %(number)s."),
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         perms.REFERRALS_VIEW,
     )
     return referral
