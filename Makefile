@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup system-deps browser-deps messages lint bench clean
+.PHONY: run test setup system-deps browser-deps messages lint imports typecheck check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,21 @@ test: setup browser-deps
 	mkdir -p test-output
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Style and formatting (ruff).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The layers of docs/architecture.md (import-linter, contracts in pyproject.toml).
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+# Types of the opennrm package (mypy with django-stubs, settings in pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+# What CI checks before the tests.
+check: lint imports typecheck
 
 bench: setup
 	$(PY) bench/page_weight.py

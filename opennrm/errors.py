@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ApplicationError(Exception):
     """Base of every error a user may be shown. ``code`` is stable; ``message`` is translated."""
@@ -9,7 +14,9 @@ class ApplicationError(Exception):
     code = "application_error"
     status = 400
 
-    def __init__(self, message: str = "", *, errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: StrOrPromise = "", *, errors: dict[str, list[str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         # field path -> messages, e.g. {"country": ["Unknown country code 'XX'."]}

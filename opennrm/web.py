@@ -4,31 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from opennrm.accounts.models import User
+from opennrm.accounts.permissions import Actor
 from opennrm.errors import ApplicationError, NotFound, PermissionDenied
 
+P = ParamSpec("P")
 
-def actor_required(permission: str) -> Callable:
+
+class ActorRequest(HttpRequest):
+    """A request of a signed-in user, as views behind ``actor_required`` and the API see it.
+
+    ``actor`` is set by ``ActiveMembershipMiddleware`` (pages) or the API's authentication: the
+    user acting through the active membership. Only for type checking: Django makes the request.
+    """
+
+    actor: Actor
+    user: User
+
+
+View = Callable[Concatenate[ActorRequest, P], HttpResponse]
+DjangoView = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def actor_required(permission: str) -> Callable[[View[P]], DjangoView[P]]:
     """Signed-in users holding ``permission`` through their active membership; others get 403.
 
     Objects the actor may not see raise NotFound in the selectors and become 404 here.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View[P]) -> DjangoView[P]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.actor.can(permission):
+            signed_in = cast(ActorRequest, request)  # the middleware set the actor
+            if not signed_in.actor.can(permission):
                 raise DjangoPermissionDenied
             try:
-                return view(request, *args, **kwargs)
+                return view(signed_in, *args, **kwargs)
             except NotFound:
                 raise Http404 from None
             except PermissionDenied:
@@ -46,3 +66,19 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
     for name, messages in error.errors.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def page_number(value: Any) -> int:
+    """A page number from a query string or form, 1 when missing or nonsense."""
+    try:
+        return max(1, min(int(value), 100_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, to set its choices when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field

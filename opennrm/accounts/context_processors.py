@@ -5,8 +5,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opennrm.notifications.selectors import notification_unread_count
-
 from . import permissions as perms
 from .middleware import two_factor_pending
 from .selectors import membership_list_for_user
@@ -38,6 +36,4 @@ def shell(request: HttpRequest) -> dict:
         if actor.can(permission)
     ]
     context["switchable_memberships"] = list(membership_list_for_user(user=actor.user))
-    if actor.membership is not None:
-        context["unread_notifications"] = notification_unread_count(actor=actor)
     return context

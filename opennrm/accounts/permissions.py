@@ -118,6 +118,14 @@ class Actor:
         return self.membership.organization if self.membership else None
 
     @property
+    def active_organization(self) -> Organization:
+        """The organization acted for, where the work needs one: every permission but the
+        platform admin's comes through a membership. ``PermissionDenied`` without one."""
+        if self.membership is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        return self.membership.organization
+
+    @property
     def role(self) -> str | None:
         return self.membership.role if self.membership else None
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Organization
 from opennrm.errors import ApplicationError
+from opennrm.web import ActorRequest
 
 from .auth import SessionAuth, TokenAuth
 from .cases import router as cases_router
@@ -132,7 +133,7 @@ def _organization_out(organization: Organization) -> OrganizationOut:
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])
-def me(request: HttpRequest) -> MeOut:
+def me(request: ActorRequest) -> MeOut:
     """Who is calling, through which membership, and what they may do."""
     actor = request.actor
     user = actor.user
@@ -154,19 +155,19 @@ def me(request: HttpRequest) -> MeOut:
 
 @api.get("/organizations", response=list[OrganizationOut], tags=["platform"])
 @paginate(Page)
-def organization_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def organization_list(request: ActorRequest) -> list[OrganizationOut]:
     """Every organization (platform admin)."""
     return [_organization_out(o) for o in selectors.organization_list(actor=request.actor)]
 
 
 @api.post("/organizations", response={201: OrganizationOut}, tags=["platform"])
-def organization_create(request: HttpRequest, payload: OrganizationIn):  # type: ignore[no-untyped-def]
+def organization_create(request: ActorRequest, payload: OrganizationIn) -> Status:
     organization = services.organization_create(actor=request.actor, **payload.dict())
     return Status(201, _organization_out(organization))
 
 
 @api.get("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
-def organization_get(request: HttpRequest, organization_id: UUID) -> OrganizationOut:
+def organization_get(request: ActorRequest, organization_id: UUID) -> OrganizationOut:
     return _organization_out(
         selectors.organization_get(actor=request.actor, organization_id=organization_id)
     )
@@ -174,7 +175,7 @@ def organization_get(request: HttpRequest, organization_id: UUID) -> Organizatio
 
 @api.patch("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
 def organization_update(
-    request: HttpRequest, organization_id: UUID, payload: OrganizationPatch
+    request: ActorRequest, organization_id: UUID, payload: OrganizationPatch
 ) -> OrganizationOut:
     """Change an organization; ``version`` must be the one read (409 otherwise)."""
     organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie
 from ninja.security.http import HttpAuthBase
 
 from opennrm.accounts.services import api_token_authenticate
+from opennrm.web import ActorRequest
 
 
 class TokenAuth(HttpAuthBase):
@@ -35,5 +36,5 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if request.user.is_authenticated:
-            return request.actor
+            return cast(ActorRequest, request).actor  # the middleware set it
         return None

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, StringConstraints
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization, User
+from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
@@ -773,7 +773,9 @@ def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Case:
     """Set the owner and team (supervisor); users are named by their UUIDs."""
     case = _case_for_write(request, case_id)
     wanted = [payload.owner_id, *payload.team_ids]
-    users = {u.uuid: u for u in User.objects.filter(uuid__in=wanted)}
+    # Only the organization's members: another organization's user answers like an unknown one.
+    members = selectors.case_owner_list(actor=_actor(request)).filter(uuid__in=wanted)
+    users = {u.uuid: u for u in members}
     errors = {}
     if payload.owner_id not in users:
         errors["owner_id"] = ["No such user."]

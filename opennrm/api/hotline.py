@@ -9,6 +9,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -24,6 +25,9 @@ from opennrm.api.pagination import Page
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
 from opennrm.hotline.models import Channel, Outcome, Reason, Signal
+
+if TYPE_CHECKING:
+    from opennrm.hotline.selectors import SignalWithHint
 
 router = Router(tags=["hotline"])
 
@@ -114,18 +118,18 @@ class SignalListItemOut(Schema):
 
     @staticmethod
     def resolve_operator_id(obj: Signal) -> UUID | None:
-        return obj.operator.uuid if obj.operator_id else None
+        return obj.operator.uuid if obj.operator is not None else None
 
     @staticmethod
     def resolve_case_id(obj: Signal) -> UUID | None:
-        return obj.case.uuid if obj.case_id else None
+        return obj.case.uuid if obj.case is not None else None
 
     @staticmethod
     def resolve_has_phone(obj: Signal) -> bool:
         return bool(obj.phone_token)
 
     @staticmethod
-    def resolve_known_caller(obj: Signal) -> dict[str, int]:
+    def resolve_known_caller(obj: "SignalWithHint") -> dict[str, int]:
         return {"earlier_signals": obj.earlier_signals, "cases": obj.known_cases}
 
 
@@ -187,8 +191,8 @@ def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
         outcome=signal.outcome,
         follow_up_on=signal.follow_up_on,
         followed_up_on=signal.followed_up_on,
-        operator_id=signal.operator.uuid if signal.operator_id else None,
-        case_id=signal.case.uuid if signal.case_id else None,
+        operator_id=signal.operator.uuid if signal.operator is not None else None,
+        case_id=signal.case.uuid if signal.case is not None else None,
         notes=signal.notes,
         phone=signal.phone if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
         known_caller=KnownCallerOut(

@@ -187,8 +187,8 @@ def _referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
     return ReferralOut(
         **item,
         from_case_id=referral.from_case.uuid if sender else None,
-        to_case_id=referral.to_case.uuid if (not sender and referral.to_case_id) else None,
-        consent_id=referral.consent.uuid if (sender and referral.consent_id) else None,
+        to_case_id=referral.to_case.uuid if (not sender and referral.to_case) else None,
+        consent_id=referral.consent.uuid if (sender and referral.consent) else None,
         override_reason=referral.override_reason if sender else None,
         note=referral.note
         if selectors.referral_note_visible(actor=actor, referral=referral)
@@ -308,7 +308,7 @@ def referral_history(request: HttpRequest, referral_id: UUID) -> list[HistoryEve
     """The referral's steps, newest first: names of fields, never values."""
     actor = _actor(request)
     referral = _for_write(request, referral_id)
-    own = actor.organization.pk
+    own = actor.active_organization.pk
     events: QuerySet[AuditEvent] = selectors.referral_history(actor=actor, referral=referral)
     return [
         HistoryEventOut(
@@ -316,8 +316,8 @@ def referral_history(request: HttpRequest, referral_id: UUID) -> list[HistoryEve
             occurred_at=event.occurred_at,
             action=event.action,
             fields=event.fields,
-            organization_name=event.organization.name if event.organization_id else None,
-            actor_id=event.actor.uuid if event.actor_id and event.organization_id == own else None,
+            organization_name=event.organization.name if event.organization else None,
+            actor_id=event.actor.uuid if event.actor and event.organization_id == own else None,
         )
         for event in events[:500]
     ]

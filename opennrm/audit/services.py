@@ -24,8 +24,8 @@ def canonical_json(event: AuditEvent) -> str:
     payload = {
         "uuid": str(event.uuid),
         "occurred_at": event.occurred_at.isoformat(),
-        "actor": str(event.actor.uuid) if event.actor_id else None,
-        "organization": str(event.organization.uuid) if event.organization_id else None,
+        "actor": str(event.actor.uuid) if event.actor is not None else None,
+        "organization": str(event.organization.uuid) if event.organization is not None else None,
         "action": event.action,
         "object_type": event.object_type,
         "object_id": str(event.object_id) if event.object_id else None,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
+from opennrm.accounts.demo import DemoWorld
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 
@@ -65,10 +67,21 @@ def _open(actor: Actor, rng: random.Random, *, citizenship: str, gender: str, ye
     )
 
 
-def load_demo_cases(
-    *, actors: dict[str, Actor], organizations: dict[str, Organization], supervisor: Actor
-) -> dict[str, int]:
+# Who opens the scenario's cases, by organization key; the supervisor approves Diana's.
+CASE_OWNERS = {
+    "iom-almaty": "caseworker@demo.opennrm.org",
+    "crisis": "caseworker@demo.opennrm.org",
+    "iom-turkey": "turkey@demo.opennrm.org",
+    "tajik-ngo": "tajik@demo.opennrm.org",
+}
+SUPERVISOR = ("crisis", "supervisor@demo.opennrm.org")
+
+
+def load_demo(world: DemoWorld) -> dict[str, int]:
     """Open the scenario's cases; returns how many per figure."""
+    actors = {key: world.actor(key, email) for key, email in CASE_OWNERS.items()}
+    organizations = world.organizations
+    supervisor = world.actor(*SUPERVISOR)
     rng = random.Random(2005)  # noqa: S311 - invented demo data, not a secret
     counts: dict[str, int] = {}
 
@@ -240,12 +253,13 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
             city=city,
             description=text,
         )
-    for purpose, extra in [
+    consents: list[tuple[str, dict[str, Any]]] = [
         ("assistance", {}),
         ("statistics", {}),
         ("referral", {"recipient_organization": organizations["iom-almaty"]}),
         ("referral", {"recipient_type": "HealthServiceOrganisation"}),
-    ]:
+    ]
+    for purpose, extra in consents:
         services.consent_record(
             actor=worker,
             case=case,

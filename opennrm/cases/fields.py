@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MultiChoiceField(models.TextField):
+    # For django-stubs: the attribute is the list of values, not its ";A;B;" text (a TextField's
+    # str may not be narrowed to a list, so: any).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def __init__(
         self, *args: Any, choices_class: type[models.TextChoices] | None = None, **kwargs: Any
     ):

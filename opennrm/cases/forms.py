@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -21,6 +21,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
 from opennrm.people.models import DocumentType, Education, Gender, MaritalStatus, Person
+from opennrm.web import choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .choices import (
     CLOSED_STATUSES,
@@ -49,7 +53,7 @@ PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 COUNTRY_HELP = gettext_lazy("ISO 3166 two-letter code, e.g. KZ")
 
 
-def _blank(choices: type[TextChoices], label: str = "—") -> list[tuple[str, str]]:
+def _blank(choices: type[TextChoices], label: StrOrPromise = "—") -> list[tuple[str, StrOrPromise]]:
     return [("", label), *choices.choices]
 
 
@@ -58,7 +62,7 @@ def _date(**kwargs: Any) -> forms.DateField:
     return forms.DateField(required=False, widget=widget, **kwargs)
 
 
-def _checks(choices: type[TextChoices], label: str) -> forms.MultipleChoiceField:
+def _checks(choices: type[TextChoices], label: StrOrPromise) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=choices.choices,
@@ -67,7 +71,7 @@ def _checks(choices: type[TextChoices], label: str) -> forms.MultipleChoiceField
     )
 
 
-def _text(label: str, max_length: int | None = None, **attrs: Any) -> forms.CharField:
+def _text(label: StrOrPromise, max_length: int | None = None, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -76,7 +80,9 @@ def _text(label: str, max_length: int | None = None, **attrs: Any) -> forms.Char
     )
 
 
-def _area(label: str, max_length: int | None = None, rows: int = 3, **kwargs: Any):
+def _area(
+    label: StrOrPromise, max_length: int | None = None, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
     attrs = {"rows": rows, **kwargs.pop("attrs", {})}
     return forms.CharField(
         label=label, max_length=max_length, required=False, widget=forms.Textarea(attrs), **kwargs
@@ -94,7 +100,7 @@ class CodeField(forms.CharField):
         self.widget.attrs.setdefault("size", 6)
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).upper()
+        return (super().to_python(value) or "").upper()
 
 
 def lines(text: str) -> list[str]:
@@ -109,9 +115,9 @@ def codes(text: str) -> list[str]:
 class GroupedForm(forms.Form):
     """A form shown as fieldsets: ``fieldsets`` is a list of (legend, field names)."""
 
-    fieldsets: list[tuple[str, list[str]]] = []
+    fieldsets: list[tuple[StrOrPromise, list[str]]] = []
 
-    def fieldset_list(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def fieldset_list(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
 
@@ -252,32 +258,6 @@ class PersonForm(GroupedForm):
         super().__init__(*args, **kwargs)
         self.fields["languages"].help_text = _("ISO 639 codes separated by commas, e.g. uz, ru")
 
-    @classmethod
-    def initial_for(cls, person: Person) -> dict[str, Any]:
-        """The person's current values, as the edit form shows them."""
-        document = person.documents[0] if person.documents else {}
-        return {
-            "given_name": person.given_name,
-            "family_name": person.family_name,
-            "patronymic": person.patronymic,
-            "other_names": "\n".join(n["value"] for n in person.names),
-            "birth_date": person.birth_date or None,
-            "birth_year": person.birth_year or None,
-            "approximate_age": person.approximate_age or None,
-            "document_type": document.get("type", ""),
-            "document_number": document.get("number", ""),
-            "document_country": document.get("country", ""),
-            "phones": "\n".join(person.phones),
-            "address": person.address,
-            "gender": person.gender,
-            "citizenship": person.citizenship,
-            "languages": ", ".join(person.languages),
-            "marital_status": person.marital_status,
-            "education": person.education,
-            "number_of_children": person.number_of_children,
-            "version": person.version,
-        }
-
     def person_data(self, *, other_documents: Iterable[dict] = ()) -> dict[str, Any]:
         """The person as the services take it. The form edits the first identity document;
         ``other_documents`` (entered through the API) are kept after it."""
@@ -309,6 +289,32 @@ class PersonForm(GroupedForm):
 
 class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        """The person's current values, as the edit form shows them."""
+        document = person.documents[0] if person.documents else {}
+        return {
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "patronymic": person.patronymic,
+            "other_names": "\n".join(n["value"] for n in person.names),
+            "birth_date": person.birth_date or None,
+            "birth_year": person.birth_year or None,
+            "approximate_age": person.approximate_age or None,
+            "document_type": document.get("type", ""),
+            "document_number": document.get("number", ""),
+            "document_country": document.get("country", ""),
+            "phones": "\n".join(person.phones),
+            "address": person.address,
+            "gender": person.gender,
+            "citizenship": person.citizenship,
+            "languages": ", ".join(person.languages),
+            "marital_status": person.marital_status,
+            "education": person.education,
+            "number_of_children": person.number_of_children,
+            "version": person.version,
+        }
 
 
 # --- Trafficking: exploitation, recruitment, route. The trafficking status is not here: an
@@ -387,13 +393,6 @@ class CaseFieldsForm(GroupedForm):
             "ISO 3166 two-letter codes separated by commas, e.g. KZ, RU"
         )
 
-    @classmethod
-    def initial_for(cls, case: Case) -> dict[str, Any]:
-        initial = {name: getattr(case, name) for name in cls.base_fields if name != "version"}
-        initial["transit_countries"] = ", ".join(case.transit_countries)
-        initial["version"] = case.version
-        return initial
-
     def case_data(self) -> dict[str, Any]:
         """The case fields as the services take them."""
         data = {name: self.cleaned_data[name] for name in CaseFieldsForm.base_fields}
@@ -403,6 +402,13 @@ class CaseFieldsForm(GroupedForm):
 
 class CaseEditForm(CaseFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        initial = {name: getattr(case, name) for name in cls.base_fields if name != "version"}
+        initial["transit_countries"] = ", ".join(case.transit_countries)
+        initial["version"] = case.version
+        return initial
 
 
 class CaseOpenForm(PersonForm, CaseFieldsForm):
@@ -444,7 +450,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Iterable[User] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Anyone"))] + [
+        choice_field(self, "owner").choices = [("", _("Anyone"))] + [
             (str(user.uuid), user.full_name or user.email) for user in owners
         ]
         self.fields["citizenship"].widget.attrs["placeholder"] = "KZ"
@@ -514,7 +520,7 @@ class StatusForm(PartForm):
         allowed = STATUS_TRANSITIONS[case.status]
         if not can_close:
             allowed = frozenset() if case.status in CLOSED_STATUSES else allowed - CLOSED_STATUSES
-        self.fields["status"].choices = [
+        choice_field(self, "status").choices = [
             (v, label) for v, label in CaseStatus.choices if v in allowed
         ]
         if not allowed & CLOSED_STATUSES:
@@ -522,7 +528,7 @@ class StatusForm(PartForm):
 
     @property
     def has_choices(self) -> bool:
-        return bool(self.fields["status"].choices)
+        return bool(choice_field(self, "status").choices)
 
 
 class DecisionForm(PartForm):
@@ -579,10 +585,10 @@ class ServiceForm(PartForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = _organization_choices(
+        choice_field(self, "provider").choices = _organization_choices(
             organizations, _("Our organization")
         )
-        self.fields["plan"].choices = [("", _("None"))] + [
+        choice_field(self, "plan").choices = [("", _("None"))] + [
             (str(p.uuid), p.get_plan_type_display()) for p in plans
         ]
 
@@ -610,7 +616,9 @@ class ConsentForm(PartForm):
 
     def __init__(self, *args: Any, organizations: Iterable[Organization] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_organization"].choices = _organization_choices(organizations, "—")
+        choice_field(self, "recipient_organization").choices = _organization_choices(
+            organizations, "—"
+        )
         self.fields["given_on"].initial = timezone.localdate()
         self.fields["guardian_name"].help_text = _("For a child: who consented for them.")
 
@@ -625,30 +633,40 @@ class NoteForm(PartForm):
     )
 
 
-def page_number(value: Any) -> int:
-    """A page number from a query string or form, 1 when missing or nonsense."""
-    try:
-        return max(1, min(int(value), 100_000))
-    except (TypeError, ValueError):
-        return 1
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the organization, shown by name (e-mail when there is none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    """Members of the organization, shown by name (e-mail when there is none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
 
 
 class AssignForm(forms.Form):
     """A supervisor gives the case an owner and a team among the organization's case workers."""
 
-    owner = forms.ModelChoiceField(
-        queryset=None, to_field_name="uuid", label=gettext_lazy("Owner"), empty_label=None
+    owner = MemberChoiceField(
+        queryset=User.objects.none(),
+        to_field_name="uuid",
+        label=gettext_lazy("Owner"),
+        empty_label=None,
     )
-    team = forms.ModelMultipleChoiceField(
-        queryset=None,
+    team = MembersChoiceField(
+        queryset=User.objects.none(),
         to_field_name="uuid",
         required=False,
         label=gettext_lazy("Team"),
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("owner", "team"):
-            self.fields[name].queryset = members
-            self.fields[name].label_from_instance = lambda user: user.full_name or user.email
+            field = self.fields[name]
+            assert isinstance(field, MemberChoiceField | MembersChoiceField)
+            field.queryset = members

@@ -1,6 +1,7 @@
 """Cases, identification decisions, support plans and services, consent, notes, attachments."""
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +34,8 @@ from .choices import (
 from .fields import MultiChoiceField
 
 User = settings.AUTH_USER_MODEL
+if TYPE_CHECKING:
+    from opennrm.accounts.models import User as Member
 
 
 class Case(models.Model):
@@ -49,7 +52,9 @@ class Case(models.Model):
     )
     closure_reason = EncryptedTextField(_("reason for closure"), blank=True)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    team = models.ManyToManyField(User, related_name="case_teams", blank=True)
+    team: "models.ManyToManyField[Member, Any]" = models.ManyToManyField(
+        User, related_name="case_teams", blank=True
+    )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 

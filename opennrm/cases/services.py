@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
 from opennrm.accounts.permissions import Actor
@@ -32,6 +33,7 @@ from .choices import (
     IdentificationStage,
     TraffickingStatus,
 )
+from .events import ConsentWithdrawn
 from .models import (
     Case,
     CaseNumberSequence,
@@ -68,6 +70,11 @@ MAX_NOTE = 20_000
 _DECIDED_BY_APPROVAL = gettext_lazy(
     "The trafficking status is set by an identification decision a supervisor approves."
 )
+
+
+def _verbose_name(name: str) -> str:
+    field = Case._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE) -> Case:
@@ -131,8 +138,7 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
         a, b = getattr(case, earlier), getattr(case, later)
         if a and b and b < a:
             errors.setdefault(later, []).append(
-                _("Cannot be before the %(field)s.")
-                % {"field": Case._meta.get_field(earlier).verbose_name}
+                _("Cannot be before the %(field)s.") % {"field": _verbose_name(earlier)}
             )
     if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
         errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
@@ -191,7 +197,7 @@ def case_open(
     record.save()
     person_reindex(record)
     case.person = record
-    case.number = _case_number(actor.organization, opened_on.year)
+    case.number = _case_number(actor.active_organization, opened_on.year)
     case.save()
     org = actor.organization
     audit_record(
@@ -545,11 +551,8 @@ def consent_withdraw(
         obj=consent,
         fields=["withdrawn_on"],
     )
-    # What was shared under this consent stops being readable at the receiver, in this
-    # transaction (imported here: referrals builds on cases).
-    from opennrm.referrals.services import referral_consent_withdrawn
-
-    referral_consent_withdrawn(actor=actor, consent=consent)
+    # Apps above (referrals: what was shared under the consent) act in this transaction.
+    events.publish(ConsentWithdrawn(actor=actor, consent=consent))
     return consent
 
 

@@ -17,8 +17,9 @@ from uuid import UUID
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet, TextChoices
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -31,7 +32,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import DocumentType
-from opennrm.web import actor_required, add_errors
+from opennrm.web import ActorRequest, actor_required, add_errors, page_number
 
 from . import selectors, services
 from .choices import ExploitationType
@@ -50,7 +51,6 @@ from .forms import (
     ServiceForm,
     StatusForm,
     add_path_errors,
-    page_number,
 )
 from .models import Case
 
@@ -136,7 +136,7 @@ def _page(queryset: QuerySet, number: int) -> Page:
     return Page(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
 
 
-def _htmx(request: HttpRequest) -> bool:
+def _htmx(request: ActorRequest) -> bool:
     """A swap by htmx wants the tab alone; a history restore by htmx wants the whole page."""
     return (
         request.headers.get("HX-Request") == "true"
@@ -161,20 +161,20 @@ def _part(related: Any, part_id: UUID) -> Any:
         raise NotFound(_("Not found.")) from None
 
 
-def _require_identifying(request: HttpRequest) -> None:
+def _require_identifying(request: ActorRequest) -> None:
     if not request.actor.can(perms.IDENTIFYING_DATA_VIEW):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
-def _first_tab(request: HttpRequest) -> str:
+def _first_tab(request: ActorRequest) -> str:
     return "person" if request.actor.can(perms.IDENTIFYING_DATA_VIEW) else "trafficking"
 
 
-def _partners(request: HttpRequest) -> QuerySet[Organization]:
+def _partners(request: ActorRequest) -> QuerySet[Organization]:
     return selectors.partner_list(actor=request.actor)
 
 
-def _partner(request: HttpRequest, organization_id: str) -> Organization | None:
+def _partner(request: ActorRequest, organization_id: str) -> Organization | None:
     if not organization_id:
         return None
     return selectors.partner_get(actor=request.actor, organization_id=organization_id)
@@ -188,7 +188,7 @@ def _problem(error: ApplicationError) -> str:
 # --- The tabs: what each shows, given the case (read once, audited) and any bound form.
 
 
-def _person_tab(request: HttpRequest, case: Case, form: PersonEditForm | None = None) -> dict:
+def _person_tab(request: ActorRequest, case: Case, form: PersonEditForm | None = None) -> dict:
     person = case.person
     documents = [
         {**d, "type_label": _label(DocumentType, d.get("type", ""))} for d in person.documents
@@ -200,10 +200,11 @@ def _person_tab(request: HttpRequest, case: Case, form: PersonEditForm | None = 
     }
 
 
-def _trafficking_tab(request: HttpRequest, case: Case, form: CaseEditForm | None = None) -> dict:
+def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | None = None) -> dict:
     facts = []
     for name in TRAFFICKING_FIELDS:
         field = Case._meta.get_field(name)
+        assert isinstance(field, models.Field)  # the case's own fields
         value = getattr(case, name)
         if isinstance(field, MultiChoiceField) and field.choices_class is not None:
             value = _labels(field.choices_class, value)
@@ -220,7 +221,9 @@ def _trafficking_tab(request: HttpRequest, case: Case, form: CaseEditForm | None
     }
 
 
-def _identification_tab(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
+def _identification_tab(
+    request: ActorRequest, case: Case, form: DecisionForm | None = None
+) -> dict:
     actor = request.actor
     return {
         "decisions": case.decisions.select_related("proposed_by", "reviewed_by"),
@@ -230,7 +233,7 @@ def _identification_tab(request: HttpRequest, case: Case, form: DecisionForm | N
 
 
 def _plan_tab(
-    request: HttpRequest,
+    request: ActorRequest,
     case: Case,
     plan_form: PlanForm | None = None,
     service_form: ServiceForm | None = None,
@@ -248,7 +251,7 @@ def _plan_tab(
     return context
 
 
-def _consent_tab(request: HttpRequest, case: Case, form: ConsentForm | None = None) -> dict:
+def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = None) -> dict:
     consents = case.consents.select_related("recipient_organization", "recorded_by")
     context: dict[str, Any] = {
         "consents": [(c, _label(OrganizationType, c.recipient_type)) for c in consents],
@@ -258,7 +261,7 @@ def _consent_tab(request: HttpRequest, case: Case, form: ConsentForm | None = No
     return context
 
 
-def _notes_tab(request: HttpRequest, case: Case, form: NoteForm | None = None) -> dict:
+def _notes_tab(request: ActorRequest, case: Case, form: NoteForm | None = None) -> dict:
     notes = case.notes.select_related("author").order_by("-created_at", "-id")
     context: dict[str, Any] = {"page": _page(notes, page_number(request.GET.get("page")))}
     if request.actor.can(perms.CASES_UPDATE):
@@ -280,7 +283,7 @@ def _field_labels(object_type: str, names: list[str]) -> list[str]:
     return labels
 
 
-def _history_tab(request: HttpRequest, case: Case) -> dict:
+def _history_tab(request: ActorRequest, case: Case) -> dict:
     events = selectors.case_history(actor=request.actor, case=case)
     page = _page(events, page_number(request.GET.get("page")))
     rows = [
@@ -306,7 +309,7 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
 
 
 def _render_case(
-    request: HttpRequest,
+    request: ActorRequest,
     case_id: UUID,
     tab: str,
     *,
@@ -341,7 +344,7 @@ def _render_case(
     return response
 
 
-def _done(request: HttpRequest, case: Case, tab: str, message: str) -> HttpResponse:
+def _done(request: ActorRequest, case: Case, tab: str, message: str) -> HttpResponse:
     """After a change: the fresh tab for htmx, else a redirect to it (so a reload never reposts)."""
     messages.success(request, message)
     if _htmx(request):
@@ -349,7 +352,7 @@ def _done(request: HttpRequest, case: Case, tab: str, message: str) -> HttpRespo
     return redirect(f"cases:{tab}", case_id=case.uuid)
 
 
-def _case_for_write(request: HttpRequest, case_id: UUID) -> Case:
+def _case_for_write(request: ActorRequest, case_id: UUID) -> Case:
     """The visible case, not audited as a read: the service audits the change itself."""
     return selectors.case_get(actor=request.actor, case_id=case_id, audit=False)
 
@@ -359,7 +362,7 @@ def _case_for_write(request: HttpRequest, case_id: UUID) -> Case:
 
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: ActorRequest) -> HttpResponse:
     """Statistical filters by GET; the name search by POST, so a name never lands in a URL."""
     actor = request.actor
     filter_form = CaseFilterForm(request.GET or None, owners=selectors.case_owner_list(actor=actor))
@@ -392,7 +395,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.CASES_CREATE)
-def case_open(request: HttpRequest) -> HttpResponse:
+def case_open(request: ActorRequest) -> HttpResponse:
     """Record a person and open their case; errors are shown beside the fields they concern."""
     form = CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -416,7 +419,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def case_tab(request: HttpRequest, case_id: UUID, tab: str = "") -> HttpResponse:
+def case_tab(request: ActorRequest, case_id: UUID, tab: str = "") -> HttpResponse:
     """The case page on one tab (the person's first); each read of the case is audited."""
     return _render_case(request, case_id, tab or _first_tab(request))
 
@@ -424,7 +427,7 @@ def case_tab(request: HttpRequest, case_id: UUID, tab: str = "") -> HttpResponse
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_status(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Move the case to another status; closing and reopening are for supervisors."""
     actor = request.actor
     case = _case_for_write(request, case_id)
@@ -447,7 +450,7 @@ def case_status(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.CASES_VIEW_ALL)
-def case_assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_assign(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """A supervisor sets the case's owner and team within the organization."""
     case = _case_for_write(request, case_id)
     members = selectors.case_owner_list(actor=request.actor)
@@ -472,7 +475,7 @@ def case_assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def person_save(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def person_save(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Change the person; the hidden ``version`` refuses to overwrite someone else's change."""
     _require_identifying(request)
     case = _case_for_write(request, case_id)
@@ -495,7 +498,7 @@ def person_save(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def trafficking_save(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def trafficking_save(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Change exploitation, recruitment and route; ``version`` guards against lost updates."""
     case = _case_for_write(request, case_id)
     form = CaseEditForm(request.POST)
@@ -517,7 +520,7 @@ def trafficking_save(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def decision_propose(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def decision_propose(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Propose a presumed-victim or identified-victim decision for a supervisor to review."""
     case = _case_for_write(request, case_id)
     form = DecisionForm(request.POST)
@@ -537,7 +540,7 @@ def decision_propose(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @never_cache
 @actor_required(perms.CASES_VIEW)
 def decision_review(
-    request: HttpRequest, case_id: UUID, decision_id: UUID, approve: bool
+    request: ActorRequest, case_id: UUID, decision_id: UUID, approve: bool
 ) -> HttpResponse:
     """A supervisor approves or rejects a proposed decision."""
     case = _case_for_write(request, case_id)
@@ -556,7 +559,7 @@ def decision_review(
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def plan_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def plan_create(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Start a support plan."""
     case = _case_for_write(request, case_id)
     form = PlanForm(request.POST)
@@ -573,7 +576,7 @@ def plan_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def service_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def service_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Add a service, given by the case's own organization or another active one."""
     case = _case_for_write(request, case_id)
     plans = list(case.plans.all())
@@ -601,7 +604,7 @@ def service_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def consent_record(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def consent_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Record what the person agreed to, for one purpose."""
     case = _case_for_write(request, case_id)
     form = ConsentForm(request.POST, organizations=_partners(request))
@@ -626,7 +629,7 @@ def consent_record(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def consent_withdraw(request: HttpRequest, case_id: UUID, consent_id: UUID) -> HttpResponse:
+def consent_withdraw(request: ActorRequest, case_id: UUID, consent_id: UUID) -> HttpResponse:
     """Record that the person withdrew a consent (today); it stays on record, marked withdrawn."""
     case = _case_for_write(request, case_id)
     consent = _part(case.consents.select_related("case"), consent_id)
@@ -643,7 +646,7 @@ def consent_withdraw(request: HttpRequest, case_id: UUID, consent_id: UUID) -> H
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def note_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def note_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Add a note to the case."""
     case = _case_for_write(request, case_id)
     form = NoteForm(request.POST)

@@ -44,6 +44,10 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(EncryptedTextField):
     """A JSON value (list or dict) encrypted as a whole; an empty value is stored as ''."""
 
+    # What django-stubs' plugin gives the attribute: any JSON value, not the text it is stored as.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)
         return json.loads(text) if text else self._empty()

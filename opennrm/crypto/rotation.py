@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from .fields import EncryptedTextField
 from .keyring import keyring
 
 
-def encrypted_columns() -> list[tuple[type, EncryptedTextField]]:
+def encrypted_columns() -> list[tuple[type[models.Model], EncryptedTextField]]:
     """Every (model, field) pair holding ciphertext."""
     return [
         (model, field)
@@ -17,6 +17,13 @@ def encrypted_columns() -> list[tuple[type, EncryptedTextField]]:
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField)
     ]
+
+
+def column_of(field: models.Field | None) -> str:
+    """The database column of a concrete field (a model's key included)."""
+    if field is None or field.column is None:
+        raise ValueError("not a concrete field")
+    return field.column
 
 
 def rotate_keys(*, batch_size: int = 500) -> dict[str, int]:
@@ -29,7 +36,7 @@ def rotate_keys(*, batch_size: int = 500) -> dict[str, int]:
     counts: dict[str, int] = {}
     qn = connection.ops.quote_name
     for model, field in encrypted_columns():
-        table, column, pk = model._meta.db_table, field.column, model._meta.pk.column
+        table, column, pk = model._meta.db_table, column_of(field), column_of(model._meta.pk)
         done = 0
         last_pk = None
         while True:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from opennrm.accounts.permissions import Actor
+from opennrm.accounts.demo import DemoWorld
+from opennrm.accounts.models import Role
 
 from . import services
 
@@ -180,9 +181,14 @@ HOTLINES = [
 ]
 
 
-def load_demo_directory(*, managers: dict[str, Actor]) -> dict[str, int]:
+def load_demo(world: DemoWorld) -> dict[str, int]:
     """List every demo organization's services and the demo hotline numbers, each through the
-    services as the organization's own manager (``managers``: organization key -> actor)."""
+    services as the organization's own admin or supervisor."""
+    managers = {
+        key: world.actor(key, email)
+        for (key, email), membership in world.memberships.items()
+        if membership.role in (Role.ORGANIZATION_ADMIN, Role.SUPERVISOR)
+    }
     entries = 0
     for key, offered in ENTRIES.items():
         for fields in offered:

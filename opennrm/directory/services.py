@@ -200,7 +200,7 @@ def _audit(actor: Actor | None, organization: Organization, action: str, obj: An
 def directory_entry_create(*, actor: Actor, is_demo: bool = False, **fields: Any) -> DirectoryEntry:
     """List a service of the actor's organization; its type is required."""
     actor.require(perms.DIRECTORY_MANAGE)
-    organization = actor.organization
+    organization = actor.active_organization
     entry = DirectoryEntry(organization=organization, is_demo=is_demo)
     fields.setdefault("service_type", "")
     _apply_entry(entry, fields, organization)
@@ -328,7 +328,7 @@ def _apply_hotline(hotline: HotlineNumber, data: dict[str, Any]) -> list[str]:
 def hotline_number_create(*, actor: Actor, is_demo: bool = False, **fields: Any) -> HotlineNumber:
     """List a hotline number run by the actor's organization; country and number required."""
     actor.require(perms.DIRECTORY_MANAGE)
-    organization = actor.organization
+    organization = actor.active_organization
     hotline = HotlineNumber(organization=organization, is_demo=is_demo)
     fields.setdefault("country", "")
     fields.setdefault("number", "")

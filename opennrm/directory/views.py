@@ -8,15 +8,14 @@ from uuid import UUID
 
 import phonenumbers
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import page_number
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required
+from opennrm.web import ActorRequest, actor_required, page_number
 
 from . import selectors, services
 from .forms import (
@@ -42,12 +41,14 @@ def phone_display(number: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _own_page(request: HttpRequest) -> HttpResponse:
-    return redirect("directory:organization", organization_id=request.actor.organization.uuid)
+def _own_page(request: ActorRequest) -> HttpResponse:
+    return redirect(
+        "directory:organization", organization_id=request.actor.active_organization.uuid
+    )
 
 
 @actor_required(perms.DIRECTORY_VIEW)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ActorRequest) -> HttpResponse:
     """Services by type, country, city and language; the hotline numbers of the country."""
     actor = request.actor
     form = DirectorySearchForm(request.GET or None)
@@ -85,7 +86,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(perms.DIRECTORY_VIEW)
-def organization(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+def organization(request: ActorRequest, organization_id: UUID) -> HttpResponse:
     """An organization's services and hotline numbers; its managers edit them from here."""
     actor = request.actor
     directory = selectors.directory_organization(actor=actor, organization_id=organization_id)
@@ -101,7 +102,7 @@ def organization(request: HttpRequest, organization_id: UUID) -> HttpResponse:
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
-def entry_new(request: HttpRequest) -> HttpResponse:
+def entry_new(request: ActorRequest) -> HttpResponse:
     """List a service of the organization."""
     form = DirectoryEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +117,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
-def entry_edit(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+def entry_edit(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     """Change one of the organization's services: free places, hours, languages…"""
     entry = selectors.directory_entry_own(actor=request.actor, entry_id=entry_id)
     form = DirectoryEntryEditForm(
@@ -140,7 +141,7 @@ def entry_edit(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 
 @require_POST
 @actor_required(perms.DIRECTORY_MANAGE)
-def entry_withdraw(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+def entry_withdraw(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     """Take one of the organization's services off the directory."""
     entry = selectors.directory_entry_own(actor=request.actor, entry_id=entry_id)
     services.directory_entry_withdraw(actor=request.actor, entry=entry)
@@ -150,7 +151,7 @@ def entry_withdraw(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 
 @require_POST
 @actor_required(perms.DIRECTORY_MANAGE)
-def entry_relist(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+def entry_relist(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     """List a withdrawn service again."""
     entry = selectors.directory_entry_own(actor=request.actor, entry_id=entry_id)
     services.directory_entry_relist(actor=request.actor, entry=entry)
@@ -159,10 +160,10 @@ def entry_relist(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
-def hotline_new(request: HttpRequest) -> HttpResponse:
+def hotline_new(request: ActorRequest) -> HttpResponse:
     """List a hotline number run by the organization."""
     form = HotlineNumberForm(
-        request.POST or None, initial={"country": request.actor.organization.country}
+        request.POST or None, initial={"country": request.actor.active_organization.country}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +177,7 @@ def hotline_new(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
-def hotline_edit(request: HttpRequest, hotline_id: UUID) -> HttpResponse:
+def hotline_edit(request: ActorRequest, hotline_id: UUID) -> HttpResponse:
     """Change one of the organization's hotline numbers."""
     hotline = selectors.hotline_number_own(actor=request.actor, hotline_id=hotline_id)
     form = HotlineNumberEditForm(
@@ -200,7 +201,7 @@ def hotline_edit(request: HttpRequest, hotline_id: UUID) -> HttpResponse:
 
 @require_POST
 @actor_required(perms.DIRECTORY_MANAGE)
-def hotline_withdraw(request: HttpRequest, hotline_id: UUID) -> HttpResponse:
+def hotline_withdraw(request: ActorRequest, hotline_id: UUID) -> HttpResponse:
     """Take one of the organization's hotline numbers off the directory."""
     hotline = selectors.hotline_number_own(actor=request.actor, hotline_id=hotline_id)
     services.hotline_number_withdraw(actor=request.actor, hotline=hotline)

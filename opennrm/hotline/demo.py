@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
-from opennrm.accounts.models import Membership
-from opennrm.accounts.permissions import Actor
+from opennrm.accounts.demo import DemoWorld
 from opennrm.validation import phone_to_e164
 
 from . import services
@@ -110,12 +110,11 @@ def _phone(rng: random.Random) -> str:
         return number
 
 
-def load_demo_signals(*, memberships: dict[tuple[str, str], Membership]) -> dict[str, int]:
+def load_demo(world: DemoWorld) -> dict[str, int]:
     """Log four weeks of the demo hotline's contacts; returns how many of each kind."""
     rng = random.Random(2026)  # noqa: S311 - invented demo data, not a secret
-    membership = memberships[OPERATOR]
-    operator = Actor.of(membership.user, membership)
-    organization = membership.organization
+    operator = world.actor(*OPERATOR)
+    organization = world.organizations[OPERATOR[0]]
     today = timezone.localdate()
     callers = [_phone(rng) for _ in range(70)]  # some call more than once
     counts = {"hotline contacts": 0, "hotline cases opened from a contact": 0}
@@ -128,7 +127,7 @@ def load_demo_signals(*, memberships: dict[tuple[str, str], Membership]) -> dict
             if received_at > timezone.now():
                 received_at = timezone.now() - timedelta(minutes=rng.randint(1, 30))
             reason = _pick(rng, REASONS)
-            data = {
+            data: dict[str, Any] = {
                 "reason": reason,
                 "caller_type": _pick(rng, CALLERS.get(reason, USUAL_CALLERS)),
                 "language": _pick(rng, LANGUAGES),

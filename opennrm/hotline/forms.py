@@ -7,7 +7,7 @@ the operator works in).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf.locale import LANG_INFO
@@ -15,6 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from opennrm.cases.forms import PRIVATE, PersonForm, codes, lines
+from opennrm.web import choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import CallerType, Channel, Outcome, Reason, Signal
 from .services import MAX_NOTES
@@ -43,7 +47,9 @@ def ui_language() -> str:
     return (translation.get_language() or "").split("-")[0][:2]
 
 
-def _radios(choices: list[tuple[str, Any]], label: str, **kwargs: Any) -> forms.ChoiceField:
+def _radios(
+    choices: list[tuple[str, Any]], label: StrOrPromise, **kwargs: Any
+) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
@@ -88,7 +94,7 @@ class SignalForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices(language)
+        choice_field(self, "language").choices = language_choices(language)
         if not self.is_bound:
             self.fields["language"].initial = language or ui_language()
             self.fields["received_at"].initial = timezone.localtime().replace(
@@ -136,7 +142,9 @@ class SignalEditForm(SignalForm):
         self.fields["received_at"].help_text = ""
         if signal.case_id:
             # The outcome of a signal turned into a case stays "case opened".
-            self.fields["outcome"].choices = [(Outcome.CASE_OPENED, Outcome.CASE_OPENED.label)]
+            choice_field(self, "outcome").choices = [
+                (Outcome.CASE_OPENED, Outcome.CASE_OPENED.label)
+            ]
             self.fields["outcome"].disabled = True
         if not show_phone:
             del self.fields["phone"]

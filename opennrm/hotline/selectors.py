@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -22,6 +23,19 @@ from opennrm.cases.selectors import case_visible
 from opennrm.errors import NotFound
 
 from .models import Channel, Reason, Signal
+
+
+class KnownCallerCounts(TypedDict):
+    """What ``_with_known_caller`` adds to each signal of a list."""
+
+    earlier_signals: int
+    known_cases: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    SignalWithHint = WithAnnotations[Signal, KnownCallerCounts]
 
 QUEUE_SECTION_SIZE = 50
 RECENT_PAGE_SIZE = 25

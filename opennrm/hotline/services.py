@@ -235,7 +235,7 @@ def signal_record(
         "notes": notes,
         "phone": phone,
     }
-    _apply(signal, data, organization=actor.organization)
+    _apply(signal, data, organization=actor.active_organization)
     signal.save()
     _audit(actor, signal, "signal.record", ["operator", *_filled(signal)])
     return signal
@@ -296,7 +296,7 @@ def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any)
         raise Conflict(
             _("Someone else changed this signal while you were editing. Reload and retry.")
         )
-    changed = _apply(signal, changes, organization=actor.organization)
+    changed = _apply(signal, changes, organization=actor.active_organization)
     if changed:
         signal.version += 1
         signal.save()

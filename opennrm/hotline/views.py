@@ -8,13 +8,13 @@ signal's content are never stored by the browser (``Cache-Control: no-store``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import phonenumbers
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,13 +23,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import add_path_errors, page_number
+from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.web import ActorRequest, actor_required, add_errors, page_number
 
 from . import selectors, services
 from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name
 from .models import Channel, Reason, Signal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DIMENSIONS = {
     "reason": gettext_lazy("Reason"),
@@ -44,7 +47,7 @@ def _problem(error: ValidationFailed | Conflict) -> str:
 
 @never_cache
 @actor_required(perms.SIGNALS_VIEW)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: ActorRequest) -> HttpResponse:
     """Unanswered signals (new web tips among them), follow-ups due, and the latest signals."""
     actor = request.actor
     page = page_number(request.GET.get("page"))
@@ -62,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
-def signal_new(request: HttpRequest) -> HttpResponse:
+def signal_new(request: ActorRequest) -> HttpResponse:
     """Log a contact: who, why and what came of it, in a few clicks; errors beside the fields."""
     form = SignalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +99,7 @@ def phone_display(e164: str) -> str:
 
 
 def _render_signal(
-    request: HttpRequest,
+    request: ActorRequest,
     signal_id: UUID,
     *,
     form: SignalEditForm | None = None,
@@ -119,19 +122,21 @@ def _render_signal(
         "form": form,
         "can_record": can_record,
         "can_open_case": can_record and actor.can(perms.CASES_CREATE) and not signal.case_id,
-        "follow_up_due": signal.follow_up_open and signal.follow_up_on <= timezone.localdate(),
+        "follow_up_due": signal.follow_up_open
+        and signal.follow_up_on is not None
+        and signal.follow_up_on <= timezone.localdate(),
     }
     return render(request, "hotline/signal_page.html", context, status=status)
 
 
 @never_cache
 @actor_required(perms.SIGNALS_VIEW)
-def signal_detail(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal_detail(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """The signal: what was said, who is known by this phone, and what to do next. Audited."""
     return _render_signal(request, signal_id)
 
 
-def _signal_for_write(request: HttpRequest, signal_id: UUID) -> Signal:
+def _signal_for_write(request: ActorRequest, signal_id: UUID) -> Signal:
     """The visible signal, not audited as a read: the service audits the change itself."""
     return selectors.signal_get(actor=request.actor, signal_id=signal_id, audit=False)
 
@@ -139,7 +144,7 @@ def _signal_for_write(request: HttpRequest, signal_id: UUID) -> Signal:
 @require_POST
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
-def signal_save(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal_save(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """Change the signal; the hidden ``version`` refuses to overwrite someone else's change."""
     actor = request.actor
     signal = _signal_for_write(request, signal_id)
@@ -168,7 +173,7 @@ def signal_save(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
-def signal_take(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal_take(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """Take an unanswered web tip: it becomes the operator's to answer."""
     signal = _signal_for_write(request, signal_id)
     try:
@@ -183,7 +188,7 @@ def signal_take(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
-def signal_followed_up(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal_followed_up(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """Mark the planned follow-up done today."""
     signal = _signal_for_write(request, signal_id)
     form = FollowedUpForm(request.POST)
@@ -208,7 +213,7 @@ def signal_followed_up(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
-def signal_open_case(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """Record the person and open their case from the signal, which is linked to it."""
     actor = request.actor
     if not actor.can(perms.CASES_CREATE):
@@ -235,6 +240,7 @@ def signal_open_case(request: HttpRequest, signal_id: UUID) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             case = signal.case
+            assert case is not None  # signal_open_case links it
             messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
             return redirect("cases:case_detail", case_id=case.uuid)
     return render(
@@ -248,6 +254,7 @@ def signal_open_case(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 
 
 def _labels(dimension: str, values: list[str]) -> list[tuple[str, str]]:
+    names: dict[str, StrOrPromise]
     if dimension == "reason":
         names = dict(Reason.choices)
     elif dimension == "channel":
@@ -273,7 +280,7 @@ def _rows(buckets: list[selectors.Bucket], dimension: str, values: list[str]) ->
 
 @never_cache
 @actor_required(perms.HOTLINE_STATS_VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ActorRequest) -> HttpResponse:
     """Signals per day and week by reason, channel or language; share turned into cases;
     overdue follow-ups. Counts of the organization's signals, never their content."""
     actor = request.actor

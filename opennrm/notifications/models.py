@@ -77,7 +77,3 @@ def render_message(message: str, params: dict) -> str:
         except (KeyError, TypeError, ValueError):
             continue
     return message
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None

@@ -8,15 +8,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.forms import page_number
-from opennrm.web import actor_required
+from opennrm.web import ActorRequest, actor_required, page_number
 
 from . import selectors, services
 
@@ -25,7 +24,7 @@ PAGE_SIZE = 25
 
 @never_cache
 @actor_required(perms.HOME_VIEW)
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: ActorRequest) -> HttpResponse:
     """The signed-in member's notifications in the active organization, 25 a page."""
     actor = request.actor
     page = page_number(request.GET.get("page"))
@@ -49,7 +48,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.HOME_VIEW)
-def notification_read(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+def notification_read(request: ActorRequest, notification_id: UUID) -> HttpResponse:
     """Mark one notification read."""
     notification = selectors.notification_get(actor=request.actor, notification_id=notification_id)
     notification = services.notification_mark_read(actor=request.actor, notification=notification)
@@ -61,7 +60,7 @@ def notification_read(request: HttpRequest, notification_id: UUID) -> HttpRespon
 @require_POST
 @never_cache
 @actor_required(perms.HOME_VIEW)
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: ActorRequest) -> HttpResponse:
     """Mark every unread notification read."""
     count = services.notification_mark_all_read(actor=request.actor)
     if count:

@@ -8,6 +8,7 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
@@ -90,10 +91,18 @@ def _language_ok(code: str) -> bool:
     return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
 
 
+class PersonInvalid(ValueError):
+    """Refused person fields: ``errors`` maps each field path to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("invalid person")
+        self.errors = errors
+
+
 def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
     """Validate and set person fields from ``data``; return the names of the fields changed.
 
-    Raises ``ValueError`` with ``errors`` (field path -> messages) on bad input; the messages
+    Raises ``PersonInvalid`` (``errors``: field path -> messages) on bad input; the messages
     never repeat an identifying value.
     """
     errors: dict[str, list[str]] = {}
@@ -155,15 +164,15 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
         documents = []
         for i, doc in enumerate(data["documents"] or []):
             doc_type = str(doc.get("type", ""))
-            number = text(f"documents[{i}].number", doc.get("number", ""), 50)
+            doc_number = text(f"documents[{i}].number", doc.get("number", ""), 50)
             country = str(doc.get("country", "") or "")
             if doc_type not in DocumentType.values:
                 err(f"documents[{i}].type", _("Unknown document type."))
-            if not number:
+            if not doc_number:
                 err(f"documents[{i}].number", _("The document number is missing."))
             if country and (message := country_code_error(country)):
                 err(f"documents[{i}].country", message)
-            documents.append({"type": doc_type, "number": number, "country": country})
+            documents.append({"type": doc_type, "number": doc_number, "country": country})
         values["documents"] = documents
     if "phones" in data:
         phones = []
@@ -212,9 +221,7 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
     for name in sorted(unknown):
         err(name, _("Unknown field."))
     if errors:
-        exc = ValueError("invalid person")
-        exc.errors = errors  # type: ignore[attr-defined]
-        raise exc
+        raise PersonInvalid(errors)
     for name, value in values.items():
         if getattr(person, name) != value:
             setattr(person, name, value)
@@ -249,9 +256,19 @@ def person_reindex(person: Person) -> None:
     )
 
 
-def person_save_changes(*, actor: Actor, person: Person, changed: list[str], action: str) -> None:
+def person_save_changes(
+    *,
+    actor: Actor,
+    person: Person,
+    changed: list[str],
+    action: str,
+    organization: Organization | None = None,
+) -> None:
     """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
-    phones changed, and the audit event naming the fields. Nothing when nothing changed."""
+    phones changed, and the audit event naming the fields. Nothing when nothing changed.
+
+    The event is written under the actor's organization, or under ``organization`` when the
+    record belongs to another one (a receiver's copy cleared by the sender's withdrawal)."""
     if not changed:
         return
     person.version += 1
@@ -259,5 +276,9 @@ def person_save_changes(*, actor: Actor, person: Person, changed: list[str], act
     if set(changed) & INDEXED_FIELDS:
         person_reindex(person)
     audit_record(
-        actor=actor.user, organization=actor.organization, action=action, obj=person, fields=changed
+        actor=actor.user,
+        organization=organization or actor.organization,
+        action=action,
+        obj=person,
+        fields=changed,
     )

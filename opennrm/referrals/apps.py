@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "opennrm.referrals"
     label = "referrals"
+
+    def ready(self) -> None:
+        from opennrm import events
+        from opennrm.cases.events import ConsentWithdrawn
+
+        from .services import on_consent_withdrawn
+
+        # A withdrawn referral consent withdraws, in the same transaction, what was shared.
+        events.subscribe(ConsentWithdrawn)(on_consent_withdrawn)

@@ -9,8 +9,7 @@ a woman's return to the partner in Tashkent. Invented data.
 
 from __future__ import annotations
 
-from opennrm.accounts.models import Membership, Organization
-from opennrm.accounts.permissions import Actor
+from opennrm.accounts.demo import DemoWorld
 from opennrm.cases import services as cases
 from opennrm.cases.selectors import CaseFilters, case_list, case_visible
 
@@ -21,20 +20,14 @@ WORKER = "caseworker@demo.opennrm.org"
 SUPERVISOR = "supervisor@demo.opennrm.org"
 
 
-def _actor(memberships: dict, key: str, email: str) -> Actor | None:
-    membership: Membership | None = memberships.get((key, email))
-    return Actor.of(membership.user, membership) if membership else None
-
-
-def load_demo_referrals(
-    *, memberships: dict[tuple[str, str], Membership], organizations: dict[str, Organization]
-) -> dict[str, int]:
+def load_demo(world: DemoWorld) -> dict[str, int]:
     """Send and answer the scenario's referrals; returns how many were sent."""
     if Referral.objects.exists():
         return {}
-    crisis = _actor(memberships, "crisis", WORKER)
-    crisis_supervisor = _actor(memberships, "crisis", SUPERVISOR)
-    iom = _actor(memberships, "iom-almaty", WORKER)
+    organizations = world.organizations
+    crisis = world.find_actor("crisis", WORKER)
+    crisis_supervisor = world.find_actor("crisis", SUPERVISOR)
+    iom = world.find_actor("iom-almaty", WORKER)
     if crisis is None or crisis_supervisor is None or iom is None:
         return {}
     sent = 0
@@ -91,7 +84,7 @@ def load_demo_referrals(
             shared_fields=["citizenship", "gender", "age_band", "exploitation"],
         )
         sent += 1
-    lawyer = _actor(memberships, "legal", "lawyer@demo.opennrm.org")
+    lawyer = world.find_actor("legal", "lawyer@demo.opennrm.org")
     if len(others) > 1 and "legal" in organizations:
         # No consent on record: sent on a supervisor's override, declined by the legal centre.
         override = services.referral_send(
@@ -110,7 +103,7 @@ def load_demo_referrals(
         sent += 1
 
     # IOM Türkiye refers a woman's return home to the partner in Tashkent.
-    turkey = _actor(memberships, "iom-turkey", "turkey@demo.opennrm.org")
+    turkey = world.find_actor("iom-turkey", "turkey@demo.opennrm.org")
     partner = next(
         (o for o in organizations.values() if o.country == "UZ" and o.org_type == "NGO"), None
     )

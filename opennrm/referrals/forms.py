@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy
 from opennrm.accounts.models import Organization
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import ApplicationError
+from opennrm.web import choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .choices import (
     IDENTIFYING_SHARED_FIELDS,
@@ -32,7 +36,7 @@ ERROR_FIELDS = {
 }
 
 
-def _checks(label: str, choices: list[tuple[str, Any]], **kwargs: Any) -> forms.Field:
+def _checks(label: StrOrPromise, choices: list[tuple[str, Any]], **kwargs: Any) -> forms.Field:
     return forms.MultipleChoiceField(
         label=label,
         choices=choices,
@@ -97,7 +101,7 @@ class ReferralForm(forms.Form):
             if organization.pk in covered:
                 label += " — " + _("consent on record")
             choices.append((str(organization.uuid), label))
-        self.fields["to_organization"].choices = choices
+        choice_field(self, "to_organization").choices = choices
         if kind == ReferralKind.ANONYMOUS:
             for name in ("share_identifying", "note", "override_reason"):
                 del self.fields[name]

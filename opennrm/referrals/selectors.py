@@ -124,9 +124,8 @@ def is_sender(actor: Actor, referral: Referral) -> bool:
 
 def consent_withdrawn_on(referral: Referral) -> date | None:
     """The day the consent covering the referral was withdrawn; None while it is in force."""
-    if referral.consent_id is None:
-        return None
-    return referral.consent.withdrawn_on
+    consent = referral.consent
+    return consent.withdrawn_on if consent is not None else None
 
 
 @dataclass
@@ -216,7 +215,9 @@ def referral_consents(*, actor: Actor, case: Case) -> list[Consent]:
 def referral_recipients(*, actor: Actor, kind: str) -> QuerySet[Organization]:
     """The active organizations a case may be referred to: any but one's own, in any country;
     only law enforcement for an anonymous notification."""
-    organizations = Organization.objects.filter(is_active=True).exclude(pk=actor.organization.pk)
+    organizations = Organization.objects.filter(is_active=True).exclude(
+        pk=actor.active_organization.pk
+    )
     if kind == ReferralKind.ANONYMOUS:
         organizations = organizations.filter(org_type=OrganizationType.LAW_ENFORCEMENT)
     return organizations.order_by("country", "name")

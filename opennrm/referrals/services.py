@@ -21,6 +21,7 @@ from opennrm.accounts.models import Membership, Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
+from opennrm.cases.events import ConsentWithdrawn
 from opennrm.cases.models import Case, Consent
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_change_status, case_open
@@ -53,7 +54,7 @@ MAX_NOTE = 5000
 MAX_REASON = 2000
 
 # Person fields behind each identifying entry of the catalogue, and what clears them.
-_CLEARED = {
+_CLEARED: dict[str, dict[str, Any]] = {
     SharedField.GIVEN_NAME: {"given_name": ""},
     SharedField.FAMILY_NAME: {"family_name": ""},
     SharedField.PATRONYMIC: {"patronymic": ""},
@@ -198,7 +199,7 @@ def referral_send(
     errors: dict[str, list[str]] = {}
     if case.status in CLOSED_STATUSES:
         errors["case"] = [_("The case is closed: reopen it to refer it.")]
-    if not to_organization.is_active or to_organization.pk == actor.organization.pk:
+    if not to_organization.is_active or to_organization.pk == actor.active_organization.pk:
         errors["to_organization"] = [_("Choose another active organization.")]
     elif kind == ReferralKind.ANONYMOUS and (
         to_organization.org_type != OrganizationType.LAW_ENFORCEMENT
@@ -256,7 +257,7 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.organization, timezone.localdate().year),
+        number=_number(actor.active_organization, timezone.localdate().year),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,
@@ -316,7 +317,7 @@ def referral_send(
         to_organization,
         notice,
         message,
-        {"number": referral.number, "organization": actor.organization.name},
+        {"number": referral.number, "organization": actor.active_organization.name},
         _respond_permission(kind),
     )
     return referral
@@ -479,7 +480,7 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
         referral.from_organization,
         notice,
         message,
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -520,7 +521,7 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
         referral.from_organization,
         "transfer.answered" if transfer else "referral.answered",
         message,
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         _send_permission(referral.kind),
     )
     return referral
@@ -559,7 +560,7 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
         referral.from_organization,
         "referral.answered",
         gettext_noop("%(organization)s completed referral %(number)s."),
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         perms.REFERRALS_SEND,
     )
     return referral
@@ -586,7 +587,7 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
         referral.to_organization,
         "referral.withdrawn",
         gettext_noop("%(organization)s withdrew referral %(number)s."),
-        {"organization": actor.organization.name, "number": referral.number},
+        {"organization": actor.active_organization.name, "number": referral.number},
         perms.REFERRALS_VIEW,
     )
     return referral
@@ -602,7 +603,15 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
     for name in referral.shared_fields:
         data.update(_CLEARED.get(name, {}))
     changed = person_apply(person, data, identified_on=case.opened_on)
-    person_save_changes(actor=actor, person=person, changed=changed, action="person.shares_revoked")
+    # B's record changed: B's audit log holds the event (the actor is A's member who recorded
+    # the withdrawal).
+    person_save_changes(
+        actor=actor,
+        person=person,
+        changed=changed,
+        action="person.shares_revoked",
+        organization=referral.to_organization,
+    )
     return changed
 
 
@@ -656,6 +665,12 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
             perms.REFERRALS_VIEW,
         )
     return len(referrals)
+
+
+def on_consent_withdrawn(event: ConsentWithdrawn) -> None:
+    """Handler of ``ConsentWithdrawn`` (registered in ``ReferralsConfig.ready``): carry out the
+    withdrawal for the referrals made under the consent, in the withdrawal's transaction."""
+    referral_consent_withdrawn(actor=event.actor, consent=event.consent)
 
 
 def referral_overdue_notify(*, now: datetime | None = None) -> int:

@@ -14,8 +14,10 @@ from uuid import UUID
 
 import phonenumbers
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet, TextChoices
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,11 +29,10 @@ from opennrm.accounts.models import OrganizationType
 from opennrm.cases import selectors as case_selectors
 from opennrm.cases.choices import ServiceType
 from opennrm.cases.fields import MultiChoiceField
-from opennrm.cases.forms import page_number
 from opennrm.cases.models import Case
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
 from opennrm.people.models import AgeBand, DocumentType, Gender
-from opennrm.web import actor_required
+from opennrm.web import ActorRequest, actor_required, page_number
 
 from . import selectors, services
 from .choices import (
@@ -88,7 +89,7 @@ def _problem(error: ApplicationError) -> str:
 # --- Lists.
 
 
-def _tabs(request: HttpRequest, current: str) -> list[dict[str, Any]]:
+def _tabs(request: ActorRequest, current: str) -> list[dict[str, Any]]:
     actor = request.actor
     tabs = [
         ("referrals:inbox", gettext_lazy("Received"), perms.REFERRALS_VIEW),
@@ -104,7 +105,7 @@ def _tabs(request: HttpRequest, current: str) -> list[dict[str, Any]]:
 
 
 def _render_list(
-    request: HttpRequest, current: str, referrals: QuerySet[Referral], intro: str
+    request: ActorRequest, current: str, referrals: QuerySet[Referral], intro: str
 ) -> HttpResponse:
     page = _page(referrals, page_number(request.GET.get("page")))
     return render(
@@ -122,7 +123,7 @@ def _render_list(
 
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: ActorRequest) -> HttpResponse:
     """Referrals received by the organization; the overdue ones flagged."""
     referrals = selectors.referral_inbox(actor=request.actor)
     return _render_list(
@@ -132,7 +133,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: ActorRequest) -> HttpResponse:
     """Referrals sent from the cases the actor sees."""
     referrals = selectors.referral_outbox(actor=request.actor)
     return _render_list(
@@ -142,7 +143,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.CASES_VIEW_ALL)
-def attention(request: HttpRequest) -> HttpResponse:
+def attention(request: ActorRequest) -> HttpResponse:
     """For supervisors: overdue referrals either way, and referrals sent without consent."""
     referrals = selectors.referral_attention(actor=request.actor)
     return _render_list(
@@ -157,7 +158,7 @@ def attention(request: HttpRequest) -> HttpResponse:
 
 
 def _render_form(
-    request: HttpRequest, case: Case, kind: str, form: ReferralForm, status: int = 200
+    request: ActorRequest, case: Case, kind: str, form: ReferralForm, status: int = 200
 ) -> HttpResponse:
     consents = selectors.referral_consents(actor=request.actor, case=case)
     return render(
@@ -166,7 +167,7 @@ def _render_form(
         {
             "case": case,
             "kind": kind,
-            "title": TITLES[kind],
+            "title": TITLES[ReferralKind(kind)],
             "form": form,
             "consents": [
                 (c, dict(OrganizationType.choices).get(c.recipient_type, c.recipient_type))
@@ -178,7 +179,7 @@ def _render_form(
     )
 
 
-def _send(request: HttpRequest, case_id: UUID, kind: str) -> HttpResponse:
+def _send(request: ActorRequest, case_id: UUID, kind: str) -> HttpResponse:
     actor = request.actor
     case = case_selectors.case_get(actor=actor, case_id=case_id, audit=False)
     organizations = list(selectors.referral_recipients(actor=actor, kind=kind))
@@ -216,21 +217,21 @@ def _send(request: HttpRequest, case_id: UUID, kind: str) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.REFERRALS_SEND)
-def referral_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def referral_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Refer a visible case: where to, why, and exactly which fields go with it."""
     return _send(request, case_id, ReferralKind.REFERRAL)
 
 
 @never_cache
 @actor_required(perms.CASES_TRANSFER)
-def transfer_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def transfer_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Transfer a visible case to another organization (a supervisor)."""
     return _send(request, case_id, ReferralKind.TRANSFER)
 
 
 @never_cache
 @actor_required(perms.REFERRALS_SEND)
-def anonymous_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def anonymous_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Notify law enforcement without consent and without any identifying field."""
     return _send(request, case_id, ReferralKind.ANONYMOUS)
 
@@ -281,6 +282,7 @@ def _shown(name: str, value: Any) -> Any:
         rows = []
         for field_name in EXPLOITATION_FIELDS:
             field = Case._meta.get_field(field_name)
+            assert isinstance(field, models.Field)  # the case's own fields
             item = (value or {}).get(field_name)
             if not item:
                 continue
@@ -307,15 +309,15 @@ def share_rows(shares: selectors.Shares) -> list[dict[str, Any]]:
     return rows
 
 
-def _history(request: HttpRequest, referral: Referral) -> list[dict[str, Any]]:
+def _history(request: ActorRequest, referral: Referral) -> list[dict[str, Any]]:
     """The history: who (named only within one's own organization), what, which fields."""
     events = selectors.referral_history(actor=request.actor, referral=referral)[:200]
-    own = request.actor.organization.pk
+    own = request.actor.active_organization.pk
     rows = []
     for event in events:
-        if event.organization_id == own and event.actor_id:
+        if event.organization_id == own and event.actor is not None:
             who = event.actor.email
-        elif event.organization_id:
+        elif event.organization is not None:
             who = event.organization.name
         else:
             who = _("OpenNRM")
@@ -333,13 +335,14 @@ def _history(request: HttpRequest, referral: Referral) -> list[dict[str, Any]]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Referral._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field since renamed: show its name
+        field = Referral._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since renamed: show its name
         return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 def _render_referral(
-    request: HttpRequest,
+    request: ActorRequest,
     referral_id: UUID,
     *,
     decline_form: DeclineForm | None = None,
@@ -380,17 +383,17 @@ def _render_referral(
 
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+def referral_detail(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """The referral: what was asked, the shared fields (while they may be read), the answers and
     the history. Each read is audited."""
     return _render_referral(request, referral_id)
 
 
-def _for_write(request: HttpRequest, referral_id: UUID) -> Referral:
+def _for_write(request: ActorRequest, referral_id: UUID) -> Referral:
     return selectors.referral_get(actor=request.actor, referral_id=referral_id, audit=False)
 
 
-def _answerable(request: HttpRequest, referral_id: UUID) -> Referral:
+def _answerable(request: ActorRequest, referral_id: UUID) -> Referral:
     """A received referral the actor may answer (checked before the form, as the service does)."""
     referral = _for_write(request, referral_id)
     if selectors.is_sender(request.actor, referral):
@@ -411,7 +414,7 @@ def _send_permission(referral: Referral) -> str:
     return perms.REFERRALS_SEND
 
 
-def _answered(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+def _answered(request: ActorRequest, referral: Referral, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("referrals:detail", referral_id=referral.uuid)
 
@@ -419,7 +422,7 @@ def _answered(request: HttpRequest, referral: Referral, message: str) -> HttpRes
 @require_POST
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+def referral_accept(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Accept: a case worker's acceptance opens the organization's own case from the shares."""
     referral = _for_write(request, referral_id)
     try:
@@ -427,7 +430,7 @@ def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, _problem(exc))
         return redirect("referrals:detail", referral_id=referral.uuid)
-    if referral.to_case_id:
+    if referral.to_case is not None:
         return _answered(
             request,
             referral,
@@ -440,7 +443,7 @@ def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def referral_decline(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+def referral_decline(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Decline, with a reason."""
     referral = _answerable(request, referral_id)
     form = DeclineForm(request.POST)
@@ -459,7 +462,7 @@ def referral_decline(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def referral_complete(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+def referral_complete(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Record the outcome of an accepted referral."""
     referral = _answerable(request, referral_id)
     form = CompleteForm(request.POST)
@@ -478,7 +481,7 @@ def referral_complete(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.REFERRALS_VIEW)
-def referral_withdraw(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+def referral_withdraw(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """The sender takes back a referral still awaiting an answer."""
     referral = _for_write(request, referral_id)
     try:
@@ -494,7 +497,7 @@ def referral_withdraw(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.REFERRALS_STATS_VIEW)
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: ActorRequest) -> HttpResponse:
     """Referrals sent and received: by organization and service, acceptance rate, median
     response time, overdue. Counts only."""
     stats = selectors.referral_stats(actor=request.actor)

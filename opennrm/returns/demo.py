@@ -7,16 +7,19 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from opennrm.accounts.models import Organization
-from opennrm.accounts.permissions import Actor
+from opennrm.accounts.demo import DemoWorld
 from opennrm.cases.services import case_open
 
 from . import services
 
+RECEIVING = ("uz-ngo", "uzbek@demo.opennrm.org")
 
-def load_demo_returns(*, actor: Actor, receiving: Organization) -> dict[str, int]:
-    """Open the returnee's case at ``actor``'s organization, record her return and arrival
-    (100 days ago) through the services."""
+
+def load_demo(world: DemoWorld) -> dict[str, int]:
+    """Open the returnee's case at the Tashkent centre, record her return and arrival (100 days
+    ago) through the services, by the centre's case worker."""
+    actor = world.actor(*RECEIVING)
+    receiving = world.organizations[RECEIVING[0]]
     today = timezone.localdate()
     arrived = today - timedelta(days=100)
     case = case_open(

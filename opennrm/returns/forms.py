@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from opennrm.accounts.models import Organization
 from opennrm.cases.forms import PRIVATE
+from opennrm.web import choice_field
 
 from .models import DocumentType, FollowUpOutcome, ReintegrationFollowUp, ReturnRecord
 
@@ -57,7 +58,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiving_organization"].choices = _organization_choices()
+        choice_field(self, "receiving_organization").choices = _organization_choices()
 
     @classmethod
     def initial_for(cls, record: ReturnRecord) -> dict[str, Any]:

@@ -287,6 +287,8 @@ def return_record_arrival(
 
 
 def _schedule_follow_ups(actor: Actor, record: ReturnRecord) -> None:
+    if record.arrived_on is None:  # follow-ups count from the arrival
+        return
     existing = {f.months: f for f in ReintegrationFollowUp.objects.filter(return_record=record)}
     for months in FOLLOW_UP_MONTHS:
         due_on = add_months(record.arrived_on, months)

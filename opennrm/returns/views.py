@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from opennrm.accounts import permissions as perms
 from opennrm.cases.selectors import case_get
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import selectors, services
 from .forms import ArrivalForm, FollowUpForm, ReturnEditForm, ReturnForm
@@ -30,7 +30,7 @@ from .models import ReturnRecord
 
 
 def _render_return(
-    request: HttpRequest,
+    request: ActorRequest,
     case_id: UUID,
     *,
     return_form: ReturnForm | None = None,
@@ -69,7 +69,7 @@ def _render_return(
 
 @never_cache
 @actor_required(perms.RETURNS_MANAGE)
-def case_return(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_return(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """The return of a case: record it, change it. An audited read of its document and notes."""
     actor = request.actor
     if request.method != "POST":
@@ -97,14 +97,14 @@ def case_return(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return _render_return(request, case_id, return_form=form, audit=False)
 
 
-def _record_of(request: HttpRequest, return_id: UUID) -> ReturnRecord:
+def _record_of(request: ActorRequest, return_id: UUID) -> ReturnRecord:
     return selectors.return_get(actor=request.actor, return_id=return_id, audit=False)
 
 
 @require_POST
 @never_cache
 @actor_required(perms.RETURNS_MANAGE)
-def return_arrival(request: HttpRequest, return_id: UUID) -> HttpResponse:
+def return_arrival(request: ActorRequest, return_id: UUID) -> HttpResponse:
     """Record the reception at arrival; the follow-ups at 3, 6 and 12 months are scheduled."""
     record = _record_of(request, return_id)
     form = ArrivalForm(request.POST)
@@ -131,7 +131,7 @@ def return_arrival(request: HttpRequest, return_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.RETURNS_MANAGE)
-def follow_up_record(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
+def follow_up_record(request: ActorRequest, follow_up_id: UUID) -> HttpResponse:
     """Record a follow-up as done, with how the person is doing."""
     follow_up = selectors.follow_up_get(actor=request.actor, follow_up_id=follow_up_id)
     form = FollowUpForm(request.POST, follow_up=follow_up)
@@ -158,7 +158,7 @@ def follow_up_record(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.RETURNS_MANAGE)
-def follow_ups_due(request: HttpRequest) -> HttpResponse:
+def follow_ups_due(request: ActorRequest) -> HttpResponse:
     """Follow-ups overdue or due within 14 days, for the cases the actor may see; no names."""
     return render(
         request,
@@ -169,7 +169,7 @@ def follow_ups_due(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.CASES_VIEW)
-def case_section(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_section(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """The return in brief, for the case page (loaded by htmx); nothing for those who do not
     manage returns. Shows no document number and no notes."""
     actor = request.actor

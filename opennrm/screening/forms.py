@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opennrm.errors import ApplicationError
+from opennrm.web import choice_field
 
 from .models import Answer, Indicator, Language, Mode, Questionnaire
 
@@ -36,7 +37,7 @@ class StartForm(forms.Form):
     def __init__(self, *args: Any, questionnaires: list[Questionnaire], **kwargs: Any):
         super().__init__(*args, **kwargs)
         language = interface_language()
-        self.fields["questionnaire"].choices = [
+        choice_field(self, "questionnaire").choices = [
             (q.code, f"{q.text('title', language)} (v{q.version})") for q in questionnaires
         ]
 

@@ -74,7 +74,7 @@ def screening_start(
         ]
     if mode not in Mode.values:
         errors["mode"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(Mode.values)}]
-    if errors:
+    if errors or questionnaire is None:
         raise ValidationFailed.of(errors)
     screening = Screening.objects.create(
         case=case,

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from opennrm.accounts import permissions as perms
 from opennrm.cases.selectors import case_get
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import actor_required
+from opennrm.web import ActorRequest, actor_required
 
 from . import scoring, selectors, services
 from .device_lock import device_lock, device_unlock
@@ -66,7 +66,7 @@ ANSWER_LABELS = dict(Answer.choices)
 HTML_LANG = {"uz-latn": "uz-Latn"}
 
 
-def _screening(request: HttpRequest, screening_id: UUID, *, audit: bool = False) -> Screening:
+def _screening(request: ActorRequest, screening_id: UUID, *, audit: bool = False) -> Screening:
     return selectors.screening_get(actor=request.actor, screening_id=screening_id, audit=audit)
 
 
@@ -196,7 +196,7 @@ def _default_language(case: Any) -> str:
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def screening_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def screening_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Choose the questionnaire, the person's language and the mode; start a draft."""
     actor = request.actor
     case = case_get(actor=actor, case_id=case_id, audit=False)
@@ -234,7 +234,7 @@ def screening_new(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, screening: Screening, complete_form: CompleteForm | None = None
+    request: ActorRequest, screening: Screening, complete_form: CompleteForm | None = None
 ) -> HttpResponse:
     result = selectors.screening_result(screening)
     language = interface_language()
@@ -266,7 +266,7 @@ def _render_detail(
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def screening_detail(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def screening_detail(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """A draft: its answers, what is missing, the provisional result and the confirm button.
     A completed screening: its result, explained per dimension. An audited read."""
     return _render_detail(request, _screening(request, screening_id, audit=True))
@@ -274,7 +274,7 @@ def screening_detail(request: HttpRequest, screening_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def screening_dimension(request: HttpRequest, screening_id: UUID, dimension: str) -> HttpResponse:
+def screening_dimension(request: ActorRequest, screening_id: UUID, dimension: str) -> HttpResponse:
     """Worker-led: every question of one dimension, asked in the person's language."""
     screening = _screening(request, screening_id)
     codes = _dimensions(screening)
@@ -337,7 +337,7 @@ def screening_dimension(request: HttpRequest, screening_id: UUID, dimension: str
 @require_POST
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def screening_complete(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def screening_complete(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """The worker confirms the answers and saves: the screening is completed, its result kept."""
     screening = _screening(request, screening_id)
     form = CompleteForm(request.POST)
@@ -360,7 +360,7 @@ def screening_complete(request: HttpRequest, screening_id: UUID) -> HttpResponse
 
 
 def _person_page(
-    request: HttpRequest, screening: Screening, template: str, **context: Any
+    request: ActorRequest, screening: Screening, template: str, **context: Any
 ) -> HttpResponse:
     language = screening.language
     every = person_texts()
@@ -385,7 +385,7 @@ def _person_page(
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def self_intro(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def self_intro(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """What the person reads first, in their language, before the first question."""
     screening = _screening(request, screening_id)
     if screening.status != Status.DRAFT:
@@ -396,7 +396,7 @@ def self_intro(request: HttpRequest, screening_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def self_question(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def self_question(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """One unanswered question, four big buttons (yes, no, don't know, rather not say); each
     answer is saved into the draft."""
     screening = _screening(request, screening_id)
@@ -427,7 +427,7 @@ def self_question(request: HttpRequest, screening_id: UUID) -> HttpResponse:
 
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
-def self_done(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def self_done(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """The end: "give the device back", in the person's language; a link for the worker."""
     screening = _screening(request, screening_id)
     indicator, _number, _total = selectors.screening_next_indicator(screening)
@@ -437,7 +437,7 @@ def self_done(request: HttpRequest, screening_id: UUID) -> HttpResponse:
 @never_cache
 @require_POST
 @actor_required(perms.SCREENING_CONDUCT)
-def self_unlock(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+def self_unlock(request: ActorRequest, screening_id: UUID) -> HttpResponse:
     """The worker takes the device back with their password (django-axes counts failures)."""
     screening = _screening(request, screening_id)
     user = authenticate(

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "opennrm.returns",
     "opennrm.api",
 ]
+# Installed by the development and test settings only, never by production: the demo scenario
+# (`load_demo`) and the synthetic population (`generate_population`) write invented people.
+DEVELOPMENT_APPS = ["opennrm.demo", "opennrm.devtools"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opennrm.accounts.context_processors.shell",
+                "opennrm.notifications.context_processors.unread",
             ],
         },
     },

@@ -15,6 +15,7 @@ from .base import *  # noqa: E402, F403
 
 DEBUG = False
 DEMO_MODE = False
+INSTALLED_APPS = [*INSTALLED_APPS, *DEVELOPMENT_APPS]  # noqa: F405
 # Argon2 is the production hasher (base.py); tests hash hundreds of passwords.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
-from opennrm.accounts.management.commands.load_demo import DEMO_PASSWORD
+from opennrm.accounts.demo import DEMO_PASSWORD
 from opennrm.accounts.models import User
 from opennrm.accounts.selectors import membership_list_for_user
 

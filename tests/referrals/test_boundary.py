@@ -13,18 +13,19 @@ export, and is tested as such.
 from __future__ import annotations
 
 import json
-from unittest import mock
 
 import pytest
 from django.test import Client
 
 from opennrm.accounts.permissions import REFERRALS_VIEW, Actor
 from opennrm.cases import services as cases
+from opennrm.cases.events import ConsentWithdrawn
 from opennrm.referrals import selectors, services
 from opennrm.referrals.models import Referral
 from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
 from tests.referrals.factories import UNSHARED_VALUES, consent_to, send
+from tests.support.events import held_back
 
 GIVEN = "Диана"
 WITHDRAWN = "Consent withdrawn on"
@@ -47,11 +48,11 @@ def client(world: World, org: str, role: str) -> Client:
 
 
 def withdraw(world: World, consent, *, carry_out: bool) -> None:
-    """Diana withdraws her consent at A. ``carry_out`` runs the clean-up, as the hook in
-    ``consent_withdraw`` does; without it (the hook disabled, if present) read time alone
+    """Diana withdraws her consent at A. ``carry_out`` runs the clean-up, as the referrals'
+    handler of ``ConsentWithdrawn`` does; without it (the handler held back) read time alone
     must hold the boundary."""
     actor = world.actor(world.a["case_worker"])
-    with mock.patch.object(services, "referral_consent_withdrawn", lambda **kwargs: 0):
+    with held_back(ConsentWithdrawn):
         cases.consent_withdraw(actor=actor, consent=consent)
     if carry_out:
         services.referral_consent_withdrawn(actor=actor, consent=consent)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
+from opennrm.accounts.demo import DemoWorld
 from opennrm.audit.services import audit_verify
-from opennrm.referrals.demo import load_demo_referrals
+from opennrm.referrals.demo import load_demo
 from opennrm.referrals.models import Referral
 
 
@@ -27,5 +28,5 @@ def test_demo_referrals(db, settings, capsys):
     assert Referral.objects.filter(overridden_by__isnull=False).count() == 1
     anonymous = Referral.objects.get(kind="anonymous")
     assert set(anonymous.shared_values) == {"citizenship", "gender", "age_band", "exploitation"}
-    assert load_demo_referrals(memberships={}, organizations={}) == {}  # once only
+    assert load_demo(DemoWorld()) == {}  # once only
     assert audit_verify().ok

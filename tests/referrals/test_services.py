@@ -4,14 +4,15 @@ deadlines, overdue notices and consent withdrawal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from opennrm import events
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import services as cases
+from opennrm.cases.events import ConsentWithdrawn
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.models import Notification
@@ -28,6 +29,7 @@ from tests.referrals.factories import (
     police,
     send,
 )
+from tests.support.events import held_back
 
 
 def test_a_referral_carries_only_the_chosen_fields(world: World) -> None:
@@ -278,8 +280,8 @@ def test_consent_withdrawal_withdraws_pending_and_clears_b_copy(world: World) ->
     b_person = accepted.to_case.person
     assert PersonName.objects.filter(person=b_person).exists()
     a = world.actor(world.a["case_worker"])
-    # The clean-up held back (as before the hook in consent_withdraw exists)...
-    with mock.patch.object(services, "referral_consent_withdrawn", lambda **kwargs: 0):
+    # The clean-up held back (no handler of ConsentWithdrawn runs)...
+    with held_back(ConsentWithdrawn):
         cases.consent_withdraw(actor=a, consent=consent)
     # ...the selectors already withhold the shares from B.
     b = world.actor(world.b["case_worker"])
@@ -295,10 +297,52 @@ def test_consent_withdrawal_withdraws_pending_and_clears_b_copy(world: World) ->
     assert not PersonName.objects.filter(person=b_person).exists()
     event = AuditEvent.objects.get(action="person.shares_revoked", object_id=b_person.uuid)
     assert event.fields == ["given_name"]
+    # B's record, B's log: written under the receiving organization, by A's member.
+    assert event.organization == world.org_b and event.actor == a.user
     assert Notification.objects.filter(organization=world.org_b, kind="consent.withdrawn").count()
     # A's own case keeps everything.
     case.person.refresh_from_db()
     assert case.person.family_name == "Каримова"
+
+
+def test_consent_withdrawal_reaches_referrals_through_the_event_registry(world: World) -> None:
+    assert services.on_consent_withdrawn in events.handlers_of(ConsentWithdrawn)
+    case = open_diana(world.a["case_worker"])
+    consent = consent_to(world, case)
+    accepted = send(world, case)
+    services.referral_accept(actor=world.actor(world.b["case_worker"]), referral=accepted)
+    accepted.refresh_from_db()
+    b_person = accepted.to_case.person
+    a = world.actor(world.a["case_worker"])
+    cases.consent_withdraw(actor=a, consent=consent)
+    # Carried out in consent_withdraw's own transaction, by the registered handler.
+    accepted.refresh_from_db()
+    b_person.refresh_from_db()
+    assert accepted.shares_revoked_at is not None and b_person.given_name == ""
+    cleared = AuditEvent.objects.get(action="person.shares_revoked", object_id=b_person.uuid)
+    assert cleared.organization == world.org_b and cleared.actor == a.user
+    carried = AuditEvent.objects.get(action="referral.consent_withdrawn", object_id=accepted.uuid)
+    assert carried.organization == world.org_a
+    withdrawn = AuditEvent.objects.get(action="consent.withdraw", object_id=consent.uuid)
+    assert withdrawn.id < carried.id  # after the consent, in the same chain
+
+
+def test_a_failing_handler_rolls_the_withdrawal_back(world: World) -> None:
+    case = open_diana(world.a["case_worker"])
+    consent = consent_to(world, case)
+    send(world, case)
+
+    def broken(event: ConsentWithdrawn) -> None:
+        raise RuntimeError("handler failed")
+
+    with held_back(ConsentWithdrawn):
+        events.subscribe(ConsentWithdrawn)(broken)
+        with pytest.raises(RuntimeError):
+            cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    assert not AuditEvent.objects.filter(action="consent.withdraw").exists()
+    assert events.handlers_of(ConsentWithdrawn) == (services.on_consent_withdrawn,)
 
 
 def test_only_the_sending_side_carries_out_a_withdrawal(world: World) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -11,6 +11,9 @@ from opennrm.screening import selectors
 from opennrm.screening.forms import interface_language
 from opennrm.screening.models import Status
 from opennrm.screening.views import OUTCOMES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -25,7 +28,7 @@ def screening_section(context: dict[str, Any], case: Any) -> dict[str, Any]:
     language = interface_language()
     rows = []
     for screening in selectors.screening_list(actor=actor, case_id=case.uuid):
-        outcome = ""
+        outcome: StrOrPromise = ""
         if screening.status == Status.COMPLETED:
             outcome = OUTCOMES.get(screening.result.get("outcome", ""), "")
         rows.append(

@@ -19,6 +19,7 @@ from opennrm.cases import services
 from opennrm.cases.models import Case, CaseNumberSequence
 from opennrm.cases.selectors import CaseFilters, case_list
 from opennrm.crypto.keyring import blind_index
+from opennrm.devtools import bulk_writer
 from opennrm.people.models import Person, PersonPhone
 from opennrm.people.names import script_of
 from opennrm.people.services import phone_token
@@ -181,14 +182,12 @@ def test_later_cases_take_numbers_after_the_generated_ones(truth):
 
 
 def test_rows_unlike_what_the_fields_would_store_stop_the_command(db, tmp_path, monkeypatch):
-    from opennrm.cases.management.commands import generate_population
-
-    prepared = generate_population._preparation
+    prepared = bulk_writer._preparation
 
     def lowercase_citizenship(field):
         return str.lower if field.name == "citizenship" else prepared(field)
 
-    monkeypatch.setattr(generate_population, "_preparation", lowercase_citizenship)
+    monkeypatch.setattr(bulk_writer, "_preparation", lowercase_citizenship)
     with pytest.raises(CommandError, match="Person.citizenship differently"):
         _generate(tmp_path / "truth.csv")
     assert not Person.objects.exists()

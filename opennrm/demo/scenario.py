@@ -1,0 +1,43 @@
+"""The demo scenario, composed of each app's loader in the order the story needs.
+
+The demo sits above every domain app (the layers in docs/architecture.md): it is the one place
+that knows them all. Each loader has the signature ``DemoLoader``: it reads what the loaders
+before it made from the ``DemoWorld`` and adds to it, and returns its figures.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from opennrm.accounts import demo as accounts
+from opennrm.accounts.demo import PLATFORM_ADMIN, DemoLoader, DemoWorld
+from opennrm.accounts.models import User
+from opennrm.cases import demo as cases
+from opennrm.directory import demo as directory
+from opennrm.hotline import demo as hotline
+from opennrm.referrals import demo as referrals
+from opennrm.returns import demo as returns
+
+LOADERS: tuple[tuple[str, DemoLoader], ...] = (
+    ("accounts", accounts.load_demo),  # organizations, one demo user per role
+    ("cases", cases.load_demo),  # the report's figures, and Diana's case in full
+    ("hotline", hotline.load_demo),  # four weeks of contacts, some became cases
+    ("directory", directory.load_demo),  # each organization's services; hotline numbers
+    ("returns", returns.load_demo),  # a return whose 3-month follow-up is due
+    ("referrals", referrals.load_demo),  # needs the cases: Diana's referrals and others
+)
+
+
+def demo_loaded() -> bool:
+    """True when the scenario is in the database already (its platform admin exists)."""
+    return User.objects.filter(email=PLATFORM_ADMIN).exists()
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Run every loader in order, all or nothing; return the figures of all of them."""
+    world = DemoWorld()
+    counts: dict[str, int] = {}
+    for _app, loader in LOADERS:
+        counts |= loader(world)
+    return counts

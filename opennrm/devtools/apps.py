@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DevtoolsConfig(AppConfig):
+    """Tools that write invented people (``generate_population``); installed by development and
+    test settings only, so a production database never gets them."""
+
+    name = "opennrm.devtools"
+    label = "devtools"
