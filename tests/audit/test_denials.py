@@ -191,6 +191,11 @@ def test_the_record_outlives_the_refused_requests_rolled_back_transaction(monkey
     assert audit_verify().ok
 
 
+def test_requests_are_not_one_transaction(settings):
+    """A request-wide transaction would roll the record of a refusal back with the request."""
+    assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is False
+
+
 # --- The organization admin's page: two organizations, every role.
 
 
