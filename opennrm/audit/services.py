@@ -176,7 +176,7 @@ def audit_verify(*, from_checkpoint: bool = False) -> VerifyResult:
     queryset = AuditEvent.objects.select_related("actor", "organization").order_by("id")
     start = max(checkpoints, key=lambda c: c.count) if from_checkpoint and checkpoints else None
     if start is not None and start.count:
-        head = queryset.filter(id=start.head_id).first()
+        head = queryset.filter(id=start.head_id).first() if start.head_id is not None else None
         if (
             head is None
             or head.hash != start.head_hash
