@@ -34,6 +34,17 @@ class PermissionDenied(ApplicationError):
     code = "permission_denied"
     status = 403
 
+    def __init__(
+        self,
+        message: StrOrPromise = "",
+        *,
+        errors: dict[str, list[str]] | None = None,
+        rule: str = "",
+    ) -> None:
+        super().__init__(message, errors=errors)
+        # The permission refused, for the record of refused accesses (never shown to the user).
+        self.rule = rule
+
 
 class ValidationFailed(ApplicationError):
     code = "validation_failed"

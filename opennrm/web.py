@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from opennrm.accounts.models import User
 from opennrm.accounts.permissions import Actor
+from opennrm.audit.denials import denial_log_anonymous, denial_record, refusing_rule
 from opennrm.errors import ApplicationError, NotFound, PermissionDenied
 
 P = ParamSpec("P")
@@ -36,22 +37,27 @@ DjangoView = Callable[Concatenate[HttpRequest, P], HttpResponse]
 def actor_required(permission: str) -> Callable[[View[P]], DjangoView[P]]:
     """Signed-in users holding ``permission`` through their active membership; others get 403.
 
-    Objects the actor may not see raise NotFound in the selectors and become 404 here.
+    Objects the actor may not see raise NotFound in the selectors and become 404 here. Every
+    refusal is recorded (opennrm.audit.denials), after the view's transactions have ended.
     """
 
     def decorator(view: View[P]) -> DjangoView[P]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
+                denial_log_anonymous(request, status=302)
                 return redirect_to_login(request.get_full_path())
             signed_in = cast(ActorRequest, request)  # the middleware set the actor
             if not signed_in.actor.can(permission):
+                denial_record(request, rule=permission, status=403)
                 raise DjangoPermissionDenied
             try:
                 return view(signed_in, *args, **kwargs)
-            except NotFound:
+            except (NotFound, Http404) as exc:
+                denial_record(request, rule=refusing_rule(exc), status=404)
                 raise Http404 from None
-            except PermissionDenied:
+            except (PermissionDenied, DjangoPermissionDenied) as exc:
+                denial_record(request, rule=refusing_rule(exc), status=403)
                 raise DjangoPermissionDenied from None
 
         return wrapper

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -106,3 +108,10 @@ def signed_in():
         return sign_in(Client(), user, membership)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_checkpoints():
+    """Checkpoints anchor one database's audit chain; every test's database starts anew."""
+    yield
+    shutil.rmtree(settings.OPENNRM_AUDIT_CHECKPOINT_DIR, ignore_errors=True)

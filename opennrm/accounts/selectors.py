@@ -6,6 +6,8 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from opennrm.audit.models import AuditEvent
+from opennrm.audit.services import ACCESS_DENIED
 from opennrm.errors import NotFound
 
 from . import permissions as perms
@@ -72,3 +74,13 @@ def api_token_get(*, actor: Actor, token_id: UUID | str) -> ApiToken:
         return api_token_list(actor=actor).get(uuid=token_id)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such token.") from None
+
+
+def access_denial_list(*, actor: Actor, limit: int = 100) -> list[AuditEvent]:
+    """The newest refused accesses of members acting for the actor's organization."""
+    actor.require(perms.ACCESS_DENIALS_VIEW)
+    return list(
+        AuditEvent.objects.filter(organization=actor.organization, action=ACCESS_DENIED)
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )

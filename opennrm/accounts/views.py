@@ -28,6 +28,8 @@ from . import selectors, services
 from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
 from .middleware import two_factor_pending
 
+ACCESS_DENIALS_SHOWN = 200
+
 
 def login_view(request: HttpRequest) -> HttpResponse:
     """E-mail and password; django-axes counts failures per username and IP."""
@@ -282,4 +284,15 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
             return redirect("accounts:organization_list")
     return render(
         request, "accounts/organization_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@actor_required(perms.ACCESS_DENIALS_VIEW)
+def access_denial_list(request: HttpRequest) -> HttpResponse:
+    """Who was refused what in the organization, newest first: someone probing shows here."""
+    denials = selectors.access_denial_list(actor=request.actor, limit=ACCESS_DENIALS_SHOWN)
+    return render(
+        request,
+        "accounts/access_denial_list.html",
+        {"denials": denials, "shown": ACCESS_DENIALS_SHOWN},
     )

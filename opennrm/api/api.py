@@ -12,7 +12,8 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Organization
-from opennrm.errors import ApplicationError
+from opennrm.audit.denials import denial_log_anonymous, denial_record, refusing_rule
+from opennrm.errors import ApplicationError, NotFound, PermissionDenied
 from opennrm.web import ActorRequest
 
 from .auth import SessionAuth, TokenAuth
@@ -72,6 +73,8 @@ def problem(
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    if isinstance(exc, NotFound | PermissionDenied):
+        denial_record(request, rule=refusing_rule(exc), status=exc.status)
     errors = [{"field": f, "message": m} for f, msgs in exc.errors.items() for m in msgs]
     return problem(
         request,
@@ -101,6 +104,7 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    denial_log_anonymous(request, status=401)
     return problem(request, status=401, code="unauthenticated", title="Authentication required")
 
 

@@ -8,7 +8,8 @@ class AuditEvent(models.Model):
     """One append-only entry of the hash-chained audit log.
 
     ``fields`` holds the names of the fields changed, never their values. ``hash`` is
-    SHA-256 over the previous event's hash and this event's canonical JSON.
+    HMAC-SHA256, under the audit key named by ``key_id``, of the previous event's hash and this
+    event's canonical JSON; the key lives in the environment, never in the database.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -29,6 +30,9 @@ class AuditEvent(models.Model):
     object_id = models.UUIDField(null=True, blank=True)
     fields = models.JSONField(default=list, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # For a refused access: the permission or the gate that refused it (never the object's id).
+    rule = models.CharField(max_length=120, blank=True)
+    key_id = models.CharField(max_length=32)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -1,22 +1,48 @@
-"""Appending to the audit log and verifying its chain."""
+"""Appending to the audit log and verifying its keyed chain against the checkpoints."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from opennrm.crypto.keyring import KeyRing
+
+from .checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    checkpoint_append,
+    checkpoint_read_all,
+    checkpoint_sign,
+)
 from .context import request_id as current_request_id
 from .models import AuditEvent
 
 GENESIS = "0" * 64
 # Any constant shared by every writer: serializes appends on PostgreSQL.
 _ADVISORY_LOCK_KEY = 0x4F4E524D
+
+
+@lru_cache(maxsize=8)
+def _ring_for(spec: str) -> KeyRing:
+    ring = KeyRing.parse(spec, setting="OPENNRM_AUDIT_KEYS")
+    if any(len(key_id) > 32 for key_id, _key in ring.keys):
+        raise ValueError("a key id in OPENNRM_AUDIT_KEYS is longer than 32 characters")
+    return ring
+
+
+def audit_keys() -> KeyRing:
+    """The audit key ring from settings: the first key signs new events, every key verifies."""
+    return _ring_for(settings.OPENNRM_AUDIT_KEYS)
 
 
 def canonical_json(event: AuditEvent) -> str:
@@ -31,12 +57,16 @@ def canonical_json(event: AuditEvent) -> str:
         "object_id": str(event.object_id) if event.object_id else None,
         "fields": sorted(event.fields),
         "request_id": event.request_id,
+        "rule": event.rule,
+        "key_id": event.key_id,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(event)).encode()).hexdigest()
+def chain_hash(prev_hash: str, event: AuditEvent, *, key: bytes) -> str:
+    """HMAC-SHA256 of the previous hash and the event: without the key, no one can recompute it."""
+    message = (prev_hash + canonical_json(event)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -48,6 +78,7 @@ def audit_record(
     object_type: str = "",
     object_id: UUID | None = None,
     fields: list[str] | tuple[str, ...] = (),
+    rule: str = "",
 ) -> AuditEvent:
     """Append one event; must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
@@ -59,6 +90,7 @@ def audit_record(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    key_id, key = audit_keys().keys[0]
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -68,9 +100,11 @@ def audit_record(
         object_id=object_id,
         fields=sorted(set(fields)),
         request_id=current_request_id.get(),
+        rule=rule,
+        key_id=key_id,
         prev_hash=last or GENESIS,
     )
-    event.hash = chain_hash(event.prev_hash, event)
+    event.hash = chain_hash(event.prev_hash, event, key=key)
     event.save(force_insert=True)
     return event
 
@@ -81,6 +115,25 @@ def audit_read(*, actor: Any, organization: Any, obj: Any) -> None:
         audit_record(actor=actor, organization=organization, action="read", obj=obj)
 
 
+ACCESS_DENIED = "access.denied"
+
+
+def audit_denial(*, actor: Any, organization: Any, object_type: str, rule: str) -> AuditEvent:
+    """Record a refused access (who, what kind of object, which rule) in its own transaction.
+
+    Called by the gates after the request's own transaction has ended, so a rolled-back change
+    does not take the record of its refusal with it. Never the object's id.
+    """
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            organization=organization,
+            action=ACCESS_DENIED,
+            object_type=object_type[:80],
+            rule=rule[:120],
+        )
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -88,30 +141,119 @@ class VerifyResult:
     event_id: int | None = None
     event_uuid: str | None = None
     problem: str = ""
+    # The newest event verified, and how many checkpoints the chain was held against.
+    head: AuditEvent | None = None
+    checkpoints: int = 0
+    started_from: Checkpoint | None = field(default=None)
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in order; report the first event that was changed, removed or reordered."""
-    prev = GENESIS
-    checked = 0
+def _broken(checked: int, event: AuditEvent | None, problem: str) -> VerifyResult:
+    return VerifyResult(
+        False,
+        checked,
+        event.id if event else None,
+        str(event.uuid) if event else None,
+        problem,
+    )
+
+
+def audit_verify(*, from_checkpoint: bool = False) -> VerifyResult:
+    """Walk the keyed chain in order and hold it against every checkpoint; report the first break.
+
+    ``from_checkpoint`` trusts the events up to the newest checkpoint once its head is found in
+    place, and walks only the events after it: cheap enough for a frequent schedule.
+    """
+    ring = audit_keys()
+    try:
+        checkpoints = checkpoint_read_all(ring=ring)
+    except CheckpointError as exc:
+        return _broken(0, None, str(exc))
+    by_count: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        by_count.setdefault(checkpoint.count, []).append(checkpoint)
+    prev, checked, matched, previous_position = GENESIS, 0, len(by_count.get(0, [])), None
+    head: AuditEvent | None = None
     queryset = AuditEvent.objects.select_related("actor", "organization").order_by("id")
+    start = max(checkpoints, key=lambda c: c.count) if from_checkpoint and checkpoints else None
+    if start is not None and start.count:
+        head = queryset.filter(id=start.head_id).first() if start.head_id is not None else None
+        if (
+            head is None
+            or head.hash != start.head_hash
+            or AuditEvent.objects.filter(id__lte=head.id).count() != start.count
+        ):
+            return _broken(
+                0,
+                head,
+                f"the chain no longer matches the checkpoint of {start.written_at}"
+                f" ({start.count} events, the newest #{start.head_id}): events up to it were"
+                " removed or rewritten",
+            )
+        prev, checked, matched = head.hash, start.count, 1
+        previous_position = ring.position(head.key_id)
+        queryset = queryset.filter(id__gt=head.id)
     for event in queryset.iterator(chunk_size=2000):
         if event.prev_hash != prev:
-            return VerifyResult(
-                False,
+            return _broken(
                 checked,
-                event.id,
-                str(event.uuid),
+                event,
                 "does not follow the event before it: an event was removed or reordered here",
             )
-        if chain_hash(prev, event) != event.hash:
-            return VerifyResult(
-                False,
+        position = ring.position(event.key_id)
+        if position is None:
+            return _broken(
                 checked,
-                event.id,
-                str(event.uuid),
-                "content was changed after it was written",
+                event,
+                f"is signed with key {event.key_id!r}, which is not in OPENNRM_AUDIT_KEYS: the"
+                " key was removed from the ring, or the event was forged",
             )
-        prev = event.hash
+        if previous_position is not None and position > previous_position:
+            return _broken(
+                checked,
+                event,
+                f"is signed with key {event.key_id!r}, older than the key of the event before it:"
+                " it was written with a retired key",
+            )
+        if not hmac.compare_digest(chain_hash(prev, event, key=ring.keys[position][1]), event.hash):
+            return _broken(
+                checked,
+                event,
+                "content was changed after it was written, or it was not written by OpenNRM"
+                " (its hash does not match under the audit key)",
+            )
         checked += 1
-    return VerifyResult(True, checked)
+        for checkpoint in by_count.get(checked, []):
+            if checkpoint.head_id != event.id or checkpoint.head_hash != event.hash:
+                return _broken(
+                    checked - 1,
+                    event,
+                    f"differs from the checkpoint of {checkpoint.written_at}, which counted"
+                    f" {checkpoint.count} events ending with #{checkpoint.head_id}: the chain was"
+                    " rewritten up to here",
+                )
+            matched += 1
+        prev, previous_position, head = event.hash, position, event
+    newest = max(checkpoints, key=lambda c: c.count, default=None)
+    if newest is not None and newest.count > checked:
+        return _broken(
+            checked,
+            None,
+            f"the log holds {checked} events, but the checkpoint of {newest.written_at} counted"
+            f" {newest.count} (the newest #{newest.head_id}): the newest events were removed",
+        )
+    return VerifyResult(True, checked, head=head, checkpoints=matched, started_from=start)
+
+
+def audit_checkpoint_write(result: VerifyResult) -> tuple[Checkpoint, Path]:
+    """Anchor the head of a verified chain outside the database (file and log)."""
+    if not result.ok:
+        raise ValueError("only a verified chain may be checkpointed")
+    head = result.head
+    checkpoint = checkpoint_sign(
+        ring=audit_keys(),
+        count=result.checked,
+        head_id=head.id if head else None,
+        head_uuid=str(head.uuid) if head else None,
+        head_hash=head.hash if head else GENESIS,
+    )
+    return checkpoint, checkpoint_append(checkpoint)

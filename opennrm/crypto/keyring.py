@@ -31,7 +31,8 @@ class KeyRing:
     keys: tuple[tuple[str, bytes], ...]
 
     @classmethod
-    def parse(cls, spec: str) -> KeyRing:
+    def parse(cls, spec: str, *, setting: str = "OPENNRM_FIELD_KEYS") -> KeyRing:
+        """``id:base64,id:base64`` of 32-byte keys; ``setting`` names the source in errors."""
         keys = []
         for item in spec.split(","):
             item = item.strip()
@@ -40,10 +41,10 @@ class KeyRing:
             key_id, _, encoded = item.partition(":")
             key = base64.b64decode(encoded)
             if not key_id or len(key) != 32:
-                raise ValueError("each field key must be 'id:base64' of 32 bytes")
+                raise ValueError(f"each key in {setting} must be 'id:base64' of 32 bytes")
             keys.append((key_id, key))
         if not keys:
-            raise ValueError("OPENNRM_FIELD_KEYS holds no key")
+            raise ValueError(f"{setting} holds no key")
         return cls(tuple(keys))
 
     @property
@@ -55,6 +56,10 @@ class KeyRing:
             if kid == key_id:
                 return key
         raise DecryptionError(f"no key with id {key_id!r} in the key ring")
+
+    def position(self, key_id: str) -> int | None:
+        """Where ``key_id`` stands in the ring (0 = the current key), or None when absent."""
+        return next((i for i, (kid, _key) in enumerate(self.keys) if kid == key_id), None)
 
     def encrypt(self, plaintext: str, *, context: str) -> str:
         sealed = self.encrypt_bytes(plaintext.encode(), context=context)

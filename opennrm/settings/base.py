@@ -177,6 +177,14 @@ WHITENOISE_USE_FINDERS = True
 # Field encryption: "id:base64key,id:base64key", the first one encrypts, all of them decrypt.
 OPENNRM_FIELD_KEYS = env("OPENNRM_FIELD_KEYS")
 OPENNRM_BLIND_INDEX_KEY = env("OPENNRM_BLIND_INDEX_KEY")
+# The audit chain's HMAC keys, "id:base64key,id:base64key": the first signs new events, all of
+# them verify. Never stored in the database, so its owner cannot recompute the chain.
+OPENNRM_AUDIT_KEYS = env("OPENNRM_AUDIT_KEYS")
+# Where signed checkpoints of the audit chain's head are appended: outside the database, in a
+# place the database's users cannot write (docs/deploy.md makes the file append-only).
+OPENNRM_AUDIT_CHECKPOINT_DIR = Path(
+    env("OPENNRM_AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit"))
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -232,5 +240,8 @@ LOGGING = {
         # Request lines carry only paths, and paths carry only UUIDs; still keep them terse.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # Audit checkpoints and refused accesses: kept whatever DJANGO_LOG_LEVEL says.
+        "opennrm.audit": {"level": "INFO"},
+        "opennrm.security": {"level": "INFO"},
     },
 }

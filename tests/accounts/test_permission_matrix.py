@@ -97,6 +97,7 @@ ENDPOINTS = [
         ok=302,
         scoped=True,
     ),
+    Endpoint("refused access", "get", lambda w: "/access-denials/", MEMBER_MANAGERS),
     Endpoint("tokens", "get", lambda w: "/tokens/", EVERY_MEMBER),
     Endpoint(
         "token create",

@@ -310,6 +310,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="nrm.example.org",
         OPENNRM_FIELD_KEYS="p1:" + "A" * 43 + "=",
         OPENNRM_BLIND_INDEX_KEY="B" * 43 + "=",
+        OPENNRM_AUDIT_KEYS="a1:" + "C" * 43 + "=",
         OPENNRM_ENV_FILE="/nonexistent",
         DATABASE_URL="sqlite:////tmp/opennrm-deploy-check.sqlite3",
     )

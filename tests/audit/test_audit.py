@@ -1,4 +1,4 @@
-"""The audit log: an event per write, chained by SHA-256, verified, append-only on PostgreSQL."""
+"""The audit log: an event per write, chained by HMAC, verified, append-only in the database."""
 
 from __future__ import annotations
 
@@ -111,6 +111,10 @@ def _tamper(sql: str, params: list) -> None:
         if connection.vendor == "postgresql":
             # A database superuser can switch triggers off for the session.
             cursor.execute("SET session_replication_role = replica")
+        else:
+            # Whoever can write the SQLite file can drop its triggers (the test rolls this back).
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = origin")
@@ -157,8 +161,8 @@ def test_verify_names_reordered_events(world):
     assert result.event_id == target.id
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
-def test_postgresql_refuses_update_and_delete(world):
+def test_the_database_refuses_update_and_delete(world):
+    """On SQLite as on PostgreSQL: the application cannot change or remove an event."""
     from django.db.utils import DatabaseError
 
     target = _middle(world)
@@ -172,4 +176,28 @@ def test_postgresql_refuses_update_and_delete(world):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [target.id])
+    for attempt in (
+        lambda: AuditEvent.objects.filter(id=target.id).update(action="x"),
+        lambda: AuditEvent.objects.filter(id=target.id).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert AuditEvent.objects.filter(id=target.id, action=target.action).exists()
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_whole_database_and_the_guard_stays():
+    """The test runner empties the database between transactional tests (TRUNCATE on
+    PostgreSQL, which the row trigger does not see; on SQLite the flush lifts its triggers)."""
+    from django.db.utils import DatabaseError
+
+    from tests.conftest import build_world
+
+    build_world()
+    assert AuditEvent.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    build_world()  # the teardown's flush empties this one
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.all().delete()
