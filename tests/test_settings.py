@@ -78,6 +78,7 @@ def test_only_development_and_test_settings_install_the_invented_people(
             "DJANGO_SECRET_KEY": "x" * 50,
             "OPENNRM_FIELD_KEYS": "k:" + "A" * 43 + "=",
             "OPENNRM_BLIND_INDEX_KEY": "A" * 43 + "=",
+            "OPENNRM_AUDIT_KEYS": "a:" + "A" * 43 + "=",
         }
     done = _run(env, "-c", f"import django; django.setup(); {SHOW_APPS}")
     assert done.returncode == 0, done.stderr
