@@ -45,9 +45,9 @@ MAX_ITEMS = 20
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffd]")
 
 
-def _shown(code: str) -> str:
-    """A code as a message may repeat it: short, and only what can be printed."""
-    return _FORBIDDEN.sub("?", code[:10])
+def shown(code: str, limit: int = 10) -> str:
+    """A code as a message (or a field path) may repeat it: short, and only what can be printed."""
+    return _FORBIDDEN.sub("?", code[:limit])
 
 
 def text_problem(value: str) -> str | None:
@@ -65,8 +65,9 @@ def text_problem(value: str) -> str | None:
 class Checker:
     """Collects field errors (path -> messages); every check returns the cleaned value."""
 
-    def __init__(self, prefix: str = "") -> None:
-        self.errors: dict[str, list[str]] = {}
+    def __init__(self, prefix: str = "", *, errors: dict[str, list[str]] | None = None) -> None:
+        # ``errors``: a dict the caller already collects into, to check alongside its own rules.
+        self.errors: dict[str, list[str]] = {} if errors is None else errors
         self.prefix = prefix
 
     def add(self, field: str, message: str) -> None:
@@ -267,7 +268,7 @@ class Checker:
             self.add(
                 field,
                 _("“%(value)s” is not an ISO 639 language code (for example ru, uz, kk).")
-                % {"value": _shown(raw)},
+                % {"value": shown(raw)},
             )
             return raw.lower()
         return normal
@@ -365,7 +366,7 @@ def country_code_error(code: str) -> str | None:
     ):
         return None
     return _("“%(value)s” is not an ISO 3166 two-letter country code (for example KZ, UZ).") % {
-        "value": _shown(code)
+        "value": shown(code)
     }
 
 
