@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from opennrm.errors import ValidationFailed
 
 T = TypeVar("T")
+Day = date  # inside Checker, ``date`` is the method's name
 
 # Plausible bounds of dates. A person is not born before 1900; no case, signal, consent or
 # service of this system predates 2000, so an earlier date is a typing error (1800, year 1).
@@ -134,10 +135,10 @@ class Checker:
         field: str,
         value: Any,
         *,
-        earliest: date | None = None,
-        latest: date | None = None,
+        earliest: Day | None = None,
+        latest: Day | None = None,
         required: bool = False,
-    ) -> date | None:
+    ) -> Day | None:
         """A date (``date`` or ISO 8601 text) within the bounds; ``latest`` is usually the
         caller's today (``timezone.localdate()``), so a date in the future is refused."""
         day = self._as_date(field, value)
@@ -153,7 +154,7 @@ class Checker:
         field: str,
         value: Any,
         *,
-        earliest: date | None = None,
+        earliest: Day | None = None,
         latest: datetime | None = None,
         required: bool = False,
     ) -> datetime | None:
@@ -306,7 +307,7 @@ class Checker:
 
     # --- helpers
 
-    def _as_date(self, field: str, value: Any) -> date | None:
+    def _as_date(self, field: str, value: Any) -> Day | None:
         if value is None or value == "":
             return None
         if isinstance(value, datetime):
@@ -319,7 +320,7 @@ class Checker:
             self.add(field, _("Not a date; write it as YYYY-MM-DD."))
             return None
 
-    def _bounds(self, field: str, day: date, earliest: date | None, latest: date | None) -> None:
+    def _bounds(self, field: str, day: Day, earliest: Day | None, latest: Day | None) -> None:
         if earliest is not None and day < earliest:
             self.add(
                 field,
