@@ -14,6 +14,7 @@ from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
@@ -128,7 +129,7 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
         if name in CASE_FIELDS and getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
-    today = timezone.localdate()
+    today = local_today(case.organization)
     for name in ("recruited_on", "exploitation_began_on", "exited_on"):
         if (value := getattr(case, name)) and value > today:
             errors.setdefault(name, []).append(_("This date is in the future."))
@@ -165,8 +166,9 @@ def case_open(
 ) -> Case:
     """Record a person and open their case at the actor's organization, owned by the actor."""
     actor.require(perms.CASES_CREATE)
-    opened_on = opened_on or timezone.localdate()
-    if opened_on > timezone.localdate():
+    today = local_today(actor.organization)
+    opened_on = opened_on or today
+    if opened_on > today:
         raise ValidationFailed.of({"opened_on": [_("This date is in the future.")]})
     if (
         case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
@@ -279,7 +281,7 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     fields = ["status"]
     if closing:
         case.closure_reason = reason.strip()[:2000]
-        case.closed_on = timezone.localdate()
+        case.closed_on = local_today(actor.organization)
         fields += ["closure_reason", "closed_on"]
     else:
         case.closed_on = None
@@ -406,7 +408,7 @@ def historic_event_add(
     case = _require_case(actor, case)
     if country and (message := country_code_error(country)):
         raise ValidationFailed.of({"country": [message]})
-    if occurred_on and occurred_on > timezone.localdate():
+    if occurred_on and occurred_on > local_today(actor.organization):
         raise ValidationFailed.of({"occurred_on": [_("This date is in the future.")]})
     event = HistoricEvent(
         case=case,
@@ -495,9 +497,10 @@ def consent_record(
 ) -> Consent:
     """Record what the person agreed to, for one purpose. A child's consent names the guardian."""
     case = _require_case(actor, case)
-    given_on = given_on or timezone.localdate()
+    today = local_today(actor.organization)
+    given_on = given_on or today
     errors: dict[str, list[str]] = {}
-    if given_on > timezone.localdate():
+    if given_on > today:
         errors["given_on"] = [_("This date is in the future.")]
     if purpose == ConsentPurpose.REFERRAL and not (recipient_organization or recipient_type):
         errors["recipient_organization"] = [
@@ -536,8 +539,9 @@ def consent_withdraw(
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationFailed.of({"withdrawn_on": [_("This consent was already withdrawn.")]})
-    withdrawn_on = withdrawn_on or timezone.localdate()
-    if withdrawn_on > timezone.localdate():
+    today = local_today(actor.organization)
+    withdrawn_on = withdrawn_on or today
+    if withdrawn_on > today:
         raise ValidationFailed.of({"withdrawn_on": [_("This date is in the future.")]})
     if withdrawn_on < consent.given_on:
         raise ValidationFailed.of({"withdrawn_on": [_("Cannot be before the consent was given.")]})

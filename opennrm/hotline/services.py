@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import as_aware, local_date, local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.services import case_open
 from opennrm.errors import Conflict, NotFound, ValidationFailed
@@ -72,7 +73,11 @@ def _as_date(value: Any, name: str, errors: dict[str, list[str]]) -> date | None
         return None
 
 
-def _as_datetime(value: Any, errors: dict[str, list[str]]) -> datetime | None:
+def _as_datetime(
+    value: Any, errors: dict[str, list[str]], organization: Organization
+) -> datetime | None:
+    """An aware datetime; a naive one (a datetime-local field, an API value without an offset)
+    is the organization's wall-clock time."""
     if isinstance(value, str):
         try:
             value = parse_datetime(value.strip())
@@ -86,9 +91,7 @@ def _as_datetime(value: Any, errors: dict[str, list[str]]) -> datetime | None:
     if not isinstance(value, datetime):
         errors.setdefault("received_at", []).append(_("Give the date and time."))
         return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    return as_aware(value, organization)
 
 
 def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) -> list[str]:
@@ -133,7 +136,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             )
         values["language"] = code
     if "received_at" in data:
-        received_at = _as_datetime(data["received_at"], errors)
+        received_at = _as_datetime(data["received_at"], errors, organization)
         if received_at is not None and received_at > timezone.now() + CLOCK_SKEW:
             err("received_at", _("This is in the future."))
         values["received_at"] = received_at
@@ -167,7 +170,8 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(signal, name)
 
-    received_on = timezone.localdate(after("received_at")) if after("received_at") else None
+    received_at = after("received_at")
+    received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
         err("follow_up_on", _("Cannot be before the signal was received."))
@@ -176,7 +180,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             err("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
             err("followed_up_on", _("Cannot be before the signal was received."))
-        if followed_up_on > timezone.localdate():
+        if followed_up_on > local_today(organization):
             err("followed_up_on", _("This date is in the future."))
     if errors:
         raise ValidationFailed.of(errors)

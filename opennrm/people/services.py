@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
 from opennrm.validation import country_code_error, phone_to_e164
@@ -131,7 +132,7 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
             if value:
                 names.append({"value": value, "script": script_of(value)})
         values["names"] = names
-    today = date.today()
+    today = local_today(person.organization)
     if "birth_date" in data:
         born = data["birth_date"]
         if isinstance(born, str) and born:
