@@ -24,6 +24,7 @@ from .hotline import router as hotline_router
 from .notifications import router as notifications_router
 from .pagination import Page
 from .referrals import router as referrals_router
+from .renderers import UtcJSONRenderer
 from .returns import router as returns_router
 from .schemas import (
     MembershipOut,
@@ -42,6 +43,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
     docs_url=None,
+    renderer=UtcJSONRenderer(),
 )
 
 api.add_router("/cases", cases_router)
