@@ -110,9 +110,8 @@ def organization_update(
 def organization_settings_update(*, actor: Actor, version: int, time_zone: str) -> Organization:
     """The organization admin sets their own organization's time zone ("" for the country's)."""
     actor.require(perms.ORGANIZATION_SETTINGS)
-    if actor.organization is None:
-        raise PermissionDenied(_("You have no organization."))
-    return _organization_change(actor, actor.organization, version, {"time_zone": time_zone})
+    organization = actor.active_organization
+    return _organization_change(actor, organization, version, {"time_zone": time_zone})
 
 
 def _organization_change(
