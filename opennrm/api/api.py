@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from opennrm.accounts import permissions as perms
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Organization
 from opennrm.audit.denials import denial_log_anonymous, denial_record, refusing_rule
@@ -23,8 +24,17 @@ from .hotline import router as hotline_router
 from .notifications import router as notifications_router
 from .pagination import Page
 from .referrals import router as referrals_router
+from .renderers import UtcJSONRenderer
 from .returns import router as returns_router
-from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
+from .schemas import (
+    MembershipOut,
+    MeOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    OrganizationSettingsOut,
+    OrganizationSettingsPatch,
+)
 from .screening import router as screening_router
 
 api = NinjaAPI(
@@ -33,6 +43,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
     docs_url=None,
+    renderer=UtcJSONRenderer(),
 )
 
 api.add_router("/cases", cases_router)
@@ -130,6 +141,7 @@ def _organization_out(organization: Organization) -> OrganizationOut:
         country=organization.country,
         city=organization.city,
         phone=organization.phone,
+        time_zone=organization.time_zone,
         is_active=organization.is_active,
         version=organization.version,
         created_at=organization.created_at,
@@ -189,3 +201,22 @@ def organization_update(
         actor=request.actor, organization=organization, version=version, **changes
     )
     return _organization_out(organization)
+
+
+@api.get("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
+    """The active organization's settings (organization admin)."""
+    request.actor.require(perms.ORGANIZATION_SETTINGS)
+    organization = request.actor.active_organization
+    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
+
+
+@api.patch("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+def organization_settings_update(
+    request: ActorRequest, payload: OrganizationSettingsPatch
+) -> OrganizationSettingsOut:
+    """Set the active organization's time zone; ``version`` must be the one read (409 otherwise)."""
+    organization = services.organization_settings_update(
+        actor=request.actor, version=payload.version, time_zone=payload.time_zone
+    )
+    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)

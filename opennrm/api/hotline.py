@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -22,6 +22,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.api.cases import CaseFieldsIn, PersonIn
 from opennrm.api.pagination import Page
+from opennrm.api.schemas import LOCAL_DATETIME_DESCRIPTION
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
 from opennrm.hotline.models import Channel, Outcome, Reason, Signal
@@ -48,7 +49,7 @@ class SignalIn(_In):
     caller_type: str
     reason: str
     channel: str = Channel.CALL.value
-    received_at: datetime | None = None
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str = ""
     outcome: str = ""
     follow_up_on: date | None = None
@@ -61,7 +62,7 @@ class SignalPatch(_In):
     caller_type: str | None = None
     reason: str | None = None
     channel: str | None = None
-    received_at: datetime | None = None
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str | None = None
     outcome: str | None = None
     follow_up_on: date | None = None

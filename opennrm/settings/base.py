@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "opennrm.accounts.middleware.SessionLifetimeMiddleware",
     "opennrm.accounts.middleware.ActiveMembershipMiddleware",
+    "opennrm.accounts.middleware.OrganizationTimeZoneMiddleware",
     "opennrm.accounts.middleware.TwoFactorRequiredMiddleware",
     "opennrm.screening.device_lock.SelfAnswerLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
