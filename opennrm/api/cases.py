@@ -369,7 +369,7 @@ class NoteOut(Schema):
         return obj.author.uuid
 
 
-class HistoryEventOut(Schema):
+class CaseHistoryEventOut(Schema):
     """One change to the case or its parts: who, when, what kind, which fields; never values."""
 
     id: UUID
@@ -483,7 +483,7 @@ def case_change_status(request: HttpRequest, case_id: UUID, payload: StatusChang
     )
 
 
-@router.get("/{case_id}/history", response=list[HistoryEventOut])
+@router.get("/{case_id}/history", response=list[CaseHistoryEventOut])
 @paginate(Page)
 def case_history(request: HttpRequest, case_id: UUID) -> QuerySet[AuditEvent]:
     """The changes to the case and its parts, newest first."""

@@ -167,7 +167,7 @@ class BucketOut(Schema):
     by_language: dict[str, int]
 
 
-class StatsOut(Schema):
+class SignalStatsOut(Schema):
     """Counts only: per day (14 days) and per week (12 weeks, Monday first), newest first."""
 
     days: list[BucketOut]
@@ -251,11 +251,11 @@ def signal_record(request: HttpRequest, payload: SignalIn) -> Status:
     return Status(201, _signal_out(request, signal))
 
 
-@router.get("/stats", response=StatsOut)
-def signal_stats(request: HttpRequest) -> StatsOut:
+@router.get("/stats", response=SignalStatsOut)
+def signal_stats(request: HttpRequest) -> SignalStatsOut:
     """Counts of the organization's signals by reason, channel and language; no content."""
     stats = selectors.signal_stats(actor=_actor(request))
-    return StatsOut(
+    return SignalStatsOut(
         days=[_bucket_out(b) for b in stats.days],
         weeks=[_bucket_out(b) for b in stats.weeks],
         totals=_bucket_out(stats.totals),

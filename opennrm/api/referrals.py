@@ -55,7 +55,7 @@ class DeclineIn(_In):
     reason: str
 
 
-class CompleteIn(_In):
+class ReferralCompleteIn(_In):
     outcome: str
 
 
@@ -144,7 +144,7 @@ class ReferralOut(_ReferralFields):
     shared: SharesOut
 
 
-class HistoryEventOut(Schema):
+class ReferralHistoryEventOut(Schema):
     id: UUID
     occurred_at: datetime
     action: str
@@ -171,7 +171,7 @@ class DirectionOut(Schema):
     by_service: list[FiguresOut]
 
 
-class StatsOut(Schema):
+class ReferralStatsOut(Schema):
     sent: DirectionOut
     received: DirectionOut
 
@@ -289,11 +289,13 @@ def referral_send(request: HttpRequest, payload: ReferralIn) -> Status:
     return Status(201, _referral_out(request, referral))
 
 
-@router.get("/stats", response=StatsOut)
-def referral_stats(request: HttpRequest) -> StatsOut:
+@router.get("/stats", response=ReferralStatsOut)
+def referral_stats(request: HttpRequest) -> ReferralStatsOut:
     """Counts of the organization's referrals sent and received; no content."""
     stats = selectors.referral_stats(actor=_actor(request))
-    return StatsOut(sent=_direction_out(stats.sent), received=_direction_out(stats.received))
+    return ReferralStatsOut(
+        sent=_direction_out(stats.sent), received=_direction_out(stats.received)
+    )
 
 
 @router.get("/{referral_id}", response=ReferralOut)
@@ -303,15 +305,15 @@ def referral_get(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     return _referral_out(request, referral)
 
 
-@router.get("/{referral_id}/history", response=list[HistoryEventOut])
-def referral_history(request: HttpRequest, referral_id: UUID) -> list[HistoryEventOut]:
+@router.get("/{referral_id}/history", response=list[ReferralHistoryEventOut])
+def referral_history(request: HttpRequest, referral_id: UUID) -> list[ReferralHistoryEventOut]:
     """The referral's steps, newest first: names of fields, never values."""
     actor = _actor(request)
     referral = _for_write(request, referral_id)
     own = actor.active_organization.pk
     events: QuerySet[AuditEvent] = selectors.referral_history(actor=actor, referral=referral)
     return [
-        HistoryEventOut(
+        ReferralHistoryEventOut(
             id=event.uuid,
             occurred_at=event.occurred_at,
             action=event.action,
@@ -341,7 +343,9 @@ def referral_decline(request: HttpRequest, referral_id: UUID, payload: DeclineIn
 
 
 @router.post("/{referral_id}/complete", response=ReferralOut)
-def referral_complete(request: HttpRequest, referral_id: UUID, payload: CompleteIn) -> ReferralOut:
+def referral_complete(
+    request: HttpRequest, referral_id: UUID, payload: ReferralCompleteIn
+) -> ReferralOut:
     referral = services.referral_complete(
         actor=_actor(request), referral=_for_write(request, referral_id), outcome=payload.outcome
     )

@@ -49,19 +49,3 @@ class OrganizationOut(Schema):
     is_active: bool
     version: int
     created_at: datetime
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class Problem(Schema):
-    """RFC 9457 problem details, with a stable ``code`` and the errors per field."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    code: str
-    detail: str = ""
-    errors: list[FieldError] = []

@@ -51,7 +51,7 @@ class AnswersIn(_In):
     version: int | None = None  # when given, refused (409) if the answers changed since
 
 
-class CompleteIn(_In):
+class ScreeningCompleteIn(_In):
     version: int | None = None
 
 
@@ -230,7 +230,7 @@ def screening_answer(request: HttpRequest, screening_id: UUID, payload: AnswersI
 
 @router.post("/{screening_id}/complete", response=ScreeningOut)
 def screening_complete(
-    request: HttpRequest, screening_id: UUID, payload: CompleteIn | None = None
+    request: HttpRequest, screening_id: UUID, payload: ScreeningCompleteIn | None = None
 ) -> Screening:
     """Confirm the answers: the result is scored and kept. 422 naming each missing answer the
     result depends on."""
