@@ -21,7 +21,7 @@ from opennrm.web import ActorRequest
 
 from .auth import SessionAuth, TokenAuth
 from .cases import router as cases_router
-from .common import Api, problem_for_status, problem_response
+from .common import ERRORS, Api, problem_for_status, problem_response
 from .directory import router as directory_router
 from .hotline import router as hotline_router
 from .notifications import router as notifications_router
@@ -154,7 +154,7 @@ def _organization_out(organization: Organization) -> OrganizationOut:
     )
 
 
-@api.get("/me", response=MeOut, tags=["accounts"])
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"])
 def me(request: ActorRequest) -> MeOut:
     """Who is calling, through which membership, and what they may do."""
     actor = request.actor
@@ -175,27 +175,31 @@ def me(request: ActorRequest) -> MeOut:
     )
 
 
-@api.get("/organizations", response=list[OrganizationOut], tags=["platform"])
+@api.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, tags=["platform"])
 @paginate(Page)
 def organization_list(request: ActorRequest) -> list[OrganizationOut]:
     """Every organization (platform admin)."""
     return [_organization_out(o) for o in selectors.organization_list(actor=request.actor)]
 
 
-@api.post("/organizations", response={201: OrganizationOut}, tags=["platform"])
+@api.post("/organizations", response={201: OrganizationOut, **ERRORS}, tags=["platform"])
 def organization_create(request: ActorRequest, payload: OrganizationIn) -> Status:
     organization = services.organization_create(actor=request.actor, **payload.dict())
     return Status(201, _organization_out(organization))
 
 
-@api.get("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
+@api.get(
+    "/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS}, tags=["platform"]
+)
 def organization_get(request: ActorRequest, organization_id: UUID) -> OrganizationOut:
     return _organization_out(
         selectors.organization_get(actor=request.actor, organization_id=organization_id)
     )
 
 
-@api.patch("/organizations/{organization_id}", response=OrganizationOut, tags=["platform"])
+@api.patch(
+    "/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS}, tags=["platform"]
+)
 def organization_update(
     request: ActorRequest, organization_id: UUID, payload: OrganizationPatch
 ) -> OrganizationOut:

@@ -34,9 +34,14 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 
-def actor(request: HttpRequest) -> Actor:
-    """The caller, as the authentication (token or session) set it on the request."""
-    return request.actor  # type: ignore[attr-defined]
+def actor(request: HttpRequest, *, require: str | None = None) -> Actor:
+    """The caller, as the authentication (token or session) set it on the request; with
+    ``require``, one who holds that permission (403 otherwise), for a router whose every
+    operation needs it."""
+    caller: Actor = request.actor  # type: ignore[attr-defined]
+    if require is not None:
+        caller.require(require)
+    return caller
 
 
 # --- Input.

@@ -18,9 +18,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import selectors as case_selectors
@@ -31,15 +31,7 @@ from opennrm.referrals.models import Referral
 router = Router(tags=["referrals"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReferralIn(_In):
+class ReferralIn(In):
     case_id: UUID
     to_organization_id: UUID
     kind: str = "referral"
@@ -51,11 +43,11 @@ class ReferralIn(_In):
     override_reason: str = ""
 
 
-class DeclineIn(_In):
+class DeclineIn(In):
     reason: str
 
 
-class ReferralCompleteIn(_In):
+class ReferralCompleteIn(In):
     outcome: str
 
 
@@ -177,7 +169,7 @@ class ReferralStatsOut(Schema):
 
 
 def _referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
-    actor = _actor(request)
+    actor = common.actor(request)
     sender = selectors.is_sender(actor, referral)
     shares = selectors.referral_shares(actor=actor, referral=referral)
     withheld = None
@@ -233,7 +225,7 @@ def _direction_out(direction: selectors.Direction) -> DirectionOut:
 
 def _for_write(request: HttpRequest, referral_id: UUID) -> Referral:
     """The visible referral, not audited as a read: the service audits the write itself."""
-    return selectors.referral_get(actor=_actor(request), referral_id=referral_id, audit=False)
+    return selectors.referral_get(actor=common.actor(request), referral_id=referral_id, audit=False)
 
 
 def _renamed(exc: ValidationFailed) -> ValidationFailed:
@@ -246,12 +238,12 @@ def _renamed(exc: ValidationFailed) -> ValidationFailed:
 # --- Operations.
 
 
-@router.get("", response=list[ReferralListItemOut])
+@router.get("", response={200: list[ReferralListItemOut], **ERRORS})
 @paginate(Page)
 def referral_list(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet[Referral]:
     """Received (``box=inbox``), sent from the caller's visible cases (``outbox``), or, for a
     supervisor, overdue either way and sent without consent (``attention``). Newest first."""
-    actor = _actor(request)
+    actor = common.actor(request)
     if filters.box == "outbox":
         return selectors.referral_outbox(actor=actor)
     if filters.box == "attention":
@@ -259,11 +251,11 @@ def referral_list(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet
     return selectors.referral_inbox(actor=actor)
 
 
-@router.post("", response={201: ReferralOut})
+@router.post("", response={201: ReferralOut, **ERRORS})
 def referral_send(request: HttpRequest, payload: ReferralIn) -> Status:
     """Refer a visible case; 422 naming ``consent`` when no consent covers the organization
     (a supervisor may send anyway with ``override_reason``)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     try:
         case = case_selectors.case_get(actor=actor, case_id=payload.case_id, audit=False)
     except NotFound:
@@ -289,26 +281,26 @@ def referral_send(request: HttpRequest, payload: ReferralIn) -> Status:
     return Status(201, _referral_out(request, referral))
 
 
-@router.get("/stats", response=ReferralStatsOut)
+@router.get("/stats", response={200: ReferralStatsOut, **ERRORS})
 def referral_stats(request: HttpRequest) -> ReferralStatsOut:
     """Counts of the organization's referrals sent and received; no content."""
-    stats = selectors.referral_stats(actor=_actor(request))
+    stats = selectors.referral_stats(actor=common.actor(request))
     return ReferralStatsOut(
         sent=_direction_out(stats.sent), received=_direction_out(stats.received)
     )
 
 
-@router.get("/{referral_id}", response=ReferralOut)
+@router.get("/{referral_id}", response={200: ReferralOut, **ERRORS})
 def referral_get(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """One referral with its shared fields as the caller may read them now. An audited read."""
-    referral = selectors.referral_get(actor=_actor(request), referral_id=referral_id)
+    referral = selectors.referral_get(actor=common.actor(request), referral_id=referral_id)
     return _referral_out(request, referral)
 
 
-@router.get("/{referral_id}/history", response=list[ReferralHistoryEventOut])
+@router.get("/{referral_id}/history", response={200: list[ReferralHistoryEventOut], **ERRORS})
 def referral_history(request: HttpRequest, referral_id: UUID) -> list[ReferralHistoryEventOut]:
     """The referral's steps, newest first: names of fields, never values."""
-    actor = _actor(request)
+    actor = common.actor(request)
     referral = _for_write(request, referral_id)
     own = actor.active_organization.pk
     events: QuerySet[AuditEvent] = selectors.referral_history(actor=actor, referral=referral)
@@ -325,37 +317,41 @@ def referral_history(request: HttpRequest, referral_id: UUID) -> list[ReferralHi
     ]
 
 
-@router.post("/{referral_id}/accept", response=ReferralOut)
+@router.post("/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
 def referral_accept(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """Accept a received referral; a case worker's acceptance opens the receiver's own case."""
     referral = services.referral_accept(
-        actor=_actor(request), referral=_for_write(request, referral_id)
+        actor=common.actor(request), referral=_for_write(request, referral_id)
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/decline", response=ReferralOut)
+@router.post("/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
 def referral_decline(request: HttpRequest, referral_id: UUID, payload: DeclineIn) -> ReferralOut:
     referral = services.referral_decline(
-        actor=_actor(request), referral=_for_write(request, referral_id), reason=payload.reason
+        actor=common.actor(request),
+        referral=_for_write(request, referral_id),
+        reason=payload.reason,
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/complete", response=ReferralOut)
+@router.post("/{referral_id}/complete", response={200: ReferralOut, **ERRORS})
 def referral_complete(
     request: HttpRequest, referral_id: UUID, payload: ReferralCompleteIn
 ) -> ReferralOut:
     referral = services.referral_complete(
-        actor=_actor(request), referral=_for_write(request, referral_id), outcome=payload.outcome
+        actor=common.actor(request),
+        referral=_for_write(request, referral_id),
+        outcome=payload.outcome,
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/withdraw", response=ReferralOut)
+@router.post("/{referral_id}/withdraw", response={200: ReferralOut, **ERRORS})
 def referral_withdraw(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """The sender takes back a referral still awaiting an answer."""
     referral = services.referral_withdraw(
-        actor=_actor(request), referral=_for_write(request, referral_id)
+        actor=common.actor(request), referral=_for_write(request, referral_id)
     )
     return _referral_out(request, referral)
