@@ -23,12 +23,32 @@ from pydantic import StringConstraints
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import attachments, selectors, services
 from opennrm.cases.attachments import Attachment
-from opennrm.cases.choices import CaseStatus, ExploitationType
+from opennrm.cases.choices import (
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    DecisionMakingOrganization,
+    DecisionState,
+    ExploitationType,
+    ForcedLabourIndustry,
+    HistoricEventType,
+    IdentificationStage,
+    MethodOfControl,
+    PerpetratorRole,
+    RecruitmentMethod,
+    RecruitmentPlatform,
+    RelationshipToTrafficker,
+    ServiceStatus,
+    ServiceType,
+    SexExploitationType,
+    SupportPlanType,
+    TraffickingStatus,
+)
 from opennrm.cases.models import (
     Case,
     Consent,
@@ -39,17 +59,18 @@ from opennrm.cases.models import (
     SupportPlan,
 )
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import Gender, Person
+from opennrm.people.models import AgeBand, DocumentType, Education, Gender, MaritalStatus, Person
 
 router = Router(tags=["cases"])
 
 
 # --- Input schemas. Unknown fields are refused, so a misspelt field is a 422, not a no-op.
-# Picklists and codes are plain strings here: the services check them, with their own messages.
+# Picklists are their model's choices (an enum in OpenAPI); codes (countries, languages) are
+# plain strings, checked by the services with their own messages.
 
 
 class DocumentIn(In):
-    type: str
+    type: Annotated[str, OneOf(DocumentType)]
     number: str
     country: str = ""
 
@@ -65,11 +86,11 @@ class PersonIn(In):
     documents: list[DocumentIn] = []
     phones: list[str] = []
     address: str = ""
-    gender: str = Gender.UNKNOWN.value
+    gender: Annotated[str, OneOf(Gender)] = Gender.UNKNOWN.value
     citizenship: str = ""
     languages: list[str] = []
-    marital_status: str = ""
-    education: str = ""
+    marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)] = ""
+    education: Annotated[str, OneOf(Education, blank=True)] = ""
     number_of_children: int | None = None
 
 
@@ -79,15 +100,15 @@ class PersonPatch(PersonIn):
 
 class CaseFieldsIn(In):
     # The trafficking status is set by an approved identification decision, never directly.
-    exploitation_types: list[str] = []
-    forced_labour_industry: str = ""
-    sex_exploitation_types: list[str] = []
-    methods_of_control: list[str] = []
-    recruitment_methods: list[str] = []
-    recruitment_platforms: list[str] = []
-    relationship_to_trafficker: str = ""
+    exploitation_types: list[Annotated[str, OneOf(ExploitationType)]] = []
+    forced_labour_industry: Annotated[str, OneOf(ForcedLabourIndustry, blank=True)] = ""
+    sex_exploitation_types: list[Annotated[str, OneOf(SexExploitationType)]] = []
+    methods_of_control: list[Annotated[str, OneOf(MethodOfControl)]] = []
+    recruitment_methods: list[Annotated[str, OneOf(RecruitmentMethod)]] = []
+    recruitment_platforms: list[Annotated[str, OneOf(RecruitmentPlatform)]] = []
+    relationship_to_trafficker: Annotated[str, OneOf(RelationshipToTrafficker, blank=True)] = ""
     age_when_trafficked: int | None = None
-    perpetrator_roles: list[str] = []
+    perpetrator_roles: list[Annotated[str, OneOf(PerpetratorRole)]] = []
     country_of_origin: str = ""
     transit_countries: list[str] = []
     country_of_exploitation: str = ""
@@ -121,30 +142,30 @@ class CaseSearchIn(In):
 
 
 class StatusChangeIn(In):
-    status: str
+    status: Annotated[str, OneOf(CaseStatus)]
     reason: str = ""
 
 
 class DecisionProposeIn(In):
-    stage: str
+    stage: Annotated[str, OneOf(IdentificationStage)]
     grounds: str
-    decided_by_type: str
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
     due_on: date | None = None
 
 
 class ServiceIn(In):
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     provider_id: UUID | None = None
     plan_id: UUID | None = None
-    status: str = "planned"
+    status: Annotated[str, OneOf(ServiceStatus)] = ServiceStatus.PLANNED.value
     started_on: date | None = None
     ended_on: date | None = None
     destination_country: str = ""
 
 
 class ConsentIn(In):
-    purpose: str
-    method: str
+    purpose: Annotated[str, OneOf(ConsentPurpose)]
+    method: Annotated[str, OneOf(ConsentMethod)]
     given_on: date | None = None
     recipient_organization_id: UUID | None = None
     recipient_type: str = ""
@@ -166,8 +187,8 @@ class CasePersonOut(Schema):
     """The person's statistical fields: what a case shows without identifying anyone."""
 
     id: UUID
-    gender: str
-    age_band: str
+    gender: Annotated[str, OneOf(Gender)]
+    age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
 
@@ -179,12 +200,12 @@ class CasePersonOut(Schema):
 class CaseListItemOut(Schema):
     id: UUID
     number: str
-    status: str
+    status: Annotated[str, OneOf(CaseStatus)]
     opened_on: date
     closed_on: date | None
     owner_id: UUID
-    trafficking_status: str
-    exploitation_types: list[str]
+    trafficking_status: Annotated[str, OneOf(TraffickingStatus)]
+    exploitation_types: list[Annotated[str, OneOf(ExploitationType)]]
     person: CasePersonOut
 
     @staticmethod
@@ -199,15 +220,15 @@ class CaseListItemOut(Schema):
 class CaseOut(CaseListItemOut):
     version: int
     closure_reason: str
-    trafficking_status_decided_by: str
-    forced_labour_industry: str
-    sex_exploitation_types: list[str]
-    methods_of_control: list[str]
-    recruitment_methods: list[str]
-    recruitment_platforms: list[str]
-    relationship_to_trafficker: str
+    trafficking_status_decided_by: Annotated[str, OneOf(DecisionMakingOrganization, blank=True)]
+    forced_labour_industry: Annotated[str, OneOf(ForcedLabourIndustry, blank=True)]
+    sex_exploitation_types: list[Annotated[str, OneOf(SexExploitationType)]]
+    methods_of_control: list[Annotated[str, OneOf(MethodOfControl)]]
+    recruitment_methods: list[Annotated[str, OneOf(RecruitmentMethod)]]
+    recruitment_platforms: list[Annotated[str, OneOf(RecruitmentPlatform)]]
+    relationship_to_trafficker: Annotated[str, OneOf(RelationshipToTrafficker, blank=True)]
     age_when_trafficked: int | None
-    perpetrator_roles: list[str]
+    perpetrator_roles: list[Annotated[str, OneOf(PerpetratorRole)]]
     country_of_origin: str
     transit_countries: list[str]
     country_of_exploitation: str
@@ -220,7 +241,7 @@ class CaseOut(CaseListItemOut):
 
 
 class DocumentOut(Schema):
-    type: str
+    type: Annotated[str, OneOf(DocumentType)]
     number: str
     country: str
 
@@ -243,13 +264,13 @@ class PersonOut(Schema):
     documents: list[DocumentOut]
     phones: list[str]
     address: str
-    gender: str
-    age_band: str
+    gender: Annotated[str, OneOf(Gender)]
+    age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
     languages: list[str]
-    marital_status: str
-    education: str
+    marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)]
+    education: Annotated[str, OneOf(Education, blank=True)]
     number_of_children: int | None
 
     @staticmethod
@@ -275,10 +296,10 @@ def _uuid_of(related: Any) -> UUID | None:
 
 class DecisionOut(Schema):
     id: UUID
-    stage: str
-    state: str
+    stage: Annotated[str, OneOf(IdentificationStage)]
+    state: Annotated[str, OneOf(DecisionState)]
     grounds: str
-    decided_by_type: str
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
     due_on: date | None
     proposed_by_id: UUID
     proposed_at: datetime
@@ -300,10 +321,10 @@ class DecisionOut(Schema):
 
 class ServiceOut(Schema):
     id: UUID
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     provider_id: UUID | None
     plan_id: UUID | None
-    status: str
+    status: Annotated[str, OneOf(ServiceStatus)]
     started_on: date | None
     ended_on: date | None
     destination_country: str
@@ -323,8 +344,8 @@ class ServiceOut(Schema):
 
 class ConsentOut(Schema):
     id: UUID
-    purpose: str
-    method: str
+    purpose: Annotated[str, OneOf(ConsentPurpose)]
+    method: Annotated[str, OneOf(ConsentMethod)]
     given_on: date
     recipient_organization_id: UUID | None
     recipient_type: str
@@ -705,7 +726,7 @@ def attachment_download(request: HttpRequest, case_id: UUID, attachment_id: UUID
 
 
 class PlanIn(In):
-    plan_type: str
+    plan_type: Annotated[str, OneOf(SupportPlanType)]
     objectives: str = ""
     action_plan: str = ""
     planned_end_on: date | None = None
@@ -713,7 +734,7 @@ class PlanIn(In):
 
 class PlanOut(Schema):
     id: UUID = Field(alias="uuid")
-    plan_type: str
+    plan_type: Annotated[str, OneOf(SupportPlanType)]
     objectives: str
     action_plan: str
     planned_end_on: date | None
@@ -721,7 +742,7 @@ class PlanOut(Schema):
 
 
 class EventIn(In):
-    event_type: str
+    event_type: Annotated[str, OneOf(HistoricEventType)]
     occurred_on: date | None = None
     country: str = ""
     city: str = ""
@@ -730,7 +751,7 @@ class EventIn(In):
 
 class EventOut(Schema):
     id: UUID = Field(alias="uuid")
-    event_type: str
+    event_type: Annotated[str, OneOf(HistoricEventType)]
     occurred_on: date | None
     country: str
     city: str

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
-from pydantic import ConfigDict, GetCoreSchemaHandler, field_validator
+from pydantic import ConfigDict, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from opennrm.accounts.permissions import Actor
@@ -94,9 +95,12 @@ class UuidOut(Schema):
 
 
 class OneOf:
-    """``Annotated[str, OneOf(CaseStatus)]``: a string among a model's choices, so that the
-    request is checked and the OpenAPI document lists the values (``enum``).
+    """``Annotated[str, OneOf(CaseStatus)]``: a string among a model's choices, declared as an
+    ``enum`` in the OpenAPI document.
 
+    The value is checked where every other rule is, by the service (or, for an output, by the
+    database's constraint): its error is translated and comes with the body's other errors at
+    once, which a schema check, stopping first and speaking English, would not give.
     ``blank=True`` allows the empty string, for a choice that may be left unset.
     """
 
@@ -106,10 +110,12 @@ class OneOf:
             values.append("")
         self.values = values
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.literal_schema(self.values)
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = list(self.values)
+        return json_schema
 
 
 def uuid_of(related: Any) -> UUID | None:

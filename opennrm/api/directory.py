@@ -7,6 +7,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -15,8 +16,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
+from opennrm.cases.choices import ServiceType
 from opennrm.directory import selectors, services
 from opennrm.directory.models import DirectoryEntry, HotlineNumber
 
@@ -24,7 +26,7 @@ router = Router(tags=["directory"])
 
 
 class DirectoryEntryIn(In):
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     description: str = ""
     languages: list[str] = []
     countries: list[str] = []
@@ -39,7 +41,7 @@ class DirectoryEntryIn(In):
 
 class DirectoryEntryPatch(In):
     version: int
-    service_type: str | None = None
+    service_type: Annotated[str, OneOf(ServiceType)] | None = None
     description: str | None = None
     languages: list[str] | None = None
     countries: list[str] | None = None
@@ -95,7 +97,7 @@ class DirectoryEntryOut(Schema):
     id: UUID
     version: int
     organization: OrganizationRef
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     description: str
     languages: list[str]
     countries: list[str]

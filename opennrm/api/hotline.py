@@ -9,7 +9,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -20,11 +20,11 @@ from ninja.pagination import paginate
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
 from opennrm.api.cases import CaseFieldsIn, PersonIn
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
-from opennrm.hotline.models import Channel, Outcome, Reason, Signal
+from opennrm.hotline.models import CallerType, Channel, Outcome, Reason, Signal
 
 if TYPE_CHECKING:
     from opennrm.hotline.selectors import SignalWithHint
@@ -32,17 +32,17 @@ if TYPE_CHECKING:
 router = Router(tags=["hotline"])
 
 
-# --- Input schemas. Unknown fields are refused; picklist values are checked by the services,
-# which name the field in their 422.
+# --- Input schemas. Unknown fields are refused; picklists are their model's choices (an enum
+# in OpenAPI), so a value outside them is a 422 naming the field.
 
 
 class SignalIn(In):
-    caller_type: str
-    reason: str
-    channel: str = Channel.CALL.value
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    channel: Annotated[str, OneOf(Channel)] = Channel.CALL.value
     received_at: datetime | None = None
     language: str = ""
-    outcome: str = ""
+    outcome: Annotated[str, OneOf(Outcome, blank=True)] = ""
     follow_up_on: date | None = None
     notes: str = ""
     phone: str = ""
@@ -50,12 +50,12 @@ class SignalIn(In):
 
 class SignalPatch(In):
     version: int
-    caller_type: str | None = None
-    reason: str | None = None
-    channel: str | None = None
+    caller_type: Annotated[str, OneOf(CallerType)] | None = None
+    reason: Annotated[str, OneOf(Reason)] | None = None
+    channel: Annotated[str, OneOf(Channel)] | None = None
     received_at: datetime | None = None
     language: str | None = None
-    outcome: str | None = None
+    outcome: Annotated[str, OneOf(Outcome, blank=True)] | None = None
     follow_up_on: date | None = None
     followed_up_on: date | None = None
     notes: str | None = None
@@ -92,11 +92,11 @@ class SignalListItemOut(Schema):
     id: UUID
     version: int
     received_at: datetime
-    channel: str
+    channel: Annotated[str, OneOf(Channel)]
     language: str
-    caller_type: str
-    reason: str
-    outcome: str
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
     operator_id: UUID | None
@@ -134,11 +134,11 @@ class SignalOut(Schema):
     id: UUID
     version: int
     received_at: datetime
-    channel: str
+    channel: Annotated[str, OneOf(Channel)]
     language: str
-    caller_type: str
-    reason: str
-    outcome: str
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
     operator_id: UUID | None

@@ -5,6 +5,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -14,17 +15,17 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS
+from opennrm.api.common import ERRORS, OneOf
 from opennrm.api.pagination import Page
 from opennrm.notifications import selectors, services
-from opennrm.notifications.models import Notification
+from opennrm.notifications.models import Kind, Notification
 
 router = Router(tags=["notifications"])
 
 
 class NotificationOut(Schema):
     id: UUID
-    kind: str
+    kind: Annotated[str, OneOf(Kind)]
     message: str
     url: str
     created_at: datetime

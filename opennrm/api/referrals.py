@@ -11,7 +11,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -20,12 +20,14 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import selectors as case_selectors
+from opennrm.cases.choices import ServiceType
 from opennrm.errors import NotFound, ValidationFailed
 from opennrm.referrals import selectors, services
+from opennrm.referrals.choices import ReferralKind, ReferralReason, ReferralStatus, Urgency
 from opennrm.referrals.models import Referral
 
 router = Router(tags=["referrals"])
@@ -34,10 +36,10 @@ router = Router(tags=["referrals"])
 class ReferralIn(In):
     case_id: UUID
     to_organization_id: UUID
-    kind: str = "referral"
-    reason: str
-    services_requested: list[str] = []
-    urgency: str = "normal"
+    kind: Annotated[str, OneOf(ReferralKind)] = "referral"
+    reason: Annotated[str, OneOf(ReferralReason)]
+    services_requested: list[Annotated[str, OneOf(ServiceType)]] = []
+    urgency: Annotated[str, OneOf(Urgency)] = "normal"
     shared_fields: list[str] | None = None  # the minimum when left out
     note: str = ""
     override_reason: str = ""
@@ -60,11 +62,11 @@ class _ReferralFields(Schema):
 
     id: UUID
     number: str
-    kind: str
-    status: str
-    urgency: str
-    reason: str
-    services_requested: list[str]
+    kind: Annotated[str, OneOf(ReferralKind)]
+    status: Annotated[str, OneOf(ReferralStatus)]
+    urgency: Annotated[str, OneOf(Urgency)]
+    reason: Annotated[str, OneOf(ReferralReason)]
+    services_requested: list[Annotated[str, OneOf(ServiceType)]]
     from_organization_id: UUID
     from_organization_name: str
     to_organization_id: UUID

@@ -10,6 +10,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -21,12 +22,17 @@ from pydantic import Field
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound
 from opennrm.returns import selectors, services
-from opennrm.returns.models import ReintegrationFollowUp, ReturnRecord
+from opennrm.returns.models import (
+    DocumentType,
+    FollowUpOutcome,
+    ReintegrationFollowUp,
+    ReturnRecord,
+)
 
 router = Router(tags=["returns"])
 
@@ -35,7 +41,7 @@ class ReturnIn(In):
     destination_country: str
     destination_city: str = ""
     route: str = ""
-    document_type: str = ""
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)] = ""
     document_number: str = ""
     travel_date: date | None = None
     receiving_organization_id: UUID | None = None
@@ -46,7 +52,7 @@ class ReturnPatch(In):
     destination_country: str | None = None
     destination_city: str | None = None
     route: str | None = None
-    document_type: str | None = None
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)] | None = None
     document_number: str | None = None
     travel_date: date | None = None
     receiving_organization_id: UUID | None = None
@@ -62,7 +68,7 @@ class ArrivalIn(In):
 class FollowUpIn(In):
     version: int
     done_on: date
-    outcome: str
+    outcome: Annotated[str, OneOf(FollowUpOutcome)]
     notes: str = ""
 
 
@@ -76,7 +82,7 @@ class FollowUpOut(Schema):
     months: int
     due_on: date
     done_on: date | None
-    outcome: str
+    outcome: Annotated[str, OneOf(FollowUpOutcome, blank=True)]
     notes: str
 
 
@@ -122,7 +128,7 @@ class ReturnOut(Schema):
     id: UUID
     version: int
     case_id: UUID
-    document_type: str
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)]
     document_number: str | None  # null to those who may not see identifying data
     travel_date: date | None
     destination_country: str

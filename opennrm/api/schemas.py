@@ -1,14 +1,19 @@
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
+
+from opennrm.accounts.models import OrganizationType, Role
+
+from .common import In, OneOf
 
 
 class MembershipOut(Schema):
     id: UUID
     organization_id: UUID
     organization_name: str
-    role: str
+    role: Annotated[str, OneOf(Role)]
 
 
 class MeOut(Schema):
@@ -21,18 +26,18 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(In):
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str = ""
     phone: str = ""
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(In):
     version: int
     name: str | None = None
-    org_type: str | None = None
+    org_type: Annotated[str, OneOf(OrganizationType)] | None = None
     country: str | None = None
     city: str | None = None
     phone: str | None = None
@@ -42,7 +47,7 @@ class OrganizationPatch(Schema):
 class OrganizationOut(Schema):
     id: UUID
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str
     phone: str

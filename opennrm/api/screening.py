@@ -11,7 +11,7 @@ operations through its decorator, where string annotations cannot be resolved.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -21,12 +21,13 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.screening import selectors, services
-from opennrm.screening.models import Mode, Questionnaire, Screening
+from opennrm.screening.models import Language, Mode, Questionnaire, Rule, Screening
+from opennrm.screening.models import Status as ScreeningStatus
 
 router = Router(tags=["screening"])
 
@@ -34,8 +35,8 @@ router = Router(tags=["screening"])
 class ScreeningStartIn(In):
     case_id: UUID
     questionnaire: str  # the code; the newest version is used
-    language: str  # en, ru, kk, uz-latn
-    mode: str = Mode.WORKER_LED.value
+    language: Annotated[str, OneOf(Language)]
+    mode: Annotated[str, OneOf(Mode)] = Mode.WORKER_LED.value
 
 
 class AnswersIn(In):
@@ -67,7 +68,7 @@ class DimensionOut(Schema):
 class QuestionnaireOut(Schema):
     code: str
     version: int
-    rule: str
+    rule: Annotated[str, OneOf(Rule)]
     population: str
     exploitation: str
     adapted: bool
@@ -121,9 +122,9 @@ class ScreeningListItemOut(Schema):
     case_id: UUID
     questionnaire: str
     questionnaire_version: int
-    language: str
-    mode: str
-    status: str
+    language: Annotated[str, OneOf(Language)]
+    mode: Annotated[str, OneOf(Mode)]
+    status: Annotated[str, OneOf(ScreeningStatus)]
     version: int
     started_by_id: UUID
     started_at: datetime

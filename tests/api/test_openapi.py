@@ -103,10 +103,12 @@ def test_choice_fields_are_enums(document):
                 return option["items"]["enum"]
         raise AssertionError(f"{schema_name}.{field} is not an enum: {prop}")
 
-    assert "open" in values("CaseOut", "status")
-    assert "presumed_victim" in values("DecisionProposeIn", "stage")
+    assert "Active" in values("CaseOut", "status")
+    assert values("DecisionProposeIn", "stage") == ["presumed", "identified"]
     assert "planned" in values("ServiceIn", "status")
-    assert "female" in values("PersonOut", "gender")
+    assert "Feminine" in values("PersonOut", "gender")
+    assert "" in values("CaseOut", "forced_labour_industry")  # may be left unset
+    assert "PhysicalThreats" in values("CaseOut", "methods_of_control")  # a list of them
 
 
 def _router_operations(router):
