@@ -107,8 +107,24 @@ def test_lone_surrogate_in_json_text_is_refused(world, client):
     response = client.post(
         f"/api/v1/cases/{case.uuid}/notes", data=raw, content_type="application/json"
     )
-    assert_problem(response, (400, 422))
+    body = assert_problem(response, 422)
+    assert [e["field"] for e in body["errors"]] == ["body"]
     assert Note.objects.count() == 0
+
+
+def test_lone_surrogate_in_a_nested_field_names_the_field(client):
+    raw = '{"person": {"given_name": "\\udc00"}, "opened_on": "2020-01-01"}'
+    response = client.post("/api/v1/cases", data=raw, content_type="application/json")
+    body = assert_problem(response, 422)
+    assert "person.given_name" in {e["field"] for e in body["errors"]}
+
+
+def test_integer_beyond_64_bits_in_a_body_names_the_field(world, client):
+    case = open_diana(world.a["case_worker"])
+    raw = json.dumps({"version": 2**70, "city_of_exploitation": "Almaty"})
+    response = client.patch(f"/api/v1/cases/{case.uuid}", data=raw, content_type="application/json")
+    body = assert_problem(response, 422)
+    assert [e["field"] for e in body["errors"]] == ["version"]
 
 
 def test_unknown_api_url_is_a_problem(client):
