@@ -123,6 +123,20 @@ def _may_manage_members_of(actor: Actor, organization: Organization) -> bool:
     return actor.can(perms.MEMBERS_MANAGE) and actor.organization == organization
 
 
+# The rule a refused change of one's own access is recorded under (opennrm.audit.denials).
+OWN_ACCESS_RULE = "members.not_own"
+
+
+def _refuse_own_access(actor: Actor, user: User) -> None:
+    """Nobody changes their own role or memberships: an admin who made themselves a supervisor
+    would read every case and person of the organization."""
+    if user.pk == actor.user.pk:
+        raise PermissionDenied(
+            _("Nobody may change their own role or memberships. Ask another admin."),
+            rule=OWN_ACCESS_RULE,
+        )
+
+
 @transaction.atomic
 def membership_create(
     *,
@@ -147,6 +161,8 @@ def membership_create(
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
     email = User.objects.normalize_email(email.strip()).lower()
     user = User.objects.filter(email=email).first()
+    if user is not None:
+        _refuse_own_access(actor, user)
     created_user = user is None
     if user is None:
         user = User(email=email, full_name=full_name.strip(), is_demo=is_demo)
@@ -206,6 +222,7 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     """Change a member's role in the actor's organization."""
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
+    _refuse_own_access(actor, membership.user)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
     if membership.role == role:
@@ -232,8 +249,7 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     """
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
-    if membership.user_id == actor.user.pk:
-        raise ValidationFailed(_("You cannot deactivate yourself."))
+    _refuse_own_access(actor, membership.user)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opennrm.audit.denials import denial_record, refusing_rule
 from opennrm.audit.services import audit_read
-from opennrm.errors import ApplicationError, NotFound, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import permissions as perms
 from . import selectors, services
@@ -173,20 +174,34 @@ def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
             "member": membership,
             "role_form": MemberRoleForm(initial={"role": membership.role}),
             "can_manage": actor.can(perms.MEMBERS_MANAGE),
+            # One's own role and membership are changed by another admin only.
+            "is_self": membership.user_id == actor.user.pk,
         },
     )
 
 
+def _member_change_refused(request: ActorRequest, exc: ApplicationError) -> None:
+    """A refused change to a member shows why on the member's page; a refusal is recorded as
+    one, so an admin trying their own role shows among the refused accesses."""
+    if isinstance(exc, PermissionDenied):
+        denial_record(request, rule=refusing_rule(exc), status=403)
+    messages.error(request, exc.message)
+
+
 @require_POST
 @actor_required(perms.MEMBERS_MANAGE)
-def member_change_role(request: HttpRequest, membership_id: str) -> HttpResponse:
+def member_change_role(request: ActorRequest, membership_id: str) -> HttpResponse:
     membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
     form = MemberRoleForm(request.POST)
     if form.is_valid():
-        services.membership_change_role(
-            actor=request.actor, membership=membership, role=form.cleaned_data["role"]
-        )
-        messages.success(request, _("The role was changed."))
+        try:
+            services.membership_change_role(
+                actor=request.actor, membership=membership, role=form.cleaned_data["role"]
+            )
+        except (PermissionDenied, ValidationFailed) as exc:
+            _member_change_refused(request, exc)
+        else:
+            messages.success(request, _("The role was changed."))
     else:
         messages.error(request, _("Choose one of the roles."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)
@@ -194,12 +209,12 @@ def member_change_role(request: HttpRequest, membership_id: str) -> HttpResponse
 
 @require_POST
 @actor_required(perms.MEMBERS_MANAGE)
-def member_deactivate(request: HttpRequest, membership_id: str) -> HttpResponse:
+def member_deactivate(request: ActorRequest, membership_id: str) -> HttpResponse:
     membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
     try:
         services.membership_deactivate(actor=request.actor, membership=membership)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
+    except (PermissionDenied, ValidationFailed) as exc:
+        _member_change_refused(request, exc)
     else:
         messages.success(request, _("The member was deactivated and signed out everywhere."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)

@@ -1,0 +1,86 @@
+"""The members API, /api/v1/members: the active organization's members, their roles, deactivation.
+
+The same selectors and services as the members pages: nobody changes their own role or
+membership (403 problem+json).
+
+No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations of
+paginated operations through its decorator, where string annotations cannot be resolved.
+"""
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from opennrm.accounts import selectors, services
+from opennrm.accounts.models import Membership, Role
+from opennrm.accounts.permissions import Actor
+from opennrm.api.pagination import Page
+
+router = Router(tags=["members"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
+
+
+class MemberOut(Schema):
+    id: UUID
+    user_id: UUID
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
+
+
+class MemberRoleIn(Schema):
+    role: Role
+
+
+def _member_out(actor: Actor, membership: Membership) -> MemberOut:
+    return MemberOut(
+        id=membership.uuid,
+        user_id=membership.user.uuid,
+        email=membership.user.email,
+        full_name=membership.user.full_name,
+        role=Role(membership.role),
+        is_active=membership.is_active,
+    )
+
+
+@router.get("", response=list[MemberOut])
+@paginate(Page)
+def member_list(request: HttpRequest) -> list[MemberOut]:
+    """The members of the active organization, active first."""
+    actor = _actor(request)
+    return [_member_out(actor, m) for m in selectors.member_list(actor=actor)]
+
+
+@router.get("/{membership_id}", response=MemberOut)
+def member_get(request: HttpRequest, membership_id: UUID) -> MemberOut:
+    actor = _actor(request)
+    return _member_out(actor, selectors.member_get(actor=actor, membership_id=membership_id))
+
+
+@router.post("/{membership_id}/role", response=MemberOut)
+def member_change_role(
+    request: HttpRequest, membership_id: UUID, payload: MemberRoleIn
+) -> MemberOut:
+    """Change a member's role (never one's own)."""
+    actor = _actor(request)
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    membership = services.membership_change_role(
+        actor=actor, membership=membership, role=payload.role
+    )
+    return _member_out(actor, membership)
+
+
+@router.post("/{membership_id}/deactivate", response=MemberOut)
+def member_deactivate(request: HttpRequest, membership_id: UUID) -> MemberOut:
+    """End a member's access to the organization; their sessions and tokens end too."""
+    actor = _actor(request)
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    membership = services.membership_deactivate(actor=actor, membership=membership)
+    return _member_out(actor, membership)
