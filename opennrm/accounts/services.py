@@ -15,13 +15,9 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,7 +30,7 @@ from . import permissions as perms
 from .models import ApiToken, Membership, Organization, Role, User, UserSession
 from .permissions import Actor
 from .selectors import membership_get_for_user
-from .tasks import send_email
+from .tasks import send_set_password_email
 
 SESSION_MEMBERSHIP_KEY = "opennrm_membership"
 SESSION_STARTED_KEY = "opennrm_started"
@@ -161,8 +157,6 @@ def membership_create(
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
     email = User.objects.normalize_email(email.strip()).lower()
     user = User.objects.filter(email=email).first()
-    if user is not None:
-        _refuse_own_access(actor, user)
     created_user = user is None
     if user is None:
         user = User(email=email, full_name=full_name.strip(), is_demo=is_demo)
@@ -184,6 +178,8 @@ def membership_create(
             _("The platform admin cannot hold a role in an organization."),
             errors={"email": [_("The platform admin cannot hold a role in an organization.")]},
         )
+    else:
+        _refuse_own_access(actor, user)
     if Membership.objects.filter(user=user, organization=organization).exists():
         raise ValidationFailed(
             _("This user is already a member of the organization."),
@@ -203,18 +199,8 @@ def membership_create(
 
 
 def _send_set_password_email(user: User) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:password_reset_confirm", args=[uid, token])
-    send_email.enqueue(
-        subject="OpenNRM: set your password",
-        body=(
-            "An account was opened for you in OpenNRM.\n"
-            f"Set your password here (the link works once): {settings.OPENNRM_BASE_URL}{path}\n"
-            "You will then enrol an authenticator app for two-factor sign-in."
-        ),
-        to=[user.email],
-    )
+    # Only the user's id goes into the queue: the task builds the link when it sends it.
+    send_set_password_email.enqueue(user_id=str(user.uuid))
 
 
 @transaction.atomic
