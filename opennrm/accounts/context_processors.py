@@ -22,6 +22,7 @@ NAVIGATION = [
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
+    (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),
 ]
 
 

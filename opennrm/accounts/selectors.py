@@ -11,7 +11,7 @@ from opennrm.audit.services import ACCESS_DENIED
 from opennrm.errors import NotFound
 
 from . import permissions as perms
-from .models import ApiToken, Membership, Organization, User
+from .models import ApiToken, Membership, Organization, Role, RoleGrant, RoleGrantStatus, User
 from .permissions import Actor
 
 
@@ -84,3 +84,55 @@ def access_denial_list(*, actor: Actor, limit: int = 100) -> list[AuditEvent]:
         .select_related("actor")
         .order_by("-id")[:limit]
     )
+
+
+def role_grant_may_decide(*, actor: Actor, grant: RoleGrant) -> bool:
+    """Another admin of the grant's organization decides: never the one who asked, never the
+    member it is for; the platform admin only where the organization has no other admin."""
+    membership = grant.membership
+    if actor.user.pk in (grant.requested_by_id, membership.user_id):
+        return False
+    if actor.can(perms.MEMBERS_MANAGE) and actor.organization == membership.organization:
+        return True
+    if not actor.can(perms.ORGANIZATIONS_MANAGE):
+        return False
+    other_admins = Membership.objects.filter(
+        organization=membership.organization,
+        role=Role.ORGANIZATION_ADMIN,
+        is_active=True,
+        user__is_active=True,
+    ).exclude(user_id__in=[grant.requested_by_id, membership.user_id])
+    return not other_admins.exists()
+
+
+def _pending_grants() -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(status=RoleGrantStatus.PENDING).select_related(
+        "membership__user", "membership__organization", "requested_by"
+    )
+
+
+def role_grant_list(*, actor: Actor) -> list[RoleGrant]:
+    """Pending role requests the actor sees: their organization's (admins), or those the
+    platform admin must decide because the organization has no other admin."""
+    if actor.can(perms.MEMBERS_MANAGE):
+        return list(_pending_grants().filter(membership__organization=actor.organization))
+    if actor.can(perms.ORGANIZATIONS_MANAGE):
+        return [g for g in _pending_grants() if role_grant_may_decide(actor=actor, grant=g)]
+    return []
+
+
+def role_grant_get(*, actor: Actor, grant_id: UUID | str) -> RoleGrant:
+    """One pending request from ``role_grant_list``; any other is not found."""
+    for grant in role_grant_list(actor=actor):
+        if str(grant.uuid) == str(grant_id):
+            return grant
+    raise NotFound("No such request.")
+
+
+def role_grant_pending_of(*, actor: Actor, memberships: list[Membership]) -> dict[int, RoleGrant]:
+    """The open role request of each membership (of the actor's organization), by membership."""
+    actor.require(perms.MEMBERS_VIEW)
+    grants = _pending_grants().filter(
+        membership__in=memberships, membership__organization=actor.organization
+    )
+    return {grant.membership_id: grant for grant in grants}

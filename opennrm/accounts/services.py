@@ -22,14 +22,25 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opennrm import events
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
-from .models import ApiToken, Membership, Organization, Role, User, UserSession
-from .permissions import Actor
-from .selectors import membership_get_for_user
+from .events import RoleGrantChanged
+from .models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+    UserSession,
+)
+from .permissions import Actor, role_needs_second_person, role_permissions
+from .selectors import membership_get_for_user, role_grant_may_decide
 from .tasks import send_set_password_email
 
 SESSION_MEMBERSHIP_KEY = "opennrm_membership"
@@ -185,14 +196,20 @@ def membership_create(
             _("This user is already a member of the organization."),
             errors={"email": [_("This user is already a member of the organization.")]},
         )
-    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    # A role reading identifying data waits, inactive, for a second person's approval.
+    pending = _needs_second_person(actor, role=role)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=role, is_active=not pending
+    )
     audit_record(
         actor=actor.user,
         organization=organization,
         action="membership.create",
         obj=membership,
-        fields=["user", "organization", "role"],
+        fields=["user", "organization", "role", "is_active"],
     )
+    if pending:
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=True)
     if created_user and not password:
         transaction.on_commit(lambda: _send_set_password_email(user))
     return membership
@@ -211,20 +228,124 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     _refuse_own_access(actor, membership.user)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    if not membership.is_active:
+        raise ValidationFailed(_("This membership is not active."))
     if membership.role == role:
+        _role_grants_cancel(actor=actor, membership=membership)
         return membership
+    granted = role_permissions(role) - role_permissions(membership.role)
+    if membership.is_active and granted and _needs_second_person(actor, role=role):
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=False)
+        return membership
+    _role_grants_cancel(actor=actor, membership=membership)
+    _role_apply(actor=actor, membership=membership, role=role, activate=False)
+    return membership
+
+
+def _role_apply(*, actor: Actor, membership: Membership, role: str, activate: bool) -> None:
+    fields = ["role", "is_active"] if activate else ["role"]
     membership.role = role
-    membership.save(update_fields=["role"])
+    if activate:
+        membership.is_active = True
+    membership.save(update_fields=fields)
     audit_record(
         actor=actor.user,
         organization=membership.organization,
         action="membership.change_role",
         obj=membership,
-        fields=["role"],
+        fields=fields,
     )
     # A new role may need two-factor, or grant more: make the user sign in again.
     sessions_end_for_user(user=membership.user)
-    return membership
+
+
+def _needs_second_person(actor: Actor, *, role: str) -> bool:
+    """An organization admin's grant of a role reading identifying data (or managing members)
+    waits for another person. The platform admin's takes effect at once: it sets organizations
+    up, and is the approver where an organization has no other admin (decision 0011)."""
+    return role_needs_second_person(role) and not actor.can(perms.ORGANIZATIONS_MANAGE)
+
+
+def _role_grant_request(
+    *, actor: Actor, membership: Membership, role: str, activates: bool
+) -> RoleGrant:
+    _role_grants_cancel(actor=actor, membership=membership)
+    grant = RoleGrant.objects.create(
+        membership=membership, role=role, activates=activates, requested_by=actor.user
+    )
+    audit_record(
+        actor=actor.user,
+        organization=membership.organization,
+        action="role_grant.request",
+        obj=grant,
+        fields=["membership", "role", "activates"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+    return grant
+
+
+def _role_grants_cancel(*, actor: Actor, membership: Membership) -> None:
+    """An open request is overtaken by a newer change of the membership."""
+    for grant in RoleGrant.objects.select_for_update().filter(
+        membership=membership, status=RoleGrantStatus.PENDING
+    ):
+        _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.CANCELLED)
+
+
+_ROLE_GRANT_ACTIONS = {
+    RoleGrantStatus.APPROVED: "role_grant.approve",
+    RoleGrantStatus.REFUSED: "role_grant.refuse",
+    RoleGrantStatus.CANCELLED: "role_grant.cancel",
+}
+
+
+def _role_grant_close(*, actor: Actor, grant: RoleGrant, status: str) -> None:
+    grant.status = status
+    grant.decided_by = actor.user
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor.user,
+        organization=grant.membership.organization,
+        action=_ROLE_GRANT_ACTIONS[status],
+        obj=grant,
+        fields=["status", "decided_by", "decided_at"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+
+
+def _role_grant_for_decision(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.select_for_update()
+        .select_related("membership__organization", "membership__user")
+        .get(pk=grant.pk)
+    )
+    if not role_grant_may_decide(actor=actor, grant=grant):
+        raise PermissionDenied(
+            _("Another admin decides on this role: never the one who asked, nor the member."),
+            rule="members.role_grant_decide",
+        )
+    if grant.status != RoleGrantStatus.PENDING:
+        raise Conflict(_("This request was already decided."))
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Approve a requested role: the member holds it from now (and signs in again)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    membership = Membership.objects.select_for_update().get(pk=grant.membership_id)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED)
+    _role_apply(actor=actor, membership=membership, role=grant.role, activate=grant.activates)
+    return grant
+
+
+@transaction.atomic
+def role_grant_refuse(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Refuse a requested role: the member keeps the role they had (a new member stays inactive)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.REFUSED)
+    return grant
 
 
 @transaction.atomic
@@ -236,6 +357,7 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
     _refuse_own_access(actor, membership.user)
+    _role_grants_cancel(actor=actor, membership=membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(

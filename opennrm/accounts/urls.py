@@ -39,6 +39,19 @@ urlpatterns = [
     ),
     path("accounts/switch/", views.switch_organization, name="switch_organization"),
     path("members/", views.member_list, name="member_list"),
+    path("members/role-requests/", views.role_grant_list, name="role_grant_list"),
+    path(
+        "members/role-requests/<uuid:grant_id>/approve/",
+        views.role_grant_decide,
+        {"approve": True},
+        name="role_grant_approve",
+    ),
+    path(
+        "members/role-requests/<uuid:grant_id>/refuse/",
+        views.role_grant_decide,
+        {"approve": False},
+        name="role_grant_refuse",
+    ),
     path("members/<uuid:membership_id>/", views.member_detail, name="member_detail"),
     path("members/<uuid:membership_id>/role/", views.member_change_role, name="member_role"),
     path(
@@ -50,6 +63,21 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("platform/organizations/", views.organization_list, name="organization_list"),
+    path(
+        "platform/role-requests/", views.platform_role_grant_list, name="platform_role_grant_list"
+    ),
+    path(
+        "platform/role-requests/<uuid:grant_id>/approve/",
+        views.platform_role_grant_decide,
+        {"approve": True},
+        name="platform_role_grant_approve",
+    ),
+    path(
+        "platform/role-requests/<uuid:grant_id>/refuse/",
+        views.platform_role_grant_decide,
+        {"approve": False},
+        name="platform_role_grant_refuse",
+    ),
     path(
         "platform/organizations/<uuid:organization_id>/",
         views.organization_edit,

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opennrm.audit.denials import denial_record, refusing_rule
 from opennrm.audit.services import audit_read
 from opennrm.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from opennrm.web import ActorRequest, actor_required, add_errors
@@ -150,14 +150,21 @@ def member_list(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("%(email)s was added.") % {"email": membership.user})
+                if membership.is_active:
+                    text = _("%(email)s was added.")
+                else:
+                    text = _("%(email)s was added; the role waits for another admin's approval.")
+                messages.success(request, text % {"email": membership.user})
                 return redirect("accounts:member_list")
+    members = list(selectors.member_list(actor=actor))
+    pending = selectors.role_grant_pending_of(actor=actor, memberships=members)
     return render(
         request,
         "accounts/member_list.html",
         {
-            "members": selectors.member_list(actor=actor),
+            "members": [(m, pending.get(m.pk)) for m in members],
             "form": form if actor.can(perms.MEMBERS_MANAGE) else None,
+            "can_manage": actor.can(perms.MEMBERS_MANAGE),
         },
     )
 
@@ -172,6 +179,9 @@ def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
         "accounts/member_detail.html",
         {
             "member": membership,
+            "pending": selectors.role_grant_pending_of(actor=actor, memberships=[membership]).get(
+                membership.pk
+            ),
             "role_form": MemberRoleForm(initial={"role": membership.role}),
             "can_manage": actor.can(perms.MEMBERS_MANAGE),
             # One's own role and membership are changed by another admin only.
@@ -181,11 +191,12 @@ def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
 
 
 def _member_change_refused(request: ActorRequest, exc: ApplicationError) -> None:
-    """A refused change to a member shows why on the member's page; a refusal is recorded as
-    one, so an admin trying their own role shows among the refused accesses."""
-    if isinstance(exc, PermissionDenied):
-        denial_record(request, rule=refusing_rule(exc), status=403)
+    """Show why a change to a member was refused. A refusal of permission goes on to
+    ``actor_required``, which records it (an admin trying their own role shows among the refused
+    accesses) and answers 403 with the message on the page."""
     messages.error(request, exc.message)
+    if isinstance(exc, PermissionDenied):
+        raise exc
 
 
 @require_POST
@@ -194,14 +205,18 @@ def member_change_role(request: ActorRequest, membership_id: str) -> HttpRespons
     membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
     form = MemberRoleForm(request.POST)
     if form.is_valid():
+        role = form.cleaned_data["role"]
         try:
-            services.membership_change_role(
-                actor=request.actor, membership=membership, role=form.cleaned_data["role"]
+            membership = services.membership_change_role(
+                actor=request.actor, membership=membership, role=role
             )
         except (PermissionDenied, ValidationFailed) as exc:
             _member_change_refused(request, exc)
         else:
-            messages.success(request, _("The role was changed."))
+            if membership.role == role:
+                messages.success(request, _("The role was changed."))
+            else:
+                messages.info(request, _("The new role waits for another admin's approval."))
     else:
         messages.error(request, _("Choose one of the roles."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)
@@ -218,6 +233,68 @@ def member_deactivate(request: ActorRequest, membership_id: str) -> HttpResponse
     else:
         messages.success(request, _("The member was deactivated and signed out everywhere."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
+def _role_grant_page(request: ActorRequest, url_prefix: str) -> HttpResponse:
+    actor = request.actor
+    grants = selectors.role_grant_list(actor=actor)
+    return render(
+        request,
+        "accounts/role_grant_list.html",
+        {
+            "grants": [
+                (grant, selectors.role_grant_may_decide(actor=actor, grant=grant))
+                for grant in grants
+            ],
+            "approve_url": f"accounts:{url_prefix}role_grant_approve",
+            "refuse_url": f"accounts:{url_prefix}role_grant_refuse",
+            "show_organization": actor.can(perms.ORGANIZATIONS_MANAGE),
+        },
+    )
+
+
+def _role_grant_decide(
+    request: ActorRequest, grant_id: str, *, approve: bool, url_prefix: str
+) -> HttpResponse:
+    grant = selectors.role_grant_get(actor=request.actor, grant_id=grant_id)
+    decide = services.role_grant_approve if approve else services.role_grant_refuse
+    try:
+        decide(actor=request.actor, grant=grant)
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        _member_change_refused(request, exc)
+    else:
+        messages.success(
+            request, _("The role was granted.") if approve else _("The request was refused.")
+        )
+    return redirect(f"accounts:{url_prefix}role_grant_list")
+
+
+@never_cache
+@actor_required(perms.MEMBERS_MANAGE)
+def role_grant_list(request: ActorRequest) -> HttpResponse:
+    """Roles reading identifying data that an admin asked for, awaiting another admin."""
+    return _role_grant_page(request, "")
+
+
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def role_grant_decide(request: ActorRequest, grant_id: str, approve: bool) -> HttpResponse:
+    return _role_grant_decide(request, grant_id, approve=approve, url_prefix="")
+
+
+@never_cache
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def platform_role_grant_list(request: ActorRequest) -> HttpResponse:
+    """Role requests of organizations with no other admin: the platform admin decides."""
+    return _role_grant_page(request, "platform_")
+
+
+@require_POST
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def platform_role_grant_decide(request: ActorRequest, grant_id: str, approve: bool) -> HttpResponse:
+    return _role_grant_decide(request, grant_id, approve=approve, url_prefix="platform_")
 
 
 @actor_required(perms.TOKENS_MANAGE)

@@ -1,7 +1,9 @@
 """The members API, /api/v1/members: the active organization's members, their roles, deactivation.
 
 The same selectors and services as the members pages: nobody changes their own role or
-membership (403 problem+json).
+membership (403 problem+json), and a role that reads identifying data, asked for by an
+organization admin, waits for a second admin's approval (``pending_role``; decided on the
+role-requests page).
 
 No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations of
 paginated operations through its decorator, where string annotations cannot be resolved.
@@ -14,7 +16,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from opennrm.accounts import selectors, services
-from opennrm.accounts.models import Membership, Role
+from opennrm.accounts.models import Membership, Role, RoleGrant
 from opennrm.accounts.permissions import Actor
 from opennrm.api.pagination import Page
 
@@ -33,13 +35,15 @@ class MemberOut(Schema):
     full_name: str
     role: Role
     is_active: bool
+    # The role asked for and awaiting a second admin's approval, if any.
+    pending_role: Role | None = None
 
 
 class MemberRoleIn(Schema):
     role: Role
 
 
-def _member_out(actor: Actor, membership: Membership) -> MemberOut:
+def _member_out(actor: Actor, membership: Membership, pending: RoleGrant | None) -> MemberOut:
     return MemberOut(
         id=membership.uuid,
         user_id=membership.user.uuid,
@@ -47,7 +51,13 @@ def _member_out(actor: Actor, membership: Membership) -> MemberOut:
         full_name=membership.user.full_name,
         role=Role(membership.role),
         is_active=membership.is_active,
+        pending_role=Role(pending.role) if pending else None,
     )
+
+
+def _one(actor: Actor, membership: Membership) -> MemberOut:
+    pending = selectors.role_grant_pending_of(actor=actor, memberships=[membership])
+    return _member_out(actor, membership, pending.get(membership.pk))
 
 
 @router.get("", response=list[MemberOut])
@@ -55,26 +65,29 @@ def _member_out(actor: Actor, membership: Membership) -> MemberOut:
 def member_list(request: HttpRequest) -> list[MemberOut]:
     """The members of the active organization, active first."""
     actor = _actor(request)
-    return [_member_out(actor, m) for m in selectors.member_list(actor=actor)]
+    members = list(selectors.member_list(actor=actor))
+    pending = selectors.role_grant_pending_of(actor=actor, memberships=members)
+    return [_member_out(actor, m, pending.get(m.pk)) for m in members]
 
 
 @router.get("/{membership_id}", response=MemberOut)
 def member_get(request: HttpRequest, membership_id: UUID) -> MemberOut:
     actor = _actor(request)
-    return _member_out(actor, selectors.member_get(actor=actor, membership_id=membership_id))
+    return _one(actor, selectors.member_get(actor=actor, membership_id=membership_id))
 
 
 @router.post("/{membership_id}/role", response=MemberOut)
 def member_change_role(
     request: HttpRequest, membership_id: UUID, payload: MemberRoleIn
 ) -> MemberOut:
-    """Change a member's role (never one's own)."""
+    """Change a member's role (never one's own); one reading identifying data may wait for a
+    second admin (``pending_role``)."""
     actor = _actor(request)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_change_role(
         actor=actor, membership=membership, role=payload.role
     )
-    return _member_out(actor, membership)
+    return _one(actor, membership)
 
 
 @router.post("/{membership_id}/deactivate", response=MemberOut)
@@ -83,4 +96,4 @@ def member_deactivate(request: HttpRequest, membership_id: UUID) -> MemberOut:
     actor = _actor(request)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_deactivate(actor=actor, membership=membership)
-    return _member_out(actor, membership)
+    return _one(actor, membership)
