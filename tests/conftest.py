@@ -98,7 +98,7 @@ def sign_in(client: Client, user: User, membership: Membership | None = None) ->
     if membership is not None:
         session[services.SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     session.save()
-    services.UserSession.objects.get_or_create(user=user, session_key=session.session_key)
+    services.session_record(user=user, session_key=session.session_key)
     return client
 
 

@@ -133,11 +133,22 @@ class Membership(models.Model):
 
 
 class UserSession(models.Model):
-    """Which sessions a user holds, so deactivation can end all of them at once."""
+    """A session a user holds: listed on their sessions page, ended one by one or all at once.
 
+    The session key is a secret (whoever has it is signed in): it is found by its SHA-256 and kept
+    only encrypted, to end the session in the session store; URLs name the session by ``uuid``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(max_length=40, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    session_key = EncryptedTextField()
+    # "Firefox on Windows": what the user needs to recognise the device, nothing more.
+    device = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import import_module
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from opennrm.audit.models import AuditEvent
@@ -11,8 +16,47 @@ from opennrm.audit.services import ACCESS_DENIED
 from opennrm.errors import NotFound
 
 from . import permissions as perms
-from .models import ApiToken, Membership, Organization, Role, RoleGrant, RoleGrantStatus, User
+from .models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+    UserSession,
+)
 from .permissions import Actor
+
+# What a session holds besides the user: the active membership, when it began, when last seen.
+SESSION_MEMBERSHIP_KEY = "opennrm_membership"
+SESSION_STARTED_KEY = "opennrm_started"
+SESSION_SEEN_KEY = "opennrm_seen"
+
+
+def session_key_hash(session_key: str) -> str:
+    """How a session is found in ``UserSession``: the key itself is a secret."""
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: UserSession
+    last_seen: datetime | None
+    current: bool
+
+
+def session_list_own(*, user: User, current_key: str) -> list[SessionRow]:
+    """The user's own sessions, newest first, with when each was last used (from the session
+    store) and which one is this."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    current = session_key_hash(current_key)
+    rows = []
+    for session in UserSession.objects.filter(user=user):
+        seen = store(session_key=session.session_key).load().get(SESSION_SEEN_KEY)
+        last_seen = datetime.fromtimestamp(seen, tz=UTC) if seen else None
+        rows.append(SessionRow(session, last_seen, session.key_hash == current))
+    return rows
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:

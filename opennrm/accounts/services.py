@@ -15,6 +15,9 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opennrm import events
 from opennrm.audit.services import audit_record
-from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
@@ -40,12 +43,15 @@ from .models import (
     UserSession,
 )
 from .permissions import Actor, role_needs_second_person, role_permissions
-from .selectors import membership_get_for_user, role_grant_may_decide
+from .selectors import (
+    SESSION_MEMBERSHIP_KEY,
+    SESSION_SEEN_KEY,
+    SESSION_STARTED_KEY,
+    membership_get_for_user,
+    role_grant_may_decide,
+    session_key_hash,
+)
 from .tasks import send_set_password_email
-
-SESSION_MEMBERSHIP_KEY = "opennrm_membership"
-SESSION_STARTED_KEY = "opennrm_started"
-SESSION_SEEN_KEY = "opennrm_seen"
 
 
 def _organization_clean(organization: Organization) -> None:
@@ -402,14 +408,57 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
     return user
 
 
-def sessions_end_for_user(*, user: User) -> int:
-    """Delete every session the user holds; returns how many."""
+def sessions_end_for_user(*, user: User, keep: str | None = None) -> int:
+    """Delete every session the user holds (but ``keep``, a session key); returns how many."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    for key in keys:
-        store(session_key=key).delete()
-    UserSession.objects.filter(user=user).delete()
-    return len(keys)
+    ended = UserSession.objects.filter(user=user)
+    if keep:
+        ended = ended.exclude(key_hash=session_key_hash(keep))
+    sessions = list(ended)
+    for session in sessions:
+        store(session_key=session.session_key).delete()
+    UserSession.objects.filter(pk__in=[s.pk for s in sessions]).delete()
+    return len(sessions)
+
+
+def device_summary(user_agent: str) -> str:
+    """ "Firefox on Windows": enough to recognise one's device in the list of sessions."""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("YaBrowser", "Yandex Browser"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    )
+    browser = next((name for mark, name in browsers if mark in user_agent), "")
+    system = next((name for mark, name in systems if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} / {system}"
+    return browser or system or ""
+
+
+def session_record(*, user: User, session_key: str, user_agent: str = "") -> UserSession:
+    """Remember a session of ``user`` (by its key's digest; the key itself encrypted)."""
+    session, _created = UserSession.objects.get_or_create(
+        key_hash=session_key_hash(session_key),
+        defaults={
+            "user": user,
+            "session_key": session_key,
+            "device": device_summary(user_agent)[:100],
+        },
+    )
+    return session
 
 
 @transaction.atomic
@@ -420,7 +469,11 @@ def session_start(*, request: HttpRequest, user: User) -> None:
     request.session[SESSION_STARTED_KEY] = now
     request.session[SESSION_SEEN_KEY] = now
     request.session.save()
-    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    session_record(
+        user=user,
+        session_key=request.session.session_key or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     membership = membership_list_default(user=user)
     if membership is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
@@ -455,8 +508,55 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
             obj=user,
         )
         if key:
-            UserSession.objects.filter(session_key=key).delete()
+            UserSession.objects.filter(key_hash=session_key_hash(key)).delete()
     django_logout(request)
+
+
+@transaction.atomic
+def session_end_other(*, request: HttpRequest, session_id: UUID | str) -> None:
+    """End one of the signed-in user's other sessions (sign out there); audited."""
+    user = request.user
+    session = UserSession.objects.filter(user_id=user.pk, uuid=session_id).first()
+    current = session_key_hash(request.session.session_key or "")
+    if session is None or session.key_hash == current:
+        raise NotFound(_("No such session."))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store(session_key=session.session_key).delete()
+    session.delete()
+    audit_record(actor=user, organization=None, action="session.end_other", obj=user)
+
+
+@transaction.atomic
+def sessions_end_others(*, request: HttpRequest) -> int:
+    """End every session of the signed-in user but this one; audited; returns how many."""
+    user = request.user
+    ended = sessions_end_for_user(user=user, keep=request.session.session_key or "")
+    audit_record(actor=user, organization=None, action="session.end_others", obj=user)
+    return ended
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their password: the old one first, then Django's password
+    validators; every other session ends, this one goes on. Audited."""
+    user = request.user
+    if not user.check_password(old_password):
+        raise ValidationFailed.of({"old_password": [_("Your old password is not right.")]})
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.of({"new_password1": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user, organization=None, action="user.password_change", obj=user, fields=["password"]
+    )
+    old_key = request.session.session_key or ""
+    update_session_auth_hash(request, user)  # a new session key, still signed in
+    new_key = request.session.session_key or ""
+    UserSession.objects.filter(key_hash=session_key_hash(old_key)).delete()
+    session_record(user=user, session_key=new_key, user_agent=request.headers.get("User-Agent", ""))
+    sessions_end_for_user(user=user, keep=new_key)
 
 
 @transaction.atomic

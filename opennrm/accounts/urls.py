@@ -38,6 +38,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/switch/", views.switch_organization, name="switch_organization"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/sessions/", views.session_list, name="session_list"),
+    path("accounts/sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
+    path("accounts/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("members/", views.member_list, name="member_list"),
     path("members/role-requests/", views.role_grant_list, name="role_grant_list"),
     path(

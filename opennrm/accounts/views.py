@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +30,7 @@ from . import permissions as perms
 from . import selectors, services
 from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
 from .middleware import two_factor_pending
+from .models import User
 
 ACCESS_DENIALS_SHOWN = 200
 
@@ -115,6 +118,71 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         )
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
         return HttpResponseRedirect(self.get_success_url())
+
+
+def _signed_in(request: HttpRequest) -> HttpResponse | None:
+    """Own-account pages need a signed-in user, not a membership: the platform admin has none."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's new password: the old one, the new one twice; other sessions end."""
+    if (response := _signed_in(request)) is not None:
+        return response
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                request=request,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your password was changed. Your other sessions were signed out.")
+            )
+            return redirect("accounts:session_list")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+def session_list(request: HttpRequest) -> HttpResponse:
+    """The user's own sessions: when each began and was last used, on which device."""
+    if (response := _signed_in(request)) is not None:
+        return response
+    rows = selectors.session_list_own(
+        user=cast(User, request.user),
+        current_key=request.session.session_key or "",
+    )
+    return render(request, "accounts/session_list.html", {"rows": rows})
+
+
+@require_POST
+def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
+    if (response := _signed_in(request)) is not None:
+        return response
+    try:
+        services.session_end_other(request=request, session_id=session_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("That session was signed out."))
+    return redirect("accounts:session_list")
+
+
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    if (response := _signed_in(request)) is not None:
+        return response
+    ended = services.sessions_end_others(request=request)
+    messages.success(
+        request, _("Sessions signed out: %(count)d. This one goes on.") % {"count": ended}
+    )
+    return redirect("accounts:session_list")
 
 
 @require_POST
