@@ -402,9 +402,42 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
 
 @transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    """Deactivate a user everywhere (platform admin): all sessions and tokens end at once."""
-    actor.require(perms.ORGANIZATIONS_MANAGE)
-    _user_deactivate(actor=actor, user=user, organization=None)
+    """Deactivate a user everywhere: memberships, sessions and tokens end at once.
+
+    The platform admin may deactivate anyone else; an organization admin, a member of their
+    organization who holds no active role in another one (that organization's admins decide
+    there: deactivate the membership instead). Never oneself.
+    """
+    organization = None
+    memberships = Membership.objects.filter(user=user)
+    if not actor.can(perms.ORGANIZATIONS_MANAGE):
+        actor.require(perms.MEMBERS_MANAGE)
+        organization = actor.active_organization
+        if not memberships.filter(organization=organization).exists():
+            raise NotFound(_("No such member."))
+    _refuse_own_access(actor, user)
+    elsewhere = memberships.filter(is_active=True).exclude(organization=organization)
+    if organization is not None and elsewhere.exists():
+        raise ValidationFailed(
+            _(
+                "This user also works for another organization: deactivate their membership "
+                "here instead."
+            )
+        )
+    if user.is_superuser:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    for membership in Membership.objects.select_for_update().filter(user=user, is_active=True):
+        _role_grants_cancel(actor=actor, membership=membership)
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor.user,
+            organization=membership.organization,
+            action="membership.deactivate",
+            obj=membership,
+            fields=["is_active"],
+        )
+    _user_deactivate(actor=actor, user=user, organization=organization)
     return user
 
 

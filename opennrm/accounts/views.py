@@ -303,6 +303,20 @@ def member_deactivate(request: ActorRequest, membership_id: str) -> HttpResponse
     return redirect("accounts:member_detail", membership_id=membership.uuid)
 
 
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def member_deactivate_user(request: ActorRequest, membership_id: str) -> HttpResponse:
+    """Deactivate the member's user account everywhere (if they work for this organization only)."""
+    membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
+    try:
+        services.user_deactivate(actor=request.actor, user=membership.user)
+    except (PermissionDenied, ValidationFailed) as exc:
+        _member_change_refused(request, exc)
+    else:
+        messages.success(request, _("The user was deactivated and signed out everywhere."))
+    return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
 def _role_grant_page(request: ActorRequest, url_prefix: str) -> HttpResponse:
     actor = request.actor
     grants = selectors.role_grant_list(actor=actor)

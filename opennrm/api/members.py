@@ -97,3 +97,14 @@ def member_deactivate(request: HttpRequest, membership_id: UUID) -> MemberOut:
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_deactivate(actor=actor, membership=membership)
     return _one(actor, membership)
+
+
+@router.post("/{membership_id}/deactivate-user", response=MemberOut)
+def member_deactivate_user(request: HttpRequest, membership_id: UUID) -> MemberOut:
+    """Deactivate the member's user account everywhere; refused (422) when they also work for
+    another organization, whose admins decide there."""
+    actor = _actor(request)
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    services.user_deactivate(actor=actor, user=membership.user)
+    membership.refresh_from_db()
+    return _one(actor, membership)
