@@ -54,7 +54,7 @@ def send_set_password_email(*, user_id: str) -> int:
     )
 
 
-def forget_finished_task(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
+def forget_finished_task(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -> None:
     """Delete a successful job's row from the database queue: its arguments and return value
     have done their work, and a row kept is a row someone can read later."""
     if task_result.status != TaskResultStatus.SUCCESSFUL:
