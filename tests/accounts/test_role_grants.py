@@ -224,3 +224,37 @@ def test_the_api_answers_the_pending_role(world):
     )
     member.refresh_from_db()
     assert member.role == "data_analyst"
+
+
+def test_the_api_lists_approves_and_refuses_role_requests(world, second_admin):
+    admin = world.a["organization_admin"]
+    member = world.a["data_analyst"]
+    services.membership_change_role(actor=world.actor(admin), membership=member, role="supervisor")
+    grant = RoleGrant.objects.get(membership=member)
+
+    def bearer(membership) -> dict:
+        _token, raw = services.api_token_create(actor=world.actor(membership), name="t", days=1)
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    asking, second = bearer(admin), bearer(second_admin)
+    [listed] = Client().get("/api/v1/members/role-requests", **asking).json()
+    assert (listed["id"], listed["role"], listed["may_decide"]) == (
+        str(grant.uuid),
+        "supervisor",
+        False,
+    )
+    refused = Client().post(f"/api/v1/members/role-requests/{grant.uuid}/approve", **asking)
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
+    other = Client().post(
+        f"/api/v1/members/role-requests/{grant.uuid}/approve",
+        **bearer(world.b["organization_admin"]),
+    )
+    assert other.status_code == 404
+    member.refresh_from_db()
+    assert member.role == "data_analyst"
+    approved = Client().post(f"/api/v1/members/role-requests/{grant.uuid}/approve", **second)
+    assert approved.status_code == 200
+    assert (approved.json()["role"], approved.json()["pending_role"]) == ("supervisor", None)
+    again = Client().post(f"/api/v1/members/role-requests/{grant.uuid}/refuse", **second)
+    assert again.status_code == 404
