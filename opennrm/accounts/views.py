@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import cast
+from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opennrm.audit.services import audit_read
+from opennrm.crypto.keyring import DecryptionError, keyring
 from opennrm.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from opennrm.web import ActorRequest, actor_required, add_errors
 
@@ -105,12 +106,35 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
 
+_RESET_TOKEN_CONTEXT = "session.password_reset_token"
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a password through the service, which audits it and keeps two-factor in force."""
 
     success_url = reverse_lazy("accounts:password_reset_complete")
     template_name = "accounts/password_reset_confirm.html"
     token_generator = default_token_generator
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Django keeps the link's token in the session between the link and the form; the
+        session store would hold it readable, so it is kept there encrypted (key ring)."""
+        session = self.request.session
+        sealed = session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        if sealed:
+            try:
+                session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = keyring().decrypt(
+                    sealed, context=_RESET_TOKEN_CONTEXT
+                )
+            except (DecryptionError, AttributeError):  # not ours: the link must be opened again
+                session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        response = super().dispatch(*args, **kwargs)
+        token = session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        if token:
+            session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = keyring().encrypt(
+                token, context=_RESET_TOKEN_CONTEXT
+            )
+        return response
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         services.password_set(

@@ -102,3 +102,38 @@ def test_the_link_is_built_when_sending_and_not_for_a_user_who_set_a_password(wo
     mail.outbox.clear()
     assert send_set_password_email.call(user_id=str(membership.user.uuid)) == 0
     assert mail.outbox == []
+
+
+def test_opening_the_link_keeps_the_token_out_of_the_session_table(world):
+    from django.test import Client
+
+    membership = services.membership_create(
+        actor=world.platform,
+        organization=world.org_a,
+        email="opener@example.org",
+        full_name="Opener",
+        role="data_analyst",
+    )
+    mail.outbox.clear()
+    send_set_password_email.call(user_id=str(membership.user.uuid))
+    match = LINK.search(mail.outbox[0].body)
+    client = Client()
+    path = "/" + match.group(0).split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    assert "set-password" in form_page.redirect_chain[-1][0]
+    for table, text in _texts_of_every_table().items():
+        assert match.group("token") not in text, f"the token is in table {table}"
+    # Session data is signed and compressed, not encrypted: read it as anyone with the table could.
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all():
+        assert match.group("token") not in repr(session.get_decoded())
+    # The form still works: the password is set and the link is spent.
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-password-7", "new_password2": "a-long-new-password-7"},
+    )
+    assert done.status_code == 302
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("a-long-new-password-7")
