@@ -258,3 +258,26 @@ def test_the_api_lists_approves_and_refuses_role_requests(world, second_admin):
     assert (approved.json()["role"], approved.json()["pending_role"]) == ("supervisor", None)
     again = Client().post(f"/api/v1/members/role-requests/{grant.uuid}/refuse", **second)
     assert again.status_code == 404
+
+
+def test_the_member_list_does_not_query_per_member(world, signed_in, second_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = world.a["organization_admin"]
+    client = signed_in(admin.user, admin)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/members/").status_code == 200
+    actor = world.actor(admin)
+    for n in range(3):
+        services.membership_create(
+            actor=actor,
+            organization=world.org_a,
+            email=f"new{n}@example.org",
+            full_name=f"New {n}",
+            role="case_worker",  # pending: each with an open request
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get("/members/")
+    assert page.content.decode().count("awaiting approval") == 3
+    assert len(after.captured_queries) == len(before.captured_queries)
