@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -122,5 +123,12 @@ def _fresh_cache():
     """Rate-limit counters live in the cache (local memory, per process): each test starts at 0."""
     from django.core.cache import cache
 
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: no test inherits another's searches or sign-ins."""
     cache.clear()
     yield
