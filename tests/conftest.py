@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
@@ -35,6 +36,7 @@ from opennrm.accounts.permissions import Actor
 PASSWORD = "a-long-test-password-1"
 PLATFORM_EMAIL = "platform@example.org"
 ROLES = list(Role)
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,6 +47,14 @@ class World:
     # role -> membership, in each organization
     a: dict[str, Membership] = field(default_factory=dict)
     b: dict[str, Membership] = field(default_factory=dict)
+    # What a test made once and reuses (Diana's case, a referral...), by name.
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``name`` is asked for in this test, the same object after."""
+        if name not in self.made:
+            self.made[name] = make()
+        return self.made[name]
 
     def actor(self, membership: Membership) -> Actor:
         return Actor.of(membership.user, membership)
