@@ -9,7 +9,6 @@ The rules, problem+json, and that a refused write changes nothing: tests/support
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -254,23 +253,6 @@ ENDPOINTS = [
         sees=SEES_DIANA,
     ),
 ]
-
-
-def test_every_case_route_is_in_the_matrix(world: World) -> None:
-    from opennrm.api.cases import router
-
-    routes = {
-        (method.lower(), re.sub(r"\{\w+\}", "{}", path))
-        for path, view in router.path_operations.items()
-        for operation in view.operations
-        for method in operation.methods
-    }
-    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    covered = {
-        (e.method, re.sub(uuid, "{}", e.url(world)).removeprefix("/api/v1/cases"))
-        for e in ENDPOINTS
-    }
-    assert covered == routes
 
 
 @each(ENDPOINTS)

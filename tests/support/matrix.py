@@ -89,7 +89,8 @@ class Route:
         return self.ok
 
 
-REGISTRY: list[Route] = []
+# The routes of every matrix test, by the test's module: tests/test_route_coverage.py reads them.
+REGISTRY: dict[str, list[Route]] = {}
 
 
 def each(routes: Iterable[Route], principals: Iterable[str] = PRINCIPALS) -> Any:
@@ -99,11 +100,11 @@ def each(routes: Iterable[Route], principals: Iterable[str] = PRINCIPALS) -> Any
     names = [r.name for r in routes]
     duplicates = {n for n in names if names.count(n) > 1}
     assert not duplicates, f"route names must be unique in a matrix: {sorted(duplicates)}"
-    REGISTRY.extend(routes)
     by_route = pytest.mark.parametrize("route", routes, ids=names)
     by_principal = pytest.mark.parametrize("principal", list(principals))
 
     def decorate(test: Callable[..., Any]) -> Any:
+        REGISTRY.setdefault(test.__module__, []).extend(routes)
         return by_route(by_principal(test))
 
     return decorate
