@@ -163,7 +163,8 @@ def snapshot() -> dict[str, tuple[int, str]]:
             label = model._meta.label
             if label in _VOLATILE or label.startswith(_VOLATILE_PREFIXES):
                 continue
-            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            key = model._meta.pk
+            table, pk = quote(model._meta.db_table), quote(key.column or key.attname)
             if label in _REFERENCE:
                 cursor.execute(f"SELECT COUNT(*), MAX({pk}) FROM {table}")  # noqa: S608
                 count, last = cursor.fetchone()
