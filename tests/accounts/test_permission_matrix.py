@@ -89,6 +89,30 @@ ENDPOINTS = [
         data=lambda w: {"membership": str(w.a["case_worker"].uuid)},
         lands=("/",),
     ),
+    # An organization admin's settings of their own organization (each admin their own).
+    Route("organization settings", "get", lambda w: "/organization/", MEMBER_MANAGERS),
+    Route(
+        "organization settings save",
+        "post",
+        lambda w: "/organization/",
+        MEMBER_MANAGERS,
+        ok=302,
+        data=lambda w: {"time_zone": "Asia/Almaty", "version": w.org_a.version},
+        lands=("/organization/",),
+    ),
+    Route(
+        "api organization settings",
+        "get",
+        lambda w: "/api/v1/organization/settings",
+        MEMBER_MANAGERS,
+    ),
+    Route(
+        "api organization settings patch",
+        "patch",
+        lambda w: "/api/v1/organization/settings",
+        MEMBER_MANAGERS,
+        data=lambda w: {"version": w.org_a.version, "time_zone": "Asia/Tashkent"},
+    ),
     Route("organizations", "get", lambda w: "/platform/organizations/", PLATFORM),
     Route(
         "organization create",
