@@ -31,6 +31,7 @@ from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
+from .audit import AccountAction
 from .models import ApiToken, Membership, Organization, Role, User, UserSession
 from .permissions import Actor
 from .selectors import membership_get_for_user
@@ -75,9 +76,9 @@ def organization_create(
     _organization_clean(organization)
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.create",
+        action=AccountAction.ORGANIZATION_CREATE,
         obj=organization,
         fields=ORGANIZATION_FIELDS,
     )
@@ -108,9 +109,9 @@ def organization_update(
     organization.version += 1
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.update",
+        action=AccountAction.ORGANIZATION_UPDATE,
         obj=organization,
         fields=changed,
     )
@@ -157,9 +158,9 @@ def membership_create(
             user.set_unusable_password()
         user.save()
         audit_record(
-            actor=actor.user,
+            actor=actor,
             organization=organization,
-            action="user.create",
+            action=AccountAction.USER_CREATE,
             obj=user,
             fields=["email", "full_name", "password"],
         )
@@ -175,9 +176,9 @@ def membership_create(
         )
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="membership.create",
+        action=AccountAction.MEMBERSHIP_CREATE,
         obj=membership,
         fields=["user", "organization", "role"],
     )
@@ -213,9 +214,9 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.change_role",
+        action=AccountAction.MEMBERSHIP_CHANGE_ROLE,
         obj=membership,
         fields=["role"],
     )
@@ -237,9 +238,9 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.deactivate",
+        action=AccountAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,
         fields=["is_active"],
     )
@@ -261,9 +262,9 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
         revoked_at=timezone.now()
     )
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="user.deactivate",
+        action=AccountAction.USER_DEACTIVATE,
         obj=user,
         fields=["is_active"],
     )
@@ -301,9 +302,9 @@ def session_start(*, request: HttpRequest, user: User) -> None:
     if membership is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization if membership else None,
-        action="session.login",
+        action=AccountAction.SESSION_LOGIN,
         obj=user,
     )
 
@@ -325,9 +326,9 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         key = request.session.session_key
         actor = getattr(request, "actor", None)
         audit_record(
-            actor=user,
+            actor=Actor(user=user),
             organization=actor.organization if actor else None,
-            action=f"session.{reason}",
+            action=AccountAction(f"session.{reason}"),
             obj=user,
         )
         if key:
@@ -343,9 +344,9 @@ def active_membership_switch(
     membership = membership_get_for_user(user=user, membership_id=membership_id)
     request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization,
-        action="session.switch_organization",
+        action=AccountAction.SESSION_SWITCH_ORGANIZATION,
         obj=membership,
     )
     return membership
@@ -370,7 +371,7 @@ def two_factor_enrol(*, request: HttpRequest, user: User, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
-    audit_record(actor=user, organization=None, action="two_factor.enrol", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_ENROL, obj=user)
     return True
 
 
@@ -380,9 +381,9 @@ def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
         if device.verify_token(token.strip()):
             otp_login(request, device)
-            audit_record(actor=user, organization=None, action="two_factor.verify", obj=user)
+            audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_VERIFY, obj=user)
             return True
-    audit_record(actor=user, organization=None, action="two_factor.fail", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_FAIL, obj=user)
     return False
 
 
@@ -392,9 +393,8 @@ def password_set(*, user: User, password: str, reset: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.password_reset" if reset else "user.password_change",
+        actor=Actor(user=user),
+        action=AccountAction.PASSWORD_RESET if reset else AccountAction.PASSWORD_CHANGE,
         obj=user,
         fields=["password"],
     )
@@ -427,9 +427,8 @@ def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiTok
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="api_token.create",
+        actor=actor,
+        action=AccountAction.API_TOKEN_CREATE,
         obj=token,
         fields=["name", "expires_at"],
     )
@@ -446,9 +445,8 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="api_token.revoke",
+            actor=actor,
+            action=AccountAction.API_TOKEN_REVOKE,
             obj=token,
             fields=["revoked_at"],
         )
@@ -495,9 +493,8 @@ def platform_admin_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.create_platform_admin",
+        actor=Actor(user=user),
+        action=AccountAction.USER_CREATE_PLATFORM_ADMIN,
         obj=user,
         fields=["email", "full_name", "password"],
     )

@@ -16,6 +16,7 @@ from opennrm.accounts.models import Membership, Organization, OrganizationType, 
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.audit import PersonAction
 from opennrm.people.models import Person
 from opennrm.people.services import (
     person_apply,
@@ -24,6 +25,7 @@ from opennrm.people.services import (
 )
 from opennrm.validation import country_code_error, full_clean_or_raise
 
+from .audit import CaseAction
 from .choices import (
     CLOSED_STATUSES,
     STATUS_TRANSITIONS,
@@ -199,18 +201,15 @@ def case_open(
     case.person = record
     case.number = _case_number(actor.active_organization, opened_on.year)
     case.save()
-    org = actor.organization
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="person.create",
+        actor=actor,
+        action=PersonAction.CREATE,
         obj=record,
         fields=person_changed,
     )
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="case.open",
+        actor=actor,
+        action=CaseAction.OPEN,
         obj=case,
         fields=["number", "status", "owner", "opened_on", *case_changed],
     )
@@ -233,9 +232,8 @@ def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Ca
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=changed,
         )
@@ -252,7 +250,7 @@ def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> 
             _("Someone else changed this person while you were editing. Reload and retry.")
         )
     changed = _person_apply(person, changes, identified_on=case.opened_on)
-    person_save_changes(actor=actor, person=person, changed=changed, action="person.update")
+    person_save_changes(actor=actor, person=person, changed=changed, action=PersonAction.UPDATE)
     return person
 
 
@@ -286,9 +284,8 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     case.version += 1
     case.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="case.status",
+        actor=actor,
+        action=CaseAction.STATUS,
         obj=case,
         fields=fields,
     )
@@ -334,9 +331,8 @@ def identification_propose(
     full_clean_or_raise(decision, exclude=["case", "proposed_by"])
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.propose",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_PROPOSE,
         obj=decision,
         fields=["stage", "grounds", "decided_by_type", "due_on"],
     )
@@ -357,9 +353,8 @@ def identification_review(
     decision.reviewed_at = timezone.now()
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.approve" if approve else "identification.reject",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_APPROVE if approve else CaseAction.IDENTIFICATION_REJECT,
         obj=decision,
         fields=["state", "reviewed_by"],
     )
@@ -373,21 +368,20 @@ def identification_review(
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=["trafficking_status", "trafficking_status_decided_by"],
         )
     return decision
 
 
-def _save_part(actor: Actor, obj: Any, action: str, fields: list[str], exclude: list[str]) -> Any:
+def _save_part(
+    actor: Actor, obj: Any, action: CaseAction, fields: list[str], exclude: list[str]
+) -> Any:
     full_clean_or_raise(obj, exclude=exclude)
     obj.save()
-    audit_record(
-        actor=actor.user, organization=actor.organization, action=action, obj=obj, fields=fields
-    )
+    audit_record(actor=actor, action=action, obj=obj, fields=fields)
     return obj
 
 
@@ -417,7 +411,7 @@ def historic_event_add(
         description=description.strip(),
     )
     fields = ["event_type", "occurred_on", "country", "city", "description"]
-    return _save_part(actor, event, "historic_event.add", fields, ["case"])
+    return _save_part(actor, event, CaseAction.HISTORIC_EVENT_ADD, fields, ["case"])
 
 
 @transaction.atomic
@@ -440,7 +434,7 @@ def support_plan_create(
         planned_end_on=planned_end_on,
     )
     fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
-    return _save_part(actor, plan, "support_plan.create", fields, ["case"])
+    return _save_part(actor, plan, CaseAction.SUPPORT_PLAN_CREATE, fields, ["case"])
 
 
 @transaction.atomic
@@ -478,7 +472,7 @@ def service_add(
         destination_country=destination_country,
     )
     fields = ["service_type", "provider", "status", "started_on", "ended_on", "destination_country"]
-    return _save_part(actor, service, "service.add", fields, ["case", "plan", "provider"])
+    return _save_part(actor, service, CaseAction.SERVICE_ADD, fields, ["case", "plan", "provider"])
 
 
 @transaction.atomic
@@ -523,7 +517,11 @@ def consent_record(
     if guardian_name:
         fields.append("guardian_name")
     return _save_part(
-        actor, consent, "consent.record", fields, ["case", "recorded_by", "recipient_organization"]
+        actor,
+        consent,
+        CaseAction.CONSENT_RECORD,
+        fields,
+        ["case", "recorded_by", "recipient_organization"],
     )
 
 
@@ -545,9 +543,8 @@ def consent_withdraw(
     consent.withdrawn_recorded_by = actor.user
     consent.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="consent.withdraw",
+        actor=actor,
+        action=CaseAction.CONSENT_WITHDRAW,
         obj=consent,
         fields=["withdrawn_on"],
     )
@@ -568,7 +565,7 @@ def note_add(*, actor: Actor, case: Case, body: str) -> Note:
             {"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]}
         )
     note = Note(case=case, body=body, author=actor.user)
-    return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
+    return _save_part(actor, note, CaseAction.NOTE_ADD, ["body"], ["case", "author"])
 
 
 @transaction.atomic
@@ -605,9 +602,8 @@ def case_assign(
         changed.append("team")
     if changed:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.assign",
+            actor=actor,
+            action=CaseAction.ASSIGN,
             obj=case,
             fields=changed,
         )

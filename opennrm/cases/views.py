@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.audit.actions import action_label
 from opennrm.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import DocumentType
 from opennrm.web import ActorRequest, actor_required, add_errors, page_number
@@ -66,41 +67,6 @@ TABS = [
     ("notes", gettext_lazy("Notes")),
     ("history", gettext_lazy("History")),
 ]
-
-# Audit actions as the history tab names them.
-ACTIONS = {
-    "case.open": gettext_lazy("Case opened"),
-    "case.update": gettext_lazy("Case changed"),
-    "case.status": gettext_lazy("Status changed"),
-    "case.assign": gettext_lazy("Owner or team changed"),
-    "person.create": gettext_lazy("Person recorded"),
-    "person.update": gettext_lazy("Person changed"),
-    "identification.propose": gettext_lazy("Identification proposed"),
-    "identification.approve": gettext_lazy("Identification approved"),
-    "identification.reject": gettext_lazy("Identification rejected"),
-    "historic_event.add": gettext_lazy("Event recorded"),
-    "support_plan.create": gettext_lazy("Support plan created"),
-    "service.add": gettext_lazy("Service added"),
-    "consent.record": gettext_lazy("Consent recorded"),
-    "consent.withdraw": gettext_lazy("Consent withdrawn"),
-    "note.add": gettext_lazy("Note added"),
-    "attachment.add": gettext_lazy("Attachment added"),
-    "screening.start": gettext_lazy("Screening started"),
-    "screening.answer": gettext_lazy("Screening answers saved"),
-    "screening.complete": gettext_lazy("Screening completed"),
-    "signal.record": gettext_lazy("Hotline contact logged"),
-    "signal.receive": gettext_lazy("Web tip received"),
-    "signal.take": gettext_lazy("Hotline contact taken"),
-    "signal.update": gettext_lazy("Hotline contact changed"),
-    "signal.open_case": gettext_lazy("Case opened from a hotline contact"),
-    "return.create": gettext_lazy("Return recorded"),
-    "return.update": gettext_lazy("Return changed"),
-    "return.arrival": gettext_lazy("Arrival recorded"),
-    "follow_up.schedule": gettext_lazy("Follow-up scheduled"),
-    "follow_up.reschedule": gettext_lazy("Follow-up moved"),
-    "follow_up.record": gettext_lazy("Follow-up recorded"),
-    "follow_up.notify": gettext_lazy("Follow-up reminder sent"),
-}
 
 # What the trafficking tab shows; the trafficking status is in the page header.
 TRAFFICKING_FIELDS = [
@@ -289,7 +255,7 @@ def _history_tab(request: ActorRequest, case: Case) -> dict:
     rows = [
         (
             event,
-            ACTIONS.get(event.action, event.action),
+            action_label(event.action),
             _field_labels(event.object_type, event.fields),
         )
         for event in page.rows

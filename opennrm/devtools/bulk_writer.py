@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from opennrm.accounts.models import User
+from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case, CaseNumberSequence
@@ -31,6 +32,7 @@ from opennrm.crypto.keyring import keyring
 from opennrm.crypto.rotation import column_of
 from opennrm.people.models import Person, PersonName, PersonPhone
 
+from .audit import DevtoolsAction
 from .identities import BatchPlan, Record, generate_batch
 
 # --- Writing: in the main process, or in each of the pool's processes with its own connection.
@@ -367,9 +369,8 @@ def write_batch(target: Target, batch: PreparedBatch) -> list[tuple[str, str, in
             table.insert(cursor, rows[name])
         # One event per batch; like every event it names fields, never values.
         audit_record(
-            actor=_platform_user[target.platform_user],
-            organization=None,
-            action="population.generate",
+            actor=Actor(user=_platform_user[target.platform_user]),
+            action=DevtoolsAction.POPULATION_GENERATE,
             object_type="people.person",
             fields=["count"],
         )

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pycountry
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from opennrm.accounts.models import Organization
@@ -261,7 +262,7 @@ def person_save_changes(
     actor: Actor,
     person: Person,
     changed: list[str],
-    action: str,
+    action: TextChoices,
     organization: Organization | None = None,
 ) -> None:
     """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
@@ -276,8 +277,8 @@ def person_save_changes(
     if set(changed) & INDEXED_FIELDS:
         person_reindex(person)
     audit_record(
-        actor=actor.user,
-        organization=organization or actor.organization,
+        actor=actor,
+        organization=organization,
         action=action,
         obj=person,
         fields=changed,

@@ -30,6 +30,7 @@ from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
 from opennrm.people.services import person_apply, person_save_changes
 
+from .audit import ReferralAction
 from .choices import (
     EXPLOITATION_FIELDS,
     IDENTIFYING_SHARED_FIELDS,
@@ -277,9 +278,8 @@ def referral_send(
     )
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.send",
+        actor=actor,
+        action=ReferralAction.SEND,
         obj=referral,
         fields=[
             "kind",
@@ -297,9 +297,8 @@ def referral_send(
     )
     if overridden:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.override_consent",
+            actor=actor,
+            action=ReferralAction.OVERRIDE_CONSENT,
             obj=referral,
             fields=["override_reason", "overridden_by"],
         )
@@ -456,9 +455,8 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     referral.answered_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.accept",
+        actor=actor,
+        action=ReferralAction.ACCEPT,
         obj=referral,
         fields=fields,
     )
@@ -504,9 +502,8 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     referral.decline_reason = reason
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.decline",
+        actor=actor,
+        action=ReferralAction.DECLINE,
         obj=referral,
         fields=["status", "declined_at", "answered_by", "decline_reason"],
     )
@@ -549,9 +546,8 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
     referral.outcome = outcome
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.complete",
+        actor=actor,
+        action=ReferralAction.COMPLETE,
         obj=referral,
         fields=["status", "completed_at", "completed_by", "outcome"],
     )
@@ -576,9 +572,8 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
     referral.withdrawn_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.withdraw",
+        actor=actor,
+        action=ReferralAction.WITHDRAW,
         obj=referral,
         fields=["status", "withdrawn_at", "withdrawn_by"],
     )
@@ -609,7 +604,7 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
         actor=actor,
         person=person,
         changed=changed,
-        action="person.shares_revoked",
+        action=ReferralAction.SHARES_REVOKED,
         organization=referral.to_organization,
     )
     return changed
@@ -647,9 +642,8 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
         referral.save()
         _clear_receiving_copy(actor, referral)
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.consent_withdrawn",
+            actor=actor,
+            action=ReferralAction.CONSENT_WITHDRAWN,
             obj=referral,
             fields=fields,
         )
@@ -695,7 +689,7 @@ def referral_overdue_notify(*, now: datetime | None = None) -> int:
             audit_record(
                 actor=None,
                 organization=None,
-                action="referral.overdue",
+                action=ReferralAction.OVERDUE,
                 obj=referral,
                 fields=["overdue_notified_at"],
             )

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import OrganizationType
+from opennrm.audit.actions import action_label
 from opennrm.cases import selectors as case_selectors
 from opennrm.cases.choices import ServiceType
 from opennrm.cases.fields import MultiChoiceField
@@ -47,17 +48,6 @@ from .models import Referral
 
 PAGE_SIZE = 50
 
-# Audit actions as the history names them.
-ACTIONS = {
-    "referral.send": gettext_lazy("Sent"),
-    "referral.override_consent": gettext_lazy("Sent without consent (override)"),
-    "referral.accept": gettext_lazy("Accepted"),
-    "referral.decline": gettext_lazy("Declined"),
-    "referral.complete": gettext_lazy("Completed"),
-    "referral.withdraw": gettext_lazy("Withdrawn by the sender"),
-    "referral.consent_withdrawn": gettext_lazy("Consent withdrawn: shared fields revoked"),
-    "referral.overdue": gettext_lazy("Overdue: both sides notified"),
-}
 FIELD_LABELS = {
     "from_case": gettext_lazy("case"),
     "shared_values": gettext_lazy("shared values"),
@@ -326,7 +316,7 @@ def _history(request: ActorRequest, referral: Referral) -> list[dict[str, Any]]:
             {
                 "at": event.occurred_at,
                 "who": who,
-                "action": ACTIONS.get(event.action, event.action),
+                "action": action_label(event.action),
                 "fields": fields,
             }
         )

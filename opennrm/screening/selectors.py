@@ -64,7 +64,7 @@ def screening_get(*, actor: Actor, screening_id: UUID | str, audit: bool = True)
     except (Screening.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such screening.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=screening)
+        audit_read(actor=actor, obj=screening)
     return screening
 
 
