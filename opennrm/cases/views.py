@@ -9,13 +9,11 @@ Pages with case content are never stored by the browser (``Cache-Control: no-sto
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.apps import apps
-from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet, TextChoices
@@ -31,9 +29,16 @@ from django.views.decorators.http import require_POST
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.audit.actions import action_label
-from opennrm.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import DocumentType
-from opennrm.web import ActorRequest, actor_required, add_errors, page_number
+from opennrm.web import (
+    ActorRequest,
+    actor_required,
+    page_number,
+    page_of,
+    perform,
+    submit,
+)
 
 from . import selectors, services
 from .choices import ExploitationType
@@ -53,9 +58,7 @@ from .forms import (
     StatusForm,
     add_path_errors,
 )
-from .models import Case
-
-PAGE_SIZE = 50
+from .models import Case, Consent, Service
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
@@ -77,29 +80,6 @@ TRAFFICKING_FIELDS = [
 
 
 # --- Helpers.
-
-
-@dataclass
-class Page:
-    """One page of a list, found without counting the rows (a COUNT over a million is slow)."""
-
-    rows: list[Any]
-    number: int
-    has_next: bool
-
-    @property
-    def next(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous(self) -> int:
-        return self.number - 1
-
-
-def _page(queryset: QuerySet, number: int) -> Page:
-    start = (number - 1) * PAGE_SIZE
-    rows = list(queryset[start : start + PAGE_SIZE + 1])
-    return Page(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
 
 
 def _htmx(request: ActorRequest) -> bool:
@@ -144,11 +124,6 @@ def _partner(request: ActorRequest, organization_id: str) -> Organization | None
     if not organization_id:
         return None
     return selectors.partner_get(actor=request.actor, organization_id=organization_id)
-
-
-def _problem(error: ApplicationError) -> str:
-    """One line for a message: a button has no field to show an error beside."""
-    return " ".join(m for messages_ in error.errors.values() for m in messages_) or error.message
 
 
 # --- The tabs: what each shows, given the case (read once, audited) and any bound form.
@@ -229,7 +204,7 @@ def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = N
 
 def _notes_tab(request: ActorRequest, case: Case, form: NoteForm | None = None) -> dict:
     notes = case.notes.select_related("author").order_by("-created_at", "-id")
-    context: dict[str, Any] = {"page": _page(notes, page_number(request.GET.get("page")))}
+    context: dict[str, Any] = {"page": page_of(notes, page_number(request.GET.get("page")))}
     if request.actor.can(perms.CASES_UPDATE):
         context["form"] = form or NoteForm()
     return context
@@ -251,7 +226,7 @@ def _field_labels(object_type: str, names: list[str]) -> list[str]:
 
 def _history_tab(request: ActorRequest, case: Case) -> dict:
     events = selectors.case_history(actor=request.actor, case=case)
-    page = _page(events, page_number(request.GET.get("page")))
+    page = page_of(events, page_number(request.GET.get("page")))
     rows = [
         (
             event,
@@ -310,12 +285,26 @@ def _render_case(
     return response
 
 
-def _done(request: ActorRequest, case: Case, tab: str, message: str) -> HttpResponse:
+def _after(request: ActorRequest, case: Case, tab: str) -> HttpResponse:
     """After a change: the fresh tab for htmx, else a redirect to it (so a reload never reposts)."""
-    messages.success(request, message)
     if _htmx(request):
         return _render_case(request, case.uuid, tab)
     return redirect(f"cases:{tab}", case_id=case.uuid)
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"case_id": case.uuid})
+
+
+def _partner_or_error(
+    request: ActorRequest, organization_id: str, field: str
+) -> Organization | None:
+    """The chosen partner organization; one no longer active is an error beside ``field``."""
+    try:
+        return _partner(request, organization_id)
+    except NotFound:
+        gone = _("This organization is no longer active.")
+        raise ValidationFailed.of({field: [gone]}) from None
 
 
 def _case_for_write(request: ActorRequest, case_id: UUID) -> Case:
@@ -338,7 +327,7 @@ def case_list(request: ActorRequest) -> HttpResponse:
     if searching and search_form.is_valid():
         q, number = search_form.cleaned_data["q"], search_form.cleaned_data["page"] or 1
     cases = selectors.case_list(actor=actor, filters=filter_form.filters(q=q))
-    page = _page(cases, number)
+    page = page_of(cases, number)
     query = filter_form.query_string()
     return render(
         request,
@@ -364,20 +353,20 @@ def case_list(request: ActorRequest) -> HttpResponse:
 def case_open(request: ActorRequest) -> HttpResponse:
     """Record a person and open their case; errors are shown beside the fields they concern."""
     form = CaseOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(
-                actor=request.actor,
-                person=form.person_data(),
-                opened_on=form.cleaned_data["opened_on"],
-                **form.case_data(),
-            )
-        except ValidationFailed as exc:
-            add_path_errors(form, exc)
-        else:
-            messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
-            return redirect("cases:case_detail", case_id=case.uuid)
-    return render(request, "cases/case_open.html", {"form": form})
+    done = submit(
+        request,
+        form,
+        lambda: services.case_open(
+            actor=request.actor,
+            person=form.person_data(),
+            opened_on=form.cleaned_data["opened_on"],
+            **form.case_data(),
+        ),
+        success=lambda case: _("Case %(number)s was opened.") % {"number": case.number},
+        redirect_to=_case_url,
+        errors=add_path_errors,
+    )
+    return done or render(request, "cases/case_open.html", {"form": form})
 
 
 # --- The case page.
@@ -398,20 +387,19 @@ def case_status(request: ActorRequest, case_id: UUID) -> HttpResponse:
     actor = request.actor
     case = _case_for_write(request, case_id)
     form = StatusForm(request.POST, case=case, can_close=True)
-    if form.is_valid():
-        try:
-            services.case_change_status(
-                actor=actor,
-                case=case,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The status was changed."))
-            return redirect("cases:case_detail", case_id=case.uuid)
-    return _render_case(request, case_id, _first_tab(request), status_form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.case_change_status(
+            actor=actor,
+            case=case,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        success=_("The status was changed."),
+        redirect_to=_case_url(case),
+    )
+    return done or _render_case(request, case_id, _first_tab(request), status_form=form)
 
 
 @never_cache
@@ -422,20 +410,20 @@ def case_assign(request: ActorRequest, case_id: UUID) -> HttpResponse:
     members = selectors.case_owner_list(actor=request.actor)
     initial = {"owner": case.owner.uuid, "team": [u.uuid for u in case.team.all()]}
     form = AssignForm(request.POST or None, initial=initial, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_assign(
-                actor=request.actor,
-                case=case,
-                owner=form.cleaned_data["owner"],
-                team=list(form.cleaned_data["team"]),
-            )
-        except ValidationFailed as exc:
-            add_path_errors(form, exc)
-        else:
-            messages.success(request, _("The owner and team were saved."))
-            return redirect("cases:case_detail", case_id=case.uuid)
-    return render(request, "cases/case_assign.html", {"case": case, "form": form})
+    done = submit(
+        request,
+        form,
+        lambda: services.case_assign(
+            actor=request.actor,
+            case=case,
+            owner=form.cleaned_data["owner"],
+            team=list(form.cleaned_data["team"]),
+        ),
+        success=_("The owner and team were saved."),
+        redirect_to=_case_url(case),
+        errors=add_path_errors,
+    )
+    return done or render(request, "cases/case_assign.html", {"case": case, "form": form})
 
 
 @require_POST
@@ -446,19 +434,20 @@ def person_save(request: ActorRequest, case_id: UUID) -> HttpResponse:
     _require_identifying(request)
     case = _case_for_write(request, case_id)
     form = PersonEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.person_update(
-                actor=request.actor,
-                case=case,
-                version=form.cleaned_data["version"],
-                **form.person_data(other_documents=case.person.documents[1:]),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_path_errors(form, exc)
-        else:
-            return _done(request, case, "person", _("The person was saved."))
-    return _render_case(request, case_id, "person", form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.person_update(
+            actor=request.actor,
+            case=case,
+            version=form.cleaned_data["version"],
+            **form.person_data(other_documents=case.person.documents[1:]),
+        ),
+        success=_("The person was saved."),
+        redirect_to=lambda _person: _after(request, case, "person"),
+        errors=add_path_errors,
+    )
+    return done or _render_case(request, case_id, "person", form=form)
 
 
 @require_POST
@@ -468,19 +457,20 @@ def trafficking_save(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Change exploitation, recruitment and route; ``version`` guards against lost updates."""
     case = _case_for_write(request, case_id)
     form = CaseEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_update(
-                actor=request.actor,
-                case=case,
-                version=form.cleaned_data["version"],
-                **form.case_data(),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_path_errors(form, exc)
-        else:
-            return _done(request, case, "trafficking", _("The case was saved."))
-    return _render_case(request, case_id, "trafficking", form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.case_update(
+            actor=request.actor,
+            case=case,
+            version=form.cleaned_data["version"],
+            **form.case_data(),
+        ),
+        success=_("The case was saved."),
+        redirect_to=lambda _case: _after(request, case, "trafficking"),
+        errors=add_path_errors,
+    )
+    return done or _render_case(request, case_id, "trafficking", form=form)
 
 
 @require_POST
@@ -490,16 +480,16 @@ def decision_propose(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Propose a presumed-victim or identified-victim decision for a supervisor to review."""
     case = _case_for_write(request, case_id)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.identification_propose(actor=request.actor, case=case, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            return _done(
-                request, case, "identification", _("The decision awaits a supervisor's approval.")
-            )
-    return _render_case(request, case_id, "identification", form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.identification_propose(
+            actor=request.actor, case=case, **form.cleaned_data
+        ),
+        success=_("The decision awaits a supervisor's approval."),
+        redirect_to=lambda _decision: _after(request, case, "identification"),
+    )
+    return done or _render_case(request, case_id, "identification", form=form)
 
 
 @require_POST
@@ -511,15 +501,14 @@ def decision_review(
     """A supervisor approves or rejects a proposed decision."""
     case = _case_for_write(request, case_id)
     decision = _part(case.decisions.select_related("case"), decision_id)
-    try:
-        services.identification_review(actor=request.actor, decision=decision, approve=approve)
-    except ValidationFailed as exc:
-        messages.error(request, _problem(exc))
-        if _htmx(request):
-            return _render_case(request, case_id, "identification")
-        return redirect("cases:identification", case_id=case.uuid)
-    done = _("The decision was approved.") if approve else _("The decision was rejected.")
-    return _done(request, case, "identification", done)
+    return perform(
+        request,
+        lambda: services.identification_review(
+            actor=request.actor, decision=decision, approve=approve
+        ),
+        success=_("The decision was approved.") if approve else _("The decision was rejected."),
+        redirect_to=lambda: _after(request, case, "identification"),
+    )
 
 
 @require_POST
@@ -529,14 +518,14 @@ def plan_create(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Start a support plan."""
     case = _case_for_write(request, case_id)
     form = PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.support_plan_create(actor=request.actor, case=case, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, case, "plan", _("The support plan was created."))
-    return _render_case(request, case_id, "plan", plan_form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.support_plan_create(actor=request.actor, case=case, **form.cleaned_data),
+        success=_("The support plan was created."),
+        redirect_to=lambda _plan: _after(request, case, "plan"),
+    )
+    return done or _render_case(request, case_id, "plan", plan_form=form)
 
 
 @require_POST
@@ -547,24 +536,26 @@ def service_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     case = _case_for_write(request, case_id)
     plans = list(case.plans.all())
     form = ServiceForm(request.POST, organizations=_partners(request), plans=plans)
-    if form.is_valid():
+
+    def add() -> Service:
         data = dict(form.cleaned_data)
         plan_id = data.pop("plan")
-        try:
-            services.service_add(
-                actor=request.actor,
-                case=case,
-                provider=_partner(request, data.pop("provider")),
-                plan=next((p for p in plans if str(p.uuid) == plan_id), None),
-                **data,
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        except NotFound:
-            form.add_error("provider", _("This organization is no longer active."))
-        else:
-            return _done(request, case, "plan", _("The service was added."))
-    return _render_case(request, case_id, "plan", service_form=form)
+        return services.service_add(
+            actor=request.actor,
+            case=case,
+            provider=_partner_or_error(request, data.pop("provider"), "provider"),
+            plan=next((p for p in plans if str(p.uuid) == plan_id), None),
+            **data,
+        )
+
+    done = submit(
+        request,
+        form,
+        add,
+        success=_("The service was added."),
+        redirect_to=lambda _service: _after(request, case, "plan"),
+    )
+    return done or _render_case(request, case_id, "plan", service_form=form)
 
 
 @require_POST
@@ -574,22 +565,25 @@ def consent_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Record what the person agreed to, for one purpose."""
     case = _case_for_write(request, case_id)
     form = ConsentForm(request.POST, organizations=_partners(request))
-    if form.is_valid():
+
+    def record() -> Consent:
         data = dict(form.cleaned_data)
-        try:
-            services.consent_record(
-                actor=request.actor,
-                case=case,
-                recipient_organization=_partner(request, data.pop("recipient_organization")),
-                **data,
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        except NotFound:
-            form.add_error("recipient_organization", _("This organization is no longer active."))
-        else:
-            return _done(request, case, "consent", _("The consent was recorded."))
-    return _render_case(request, case_id, "consent", form=form)
+        recipient = data.pop("recipient_organization")
+        return services.consent_record(
+            actor=request.actor,
+            case=case,
+            recipient_organization=_partner_or_error(request, recipient, "recipient_organization"),
+            **data,
+        )
+
+    done = submit(
+        request,
+        form,
+        record,
+        success=_("The consent was recorded."),
+        redirect_to=lambda _consent: _after(request, case, "consent"),
+    )
+    return done or _render_case(request, case_id, "consent", form=form)
 
 
 @require_POST
@@ -599,14 +593,12 @@ def consent_withdraw(request: ActorRequest, case_id: UUID, consent_id: UUID) -> 
     """Record that the person withdrew a consent (today); it stays on record, marked withdrawn."""
     case = _case_for_write(request, case_id)
     consent = _part(case.consents.select_related("case"), consent_id)
-    try:
-        services.consent_withdraw(actor=request.actor, consent=consent)
-    except ValidationFailed as exc:
-        messages.error(request, _problem(exc))
-        if _htmx(request):
-            return _render_case(request, case_id, "consent")
-        return redirect("cases:consent", case_id=case.uuid)
-    return _done(request, case, "consent", _("The consent was marked withdrawn."))
+    return perform(
+        request,
+        lambda: services.consent_withdraw(actor=request.actor, consent=consent),
+        success=_("The consent was marked withdrawn."),
+        redirect_to=lambda: _after(request, case, "consent"),
+    )
 
 
 @require_POST
@@ -616,11 +608,11 @@ def note_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Add a note to the case."""
     case = _case_for_write(request, case_id)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.actor, case=case, body=form.cleaned_data["body"])
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            return _done(request, case, "notes", _("The note was added."))
-    return _render_case(request, case_id, "notes", form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.note_add(actor=request.actor, case=case, body=form.cleaned_data["body"]),
+        success=_("The note was added."),
+        redirect_to=lambda _note: _after(request, case, "notes"),
+    )
+    return done or _render_case(request, case_id, "notes", form=form)
