@@ -38,14 +38,15 @@ from .choices import (
 from .events import ConsentWithdrawn
 from .models import (
     Case,
-    CaseNumberSequence,
     Consent,
     HistoricEvent,
     IdentificationDecision,
     Note,
+    NumberKind,
     Service,
     SupportPlan,
 )
+from .numbers import number_take
 from .selectors import case_visible
 
 CASE_FIELDS = (
@@ -86,16 +87,6 @@ def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE
         return case_visible(actor=actor).select_for_update().get(pk=case.pk)
     except Case.DoesNotExist:
         raise NotFound(_("No such case.")) from None
-
-
-def _case_number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "C"
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:05d}"
 
 
 def _as_date(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
@@ -199,7 +190,9 @@ def case_open(
     record.save()
     person_reindex(record)
     case.person = record
-    case.number = _case_number(actor.active_organization, opened_on.year)
+    case.number = number_take(
+        organization=actor.active_organization, kind=NumberKind.CASE, year=opened_on.year
+    )
     case.save()
     audit_record(
         actor=actor,

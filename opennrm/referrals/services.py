@@ -22,7 +22,8 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
 from opennrm.cases.events import ConsentWithdrawn
-from opennrm.cases.models import Case, Consent
+from opennrm.cases.models import Case, Consent, NumberKind
+from opennrm.cases.numbers import number_take
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_change_status, case_open
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
@@ -41,7 +42,7 @@ from .choices import (
     SharedField,
     Urgency,
 )
-from .models import Referral, ReferralNumberSequence
+from .models import Referral
 from .selectors import consent_withdrawn_on, covering_consent, referral_visible
 
 # How long the receiver has to answer, by urgency. ``OPENNRM_REFERRAL_DEADLINES`` in the
@@ -72,16 +73,6 @@ def response_time(urgency: str) -> timedelta:
     configured = getattr(settings, "OPENNRM_REFERRAL_DEADLINES", None) or {}
     value = configured.get(str(urgency), DEFAULT_DEADLINES[Urgency(urgency)])
     return value if isinstance(value, timedelta) else timedelta(hours=float(value))
-
-
-def _number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "O"
-    sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-R-{year}-{sequence.last:05d}"
 
 
 def _url(referral: Referral) -> str:
@@ -258,7 +249,11 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.active_organization, timezone.localdate().year),
+        number=number_take(
+            organization=actor.active_organization,
+            kind=NumberKind.REFERRAL,
+            year=timezone.localdate().year,
+        ),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,
