@@ -91,6 +91,9 @@ def _render_list(
         {
             "tabs": _tabs(request, current),
             "page": page,
+            "overdue": selectors.overdue_count(actor=request.actor)
+            if request.actor.can(perms.REFERRALS_VIEW)
+            else 0,
             "intro": intro,
             "current": current,
             "organization": request.actor.organization,
