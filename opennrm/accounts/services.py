@@ -52,6 +52,7 @@ from .selectors import (
     session_key_hash,
 )
 from .tasks import send_set_password_email
+from .timezones import time_zone_default
 
 
 def _organization_clean(organization: Organization) -> None:
@@ -73,17 +74,29 @@ def _organization_clean(organization: Organization) -> None:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
-ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone")
+ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone", "time_zone")
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: Actor, name: str, org_type: str, country: str, city: str = "", phone: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    org_type: str,
+    country: str,
+    city: str = "",
+    phone: str = "",
+    time_zone: str = "",
 ) -> Organization:
-    """Create an organization (platform admin only)."""
+    """Create an organization (platform admin only); its time zone is its country's unless given."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
     organization = Organization(
-        name=name.strip(), org_type=org_type, country=country, city=city.strip(), phone=phone
+        name=name.strip(),
+        org_type=org_type,
+        country=country,
+        city=city.strip(),
+        phone=phone,
+        time_zone=time_zone.strip() or time_zone_default(country),
     )
     _organization_clean(organization)
     organization.save()
@@ -103,6 +116,20 @@ def organization_update(
 ) -> Organization:
     """Change an organization; refused if someone else changed it since ``version`` was read."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
+    return _organization_change(actor, organization, version, changes)
+
+
+@transaction.atomic
+def organization_settings_update(*, actor: Actor, version: int, time_zone: str) -> Organization:
+    """The organization admin sets their own organization's time zone ("" for the country's)."""
+    actor.require(perms.ORGANIZATION_SETTINGS)
+    organization = actor.active_organization
+    return _organization_change(actor, organization, version, {"time_zone": time_zone})
+
+
+def _organization_change(
+    actor: Actor, organization: Organization, version: int, changes: dict[str, Any]
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.version != version:
         raise Conflict(
@@ -112,6 +139,10 @@ def organization_update(
     for name, value in changes.items():
         if name not in ORGANIZATION_FIELDS and name != "is_active":
             raise ValidationFailed(_("Unknown field."), errors={name: [_("Unknown field.")]})
+        if name == "time_zone":
+            value = str(value or "").strip() or time_zone_default(
+                changes.get("country", organization.country)
+            )
         if getattr(organization, name) != value:
             setattr(organization, name, value)
             changed.append(name)
@@ -268,7 +299,7 @@ def _role_apply(*, actor: Actor, membership: Membership, role: str, activate: bo
 def _needs_second_person(actor: Actor, *, role: str) -> bool:
     """An organization admin's grant of a role reading identifying data (or managing members)
     waits for another person. The platform admin's takes effect at once: it sets organizations
-    up, and is the approver where an organization has no other admin (decision 0011)."""
+    up, and is the approver where an organization has no other admin (decision 0012)."""
     return role_needs_second_person(role) and not actor.can(perms.ORGANIZATIONS_MANAGE)
 
 

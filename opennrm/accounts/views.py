@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +30,14 @@ from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
+from .forms import (
+    ApiTokenForm,
+    MemberCreateForm,
+    MemberRoleForm,
+    OrganizationForm,
+    OrganizationSettingsForm,
+    TokenForm,
+)
 from .middleware import two_factor_pending
 from .models import User
 
@@ -463,6 +471,7 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
         "country": organization.country,
         "city": organization.city,
         "phone": organization.phone,
+        "time_zone": organization.time_zone,
         "version": organization.version,
     }
     form = OrganizationForm(request.POST or None, initial=initial)
@@ -482,6 +491,27 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
             return redirect("accounts:organization_list")
     return render(
         request, "accounts/organization_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@actor_required(perms.ORGANIZATION_SETTINGS)
+def organization_settings(request: ActorRequest) -> HttpResponse:
+    """The organization admin's settings of their own organization: its time zone."""
+    organization = request.actor.active_organization
+    initial = {"time_zone": organization.time_zone, "version": organization.version}
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_settings_update(actor=request.actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:organization_settings")
+    return render(
+        request,
+        "accounts/organization_settings.html",
+        {"organization": organization, "form": form, "now": timezone.now()},
     )
 
 

@@ -10,6 +10,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Router, Schema
@@ -19,6 +20,8 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Role, RoleGrant
 from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.web import ActorRequest
 
@@ -26,7 +29,7 @@ router = Router(tags=["members"])
 
 
 def _actor(request: ActorRequest) -> Actor:
-    return request.actor
+    return common.actor(request, require=perms.MEMBERS_VIEW)
 
 
 class MemberOut(Schema):
@@ -34,14 +37,14 @@ class MemberOut(Schema):
     user_id: UUID
     email: str
     full_name: str
-    role: Role
+    role: Annotated[str, OneOf(Role)]
     is_active: bool
     # The role asked for and awaiting a second admin's approval, if any.
-    pending_role: Role | None = None
+    pending_role: Annotated[str, OneOf(Role)] | None = None
 
 
-class MemberRoleIn(Schema):
-    role: Role
+class MemberRoleIn(In):
+    role: Annotated[str, OneOf(Role)]
 
 
 def _member_out(actor: Actor, membership: Membership, pending: RoleGrant | None) -> MemberOut:
@@ -50,9 +53,9 @@ def _member_out(actor: Actor, membership: Membership, pending: RoleGrant | None)
         user_id=membership.user.uuid,
         email=membership.user.email,
         full_name=membership.user.full_name,
-        role=Role(membership.role),
+        role=membership.role,
         is_active=membership.is_active,
-        pending_role=Role(pending.role) if pending else None,
+        pending_role=pending.role if pending else None,
     )
 
 
@@ -65,7 +68,7 @@ class RoleRequestOut(Schema):
     id: UUID
     member_id: UUID
     email: str
-    role: Role
+    role: Annotated[str, OneOf(Role)]
     requested_by: str
     requested_at: datetime
     # Whether the caller may approve or refuse it (never the one who asked, nor the member).
@@ -77,14 +80,14 @@ def _request_out(actor: Actor, grant: RoleGrant) -> RoleRequestOut:
         id=grant.uuid,
         member_id=grant.membership.uuid,
         email=grant.membership.user.email,
-        role=Role(grant.role),
+        role=grant.role,
         requested_by=grant.requested_by.email,
         requested_at=grant.requested_at,
         may_decide=selectors.role_grant_may_decide(actor=actor, grant=grant),
     )
 
 
-@router.get("/role-requests", response=list[RoleRequestOut])
+@router.get("/role-requests", response={200: list[RoleRequestOut], **ERRORS})
 def role_request_list(request: ActorRequest) -> list[RoleRequestOut]:
     """Roles reading identifying data asked for in the organization, awaiting a second admin."""
     actor = _actor(request)
@@ -92,7 +95,7 @@ def role_request_list(request: ActorRequest) -> list[RoleRequestOut]:
     return [_request_out(actor, grant) for grant in selectors.role_grant_list(actor=actor)]
 
 
-@router.post("/role-requests/{grant_id}/approve", response=MemberOut)
+@router.post("/role-requests/{grant_id}/approve", response={200: MemberOut, **ERRORS})
 def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Approve a role request (another admin than the one who asked): the member holds it now."""
     actor = _actor(request)
@@ -104,7 +107,7 @@ def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
     return _one(actor, grant.membership)
 
 
-@router.post("/role-requests/{grant_id}/refuse", response=MemberOut)
+@router.post("/role-requests/{grant_id}/refuse", response={200: MemberOut, **ERRORS})
 def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Refuse a role request: the member keeps the role they had."""
     actor = _actor(request)
@@ -115,7 +118,7 @@ def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
     return _one(actor, grant.membership)
 
 
-@router.get("", response=list[MemberOut])
+@router.get("", response={200: list[MemberOut], **ERRORS})
 @paginate(Page)
 def member_list(request: ActorRequest) -> list[MemberOut]:
     """The members of the active organization, active first."""
@@ -125,13 +128,13 @@ def member_list(request: ActorRequest) -> list[MemberOut]:
     return [_member_out(actor, m, pending.get(m.pk)) for m in members]
 
 
-@router.get("/{membership_id}", response=MemberOut)
+@router.get("/{membership_id}", response={200: MemberOut, **ERRORS})
 def member_get(request: ActorRequest, membership_id: UUID) -> MemberOut:
     actor = _actor(request)
     return _one(actor, selectors.member_get(actor=actor, membership_id=membership_id))
 
 
-@router.post("/{membership_id}/role", response=MemberOut)
+@router.post("/{membership_id}/role", response={200: MemberOut, **ERRORS})
 def member_change_role(
     request: ActorRequest, membership_id: UUID, payload: MemberRoleIn
 ) -> MemberOut:
@@ -145,7 +148,7 @@ def member_change_role(
     return _one(actor, membership)
 
 
-@router.post("/{membership_id}/deactivate", response=MemberOut)
+@router.post("/{membership_id}/deactivate", response={200: MemberOut, **ERRORS})
 def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """End a member's access to the organization; their sessions and tokens end too."""
     actor = _actor(request)
@@ -154,7 +157,7 @@ def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
     return _one(actor, membership)
 
 
-@router.post("/{membership_id}/deactivate-user", response=MemberOut)
+@router.post("/{membership_id}/deactivate-user", response={200: MemberOut, **ERRORS})
 def member_deactivate_user(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """Deactivate the member's user account everywhere; refused (422) when they also work for
     another organization, whose admins decide there."""
