@@ -63,12 +63,12 @@ urlpatterns = [
         views.member_deactivate,
         name="member_deactivate",
     ),
+    path("organization/", views.organization_settings, name="organization_settings"),
     path(
         "members/<uuid:membership_id>/deactivate-user/",
         views.member_deactivate_user,
         name="member_deactivate_user",
     ),
-    path("organization/", views.organization_settings, name="organization_settings"),
     path("access-denials/", views.access_denial_list, name="access_denial_list"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -10,7 +10,6 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 from ninja import Router, Schema
@@ -21,15 +20,11 @@ from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Role, RoleGrant
 from opennrm.accounts.permissions import Actor
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In
 from opennrm.api.pagination import Page
 from opennrm.web import ActorRequest
 
 router = Router(tags=["members"])
-
-
-def _actor(request: ActorRequest) -> Actor:
-    return common.actor(request, require=perms.MEMBERS_VIEW)
 
 
 class MemberOut(Schema):
@@ -37,14 +32,14 @@ class MemberOut(Schema):
     user_id: UUID
     email: str
     full_name: str
-    role: Annotated[str, OneOf(Role)]
+    role: Role
     is_active: bool
     # The role asked for and awaiting a second admin's approval, if any.
-    pending_role: Annotated[str, OneOf(Role)] | None = None
+    pending_role: Role | None = None
 
 
 class MemberRoleIn(In):
-    role: Annotated[str, OneOf(Role)]
+    role: Role
 
 
 def _member_out(actor: Actor, membership: Membership, pending: RoleGrant | None) -> MemberOut:
@@ -53,9 +48,9 @@ def _member_out(actor: Actor, membership: Membership, pending: RoleGrant | None)
         user_id=membership.user.uuid,
         email=membership.user.email,
         full_name=membership.user.full_name,
-        role=membership.role,
+        role=Role(membership.role),
         is_active=membership.is_active,
-        pending_role=pending.role if pending else None,
+        pending_role=Role(pending.role) if pending else None,
     )
 
 
@@ -68,7 +63,7 @@ class RoleRequestOut(Schema):
     id: UUID
     member_id: UUID
     email: str
-    role: Annotated[str, OneOf(Role)]
+    role: Role
     requested_by: str
     requested_at: datetime
     # Whether the caller may approve or refuse it (never the one who asked, nor the member).
@@ -80,7 +75,7 @@ def _request_out(actor: Actor, grant: RoleGrant) -> RoleRequestOut:
         id=grant.uuid,
         member_id=grant.membership.uuid,
         email=grant.membership.user.email,
-        role=grant.role,
+        role=Role(grant.role),
         requested_by=grant.requested_by.email,
         requested_at=grant.requested_at,
         may_decide=selectors.role_grant_may_decide(actor=actor, grant=grant),
@@ -90,7 +85,7 @@ def _request_out(actor: Actor, grant: RoleGrant) -> RoleRequestOut:
 @router.get("/role-requests", response={200: list[RoleRequestOut], **ERRORS})
 def role_request_list(request: ActorRequest) -> list[RoleRequestOut]:
     """Roles reading identifying data asked for in the organization, awaiting a second admin."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     return [_request_out(actor, grant) for grant in selectors.role_grant_list(actor=actor)]
 
@@ -98,7 +93,7 @@ def role_request_list(request: ActorRequest) -> list[RoleRequestOut]:
 @router.post("/role-requests/{grant_id}/approve", response={200: MemberOut, **ERRORS})
 def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Approve a role request (another admin than the one who asked): the member holds it now."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     grant = services.role_grant_approve(
         actor=actor, grant=selectors.role_grant_get(actor=actor, grant_id=grant_id)
@@ -110,7 +105,7 @@ def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
 @router.post("/role-requests/{grant_id}/refuse", response={200: MemberOut, **ERRORS})
 def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Refuse a role request: the member keeps the role they had."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     grant = services.role_grant_refuse(
         actor=actor, grant=selectors.role_grant_get(actor=actor, grant_id=grant_id)
@@ -122,7 +117,7 @@ def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
 @paginate(Page)
 def member_list(request: ActorRequest) -> list[MemberOut]:
     """The members of the active organization, active first."""
-    actor = _actor(request)
+    actor = common.actor(request)
     members = list(selectors.member_list(actor=actor))
     pending = selectors.role_grant_pending_of(actor=actor, memberships=members)
     return [_member_out(actor, m, pending.get(m.pk)) for m in members]
@@ -130,7 +125,7 @@ def member_list(request: ActorRequest) -> list[MemberOut]:
 
 @router.get("/{membership_id}", response={200: MemberOut, **ERRORS})
 def member_get(request: ActorRequest, membership_id: UUID) -> MemberOut:
-    actor = _actor(request)
+    actor = common.actor(request)
     return _one(actor, selectors.member_get(actor=actor, membership_id=membership_id))
 
 
@@ -140,7 +135,7 @@ def member_change_role(
 ) -> MemberOut:
     """Change a member's role (never one's own); one reading identifying data may wait for a
     second admin (``pending_role``)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_change_role(
         actor=actor, membership=membership, role=payload.role
@@ -151,7 +146,7 @@ def member_change_role(
 @router.post("/{membership_id}/deactivate", response={200: MemberOut, **ERRORS})
 def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """End a member's access to the organization; their sessions and tokens end too."""
-    actor = _actor(request)
+    actor = common.actor(request)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_deactivate(actor=actor, membership=membership)
     return _one(actor, membership)
@@ -161,7 +156,7 @@ def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
 def member_deactivate_user(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """Deactivate the member's user account everywhere; refused (422) when they also work for
     another organization, whose admins decide there."""
-    actor = _actor(request)
+    actor = common.actor(request)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     services.user_deactivate(actor=actor, user=membership.user)
     membership.refresh_from_db()
