@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_role_grant'),
+        ('accounts', '0002_role_grant'),
         ('notifications', '0002_notification_params'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

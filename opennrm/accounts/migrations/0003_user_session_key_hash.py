@@ -23,7 +23,7 @@ def end_recorded_sessions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_role_grant"),
+        ("accounts", "0002_role_grant"),
     ]
 
     operations = [
