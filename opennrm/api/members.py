@@ -135,7 +135,8 @@ def member_change_role(
 ) -> MemberOut:
     """Change a member's role (never one's own); one reading identifying data may wait for a
     second admin (``pending_role``)."""
-    actor = common.actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_change_role(
         actor=actor, membership=membership, role=payload.role
@@ -146,7 +147,8 @@ def member_change_role(
 @router.post("/{membership_id}/deactivate", response={200: MemberOut, **ERRORS})
 def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """End a member's access to the organization; their sessions and tokens end too."""
-    actor = common.actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_deactivate(actor=actor, membership=membership)
     return _one(actor, membership)
@@ -156,7 +158,8 @@ def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
 def member_deactivate_user(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """Deactivate the member's user account everywhere; refused (422) when they also work for
     another organization, whose admins decide there."""
-    actor = common.actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     services.user_deactivate(actor=actor, user=membership.user)
     membership.refresh_from_db()
