@@ -276,15 +276,6 @@ def _fresh_audit_checkpoints():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache (local memory, per process): each test starts at 0."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
     """Rate-limit counters live in the cache: no test inherits another's searches or sign-ins."""
     cache.clear()
     yield
