@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.hotline import services
 from opennrm.hotline.models import Signal
@@ -37,7 +38,7 @@ def signal_of_a(world: World) -> Signal:
             phone=DIANA_PHONE,
             notes="Secret of A",
             outcome="referred",
-            follow_up_on=timezone.localdate(),
+            follow_up_on=local_today(world.org_a),
         )
         world._signal = signal  # type: ignore[attr-defined]
     return signal
