@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from opennrm.accounts.timezones import local_today
+from opennrm.accounts.timezones import local_today, organization_zone
 from opennrm.audit.models import AuditEvent
 from opennrm.hotline import services
 from opennrm.hotline.models import Signal
@@ -71,7 +71,10 @@ def edit_form(world: World) -> dict:
         "caller_type": "family",
         "reason": "missing_person",
         "outcome": "referred",
-        "received_at": timezone.localtime(signal.received_at).strftime("%Y-%m-%dT%H:%M"),
+        # As the page shows it: on the organization's clock.
+        "received_at": timezone.localtime(
+            signal.received_at, organization_zone(world.org_a)
+        ).strftime("%Y-%m-%dT%H:%M"),
         "follow_up_on": signal.follow_up_on.isoformat(),
         "notes": "Changed",
     }
