@@ -1,14 +1,19 @@
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
+
+from opennrm.accounts.models import OrganizationType, Role
+
+from .common import In, OneOf
 
 
 class MembershipOut(Schema):
     id: UUID
     organization_id: UUID
     organization_name: str
-    role: str
+    role: Annotated[str, OneOf(Role)]
 
 
 class MeOut(Schema):
@@ -34,19 +39,19 @@ LOCAL_DATETIME_DESCRIPTION = (
 )
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(In):
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str = ""
     phone: str = ""
     time_zone: str = Field("", description=TIME_ZONE_DESCRIPTION)
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(In):
     version: int
     name: str | None = None
-    org_type: str | None = None
+    org_type: Annotated[str, OneOf(OrganizationType)] | None = None
     country: str | None = None
     city: str | None = None
     phone: str | None = None
@@ -57,7 +62,7 @@ class OrganizationPatch(Schema):
 class OrganizationOut(Schema):
     id: UUID
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str
     phone: str
@@ -74,22 +79,6 @@ class OrganizationSettingsOut(Schema):
     version: int
 
 
-class OrganizationSettingsPatch(Schema):
+class OrganizationSettingsPatch(In):
     version: int
     time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class Problem(Schema):
-    """RFC 9457 problem details, with a stable ``code`` and the errors per field."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    code: str
-    detail: str = ""
-    errors: list[FieldError] = []

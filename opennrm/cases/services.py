@@ -23,7 +23,14 @@ from opennrm.people.services import (
     person_reindex,
     person_save_changes,
 )
-from opennrm.validation import country_code_error, full_clean_or_raise
+from opennrm.validation import (
+    EARLIEST_LIFE_EVENT,
+    EARLIEST_RECORD,
+    MAX_NAME,
+    MAX_PARAGRAPH,
+    Checker,
+    full_clean_or_raise,
+)
 
 from .choices import (
     CLOSED_STATUSES,
@@ -68,6 +75,8 @@ CASE_FIELDS = (
     "exited_on",
 )
 MAX_NOTE = 20_000
+MAX_CITY = 100
+MAX_REASON = 2000
 _DECIDED_BY_APPROVAL = gettext_lazy(
     "The trafficking status is set by an identification decision a supervisor approves."
 )
@@ -97,42 +106,40 @@ def _case_number(organization: Organization, year: int) -> str:
     return f"{prefix}-{year}-{sequence.last:05d}"
 
 
-def _as_date(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Not a date; write it as YYYY-MM-DD."))
-        return None
-
-
 def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
     """Validate and set case fields; raise ValidationFailed naming each bad field."""
-    errors: dict[str, list[str]] = {}
-    for name in sorted(set(data) - set(CASE_FIELDS)):
-        errors[name] = [_("Unknown field.")]
+    check = Checker()
+    check.unknown(data, CASE_FIELDS)
     values = dict(data)
     for name in ("recruited_on", "exploitation_began_on", "exited_on"):
         if name in values:
-            values[name] = _as_date(values[name], name, errors)
+            values[name] = check.date(
+                name,
+                values[name],
+                earliest=EARLIEST_LIFE_EVENT,
+                latest=local_today(case.organization),
+            )
     for name in ("country_of_origin", "country_of_exploitation"):
-        if values.get(name) and (message := country_code_error(values[name])):
-            errors.setdefault(name, []).append(message)
-    for i, code in enumerate(values.get("transit_countries") or []):
-        if message := country_code_error(code):
-            errors.setdefault(f"transit_countries[{i}]", []).append(message)
+        if name in values:
+            values[name] = check.country(name, values[name])
+    if "transit_countries" in values:
+        values["transit_countries"] = check.countries(
+            "transit_countries", values["transit_countries"]
+        )
+    if "city_of_exploitation" in values:
+        values["city_of_exploitation"] = check.text(
+            "city_of_exploitation", values["city_of_exploitation"], max_length=MAX_CITY
+        )
+    if "age_when_trafficked" in values:
+        values["age_when_trafficked"] = check.integer(
+            "age_when_trafficked", values["age_when_trafficked"], low=0, high=100
+        )
+    errors = check.errors
     changed = []
     for name, value in values.items():
         if name in CASE_FIELDS and getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
-    today = local_today(case.organization)
-    for name in ("recruited_on", "exploitation_began_on", "exited_on"):
-        if (value := getattr(case, name)) and value > today:
-            errors.setdefault(name, []).append(_("This date is in the future."))
     order = [("recruited_on", "exploitation_began_on"), ("exploitation_began_on", "exited_on")]
     order.append(("recruited_on", "exited_on"))
     for earlier, later in order:
@@ -141,8 +148,6 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
             errors.setdefault(later, []).append(
                 _("Cannot be before the %(field)s.") % {"field": _verbose_name(earlier)}
             )
-    if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
-        errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
     if errors:
         raise ValidationFailed.of(errors)
     try:
@@ -153,11 +158,7 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
 
 
 def _person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
-    try:
-        return person_apply(person, data, identified_on=identified_on)
-    except ValueError as exc:
-        errors = getattr(exc, "errors", {"person": [str(exc)]})
-        raise ValidationFailed.of({f"person.{k}": v for k, v in errors.items()}) from None
+    return person_apply(person, data, identified_on=identified_on, prefix="person.")
 
 
 @transaction.atomic
@@ -166,10 +167,12 @@ def case_open(
 ) -> Case:
     """Record a person and open their case at the actor's organization, owned by the actor."""
     actor.require(perms.CASES_CREATE)
-    today = local_today(actor.organization)
-    opened_on = opened_on or today
-    if opened_on > today:
-        raise ValidationFailed.of({"opened_on": [_("This date is in the future.")]})
+    check = Checker()
+    opened_on = check.date(
+        "opened_on", opened_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
+    )
+    check.raise_if_errors()
+    opened_on = opened_on or local_today(actor.organization)
     if (
         case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
         == TraffickingStatus.ACTUAL
@@ -275,12 +278,19 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     closing = status in CLOSED_STATUSES
     if (closing or case.status in CLOSED_STATUSES) and not actor.can(perms.CASES_CLOSE):
         raise PermissionDenied(_("Only a supervisor can close or reopen a case."))
-    if closing and not reason.strip():
-        raise ValidationFailed.of({"reason": [_("Say why the case is closed.")]})
+    check = Checker()
+    reason = check.text(
+        "reason",
+        reason,
+        max_length=MAX_REASON,
+        required=closing,
+        required_message=_("Say why the case is closed."),
+    )
+    check.raise_if_errors()
     case.status = status
     fields = ["status"]
     if closing:
-        case.closure_reason = reason.strip()[:2000]
+        case.closure_reason = reason
         case.closed_on = local_today(actor.organization)
         fields += ["closure_reason", "closed_on"]
     else:
@@ -309,10 +319,17 @@ def identification_propose(
 ) -> IdentificationDecision:
     """Propose a presumed (reasonable grounds, with a due date) or identified decision."""
     case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
-    errors: dict[str, list[str]] = {}
-    if not grounds.strip():
-        errors["grounds"] = [_("Write the grounds for the decision.")]
-    if stage == IdentificationStage.PRESUMED and not due_on:
+    check = Checker()
+    grounds = check.text(
+        "grounds",
+        grounds,
+        max_length=MAX_PARAGRAPH,
+        required=True,
+        required_message=_("Write the grounds for the decision."),
+    )
+    due_on = check.date("due_on", due_on, earliest=EARLIEST_RECORD)
+    errors = check.errors
+    if stage == IdentificationStage.PRESUMED and not due_on and "due_on" not in errors:
         errors["due_on"] = [_("Give the date by which the conclusive decision is due.")]
     if (
         stage == IdentificationStage.IDENTIFIED
@@ -328,7 +345,7 @@ def identification_propose(
     decision = IdentificationDecision(
         case=case,
         stage=stage,
-        grounds=grounds.strip(),
+        grounds=grounds,
         decided_by_type=decided_by_type,
         due_on=due_on,
         proposed_by=actor.user,
@@ -406,17 +423,24 @@ def historic_event_add(
 ) -> HistoricEvent:
     """Record a recruitment, transit or exploitation event of the case."""
     case = _require_case(actor, case)
-    if country and (message := country_code_error(country)):
-        raise ValidationFailed.of({"country": [message]})
-    if occurred_on and occurred_on > local_today(actor.organization):
-        raise ValidationFailed.of({"occurred_on": [_("This date is in the future.")]})
+    check = Checker()
+    country = check.country("country", country)
+    occurred_on = check.date(
+        "occurred_on",
+        occurred_on,
+        earliest=EARLIEST_LIFE_EVENT,
+        latest=local_today(actor.organization),
+    )
+    city = check.text("city", city, max_length=MAX_CITY, multiline=False)
+    description = check.text("description", description, max_length=MAX_PARAGRAPH)
+    check.raise_if_errors()
     event = HistoricEvent(
         case=case,
         event_type=event_type,
         occurred_on=occurred_on,
         country=country,
-        city=city.strip(),
-        description=description.strip(),
+        city=city,
+        description=description,
     )
     fields = ["event_type", "occurred_on", "country", "city", "description"]
     return _save_part(actor, event, "historic_event.add", fields, ["case"])
@@ -434,11 +458,16 @@ def support_plan_create(
 ) -> SupportPlan:
     """Start a support plan for the case."""
     case = _require_case(actor, case)
+    check = Checker()
+    objectives = check.text("objectives", objectives, max_length=MAX_PARAGRAPH)
+    action_plan = check.text("action_plan", action_plan, max_length=MAX_PARAGRAPH)
+    planned_end_on = check.date("planned_end_on", planned_end_on, earliest=EARLIEST_RECORD)
+    check.raise_if_errors()
     plan = SupportPlan(
         case=case,
         plan_type=plan_type,
-        objectives=objectives.strip(),
-        action_plan=action_plan.strip(),
+        objectives=objectives,
+        action_plan=action_plan,
         planned_end_on=planned_end_on,
     )
     fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
@@ -460,11 +489,13 @@ def service_add(
 ) -> Service:
     """Add a service, given by the case's own organization (no provider) or another."""
     case = _require_case(actor, case)
-    errors: dict[str, list[str]] = {}
+    check = Checker()
+    started_on = check.date("started_on", started_on, earliest=EARLIEST_RECORD)
+    ended_on = check.date("ended_on", ended_on, earliest=EARLIEST_RECORD)
+    destination_country = check.country("destination_country", destination_country)
+    errors = check.errors
     if started_on and ended_on and ended_on < started_on:
         errors["ended_on"] = [_("The end cannot be before the start.")]
-    if destination_country and (message := country_code_error(destination_country)):
-        errors["destination_country"] = [message]
     if plan is not None and plan.case_id != case.pk:
         errors["plan"] = [_("The plan belongs to another case.")]
     if errors:
@@ -497,18 +528,20 @@ def consent_record(
 ) -> Consent:
     """Record what the person agreed to, for one purpose. A child's consent names the guardian."""
     case = _require_case(actor, case)
-    today = local_today(actor.organization)
-    given_on = given_on or today
-    errors: dict[str, list[str]] = {}
-    if given_on > today:
-        errors["given_on"] = [_("This date is in the future.")]
+    check = Checker()
+    given_on = check.date(
+        "given_on", given_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
+    )
+    given_on = given_on or local_today(actor.organization)
+    guardian_name = check.text("guardian_name", guardian_name, max_length=MAX_NAME, multiline=False)
+    errors = check.errors
     if purpose == ConsentPurpose.REFERRAL and not (recipient_organization or recipient_type):
         errors["recipient_organization"] = [
             _("Name the organization, or the type of organization, the person agreed to.")
         ]
     if recipient_type and recipient_type not in OrganizationType.values:
         errors["recipient_type"] = [_("Choose one of the listed values.")]
-    if case.person.is_minor and not guardian_name.strip():
+    if case.person.is_minor and not guardian_name and "guardian_name" not in errors:
         errors["guardian_name"] = [_("The person is a child: record the guardian who consented.")]
     if errors:
         raise ValidationFailed.of(errors)
@@ -519,7 +552,7 @@ def consent_record(
         given_on=given_on,
         recipient_organization=recipient_organization,
         recipient_type=recipient_type,
-        guardian_name=guardian_name.strip(),
+        guardian_name=guardian_name,
         recorded_by=actor.user,
     )
     fields = ["purpose", "method", "given_on", "recipient_organization", "recipient_type"]
@@ -564,13 +597,11 @@ def consent_withdraw(
 def note_add(*, actor: Actor, case: Case, body: str) -> Note:
     """Add an encrypted note to the case."""
     case = _require_case(actor, case)
-    body = body.strip()
-    if not body:
-        raise ValidationFailed.of({"body": [_("The note is empty.")]})
-    if len(body) > MAX_NOTE:
-        raise ValidationFailed.of(
-            {"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]}
-        )
+    check = Checker()
+    body = check.text(
+        "body", body, max_length=MAX_NOTE, required=True, required_message=_("The note is empty.")
+    )
+    check.raise_if_errors()
     note = Note(case=case, body=body, author=actor.user)
     return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
 

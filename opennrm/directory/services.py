@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import phonenumbers
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,7 +19,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import Conflict, NotFound, ValidationFailed
-from opennrm.validation import country_code_error, phone_to_e164
+from opennrm.validation import Checker, phone_to_e164, text_problem
 
 from .models import DirectoryEntry, HotlineNumber
 
@@ -45,15 +44,6 @@ _TEXT_LIMITS = {"region": 200, "hours": 200, "capacity_unit": 60}
 Errors = dict[str, list[str]]
 
 
-def language_code_ok(code: str) -> bool:
-    """An ISO 639-1 (two letters) or ISO 639-3 (three letters) language code."""
-    if not code.isalpha():
-        return False
-    if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code) is not None
-    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
-
-
 def _as_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
@@ -63,35 +53,17 @@ def _as_list(value: Any) -> list[str]:
 
 
 def clean_languages(value: Any, name: str, errors: Errors) -> list[str]:
-    codes: list[str] = []
-    for i, code in enumerate(_as_list(value)):
-        code = code.lower()
-        if not language_code_ok(code):
-            errors.setdefault(f"{name}[{i}]", []).append(
-                _("“%(value)s” is not an ISO 639 language code (for example ru, uz, kk).")
-                % {"value": code[:10]}
-            )
-        elif code not in codes:
-            codes.append(code)
-    return codes
+    return Checker(errors=errors).languages(name, _as_list(value))
 
 
 def clean_country(value: Any, name: str, errors: Errors, *, required: bool = True) -> str:
     code = str(value or "").strip().upper()
-    if not code:
-        if required:
-            errors.setdefault(name, []).append(_("Give the country."))
-        return ""
-    if message := country_code_error(code[:10]):
-        errors.setdefault(name, []).append(message)
-    return code
+    return Checker(errors=errors).country(name, code, required=required)
 
 
 def _clean_text(value: Any, name: str, limit: int, errors: Errors) -> str:
-    text = " ".join(str(value or "").split()) if name != "description" else str(value or "").strip()
-    if len(text) > limit:
-        errors.setdefault(name, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return text
+    multiline = name == "description"
+    return Checker(errors=errors).text(name, value, max_length=limit, multiline=multiline)
 
 
 def _clean_count(value: Any, name: str, errors: Errors) -> int | None:
@@ -157,13 +129,9 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
         if name in data:
             values[name] = _clean_count(data[name], name, errors)
     if "contact_phone" in data:
-        raw = str(data["contact_phone"] or "").strip()
-        values["contact_phone"] = ""
-        if raw:
-            try:
-                values["contact_phone"] = phone_to_e164(raw, region=organization.country or None)
-            except ValueError as exc:
-                errors.setdefault("contact_phone", []).append(str(exc))
+        values["contact_phone"] = Checker(errors=errors).phone(
+            "contact_phone", data["contact_phone"], region=organization.country or None
+        )
     if "contact_email" in data:
         email = str(data["contact_email"] or "").strip()
         if email:
@@ -276,6 +244,8 @@ def clean_hotline_number(raw: str, country: str) -> str:
     raw = raw.strip()
     if not raw:
         raise ValueError(_("Give the number."))
+    if problem := text_problem(raw):
+        raise ValueError(problem)
     digits = "".join(ch for ch in raw if ch.isdigit())
     if country and not raw.startswith("+") and 2 < len(digits) <= 6:
         try:

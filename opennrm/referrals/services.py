@@ -30,6 +30,7 @@ from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
 from opennrm.people.services import person_apply, person_save_changes
+from opennrm.validation import Checker
 
 from .choices import (
     EXPLOITATION_FIELDS,
@@ -196,8 +197,10 @@ def referral_send(
         raise ValidationFailed.of({"kind": [_("Choose one of the listed values.")]})
     actor.require(_send_permission(kind))
     case = _case_locked(actor, case)
-    note, override_reason = note.strip(), override_reason.strip()
     errors: dict[str, list[str]] = {}
+    check = Checker(errors=errors)
+    note = check.text("note", note, max_length=MAX_NOTE)
+    override_reason = check.text("override_reason", override_reason, max_length=MAX_REASON)
     if case.status in CLOSED_STATUSES:
         errors["case"] = [_("The case is closed: reopen it to refer it.")]
     if not to_organization.is_active or to_organization.pk == actor.active_organization.pk:
@@ -211,6 +214,9 @@ def referral_send(
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Choose one of the listed values.")]
     services = []
+    services_requested = check.list_size(
+        "services_requested", services_requested, max_items=len(ServiceType.values)
+    )
     for i, service in enumerate(services_requested):
         if service not in ServiceType.values:
             errors[f"services_requested[{i}]"] = [_("Choose one of the listed values.")]
@@ -221,8 +227,6 @@ def referral_send(
     fields = _check_fields(
         kind, list(MINIMUM_SHARED_FIELDS if shared_fields is None else shared_fields), errors
     )
-    if len(note) > MAX_NOTE:
-        errors["note"] = [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]
     if kind == ReferralKind.ANONYMOUS:
         if note:
             errors["note"] = [
@@ -249,8 +253,6 @@ def referral_send(
             ]
     if override_reason and not actor.can(perms.REFERRALS_OVERRIDE_CONSENT):
         raise PermissionDenied(_("Only a supervisor may send a referral without consent."))
-    if len(override_reason) > MAX_REASON:
-        errors["override_reason"] = [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]
     if errors:
         raise ValidationFailed.of(errors)
     if set(fields) & IDENTIFYING_SHARED_FIELDS:
@@ -492,13 +494,15 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     """Decline a received referral or transfer, saying why."""
     referral = _received_locked(actor, referral)
     _require_status(referral, ReferralStatus.PENDING)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed.of({"reason": [_("Say why the referral is declined.")]})
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed.of(
-            {"reason": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
-        )
+    check = Checker()
+    reason = check.text(
+        "reason",
+        reason,
+        max_length=MAX_REASON,
+        required=True,
+        required_message=_("Say why the referral is declined."),
+    )
+    check.raise_if_errors()
     referral.status = ReferralStatus.DECLINED
     referral.declined_at = timezone.now()
     referral.answered_by = actor.user
@@ -537,13 +541,15 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
             {"status": [_("An accepted transfer made the case yours: nothing to complete.")]}
         )
     _require_status(referral, ReferralStatus.ACCEPTED)
-    outcome = outcome.strip()
-    if not outcome:
-        raise ValidationFailed.of({"outcome": [_("Say what came of the referral.")]})
-    if len(outcome) > MAX_REASON:
-        raise ValidationFailed.of(
-            {"outcome": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
-        )
+    check = Checker()
+    outcome = check.text(
+        "outcome",
+        outcome,
+        max_length=MAX_REASON,
+        required=True,
+        required_message=_("Say what came of the referral."),
+    )
+    check.raise_if_errors()
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
     referral.completed_by = actor.user

@@ -9,7 +9,7 @@ never reaches the audit log.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +28,7 @@ from opennrm.cases.selectors import case_visible
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.notifications.models import Kind
 from opennrm.notifications.services import notification_send
-from opennrm.validation import country_code_error
+from opennrm.validation import EARLIEST_RECORD, Checker
 
 from .models import (
     FOLLOW_UP_MONTHS,
@@ -64,24 +64,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def _as_date(value: Any, name: str, errors: Errors) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.setdefault(name, []).append(_("Not a date; write it as YYYY-MM-DD."))
-        return None
+    return Checker(errors=errors).date(name, value, earliest=EARLIEST_RECORD)
 
 
 def _text(value: Any, name: str, limit: int, errors: Errors, *, multiline: bool = False) -> str:
-    text = str(value or "").strip() if multiline else " ".join(str(value or "").split())
-    if len(text) > limit:
-        errors.setdefault(name, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return text
+    return Checker(errors=errors).text(name, value, max_length=limit, multiline=multiline)
 
 
 def _organization(value: Any, errors: Errors) -> Organization | None:
@@ -117,11 +104,9 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
         values["travel_date"] = _as_date(data["travel_date"], "travel_date", errors)
     if "destination_country" in data:
         code = str(data["destination_country"] or "").strip().upper()
-        if not code:
-            errors.setdefault("destination_country", []).append(_("Give the country."))
-        elif message := country_code_error(code[:10]):
-            errors.setdefault("destination_country", []).append(message)
-        values["destination_country"] = code
+        values["destination_country"] = Checker(errors=errors).country(
+            "destination_country", code, required=True
+        )
     if "destination_city" in data:
         values["destination_city"] = _text(
             data["destination_city"], "destination_city", 100, errors
