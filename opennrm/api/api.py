@@ -225,7 +225,9 @@ def organization_update(
     return _organization_out(organization)
 
 
-@api.get("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+@api.get(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
 def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
     """The active organization's settings (organization admin)."""
     request.actor.require(perms.ORGANIZATION_SETTINGS)
@@ -233,7 +235,9 @@ def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
     return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
 
 
-@api.patch("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+@api.patch(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
 def organization_settings_update(
     request: ActorRequest, payload: OrganizationSettingsPatch
 ) -> OrganizationSettingsOut:
