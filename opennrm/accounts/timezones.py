@@ -100,4 +100,3 @@ def local_today(organization: Organization | None) -> date:
 def local_date(moment: datetime, organization: Organization | None) -> date:
     """The organization's calendar date of an aware moment."""
     return timezone.localtime(moment, organization_zone(organization)).date()
-
