@@ -100,10 +100,3 @@ def local_today(organization: Organization | None) -> date:
 def local_date(moment: datetime, organization: Organization | None) -> date:
     """The organization's calendar date of an aware moment."""
     return timezone.localtime(moment, organization_zone(organization)).date()
-
-
-def as_aware(moment: datetime, organization: Organization | None) -> datetime:
-    """An aware datetime as given; a naive one read as the organization's wall-clock time."""
-    if timezone.is_aware(moment):
-        return moment
-    return timezone.make_aware(moment, organization_zone(organization))

@@ -10,6 +10,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from django.test import Client
 
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import services
 from opennrm.cases.forms import CaseOpenForm, add_path_errors
@@ -500,12 +501,12 @@ def test_consent_recorded_and_withdrawn(world, diana, worker):
         == url
     )
     consent = Consent.objects.get()
-    assert consent.is_active and consent.given_on == date.today()
+    assert consent.is_active and consent.given_on == local_today(world.org_a)
     assert "In force" in worker.get(url).content.decode()
     response = worker.post(f"{url}{consent.uuid}/withdraw/", HTTP_HX_REQUEST="true")
     assert "marked withdrawn" in response.content.decode()
     consent.refresh_from_db()
-    assert consent.withdrawn_on == date.today()
+    assert consent.withdrawn_on == local_today(world.org_a)
 
 
 def test_notes_added_and_listed(world, diana, worker):

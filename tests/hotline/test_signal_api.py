@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.cases.models import Case
 from opennrm.hotline import services
@@ -101,7 +102,7 @@ def test_the_list_carries_the_hint_but_no_phone_or_notes(world, api):
 
 
 def test_list_filters(world, api):
-    today = timezone.localdate()
+    today = local_today(world.org_b)
     record(world.b["hotline_operator"], reason="safe_migration", channel="chat")
     record(
         world.b["hotline_operator"],

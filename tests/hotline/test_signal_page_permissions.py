@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from opennrm.accounts.timezones import local_today, organization_zone
 from opennrm.hotline import services
 from opennrm.hotline.models import Signal
 from tests.conftest import World
@@ -34,7 +35,7 @@ def signal_of_a(world: World) -> Signal:
             phone=DIANA_PHONE,
             notes="Secret of A",
             outcome="referred",
-            follow_up_on=timezone.localdate(),
+            follow_up_on=local_today(world.org_a),
         ),
     )
 
@@ -66,7 +67,10 @@ def edit_form(world: World) -> dict:
         "caller_type": "family",
         "reason": "missing_person",
         "outcome": "referred",
-        "received_at": timezone.localtime(signal.received_at).strftime("%Y-%m-%dT%H:%M"),
+        # As the page shows it: on the organization's clock.
+        "received_at": timezone.localtime(
+            signal.received_at, organization_zone(world.org_a)
+        ).strftime("%Y-%m-%dT%H:%M"),
         "follow_up_on": signal.follow_up_on.isoformat(),
         "notes": "Changed",
     }

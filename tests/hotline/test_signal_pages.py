@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.cases.models import Case
 from opennrm.hotline import services
@@ -100,7 +101,7 @@ def test_the_queue_shows_the_known_caller_never_the_phone(world, operator):
 
 
 def test_the_queue_has_its_sections_and_only_the_organization_s_signals(world, operator):
-    today = timezone.localdate()
+    today = local_today(world.org_b)
     tip = services.web_tip_receive(organization=world.org_b, reason="job_offer_check")
     due = record(world.b["hotline_operator"], outcome="referred", follow_up_on=today)
     later = record(
@@ -120,7 +121,7 @@ def test_the_queue_has_its_sections_and_only_the_organization_s_signals(world, o
 def test_the_queue_query_count_does_not_grow_with_the_signals(
     world, operator, django_assert_max_num_queries
 ):
-    today = timezone.localdate()
+    today = local_today(world.org_b)
     for _ in range(3):
         record(world.b["hotline_operator"], phone=DIANA_PHONE, follow_up_on=today)
     with django_assert_max_num_queries(12) as few:
@@ -162,7 +163,7 @@ def test_editing_a_signal_and_a_stale_edit(world, operator):
 
 
 def test_marking_a_follow_up_done(world, operator):
-    today = timezone.localdate()
+    today = local_today(world.org_b)
     signal = record(world.b["hotline_operator"], outcome="referred", follow_up_on=today)
     response = operator.post(
         f"/hotline/{signal.uuid}/followed-up/", {"version": 1, "next": "queue"}
@@ -227,7 +228,7 @@ def test_the_figures_count_without_content(world, signed_in):
         actor=world.actor(operator),
         signal=overdue,
         version=1,
-        follow_up_on=timezone.localdate() - timedelta(days=1),
+        follow_up_on=local_today(world.org_b) - timedelta(days=1),
     )
     analyst = world.b["data_analyst"]
     client = signed_in(analyst.user, analyst)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_verify
 from opennrm.cases.models import Case
@@ -47,7 +48,7 @@ def test_every_field_and_the_audit_names_fields_never_values(world, operator):
         reason="possible_trafficking",
         language="UZ",
         outcome="referred",
-        follow_up_on=timezone.localdate() + timedelta(days=3),
+        follow_up_on=local_today(world.org_b) + timedelta(days=3),
         notes="  Passport taken by the employer in Almaty.  ",
         phone="+998 (90) 123-45-67",
     )
@@ -147,7 +148,7 @@ def test_another_organization_s_signal_is_not_found(world):
 
 
 def test_follow_up_done_and_a_new_follow_up(world, operator):
-    today = timezone.localdate()
+    today = local_today(world.org_b)
     signal = record(world.b["hotline_operator"], follow_up_on=today)
     signal = services.signal_update(actor=operator, signal=signal, version=1, followed_up_on=today)
     assert signal.followed_up_on == today and not signal.follow_up_open

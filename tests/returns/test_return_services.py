@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from opennrm.accounts import services as account_services
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.models import Notification
@@ -100,7 +101,7 @@ def test_arrival_schedules_follow_ups_at_3_6_and_12_months(world: World, diana) 
 def test_bad_arrival_is_refused_naming_the_field(world: World, diana, arrived_on, message_part):
     record = record_return(world.a["case_worker"], diana, travel_date=days_ago(10))
     if arrived_on == "future":
-        arrived_on = timezone.localdate() + timedelta(days=1)
+        arrived_on = local_today(world.org_a) + timedelta(days=1)
     elif arrived_on == "before travel":
         arrived_on = days_ago(11)
     with pytest.raises(ValidationFailed) as refused:
@@ -157,7 +158,7 @@ def test_follow_up_recording(world: World, diana) -> None:
     for fields, bad in [
         ({"done_on": None, "outcome": "stable"}, "done_on"),
         ({"done_on": days_ago(101), "outcome": "stable"}, "done_on"),  # before the arrival
-        ({"done_on": timezone.localdate() + timedelta(days=1), "outcome": "stable"}, "done_on"),
+        ({"done_on": local_today(world.org_a) + timedelta(days=1), "outcome": "stable"}, "done_on"),
         ({"done_on": days_ago(1), "outcome": ""}, "outcome"),
         ({"done_on": days_ago(1), "outcome": "cured"}, "outcome"),
     ]:
@@ -189,7 +190,7 @@ def test_follow_up_recording(world: World, diana) -> None:
 def test_follow_ups_due_are_overdue_or_within_14_days(world: World, diana) -> None:
     arrive(world.a["case_worker"], record_return(world.a["case_worker"], diana))  # 100 days ago
     second = open_diana(world.a["case_worker"])
-    today = timezone.localdate()
+    today = local_today(world.org_a)
     soon = add_months(today, -3) + timedelta(days=10)  # its 3-month follow-up is due in 10 days
     arrive(
         world.a["case_worker"],
@@ -219,7 +220,7 @@ def test_the_notify_command_is_idempotent_and_names_no_person(world: World, dian
     call_command("returns_notify_due", verbosity=0)
     assert notes.count() == 2  # nothing announced twice
     # Six months on, the 6-month follow-up is announced, once.
-    later = timezone.localdate() + timedelta(days=100)
+    later = local_today(world.org_a) + timedelta(days=100)
     assert services.follow_ups_notify_due(today=later) == 1
     assert services.follow_ups_notify_due(today=later) == 0
     assert AuditEvent.objects.filter(action="follow_up.notify", actor=None).count() == 2

@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="YYYY-MM-DD (default: each organization's own today)",
         )
 
     def handle(self, *args: Any, today: date | None = None, **options: Any) -> None:
