@@ -201,3 +201,11 @@ def test_good_input_still_passes(worker, operator):
     assert post(operator, SIGNALS, body).status_code == 201
     # Tabs and line breaks are text, not controls to refuse.
     assert Case.objects.get().opened_on == date(2005, 10, 3)
+
+
+def test_a_picklist_of_10000_entries_is_refused_before_its_values_are_read(worker):
+    before = rows()
+    body = diana_body(methods_of_control=["Bogus" + "x" * 50] * 10_000)
+    messages = refused(post(worker, CASES, body), "methods_of_control")
+    assert "Bogus" not in " ".join(messages)
+    assert rows() == before
