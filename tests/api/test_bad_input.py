@@ -209,3 +209,11 @@ def test_a_picklist_of_10000_entries_is_refused_before_its_values_are_read(worke
     messages = refused(post(worker, CASES, body), "methods_of_control")
     assert "Bogus" not in " ".join(messages)
     assert rows() == before
+
+
+def test_a_name_search_with_broken_text_finds_nothing_and_does_not_fail(worker, case):
+    refused(post(worker, f"{CASES}/search", {"q": SURROGATE}), "q")
+    response = post(worker, f"{CASES}/search", {"q": "Dia\x00na"})
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["items"] == []
+    assert post(worker, f"{CASES}/search", {"q": "Каримова"}).json()["items"] != []
