@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 
 import phonenumbers
@@ -159,8 +159,10 @@ class Checker:
         earliest: Day | None = None,
         latest: datetime | None = None,
         required: bool = False,
+        zone: tzinfo | None = None,
     ) -> datetime | None:
-        """An aware date and time (a naive one is taken in the current time zone), not before
+        """An aware date and time (a naive one is taken in ``zone``, by default the current
+        time zone: the wall-clock time of the organization that writes it), not before
         ``earliest`` (a day) nor after ``latest`` (a moment, usually now plus a clock skew)."""
         moment: datetime | None = None
         if isinstance(value, datetime):
@@ -182,7 +184,7 @@ class Checker:
             return None
         if timezone.is_naive(moment):
             try:
-                moment = timezone.make_aware(moment)
+                moment = timezone.make_aware(moment, zone)
             except (OverflowError, ValueError):
                 self.add(field, _("The date is too far in the past."))
                 return None

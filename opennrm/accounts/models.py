@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opennrm.crypto.fields import EncryptedTextField
 
+from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
+
 
 class OrganizationType(models.TextChoices):
     """HTCDS ``org_Type`` values, plus the hotline and international organization types."""
@@ -44,6 +46,14 @@ class Organization(models.Model):
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code"))
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Times are stored in UTC and shown, entered and counted in days in this zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Asia/Almaty"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -23,6 +23,7 @@ HOME_VIEW = "home.view"  # the signed-in start page of an organization
 TOKENS_MANAGE = "tokens.manage"  # one's own API tokens for the active membership
 MEMBERS_VIEW = "members.view"  # the users of the active organization
 MEMBERS_MANAGE = "members.manage"  # add users, change roles, deactivate
+ORGANIZATION_SETTINGS = "organization.settings"  # the active organization's time zone
 ACCESS_DENIALS_VIEW = "access_denials.view"  # refused accesses of the organization's members
 IDENTIFYING_DATA_VIEW = "persons.view_identifying"  # names, documents, contacts of persons
 ORGANIZATIONS_MANAGE = "organizations.manage"  # platform: create and edit organizations
@@ -84,7 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
     Role.ORGANIZATION_ADMIN: frozenset(
-        _EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
+        _EVERY_MEMBER
+        | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
+        | {ORGANIZATION_SETTINGS}
     ),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})

@@ -35,6 +35,7 @@ from .models import ApiToken, Membership, Organization, Role, User, UserSession
 from .permissions import Actor
 from .selectors import membership_get_for_user
 from .tasks import send_email
+from .timezones import time_zone_default
 
 SESSION_MEMBERSHIP_KEY = "opennrm_membership"
 SESSION_STARTED_KEY = "opennrm_started"
@@ -60,17 +61,29 @@ def _organization_clean(organization: Organization) -> None:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
-ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone")
+ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone", "time_zone")
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: Actor, name: str, org_type: str, country: str, city: str = "", phone: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    org_type: str,
+    country: str,
+    city: str = "",
+    phone: str = "",
+    time_zone: str = "",
 ) -> Organization:
-    """Create an organization (platform admin only)."""
+    """Create an organization (platform admin only); its time zone is its country's unless given."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
     organization = Organization(
-        name=name.strip(), org_type=org_type, country=country, city=city.strip(), phone=phone
+        name=name.strip(),
+        org_type=org_type,
+        country=country,
+        city=city.strip(),
+        phone=phone,
+        time_zone=time_zone.strip() or time_zone_default(country),
     )
     _organization_clean(organization)
     organization.save()
@@ -90,6 +103,20 @@ def organization_update(
 ) -> Organization:
     """Change an organization; refused if someone else changed it since ``version`` was read."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
+    return _organization_change(actor, organization, version, changes)
+
+
+@transaction.atomic
+def organization_settings_update(*, actor: Actor, version: int, time_zone: str) -> Organization:
+    """The organization admin sets their own organization's time zone ("" for the country's)."""
+    actor.require(perms.ORGANIZATION_SETTINGS)
+    organization = actor.active_organization
+    return _organization_change(actor, organization, version, {"time_zone": time_zone})
+
+
+def _organization_change(
+    actor: Actor, organization: Organization, version: int, changes: dict[str, Any]
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.version != version:
         raise Conflict(
@@ -99,6 +126,10 @@ def organization_update(
     for name, value in changes.items():
         if name not in ORGANIZATION_FIELDS and name != "is_active":
             raise ValidationFailed(_("Unknown field."), errors={name: [_("Unknown field.")]})
+        if name == "time_zone":
+            value = str(value or "").strip() or time_zone_default(
+                changes.get("country", organization.country)
+            )
         if getattr(organization, name) != value:
             setattr(organization, name, value)
             changed.append(name)

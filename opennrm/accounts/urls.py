@@ -46,6 +46,7 @@ urlpatterns = [
         views.member_deactivate,
         name="member_deactivate",
     ),
+    path("organization/", views.organization_settings, name="organization_settings"),
     path("access-denials/", views.access_denial_list, name="access_denial_list"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,11 +22,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opennrm.audit.services import audit_read
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
+from .forms import (
+    ApiTokenForm,
+    MemberCreateForm,
+    MemberRoleForm,
+    OrganizationForm,
+    OrganizationSettingsForm,
+    TokenForm,
+)
 from .middleware import two_factor_pending
 
 ACCESS_DENIALS_SHOWN = 200
@@ -265,6 +273,7 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
         "country": organization.country,
         "city": organization.city,
         "phone": organization.phone,
+        "time_zone": organization.time_zone,
         "version": organization.version,
     }
     form = OrganizationForm(request.POST or None, initial=initial)
@@ -284,6 +293,27 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
             return redirect("accounts:organization_list")
     return render(
         request, "accounts/organization_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@actor_required(perms.ORGANIZATION_SETTINGS)
+def organization_settings(request: ActorRequest) -> HttpResponse:
+    """The organization admin's settings of their own organization: its time zone."""
+    organization = request.actor.active_organization
+    initial = {"time_zone": organization.time_zone, "version": organization.version}
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_settings_update(actor=request.actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:organization_settings")
+    return render(
+        request,
+        "accounts/organization_settings.html",
+        {"organization": organization, "form": form, "now": timezone.now()},
     )
 
 

@@ -18,16 +18,37 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import ConfigDict, StringConstraints
+from pydantic import StringConstraints
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import attachments, selectors, services
 from opennrm.cases.attachments import Attachment
-from opennrm.cases.choices import CaseStatus, ExploitationType
+from opennrm.cases.choices import (
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    DecisionMakingOrganization,
+    DecisionState,
+    ExploitationType,
+    ForcedLabourIndustry,
+    HistoricEventType,
+    IdentificationStage,
+    MethodOfControl,
+    PerpetratorRole,
+    RecruitmentMethod,
+    RecruitmentPlatform,
+    RelationshipToTrafficker,
+    ServiceStatus,
+    ServiceType,
+    SexExploitationType,
+    SupportPlanType,
+    TraffickingStatus,
+)
 from opennrm.cases.models import (
     Case,
     Consent,
@@ -38,30 +59,23 @@ from opennrm.cases.models import (
     SupportPlan,
 )
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import Gender, Person
+from opennrm.people.models import AgeBand, DocumentType, Education, Gender, MaritalStatus, Person
 
 router = Router(tags=["cases"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 # --- Input schemas. Unknown fields are refused, so a misspelt field is a 422, not a no-op.
-# Picklists and codes are plain strings here: the services check them, with their own messages.
+# Picklists are their model's choices (an enum in OpenAPI); codes (countries, languages) are
+# plain strings, checked by the services with their own messages.
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DocumentIn(_In):
-    type: str
+class DocumentIn(In):
+    type: Annotated[str, OneOf(DocumentType)]
     number: str
     country: str = ""
 
 
-class PersonIn(_In):
+class PersonIn(In):
     given_name: str = ""
     family_name: str = ""
     patronymic: str = ""
@@ -72,11 +86,11 @@ class PersonIn(_In):
     documents: list[DocumentIn] = []
     phones: list[str] = []
     address: str = ""
-    gender: str = Gender.UNKNOWN.value
+    gender: Annotated[str, OneOf(Gender)] = Gender.UNKNOWN.value
     citizenship: str = ""
     languages: list[str] = []
-    marital_status: str = ""
-    education: str = ""
+    marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)] = ""
+    education: Annotated[str, OneOf(Education, blank=True)] = ""
     number_of_children: int | None = None
 
 
@@ -84,17 +98,17 @@ class PersonPatch(PersonIn):
     version: int
 
 
-class CaseFieldsIn(_In):
+class CaseFieldsIn(In):
     # The trafficking status is set by an approved identification decision, never directly.
-    exploitation_types: list[str] = []
-    forced_labour_industry: str = ""
-    sex_exploitation_types: list[str] = []
-    methods_of_control: list[str] = []
-    recruitment_methods: list[str] = []
-    recruitment_platforms: list[str] = []
-    relationship_to_trafficker: str = ""
+    exploitation_types: list[Annotated[str, OneOf(ExploitationType)]] = []
+    forced_labour_industry: Annotated[str, OneOf(ForcedLabourIndustry, blank=True)] = ""
+    sex_exploitation_types: list[Annotated[str, OneOf(SexExploitationType)]] = []
+    methods_of_control: list[Annotated[str, OneOf(MethodOfControl)]] = []
+    recruitment_methods: list[Annotated[str, OneOf(RecruitmentMethod)]] = []
+    recruitment_platforms: list[Annotated[str, OneOf(RecruitmentPlatform)]] = []
+    relationship_to_trafficker: Annotated[str, OneOf(RelationshipToTrafficker, blank=True)] = ""
     age_when_trafficked: int | None = None
-    perpetrator_roles: list[str] = []
+    perpetrator_roles: list[Annotated[str, OneOf(PerpetratorRole)]] = []
     country_of_origin: str = ""
     transit_countries: list[str] = []
     country_of_exploitation: str = ""
@@ -123,46 +137,46 @@ class CaseListFilters(Schema):
     opened_to: date | None = None
 
 
-class CaseSearchIn(_In):
+class CaseSearchIn(In):
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class StatusChangeIn(_In):
-    status: str
+class StatusChangeIn(In):
+    status: Annotated[str, OneOf(CaseStatus)]
     reason: str = ""
 
 
-class DecisionProposeIn(_In):
-    stage: str
+class DecisionProposeIn(In):
+    stage: Annotated[str, OneOf(IdentificationStage)]
     grounds: str
-    decided_by_type: str
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
     due_on: date | None = None
 
 
-class ServiceIn(_In):
-    service_type: str
+class ServiceIn(In):
+    service_type: Annotated[str, OneOf(ServiceType)]
     provider_id: UUID | None = None
     plan_id: UUID | None = None
-    status: str = "planned"
+    status: Annotated[str, OneOf(ServiceStatus)] = ServiceStatus.PLANNED.value
     started_on: date | None = None
     ended_on: date | None = None
     destination_country: str = ""
 
 
-class ConsentIn(_In):
-    purpose: str
-    method: str
+class ConsentIn(In):
+    purpose: Annotated[str, OneOf(ConsentPurpose)]
+    method: Annotated[str, OneOf(ConsentMethod)]
     given_on: date | None = None
     recipient_organization_id: UUID | None = None
     recipient_type: str = ""
     guardian_name: str = ""
 
 
-class ConsentWithdrawIn(_In):
+class ConsentWithdrawIn(In):
     withdrawn_on: date | None = None
 
 
-class NoteIn(_In):
+class NoteIn(In):
     body: str
 
 
@@ -173,8 +187,8 @@ class CasePersonOut(Schema):
     """The person's statistical fields: what a case shows without identifying anyone."""
 
     id: UUID
-    gender: str
-    age_band: str
+    gender: Annotated[str, OneOf(Gender)]
+    age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
 
@@ -186,12 +200,12 @@ class CasePersonOut(Schema):
 class CaseListItemOut(Schema):
     id: UUID
     number: str
-    status: str
+    status: Annotated[str, OneOf(CaseStatus)]
     opened_on: date
     closed_on: date | None
     owner_id: UUID
-    trafficking_status: str
-    exploitation_types: list[str]
+    trafficking_status: Annotated[str, OneOf(TraffickingStatus)]
+    exploitation_types: list[Annotated[str, OneOf(ExploitationType)]]
     person: CasePersonOut
 
     @staticmethod
@@ -206,15 +220,15 @@ class CaseListItemOut(Schema):
 class CaseOut(CaseListItemOut):
     version: int
     closure_reason: str
-    trafficking_status_decided_by: str
-    forced_labour_industry: str
-    sex_exploitation_types: list[str]
-    methods_of_control: list[str]
-    recruitment_methods: list[str]
-    recruitment_platforms: list[str]
-    relationship_to_trafficker: str
+    trafficking_status_decided_by: Annotated[str, OneOf(DecisionMakingOrganization, blank=True)]
+    forced_labour_industry: Annotated[str, OneOf(ForcedLabourIndustry, blank=True)]
+    sex_exploitation_types: list[Annotated[str, OneOf(SexExploitationType)]]
+    methods_of_control: list[Annotated[str, OneOf(MethodOfControl)]]
+    recruitment_methods: list[Annotated[str, OneOf(RecruitmentMethod)]]
+    recruitment_platforms: list[Annotated[str, OneOf(RecruitmentPlatform)]]
+    relationship_to_trafficker: Annotated[str, OneOf(RelationshipToTrafficker, blank=True)]
     age_when_trafficked: int | None
-    perpetrator_roles: list[str]
+    perpetrator_roles: list[Annotated[str, OneOf(PerpetratorRole)]]
     country_of_origin: str
     transit_countries: list[str]
     country_of_exploitation: str
@@ -227,7 +241,7 @@ class CaseOut(CaseListItemOut):
 
 
 class DocumentOut(Schema):
-    type: str
+    type: Annotated[str, OneOf(DocumentType)]
     number: str
     country: str
 
@@ -250,13 +264,13 @@ class PersonOut(Schema):
     documents: list[DocumentOut]
     phones: list[str]
     address: str
-    gender: str
-    age_band: str
+    gender: Annotated[str, OneOf(Gender)]
+    age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
     languages: list[str]
-    marital_status: str
-    education: str
+    marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)]
+    education: Annotated[str, OneOf(Education, blank=True)]
     number_of_children: int | None
 
     @staticmethod
@@ -282,10 +296,10 @@ def _uuid_of(related: Any) -> UUID | None:
 
 class DecisionOut(Schema):
     id: UUID
-    stage: str
-    state: str
+    stage: Annotated[str, OneOf(IdentificationStage)]
+    state: Annotated[str, OneOf(DecisionState)]
     grounds: str
-    decided_by_type: str
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
     due_on: date | None
     proposed_by_id: UUID
     proposed_at: datetime
@@ -307,10 +321,10 @@ class DecisionOut(Schema):
 
 class ServiceOut(Schema):
     id: UUID
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     provider_id: UUID | None
     plan_id: UUID | None
-    status: str
+    status: Annotated[str, OneOf(ServiceStatus)]
     started_on: date | None
     ended_on: date | None
     destination_country: str
@@ -330,8 +344,8 @@ class ServiceOut(Schema):
 
 class ConsentOut(Schema):
     id: UUID
-    purpose: str
-    method: str
+    purpose: Annotated[str, OneOf(ConsentPurpose)]
+    method: Annotated[str, OneOf(ConsentMethod)]
     given_on: date
     recipient_organization_id: UUID | None
     recipient_type: str
@@ -369,7 +383,7 @@ class NoteOut(Schema):
         return obj.author.uuid
 
 
-class HistoryEventOut(Schema):
+class CaseHistoryEventOut(Schema):
     """One change to the case or its parts: who, when, what kind, which fields; never values."""
 
     id: UUID
@@ -394,7 +408,7 @@ class HistoryEventOut(Schema):
 
 def _case_for_write(request: HttpRequest, case_id: UUID) -> Case:
     """The visible case, not audited as a read: the service audits the write itself."""
-    return selectors.case_get(actor=_actor(request), case_id=case_id, audit=False)
+    return selectors.case_get(actor=common.actor(request), case_id=case_id, audit=False)
 
 
 def _partner(request: HttpRequest, organization_id: UUID | None, field: str) -> Organization | None:
@@ -402,7 +416,7 @@ def _partner(request: HttpRequest, organization_id: UUID | None, field: str) -> 
     if organization_id is None:
         return None
     try:
-        return selectors.partner_get(actor=_actor(request), organization_id=organization_id)
+        return selectors.partner_get(actor=common.actor(request), organization_id=organization_id)
     except NotFound:
         raise ValidationFailed(
             "Please correct the errors below.", errors={field: ["No such organization."]}
@@ -412,7 +426,7 @@ def _partner(request: HttpRequest, organization_id: UUID | None, field: str) -> 
 # --- Cases.
 
 
-@router.get("", response=list[CaseListItemOut])
+@router.get("", response={200: list[CaseListItemOut], **ERRORS})
 @paginate(Page)
 def case_list(request: HttpRequest, filters: Query[CaseListFilters]) -> QuerySet[Case]:
     """The visible cases, newest first, filtered by statistical fields only.
@@ -426,7 +440,7 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]) -> QuerySet
             errors={"q": ["Names never go in a URL: search with POST /cases/search."]},
         )
     return selectors.case_list(
-        actor=_actor(request),
+        actor=common.actor(request),
         filters=selectors.CaseFilters(
             status=filters.status or "",
             owner=str(filters.owner) if filters.owner else "",
@@ -439,7 +453,7 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]) -> QuerySet
     )
 
 
-@router.post("/search", response=list[CaseListItemOut])
+@router.post("/search", response={200: list[CaseListItemOut], **ERRORS})
 @paginate(Page)
 def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
     """Visible cases whose person bears the name (any script) or whose number is ``q``.
@@ -447,47 +461,49 @@ def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
     A POST with the name in the body, because a query string is written to access logs, proxy
     logs, browser history and ``Referer`` headers, and a person's name must never be.
     """
-    return selectors.case_list(actor=_actor(request), filters=selectors.CaseFilters(q=payload.q))
+    return selectors.case_list(
+        actor=common.actor(request), filters=selectors.CaseFilters(q=payload.q)
+    )
 
 
-@router.post("", response={201: CaseOut})
+@router.post("", response={201: CaseOut, **ERRORS})
 def case_open(request: HttpRequest, payload: CaseOpenIn) -> Status:
     """Record a person and open their case, owned by the caller."""
     fields = payload.dict(exclude_unset=True)
     person = fields.pop("person")
-    case = services.case_open(actor=_actor(request), person=person, **fields)
+    case = services.case_open(actor=common.actor(request), person=person, **fields)
     return Status(201, case)
 
 
-@router.get("/{case_id}", response=CaseOut)
+@router.get("/{case_id}", response={200: CaseOut, **ERRORS})
 def case_get(request: HttpRequest, case_id: UUID) -> Case:
     """One visible case (an audited read): statistical fields and the person's UUID, no names."""
-    return selectors.case_get(actor=_actor(request), case_id=case_id)
+    return selectors.case_get(actor=common.actor(request), case_id=case_id)
 
 
-@router.patch("/{case_id}", response=CaseOut)
+@router.patch("/{case_id}", response={200: CaseOut, **ERRORS})
 def case_update(request: HttpRequest, case_id: UUID, payload: CasePatch) -> Case:
     """Change exploitation and route details; ``version`` must be the one read (409 otherwise)."""
     case = _case_for_write(request, case_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    return services.case_update(actor=_actor(request), case=case, version=version, **changes)
+    return services.case_update(actor=common.actor(request), case=case, version=version, **changes)
 
 
-@router.post("/{case_id}/status", response=CaseOut)
+@router.post("/{case_id}/status", response={200: CaseOut, **ERRORS})
 def case_change_status(request: HttpRequest, case_id: UUID, payload: StatusChangeIn) -> Case:
     """Move the case to another status; closing and reopening are for supervisors."""
     case = _case_for_write(request, case_id)
     return services.case_change_status(
-        actor=_actor(request), case=case, status=payload.status, reason=payload.reason
+        actor=common.actor(request), case=case, status=payload.status, reason=payload.reason
     )
 
 
-@router.get("/{case_id}/history", response=list[HistoryEventOut])
+@router.get("/{case_id}/history", response={200: list[CaseHistoryEventOut], **ERRORS})
 @paginate(Page)
 def case_history(request: HttpRequest, case_id: UUID) -> QuerySet[AuditEvent]:
     """The changes to the case and its parts, newest first."""
-    actor = _actor(request)
+    actor = common.actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
     return selectors.case_history(actor=actor, case=case)
 
@@ -496,18 +512,18 @@ def case_history(request: HttpRequest, case_id: UUID) -> QuerySet[AuditEvent]:
 
 
 def _require_identifying(request: HttpRequest) -> None:
-    if not _actor(request).can(perms.IDENTIFYING_DATA_VIEW):
+    if not common.actor(request).can(perms.IDENTIFYING_DATA_VIEW):
         raise PermissionDenied("You do not have permission to do this.")
 
 
-@router.get("/{case_id}/person", response=PersonOut)
+@router.get("/{case_id}/person", response={200: PersonOut, **ERRORS})
 def person_get(request: HttpRequest, case_id: UUID) -> Person:
     """The person of a visible case, with the identifying fields (an audited read)."""
     _require_identifying(request)
-    return selectors.case_get(actor=_actor(request), case_id=case_id).person
+    return selectors.case_get(actor=common.actor(request), case_id=case_id).person
 
 
-@router.patch("/{case_id}/person", response=PersonOut)
+@router.patch("/{case_id}/person", response={200: PersonOut, **ERRORS})
 def person_update(request: HttpRequest, case_id: UUID, payload: PersonPatch) -> Person:
     """Change the person; ``version`` must be the person's version read (409 otherwise)."""
     _require_identifying(request)
@@ -515,7 +531,9 @@ def person_update(request: HttpRequest, case_id: UUID, payload: PersonPatch) -> 
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     try:
-        return services.person_update(actor=_actor(request), case=case, version=version, **changes)
+        return services.person_update(
+            actor=common.actor(request), case=case, version=version, **changes
+        )
     except ValidationFailed as exc:
         # The service names person fields as in the case-opening body ("person.birth_date");
         # this body is the person itself, so the paths drop that prefix.
@@ -533,50 +551,56 @@ def _decision(case: Case, decision_id: UUID) -> IdentificationDecision:
         raise NotFound("No such decision.") from None
 
 
-@router.get("/{case_id}/decisions", response=list[DecisionOut])
+@router.get("/{case_id}/decisions", response={200: list[DecisionOut], **ERRORS})
 def decision_list(request: HttpRequest, case_id: UUID) -> QuerySet[IdentificationDecision]:
     """The identification decisions of the case, oldest first."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.decisions.select_related("proposed_by", "reviewed_by")
 
 
-@router.post("/{case_id}/decisions", response={201: DecisionOut})
+@router.post("/{case_id}/decisions", response={201: DecisionOut, **ERRORS})
 def decision_propose(request: HttpRequest, case_id: UUID, payload: DecisionProposeIn) -> Status:
     """Propose a presumed-victim or identified-victim decision, for a supervisor to review."""
     case = _case_for_write(request, case_id)
-    decision = services.identification_propose(actor=_actor(request), case=case, **payload.dict())
+    decision = services.identification_propose(
+        actor=common.actor(request), case=case, **payload.dict()
+    )
     return Status(201, decision)
 
 
-@router.post("/{case_id}/decisions/{decision_id}/approve", response=DecisionOut)
+@router.post("/{case_id}/decisions/{decision_id}/approve", response={200: DecisionOut, **ERRORS})
 def decision_approve(
     request: HttpRequest, case_id: UUID, decision_id: UUID
 ) -> IdentificationDecision:
     """Approve a proposed decision (supervisor); the case's trafficking status follows it."""
     decision = _decision(_case_for_write(request, case_id), decision_id)
-    return services.identification_review(actor=_actor(request), decision=decision, approve=True)
+    return services.identification_review(
+        actor=common.actor(request), decision=decision, approve=True
+    )
 
 
-@router.post("/{case_id}/decisions/{decision_id}/reject", response=DecisionOut)
+@router.post("/{case_id}/decisions/{decision_id}/reject", response={200: DecisionOut, **ERRORS})
 def decision_reject(
     request: HttpRequest, case_id: UUID, decision_id: UUID
 ) -> IdentificationDecision:
     """Reject a proposed decision (supervisor)."""
     decision = _decision(_case_for_write(request, case_id), decision_id)
-    return services.identification_review(actor=_actor(request), decision=decision, approve=False)
+    return services.identification_review(
+        actor=common.actor(request), decision=decision, approve=False
+    )
 
 
 # --- Services, consent, notes.
 
 
-@router.get("/{case_id}/services", response=list[ServiceOut])
+@router.get("/{case_id}/services", response={200: list[ServiceOut], **ERRORS})
 def service_list(request: HttpRequest, case_id: UUID) -> QuerySet[Service]:
     """The services given in the case."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.services.select_related("provider").order_by("id")
 
 
-@router.post("/{case_id}/services", response={201: ServiceOut})
+@router.post("/{case_id}/services", response={201: ServiceOut, **ERRORS})
 def service_add(request: HttpRequest, case_id: UUID, payload: ServiceIn) -> Status:
     """Add a service, given by the case's own organization or by ``provider_id``."""
     case = _case_for_write(request, case_id)
@@ -591,19 +615,19 @@ def service_add(request: HttpRequest, case_id: UUID, payload: ServiceIn) -> Stat
                 "Please correct the errors below.", errors={"plan_id": ["No such plan."]}
             )
     service = services.service_add(
-        actor=_actor(request), case=case, provider=provider, plan=plan, **fields
+        actor=common.actor(request), case=case, provider=provider, plan=plan, **fields
     )
     return Status(201, service)
 
 
-@router.get("/{case_id}/consents", response=list[ConsentOut])
+@router.get("/{case_id}/consents", response={200: list[ConsentOut], **ERRORS})
 def consent_list(request: HttpRequest, case_id: UUID) -> QuerySet[Consent]:
     """What the person agreed to, withdrawn consents included."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.consents.select_related("recipient_organization", "recorded_by")
 
 
-@router.post("/{case_id}/consents", response={201: ConsentOut})
+@router.post("/{case_id}/consents", response={201: ConsentOut, **ERRORS})
 def consent_record(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> Status:
     """Record a consent for one purpose; a referral consent names its recipient."""
     case = _case_for_write(request, case_id)
@@ -613,7 +637,7 @@ def consent_record(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> S
     )
     try:
         consent = services.consent_record(
-            actor=_actor(request), case=case, recipient_organization=recipient, **fields
+            actor=common.actor(request), case=case, recipient_organization=recipient, **fields
         )
     except ValidationFailed as exc:
         # The service names its argument; this body names the organization by its UUID.
@@ -623,7 +647,7 @@ def consent_record(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> S
     return Status(201, consent)
 
 
-@router.post("/{case_id}/consents/{consent_id}/withdraw", response=ConsentOut)
+@router.post("/{case_id}/consents/{consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
 def consent_withdraw(
     request: HttpRequest, case_id: UUID, consent_id: UUID, payload: ConsentWithdrawIn | None = None
 ) -> Consent:
@@ -634,25 +658,25 @@ def consent_withdraw(
     except Consent.DoesNotExist:
         raise NotFound("No such consent.") from None
     return services.consent_withdraw(
-        actor=_actor(request),
+        actor=common.actor(request),
         consent=consent,
         withdrawn_on=payload.withdrawn_on if payload else None,
     )
 
 
-@router.get("/{case_id}/notes", response=list[NoteOut])
+@router.get("/{case_id}/notes", response={200: list[NoteOut], **ERRORS})
 @paginate(Page)
 def note_list(request: HttpRequest, case_id: UUID) -> QuerySet[Note]:
     """The case notes, newest first."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.notes.select_related("author").order_by("-created_at", "-id")
 
 
-@router.post("/{case_id}/notes", response={201: NoteOut})
+@router.post("/{case_id}/notes", response={201: NoteOut, **ERRORS})
 def note_add(request: HttpRequest, case_id: UUID, payload: NoteIn) -> Status:
     """Add a note to the case."""
     case = _case_for_write(request, case_id)
-    note = services.note_add(actor=_actor(request), case=case, body=payload.body)
+    note = services.note_add(actor=common.actor(request), case=case, body=payload.body)
     return Status(201, note)
 
 
@@ -668,32 +692,32 @@ class AttachmentOut(Schema):
     uploaded_at: datetime
 
 
-@router.get("/{case_id}/attachments", response=list[AttachmentOut])
+@router.get("/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
 @paginate(Page)
 def attachment_list(request: HttpRequest, case_id: UUID) -> QuerySet[Attachment]:
     """The case's attachments (metadata only), newest first."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.attachments.order_by("-uploaded_at", "-id")
 
 
-@router.post("/{case_id}/attachments", response={201: AttachmentOut})
+@router.post("/{case_id}/attachments", response={201: AttachmentOut, **ERRORS})
 def attachment_add(
     request: HttpRequest, case_id: UUID, file: File[UploadedFile], description: Form[str] = ""
 ) -> Status:
     """Upload a PDF, PNG or JPEG: checked by content, images stripped, encrypted at rest."""
     case = _case_for_write(request, case_id)
     attachment = attachments.attachment_add(
-        actor=_actor(request), case=case, upload=file, description=description
+        actor=common.actor(request), case=case, upload=file, description=description
     )
     return Status(201, attachment)
 
 
-@router.get("/{case_id}/attachments/{attachment_id}", response={200: None})
+@router.get("/{case_id}/attachments/{attachment_id}", response={200: None, **ERRORS})
 def attachment_download(request: HttpRequest, case_id: UUID, attachment_id: UUID) -> HttpResponse:
     """The file itself, as a download; the read is audited."""
     case = _case_for_write(request, case_id)
     attachment, data = attachments.attachment_open(
-        actor=_actor(request), attachment_id=attachment_id, case=case
+        actor=common.actor(request), attachment_id=attachment_id, case=case
     )
     return attachments.download_response(attachment, data)
 
@@ -701,8 +725,8 @@ def attachment_download(request: HttpRequest, case_id: UUID, attachment_id: UUID
 # --- Support plans, historic trafficking events, assignment.
 
 
-class PlanIn(_In):
-    plan_type: str
+class PlanIn(In):
+    plan_type: Annotated[str, OneOf(SupportPlanType)]
     objectives: str = ""
     action_plan: str = ""
     planned_end_on: date | None = None
@@ -710,15 +734,15 @@ class PlanIn(_In):
 
 class PlanOut(Schema):
     id: UUID = Field(alias="uuid")
-    plan_type: str
+    plan_type: Annotated[str, OneOf(SupportPlanType)]
     objectives: str
     action_plan: str
     planned_end_on: date | None
     ended_on: date | None
 
 
-class EventIn(_In):
-    event_type: str
+class EventIn(In):
+    event_type: Annotated[str, OneOf(HistoricEventType)]
     occurred_on: date | None = None
     country: str = ""
     city: str = ""
@@ -727,54 +751,54 @@ class EventIn(_In):
 
 class EventOut(Schema):
     id: UUID = Field(alias="uuid")
-    event_type: str
+    event_type: Annotated[str, OneOf(HistoricEventType)]
     occurred_on: date | None
     country: str
     city: str
     description: str
 
 
-class AssignIn(_In):
+class AssignIn(In):
     owner_id: UUID
     team_ids: list[UUID] = []
 
 
-@router.get("/{case_id}/plans", response=list[PlanOut])
+@router.get("/{case_id}/plans", response={200: list[PlanOut], **ERRORS})
 def plan_list(request: HttpRequest, case_id: UUID) -> QuerySet[SupportPlan]:
     """The case's support plans (HTCDS ``spl_``)."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.plans.order_by("id")
 
 
-@router.post("/{case_id}/plans", response={201: PlanOut})
+@router.post("/{case_id}/plans", response={201: PlanOut, **ERRORS})
 def plan_create(request: HttpRequest, case_id: UUID, payload: PlanIn) -> Status:
     """Start a support plan; services name it by ``plan_id``."""
     case = _case_for_write(request, case_id)
-    plan = services.support_plan_create(actor=_actor(request), case=case, **payload.dict())
+    plan = services.support_plan_create(actor=common.actor(request), case=case, **payload.dict())
     return Status(201, plan)
 
 
-@router.get("/{case_id}/events", response=list[EventOut])
+@router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
 def event_list(request: HttpRequest, case_id: UUID) -> QuerySet[HistoricEvent]:
     """Recruitment, transit and exploitation events (HTCDS ``hte_``), in date order."""
-    case = selectors.case_get(actor=_actor(request), case_id=case_id)
+    case = selectors.case_get(actor=common.actor(request), case_id=case_id)
     return case.events.all()
 
 
-@router.post("/{case_id}/events", response={201: EventOut})
+@router.post("/{case_id}/events", response={201: EventOut, **ERRORS})
 def event_add(request: HttpRequest, case_id: UUID, payload: EventIn) -> Status:
     case = _case_for_write(request, case_id)
-    event = services.historic_event_add(actor=_actor(request), case=case, **payload.dict())
+    event = services.historic_event_add(actor=common.actor(request), case=case, **payload.dict())
     return Status(201, event)
 
 
-@router.post("/{case_id}/assign", response=CaseOut)
+@router.post("/{case_id}/assign", response={200: CaseOut, **ERRORS})
 def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Case:
     """Set the owner and team (supervisor); users are named by their UUIDs."""
     case = _case_for_write(request, case_id)
     wanted = [payload.owner_id, *payload.team_ids]
     # Only the organization's members: another organization's user answers like an unknown one.
-    members = selectors.case_owner_list(actor=_actor(request)).filter(uuid__in=wanted)
+    members = selectors.case_owner_list(actor=common.actor(request)).filter(uuid__in=wanted)
     users = {u.uuid: u for u in members}
     errors = {}
     if payload.owner_id not in users:
@@ -786,7 +810,7 @@ def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Case:
         raise ValidationFailed("Please correct the errors below.", errors=errors)
     try:
         return services.case_assign(
-            actor=_actor(request),
+            actor=common.actor(request),
             case=case,
             owner=users[payload.owner_id],
             team=[users[u] for u in payload.team_ids],

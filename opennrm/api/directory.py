@@ -7,32 +7,26 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
+from opennrm.cases.choices import ServiceType
 from opennrm.directory import selectors, services
 from opennrm.directory.models import DirectoryEntry, HotlineNumber
 
 router = Router(tags=["directory"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DirectoryEntryIn(_In):
-    service_type: str
+class DirectoryEntryIn(In):
+    service_type: Annotated[str, OneOf(ServiceType)]
     description: str = ""
     languages: list[str] = []
     countries: list[str] = []
@@ -45,9 +39,9 @@ class DirectoryEntryIn(_In):
     contact_email: str = ""
 
 
-class DirectoryEntryPatch(_In):
+class DirectoryEntryPatch(In):
     version: int
-    service_type: str | None = None
+    service_type: Annotated[str, OneOf(ServiceType)] | None = None
     description: str | None = None
     languages: list[str] | None = None
     countries: list[str] | None = None
@@ -60,7 +54,7 @@ class DirectoryEntryPatch(_In):
     contact_email: str | None = None
 
 
-class HotlineNumberIn(_In):
+class HotlineNumberIn(In):
     country: str
     number: str
     languages: list[str] = []
@@ -68,7 +62,7 @@ class HotlineNumberIn(_In):
     free_of_charge: bool = False
 
 
-class HotlineNumberPatch(_In):
+class HotlineNumberPatch(In):
     version: int
     country: str | None = None
     number: str | None = None
@@ -103,7 +97,7 @@ class DirectoryEntryOut(Schema):
     id: UUID
     version: int
     organization: OrganizationRef
-    service_type: str
+    service_type: Annotated[str, OneOf(ServiceType)]
     description: str
     languages: list[str]
     countries: list[str]
@@ -171,53 +165,53 @@ def _organization_ref(obj: DirectoryEntry | HotlineNumber) -> dict:
 # --- Services offered.
 
 
-@router.get("/services", response=list[DirectoryEntryOut])
+@router.get("/services", response={200: list[DirectoryEntryOut], **ERRORS})
 @paginate(Page)
 def directory_entry_list(
     request: HttpRequest, filters: Query[EntryFilters]
 ) -> QuerySet[DirectoryEntry]:
     """Listed services of every organization, by service type, country, city and language."""
     return selectors.directory_entry_list(
-        actor=_actor(request), filters=selectors.DirectoryFilters(**filters.dict())
+        actor=common.actor(request), filters=selectors.DirectoryFilters(**filters.dict())
     )
 
 
-@router.post("/services", response={201: DirectoryEntryOut})
+@router.post("/services", response={201: DirectoryEntryOut, **ERRORS})
 def directory_entry_create(request: HttpRequest, payload: DirectoryEntryIn) -> Status:
     """List a service of the caller's organization."""
-    entry = services.directory_entry_create(actor=_actor(request), **payload.dict())
+    entry = services.directory_entry_create(actor=common.actor(request), **payload.dict())
     return Status(201, entry)
 
 
-@router.get("/services/{entry_id}", response=DirectoryEntryOut)
+@router.get("/services/{entry_id}", response={200: DirectoryEntryOut, **ERRORS})
 def directory_entry_get(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
-    return selectors.directory_entry_get(actor=_actor(request), entry_id=entry_id)
+    return selectors.directory_entry_get(actor=common.actor(request), entry_id=entry_id)
 
 
-@router.patch("/services/{entry_id}", response=DirectoryEntryOut)
+@router.patch("/services/{entry_id}", response={200: DirectoryEntryOut, **ERRORS})
 def directory_entry_update(
     request: HttpRequest, entry_id: UUID, payload: DirectoryEntryPatch
 ) -> DirectoryEntry:
     """Change one of the organization's services; ``version`` must be the one read (409)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     return services.directory_entry_update(actor=actor, entry=entry, version=version, **changes)
 
 
-@router.post("/services/{entry_id}/withdraw", response=DirectoryEntryOut)
+@router.post("/services/{entry_id}/withdraw", response={200: DirectoryEntryOut, **ERRORS})
 def directory_entry_withdraw(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
     """Take one of the organization's services off the directory (kept, unlisted)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
     return services.directory_entry_withdraw(actor=actor, entry=entry)
 
 
-@router.post("/services/{entry_id}/relist", response=DirectoryEntryOut)
+@router.post("/services/{entry_id}/relist", response={200: DirectoryEntryOut, **ERRORS})
 def directory_entry_relist(request: HttpRequest, entry_id: UUID) -> DirectoryEntry:
     """List a withdrawn service again."""
-    actor = _actor(request)
+    actor = common.actor(request)
     entry = selectors.directory_entry_own(actor=actor, entry_id=entry_id)
     return services.directory_entry_relist(actor=actor, entry=entry)
 
@@ -225,44 +219,44 @@ def directory_entry_relist(request: HttpRequest, entry_id: UUID) -> DirectoryEnt
 # --- Hotline numbers.
 
 
-@router.get("/hotlines", response=list[HotlineNumberOut])
+@router.get("/hotlines", response={200: list[HotlineNumberOut], **ERRORS})
 @paginate(Page)
 def hotline_number_list(
     request: HttpRequest, filters: Query[HotlineFiltersIn]
 ) -> QuerySet[HotlineNumber]:
     """Listed hotline numbers, by country and language."""
     return selectors.hotline_number_list(
-        actor=_actor(request), filters=selectors.HotlineFilters(**filters.dict())
+        actor=common.actor(request), filters=selectors.HotlineFilters(**filters.dict())
     )
 
 
-@router.post("/hotlines", response={201: HotlineNumberOut})
+@router.post("/hotlines", response={201: HotlineNumberOut, **ERRORS})
 def hotline_number_create(request: HttpRequest, payload: HotlineNumberIn) -> Status:
     """List a hotline number run by the caller's organization."""
-    hotline = services.hotline_number_create(actor=_actor(request), **payload.dict())
+    hotline = services.hotline_number_create(actor=common.actor(request), **payload.dict())
     return Status(201, hotline)
 
 
-@router.get("/hotlines/{hotline_id}", response=HotlineNumberOut)
+@router.get("/hotlines/{hotline_id}", response={200: HotlineNumberOut, **ERRORS})
 def hotline_number_get(request: HttpRequest, hotline_id: UUID) -> HotlineNumber:
-    return selectors.hotline_number_get(actor=_actor(request), hotline_id=hotline_id)
+    return selectors.hotline_number_get(actor=common.actor(request), hotline_id=hotline_id)
 
 
-@router.patch("/hotlines/{hotline_id}", response=HotlineNumberOut)
+@router.patch("/hotlines/{hotline_id}", response={200: HotlineNumberOut, **ERRORS})
 def hotline_number_update(
     request: HttpRequest, hotline_id: UUID, payload: HotlineNumberPatch
 ) -> HotlineNumber:
     """Change one of the organization's hotline numbers; ``version`` as read (409)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     hotline = selectors.hotline_number_own(actor=actor, hotline_id=hotline_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     return services.hotline_number_update(actor=actor, hotline=hotline, version=version, **changes)
 
 
-@router.post("/hotlines/{hotline_id}/withdraw", response=HotlineNumberOut)
+@router.post("/hotlines/{hotline_id}/withdraw", response={200: HotlineNumberOut, **ERRORS})
 def hotline_number_withdraw(request: HttpRequest, hotline_id: UUID) -> HotlineNumber:
     """Take one of the organization's hotline numbers off the directory."""
-    actor = _actor(request)
+    actor = common.actor(request)
     hotline = selectors.hotline_number_own(actor=actor, hotline_id=hotline_id)
     return services.hotline_number_withdraw(actor=actor, hotline=hotline)

@@ -9,22 +9,23 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
 from opennrm.api.cases import CaseFieldsIn, PersonIn
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
+from opennrm.api.schemas import LOCAL_DATETIME_DESCRIPTION
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
-from opennrm.hotline.models import Channel, Outcome, Reason, Signal
+from opennrm.hotline.models import CallerType, Channel, Outcome, Reason, Signal
 
 if TYPE_CHECKING:
     from opennrm.hotline.selectors import SignalWithHint
@@ -32,38 +33,30 @@ if TYPE_CHECKING:
 router = Router(tags=["hotline"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
+# --- Input schemas. Unknown fields are refused; picklists are their model's choices (an enum
+# in OpenAPI), so a value outside them is a 422 naming the field.
 
 
-# --- Input schemas. Unknown fields are refused; picklist values are checked by the services,
-# which name the field in their 422.
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SignalIn(_In):
-    caller_type: str
-    reason: str
-    channel: str = Channel.CALL.value
-    received_at: datetime | None = None
+class SignalIn(In):
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    channel: Annotated[str, OneOf(Channel)] = Channel.CALL.value
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str = ""
-    outcome: str = ""
+    outcome: Annotated[str, OneOf(Outcome, blank=True)] = ""
     follow_up_on: date | None = None
     notes: str = ""
     phone: str = ""
 
 
-class SignalPatch(_In):
+class SignalPatch(In):
     version: int
-    caller_type: str | None = None
-    reason: str | None = None
-    channel: str | None = None
-    received_at: datetime | None = None
+    caller_type: Annotated[str, OneOf(CallerType)] | None = None
+    reason: Annotated[str, OneOf(Reason)] | None = None
+    channel: Annotated[str, OneOf(Channel)] | None = None
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str | None = None
-    outcome: str | None = None
+    outcome: Annotated[str, OneOf(Outcome, blank=True)] | None = None
     follow_up_on: date | None = None
     followed_up_on: date | None = None
     notes: str | None = None
@@ -100,11 +93,11 @@ class SignalListItemOut(Schema):
     id: UUID
     version: int
     received_at: datetime
-    channel: str
+    channel: Annotated[str, OneOf(Channel)]
     language: str
-    caller_type: str
-    reason: str
-    outcome: str
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
     operator_id: UUID | None
@@ -142,11 +135,11 @@ class SignalOut(Schema):
     id: UUID
     version: int
     received_at: datetime
-    channel: str
+    channel: Annotated[str, OneOf(Channel)]
     language: str
-    caller_type: str
-    reason: str
-    outcome: str
+    caller_type: Annotated[str, OneOf(CallerType)]
+    reason: Annotated[str, OneOf(Reason)]
+    outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
     operator_id: UUID | None
@@ -167,7 +160,7 @@ class BucketOut(Schema):
     by_language: dict[str, int]
 
 
-class StatsOut(Schema):
+class SignalStatsOut(Schema):
     """Counts only: per day (14 days) and per week (12 weeks, Monday first), newest first."""
 
     days: list[BucketOut]
@@ -178,7 +171,7 @@ class StatsOut(Schema):
 
 
 def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
-    actor = _actor(request)
+    actor = common.actor(request)
     known = selectors.known_caller(actor=actor, signal=signal)
     return SignalOut(
         id=signal.uuid,
@@ -217,13 +210,13 @@ def _bucket_out(bucket: selectors.Bucket) -> BucketOut:
 
 def _for_write(request: HttpRequest, signal_id: UUID) -> Signal:
     """The visible signal, not audited as a read: the service audits the write itself."""
-    return selectors.signal_get(actor=_actor(request), signal_id=signal_id, audit=False)
+    return selectors.signal_get(actor=common.actor(request), signal_id=signal_id, audit=False)
 
 
 # --- Operations.
 
 
-@router.get("", response=list[SignalListItemOut])
+@router.get("", response={200: list[SignalListItemOut], **ERRORS})
 @paginate(Page)
 def signal_list(request: HttpRequest, filters: Query[SignalListFilters]) -> QuerySet[Signal]:
     """The organization's signals, newest first, with the known-caller counts; no content."""
@@ -233,7 +226,7 @@ def signal_list(request: HttpRequest, filters: Query[SignalListFilters]) -> Quer
             errors={"outcome": ["Give a value of Outcome, or “open” for the unanswered."]},
         )
     return selectors.signal_list(
-        actor=_actor(request),
+        actor=common.actor(request),
         filters=selectors.SignalFilters(
             channel=filters.channel or "",
             reason=filters.reason or "",
@@ -244,18 +237,18 @@ def signal_list(request: HttpRequest, filters: Query[SignalListFilters]) -> Quer
     )
 
 
-@router.post("", response={201: SignalOut})
+@router.post("", response={201: SignalOut, **ERRORS})
 def signal_record(request: HttpRequest, payload: SignalIn) -> Status:
     """Log a contact taken by the caller of the API (the operator)."""
-    signal = services.signal_record(actor=_actor(request), **payload.dict())
+    signal = services.signal_record(actor=common.actor(request), **payload.dict())
     return Status(201, _signal_out(request, signal))
 
 
-@router.get("/stats", response=StatsOut)
-def signal_stats(request: HttpRequest) -> StatsOut:
+@router.get("/stats", response={200: SignalStatsOut, **ERRORS})
+def signal_stats(request: HttpRequest) -> SignalStatsOut:
     """Counts of the organization's signals by reason, channel and language; no content."""
-    stats = selectors.signal_stats(actor=_actor(request))
-    return StatsOut(
+    stats = selectors.signal_stats(actor=common.actor(request))
+    return SignalStatsOut(
         days=[_bucket_out(b) for b in stats.days],
         weeks=[_bucket_out(b) for b in stats.weeks],
         totals=_bucket_out(stats.totals),
@@ -264,32 +257,36 @@ def signal_stats(request: HttpRequest) -> StatsOut:
     )
 
 
-@router.get("/{signal_id}", response=SignalOut)
+@router.get("/{signal_id}", response={200: SignalOut, **ERRORS})
 def signal_get(request: HttpRequest, signal_id: UUID) -> SignalOut:
     """One signal, with its notes and (to those who may see it) the phone. An audited read."""
-    return _signal_out(request, selectors.signal_get(actor=_actor(request), signal_id=signal_id))
+    return _signal_out(
+        request, selectors.signal_get(actor=common.actor(request), signal_id=signal_id)
+    )
 
 
-@router.patch("/{signal_id}", response=SignalOut)
+@router.patch("/{signal_id}", response={200: SignalOut, **ERRORS})
 def signal_update(request: HttpRequest, signal_id: UUID, payload: SignalPatch) -> SignalOut:
     """Change a signal; ``version`` must be the one read (409 otherwise)."""
     signal = _for_write(request, signal_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     signal = services.signal_update(
-        actor=_actor(request), signal=signal, version=version, **changes
+        actor=common.actor(request), signal=signal, version=version, **changes
     )
     return _signal_out(request, signal)
 
 
-@router.post("/{signal_id}/take", response=SignalOut)
+@router.post("/{signal_id}/take", response={200: SignalOut, **ERRORS})
 def signal_take(request: HttpRequest, signal_id: UUID) -> SignalOut:
     """Take an unanswered web tip (409 when someone already took it)."""
-    signal = services.signal_take(actor=_actor(request), signal=_for_write(request, signal_id))
+    signal = services.signal_take(
+        actor=common.actor(request), signal=_for_write(request, signal_id)
+    )
     return _signal_out(request, signal)
 
 
-@router.post("/{signal_id}/open-case", response={201: SignalOut})
+@router.post("/{signal_id}/open-case", response={201: SignalOut, **ERRORS})
 def signal_open_case(request: HttpRequest, signal_id: UUID, payload: SignalCaseIn) -> Status:
     """Record the person and open their case from the signal; the signal links to it."""
     signal = _for_write(request, signal_id)
@@ -297,6 +294,6 @@ def signal_open_case(request: HttpRequest, signal_id: UUID, payload: SignalCaseI
     version = fields.pop("version")
     person = fields.pop("person")
     signal = services.signal_open_case(
-        actor=_actor(request), signal=signal, version=version, person=person, **fields
+        actor=common.actor(request), signal=signal, version=version, person=person, **fields
     )
     return Status(201, _signal_out(request, signal))

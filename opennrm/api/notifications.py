@@ -5,6 +5,7 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -13,23 +14,18 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, OneOf
 from opennrm.api.pagination import Page
 from opennrm.notifications import selectors, services
-from opennrm.notifications.models import Notification
+from opennrm.notifications.models import Kind, Notification
 
 router = Router(tags=["notifications"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    actor.require(perms.HOME_VIEW)  # a member of an organization
-    return actor
-
-
 class NotificationOut(Schema):
     id: UUID
-    kind: str
+    kind: Annotated[str, OneOf(Kind)]
     message: str
     url: str
     created_at: datetime
@@ -56,30 +52,40 @@ class MarkedOut(Schema):
     marked: int
 
 
-@router.get("", response=list[NotificationOut])
+@router.get("", response={200: list[NotificationOut], **ERRORS})
 @paginate(Page)
 def notification_list(
     request: HttpRequest, filters: Query[NotificationFilters]
 ) -> QuerySet[Notification]:
     """The caller's notifications in the active organization, newest first."""
-    return selectors.notification_list(actor=_actor(request), unread=filters.unread)
+    return selectors.notification_list(
+        actor=common.actor(request, require=perms.HOME_VIEW), unread=filters.unread
+    )
 
 
-@router.get("/unread-count", response=UnreadCountOut)
+@router.get("/unread-count", response={200: UnreadCountOut, **ERRORS})
 def notification_unread_count(request: HttpRequest) -> UnreadCountOut:
     """How many of the caller's notifications are unread."""
-    return UnreadCountOut(unread=selectors.notification_unread_count(actor=_actor(request)))
+    return UnreadCountOut(
+        unread=selectors.notification_unread_count(
+            actor=common.actor(request, require=perms.HOME_VIEW)
+        )
+    )
 
 
-@router.post("/read-all", response=MarkedOut)
+@router.post("/read-all", response={200: MarkedOut, **ERRORS})
 def notification_read_all(request: HttpRequest) -> MarkedOut:
     """Mark every unread notification of the caller read; says how many."""
-    return MarkedOut(marked=services.notification_mark_all_read(actor=_actor(request)))
+    return MarkedOut(
+        marked=services.notification_mark_all_read(
+            actor=common.actor(request, require=perms.HOME_VIEW)
+        )
+    )
 
 
-@router.post("/{notification_id}/read", response=NotificationOut)
+@router.post("/{notification_id}/read", response={200: NotificationOut, **ERRORS})
 def notification_read(request: HttpRequest, notification_id: UUID) -> Notification:
     """Mark one of the caller's notifications read (404 for anyone else's)."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.HOME_VIEW)
     notification = selectors.notification_get(actor=actor, notification_id=notification_id)
     return services.notification_mark_read(actor=actor, notification=notification)

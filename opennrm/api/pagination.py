@@ -14,12 +14,14 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 MAX_PAGE = 100
+# Far beyond any real list, far within the 64-bit integers the databases count rows in.
+MAX_OFFSET = 2**31 - 1
 
 
 class Page(PaginationBase):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]

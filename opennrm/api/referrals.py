@@ -11,51 +11,45 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import selectors as case_selectors
+from opennrm.cases.choices import ServiceType
 from opennrm.errors import NotFound, ValidationFailed
 from opennrm.referrals import selectors, services
+from opennrm.referrals.choices import ReferralKind, ReferralReason, ReferralStatus, Urgency
 from opennrm.referrals.models import Referral
 
 router = Router(tags=["referrals"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReferralIn(_In):
+class ReferralIn(In):
     case_id: UUID
     to_organization_id: UUID
-    kind: str = "referral"
-    reason: str
-    services_requested: list[str] = []
-    urgency: str = "normal"
+    kind: Annotated[str, OneOf(ReferralKind)] = "referral"
+    reason: Annotated[str, OneOf(ReferralReason)]
+    services_requested: list[Annotated[str, OneOf(ServiceType)]] = []
+    urgency: Annotated[str, OneOf(Urgency)] = "normal"
     shared_fields: list[str] | None = None  # the minimum when left out
     note: str = ""
     override_reason: str = ""
 
 
-class DeclineIn(_In):
+class DeclineIn(In):
     reason: str
 
 
-class CompleteIn(_In):
+class ReferralCompleteIn(In):
     outcome: str
 
 
@@ -68,11 +62,11 @@ class _ReferralFields(Schema):
 
     id: UUID
     number: str
-    kind: str
-    status: str
-    urgency: str
-    reason: str
-    services_requested: list[str]
+    kind: Annotated[str, OneOf(ReferralKind)]
+    status: Annotated[str, OneOf(ReferralStatus)]
+    urgency: Annotated[str, OneOf(Urgency)]
+    reason: Annotated[str, OneOf(ReferralReason)]
+    services_requested: list[Annotated[str, OneOf(ServiceType)]]
     from_organization_id: UUID
     from_organization_name: str
     to_organization_id: UUID
@@ -144,7 +138,7 @@ class ReferralOut(_ReferralFields):
     shared: SharesOut
 
 
-class HistoryEventOut(Schema):
+class ReferralHistoryEventOut(Schema):
     id: UUID
     occurred_at: datetime
     action: str
@@ -171,13 +165,13 @@ class DirectionOut(Schema):
     by_service: list[FiguresOut]
 
 
-class StatsOut(Schema):
+class ReferralStatsOut(Schema):
     sent: DirectionOut
     received: DirectionOut
 
 
 def _referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
-    actor = _actor(request)
+    actor = common.actor(request)
     sender = selectors.is_sender(actor, referral)
     shares = selectors.referral_shares(actor=actor, referral=referral)
     withheld = None
@@ -233,7 +227,7 @@ def _direction_out(direction: selectors.Direction) -> DirectionOut:
 
 def _for_write(request: HttpRequest, referral_id: UUID) -> Referral:
     """The visible referral, not audited as a read: the service audits the write itself."""
-    return selectors.referral_get(actor=_actor(request), referral_id=referral_id, audit=False)
+    return selectors.referral_get(actor=common.actor(request), referral_id=referral_id, audit=False)
 
 
 def _renamed(exc: ValidationFailed) -> ValidationFailed:
@@ -246,12 +240,12 @@ def _renamed(exc: ValidationFailed) -> ValidationFailed:
 # --- Operations.
 
 
-@router.get("", response=list[ReferralListItemOut])
+@router.get("", response={200: list[ReferralListItemOut], **ERRORS})
 @paginate(Page)
 def referral_list(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet[Referral]:
     """Received (``box=inbox``), sent from the caller's visible cases (``outbox``), or, for a
     supervisor, overdue either way and sent without consent (``attention``). Newest first."""
-    actor = _actor(request)
+    actor = common.actor(request)
     if filters.box == "outbox":
         return selectors.referral_outbox(actor=actor)
     if filters.box == "attention":
@@ -259,11 +253,11 @@ def referral_list(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet
     return selectors.referral_inbox(actor=actor)
 
 
-@router.post("", response={201: ReferralOut})
+@router.post("", response={201: ReferralOut, **ERRORS})
 def referral_send(request: HttpRequest, payload: ReferralIn) -> Status:
     """Refer a visible case; 422 naming ``consent`` when no consent covers the organization
     (a supervisor may send anyway with ``override_reason``)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     try:
         case = case_selectors.case_get(actor=actor, case_id=payload.case_id, audit=False)
     except NotFound:
@@ -289,29 +283,31 @@ def referral_send(request: HttpRequest, payload: ReferralIn) -> Status:
     return Status(201, _referral_out(request, referral))
 
 
-@router.get("/stats", response=StatsOut)
-def referral_stats(request: HttpRequest) -> StatsOut:
+@router.get("/stats", response={200: ReferralStatsOut, **ERRORS})
+def referral_stats(request: HttpRequest) -> ReferralStatsOut:
     """Counts of the organization's referrals sent and received; no content."""
-    stats = selectors.referral_stats(actor=_actor(request))
-    return StatsOut(sent=_direction_out(stats.sent), received=_direction_out(stats.received))
+    stats = selectors.referral_stats(actor=common.actor(request))
+    return ReferralStatsOut(
+        sent=_direction_out(stats.sent), received=_direction_out(stats.received)
+    )
 
 
-@router.get("/{referral_id}", response=ReferralOut)
+@router.get("/{referral_id}", response={200: ReferralOut, **ERRORS})
 def referral_get(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """One referral with its shared fields as the caller may read them now. An audited read."""
-    referral = selectors.referral_get(actor=_actor(request), referral_id=referral_id)
+    referral = selectors.referral_get(actor=common.actor(request), referral_id=referral_id)
     return _referral_out(request, referral)
 
 
-@router.get("/{referral_id}/history", response=list[HistoryEventOut])
-def referral_history(request: HttpRequest, referral_id: UUID) -> list[HistoryEventOut]:
+@router.get("/{referral_id}/history", response={200: list[ReferralHistoryEventOut], **ERRORS})
+def referral_history(request: HttpRequest, referral_id: UUID) -> list[ReferralHistoryEventOut]:
     """The referral's steps, newest first: names of fields, never values."""
-    actor = _actor(request)
+    actor = common.actor(request)
     referral = _for_write(request, referral_id)
     own = actor.active_organization.pk
     events: QuerySet[AuditEvent] = selectors.referral_history(actor=actor, referral=referral)
     return [
-        HistoryEventOut(
+        ReferralHistoryEventOut(
             id=event.uuid,
             occurred_at=event.occurred_at,
             action=event.action,
@@ -323,35 +319,41 @@ def referral_history(request: HttpRequest, referral_id: UUID) -> list[HistoryEve
     ]
 
 
-@router.post("/{referral_id}/accept", response=ReferralOut)
+@router.post("/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
 def referral_accept(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """Accept a received referral; a case worker's acceptance opens the receiver's own case."""
     referral = services.referral_accept(
-        actor=_actor(request), referral=_for_write(request, referral_id)
+        actor=common.actor(request), referral=_for_write(request, referral_id)
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/decline", response=ReferralOut)
+@router.post("/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
 def referral_decline(request: HttpRequest, referral_id: UUID, payload: DeclineIn) -> ReferralOut:
     referral = services.referral_decline(
-        actor=_actor(request), referral=_for_write(request, referral_id), reason=payload.reason
+        actor=common.actor(request),
+        referral=_for_write(request, referral_id),
+        reason=payload.reason,
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/complete", response=ReferralOut)
-def referral_complete(request: HttpRequest, referral_id: UUID, payload: CompleteIn) -> ReferralOut:
+@router.post("/{referral_id}/complete", response={200: ReferralOut, **ERRORS})
+def referral_complete(
+    request: HttpRequest, referral_id: UUID, payload: ReferralCompleteIn
+) -> ReferralOut:
     referral = services.referral_complete(
-        actor=_actor(request), referral=_for_write(request, referral_id), outcome=payload.outcome
+        actor=common.actor(request),
+        referral=_for_write(request, referral_id),
+        outcome=payload.outcome,
     )
     return _referral_out(request, referral)
 
 
-@router.post("/{referral_id}/withdraw", response=ReferralOut)
+@router.post("/{referral_id}/withdraw", response={200: ReferralOut, **ERRORS})
 def referral_withdraw(request: HttpRequest, referral_id: UUID) -> ReferralOut:
     """The sender takes back a referral still awaiting an answer."""
     referral = services.referral_withdraw(
-        actor=_actor(request), referral=_for_write(request, referral_id)
+        actor=common.actor(request), referral=_for_write(request, referral_id)
     )
     return _referral_out(request, referral)

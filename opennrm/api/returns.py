@@ -10,67 +10,65 @@ paginated operations through its decorator, where string annotations cannot be r
 """
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound
 from opennrm.returns import selectors, services
-from opennrm.returns.models import ReintegrationFollowUp, ReturnRecord
+from opennrm.returns.models import (
+    DocumentType,
+    FollowUpOutcome,
+    ReintegrationFollowUp,
+    ReturnRecord,
+)
 
 router = Router(tags=["returns"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
-    actor.require(perms.RETURNS_MANAGE)
-    return actor
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReturnIn(_In):
+class ReturnIn(In):
     destination_country: str
     destination_city: str = ""
     route: str = ""
-    document_type: str = ""
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)] = ""
     document_number: str = ""
     travel_date: date | None = None
     receiving_organization_id: UUID | None = None
 
 
-class ReturnPatch(_In):
+class ReturnPatch(In):
     version: int
     destination_country: str | None = None
     destination_city: str | None = None
     route: str | None = None
-    document_type: str | None = None
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)] | None = None
     document_number: str | None = None
     travel_date: date | None = None
     receiving_organization_id: UUID | None = None
 
 
-class ArrivalIn(_In):
+class ArrivalIn(In):
     version: int
     arrived_on: date
     received_by: str = ""
     arrival_notes: str = ""
 
 
-class FollowUpIn(_In):
+class FollowUpIn(In):
     version: int
     done_on: date
-    outcome: str
+    outcome: Annotated[str, OneOf(FollowUpOutcome)]
     notes: str = ""
 
 
@@ -84,7 +82,7 @@ class FollowUpOut(Schema):
     months: int
     due_on: date
     done_on: date | None
-    outcome: str
+    outcome: Annotated[str, OneOf(FollowUpOutcome, blank=True)]
     notes: str
 
 
@@ -130,7 +128,7 @@ class ReturnOut(Schema):
     id: UUID
     version: int
     case_id: UUID
-    document_type: str
+    document_type: Annotated[str, OneOf(DocumentType, blank=True)]
     document_number: str | None  # null to those who may not see identifying data
     travel_date: date | None
     destination_country: str
@@ -189,28 +187,30 @@ def _fields(payload: dict) -> dict:
     return payload
 
 
-@router.get("/follow-ups", response=list[FollowUpDueOut])
+@router.get("/follow-ups", response={200: list[FollowUpDueOut], **ERRORS})
 @paginate(Page)
 def follow_ups_due(
     request: HttpRequest, filters: Query[DueFilters]
 ) -> QuerySet[ReintegrationFollowUp]:
     """Open follow-ups of visible cases, overdue or due within ``within_days`` (14), by date."""
-    return selectors.follow_ups_due_queryset(actor=_actor(request), within_days=filters.within_days)
+    return selectors.follow_ups_due_queryset(
+        actor=common.actor(request, require=perms.RETURNS_MANAGE), within_days=filters.within_days
+    )
 
 
-@router.post("/follow-ups/{follow_up_id}", response=FollowUpOut)
+@router.post("/follow-ups/{follow_up_id}", response={200: FollowUpOut, **ERRORS})
 def follow_up_record(request: HttpRequest, follow_up_id: UUID, payload: FollowUpIn) -> FollowUpOut:
     """Record a follow-up as done, with its outcome; ``version`` as read (409 otherwise)."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
     follow_up = services.follow_up_record(actor=actor, follow_up=follow_up, **payload.dict())
     return _follow_up_out(follow_up)
 
 
-@router.get("/cases/{case_id}", response=ReturnOut)
+@router.get("/cases/{case_id}", response={200: ReturnOut, **ERRORS})
 def return_of_case(request: HttpRequest, case_id: UUID) -> ReturnOut:
     """The return of a visible case (404 when none is recorded). An audited read."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     case = case_get(actor=actor, case_id=case_id, audit=False)
     record = selectors.return_for_case(actor=actor, case=case)
     if record is None:
@@ -218,26 +218,26 @@ def return_of_case(request: HttpRequest, case_id: UUID) -> ReturnOut:
     return _return_out(actor, record)
 
 
-@router.post("/cases/{case_id}", response={201: ReturnOut})
+@router.post("/cases/{case_id}", response={201: ReturnOut, **ERRORS})
 def return_create(request: HttpRequest, case_id: UUID, payload: ReturnIn) -> Status:
     """Record the voluntary return of a visible case's person (one per case)."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     case = case_get(actor=actor, case_id=case_id, audit=False)
     record = services.return_create(actor=actor, case=case, **_fields(payload.dict()))
     return Status(201, _return_out(actor, record))
 
 
-@router.get("/{return_id}", response=ReturnOut)
+@router.get("/{return_id}", response={200: ReturnOut, **ERRORS})
 def return_get(request: HttpRequest, return_id: UUID) -> ReturnOut:
     """One return, by its id. An audited read."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     return _return_out(actor, selectors.return_get(actor=actor, return_id=return_id))
 
 
-@router.patch("/{return_id}", response=ReturnOut)
+@router.patch("/{return_id}", response={200: ReturnOut, **ERRORS})
 def return_update(request: HttpRequest, return_id: UUID, payload: ReturnPatch) -> ReturnOut:
     """Change documents, travel or destination; ``version`` as read (409 otherwise)."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     record = selectors.return_get(actor=actor, return_id=return_id, audit=False)
     changes = _fields(payload.dict(exclude_unset=True))
     version = changes.pop("version")
@@ -245,10 +245,10 @@ def return_update(request: HttpRequest, return_id: UUID, payload: ReturnPatch) -
     return _return_out(actor, record)
 
 
-@router.post("/{return_id}/arrival", response=ReturnOut)
+@router.post("/{return_id}/arrival", response={200: ReturnOut, **ERRORS})
 def return_arrival(request: HttpRequest, return_id: UUID, payload: ArrivalIn) -> ReturnOut:
     """Record the reception at arrival; follow-ups at 3, 6 and 12 months are scheduled."""
-    actor = _actor(request)
+    actor = common.actor(request, require=perms.RETURNS_MANAGE)
     record = selectors.return_get(actor=actor, return_id=return_id, audit=False)
     record = services.return_record_arrival(actor=actor, record=record, **payload.dict())
     return _return_out(actor, record)

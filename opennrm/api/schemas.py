@@ -1,14 +1,19 @@
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from opennrm.accounts.models import OrganizationType, Role
+
+from .common import In, OneOf
 
 
 class MembershipOut(Schema):
     id: UUID
     organization_id: UUID
     organization_name: str
-    role: str
+    role: Annotated[str, OneOf(Role)]
 
 
 class MeOut(Schema):
@@ -21,47 +26,59 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-class OrganizationIn(Schema):
+TIME_ZONE_DESCRIPTION = (
+    'IANA time zone name (e.g. Asia/Almaty): the organization\'s "today", and the zone of '
+    "a date-time given without an offset. Empty: the country's zone."
+)
+
+
+# Date-times are answered in UTC with their offset (``…Z``); this describes those taken in.
+LOCAL_DATETIME_DESCRIPTION = (
+    "ISO 8601 date-time. With an offset (2026-12-03T01:00+05:00, or Z for UTC) it is that "
+    "moment; without one, it is the wall-clock time of the organization's time zone."
+)
+
+
+class OrganizationIn(In):
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str = ""
     phone: str = ""
+    time_zone: str = Field("", description=TIME_ZONE_DESCRIPTION)
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(In):
     version: int
     name: str | None = None
-    org_type: str | None = None
+    org_type: Annotated[str, OneOf(OrganizationType)] | None = None
     country: str | None = None
     city: str | None = None
     phone: str | None = None
+    time_zone: str | None = Field(None, description=TIME_ZONE_DESCRIPTION)
     is_active: bool | None = None
 
 
 class OrganizationOut(Schema):
     id: UUID
     name: str
-    org_type: str
+    org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str
     phone: str
+    time_zone: str
     is_active: bool
     version: int
     created_at: datetime
 
 
-class FieldError(Schema):
-    field: str
-    message: str
+class OrganizationSettingsOut(Schema):
+    """The active organization's own settings."""
+
+    time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)
+    version: int
 
 
-class Problem(Schema):
-    """RFC 9457 problem details, with a stable ``code`` and the errors per field."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    code: str
-    detail: str = ""
-    errors: list[FieldError] = []
+class OrganizationSettingsPatch(In):
+    version: int
+    time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)

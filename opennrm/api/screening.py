@@ -11,47 +11,40 @@ operations through its decorator, where string annotations cannot be resolved.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In, OneOf
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.screening import selectors, services
-from opennrm.screening.models import Mode, Questionnaire, Screening
+from opennrm.screening.models import Language, Mode, Questionnaire, Rule, Screening
+from opennrm.screening.models import Status as ScreeningStatus
 
 router = Router(tags=["screening"])
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ScreeningStartIn(_In):
+class ScreeningStartIn(In):
     case_id: UUID
     questionnaire: str  # the code; the newest version is used
-    language: str  # en, ru, kk, uz-latn
-    mode: str = Mode.WORKER_LED.value
+    language: Annotated[str, OneOf(Language)]
+    mode: Annotated[str, OneOf(Mode)] = Mode.WORKER_LED.value
 
 
-class AnswersIn(_In):
+class AnswersIn(In):
     answers: dict[str, str]
     version: int | None = None  # when given, refused (409) if the answers changed since
 
 
-class CompleteIn(_In):
+class ScreeningCompleteIn(In):
     version: int | None = None
 
 
@@ -75,7 +68,7 @@ class DimensionOut(Schema):
 class QuestionnaireOut(Schema):
     code: str
     version: int
-    rule: str
+    rule: Annotated[str, OneOf(Rule)]
     population: str
     exploitation: str
     adapted: bool
@@ -129,9 +122,9 @@ class ScreeningListItemOut(Schema):
     case_id: UUID
     questionnaire: str
     questionnaire_version: int
-    language: str
-    mode: str
-    status: str
+    language: Annotated[str, OneOf(Language)]
+    mode: Annotated[str, OneOf(Mode)]
+    status: Annotated[str, OneOf(ScreeningStatus)]
     version: int
     started_by_id: UUID
     started_at: datetime
@@ -172,28 +165,28 @@ class ScreeningOut(ScreeningListItemOut):
         return selectors.screening_result(obj)
 
 
-@router.get("/questionnaires", response=list[QuestionnaireOut])
+@router.get("/questionnaires", response={200: list[QuestionnaireOut], **ERRORS})
 def questionnaire_list(request: HttpRequest) -> list[Questionnaire]:
     """The questionnaires a new screening may use (newest version of each), with every
     indicator, its weight and its question in each language."""
-    return selectors.questionnaire_current_list(actor=_actor(request))
+    return selectors.questionnaire_current_list(actor=common.actor(request))
 
 
-@router.get("", response=list[ScreeningListItemOut])
+@router.get("", response={200: list[ScreeningListItemOut], **ERRORS})
 @paginate(Page)
 def screening_list(
     request: HttpRequest, filters: Query[ScreeningListFilters]
 ) -> QuerySet[Screening]:
     """The screenings of one visible case (``case_id``), newest first; without answers."""
-    return selectors.screening_list(actor=_actor(request), case_id=filters.case_id).defer(
+    return selectors.screening_list(actor=common.actor(request), case_id=filters.case_id).defer(
         "answers", "result"
     )
 
 
-@router.post("", response={201: ScreeningOut})
+@router.post("", response={201: ScreeningOut, **ERRORS})
 def screening_start(request: HttpRequest, payload: ScreeningStartIn) -> Status:
     """Start a draft screening of the person of a case, with the newest questionnaire version."""
-    actor = _actor(request)
+    actor = common.actor(request)
     if not actor.can(perms.SCREENING_CONDUCT):
         raise PermissionDenied("You do not have permission to do this.")
     try:
@@ -212,29 +205,29 @@ def screening_start(request: HttpRequest, payload: ScreeningStartIn) -> Status:
     return Status(201, screening)
 
 
-@router.get("/{screening_id}", response=ScreeningOut)
+@router.get("/{screening_id}", response={200: ScreeningOut, **ERRORS})
 def screening_get(request: HttpRequest, screening_id: UUID) -> Screening:
     """One screening with its answers and its result (provisional while a draft); audited."""
-    return selectors.screening_get(actor=_actor(request), screening_id=screening_id)
+    return selectors.screening_get(actor=common.actor(request), screening_id=screening_id)
 
 
-@router.post("/{screening_id}/answers", response=ScreeningOut)
+@router.post("/{screening_id}/answers", response={200: ScreeningOut, **ERRORS})
 def screening_answer(request: HttpRequest, screening_id: UUID, payload: AnswersIn) -> Screening:
     """Record one or many answers in a draft; a bad one refuses them all (422 per answer)."""
-    actor = _actor(request)
+    actor = common.actor(request)
     screening = selectors.screening_get(actor=actor, screening_id=screening_id, audit=False)
     return services.screening_answer(
         actor=actor, screening=screening, answers=payload.answers, version=payload.version
     )
 
 
-@router.post("/{screening_id}/complete", response=ScreeningOut)
+@router.post("/{screening_id}/complete", response={200: ScreeningOut, **ERRORS})
 def screening_complete(
-    request: HttpRequest, screening_id: UUID, payload: CompleteIn | None = None
+    request: HttpRequest, screening_id: UUID, payload: ScreeningCompleteIn | None = None
 ) -> Screening:
     """Confirm the answers: the result is scored and kept. 422 naming each missing answer the
     result depends on."""
-    actor = _actor(request)
+    actor = common.actor(request)
     screening = selectors.screening_get(actor=actor, screening_id=screening_id, audit=False)
     return services.screening_complete(
         actor=actor, screening=screening, version=payload.version if payload else None

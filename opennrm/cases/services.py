@@ -14,6 +14,7 @@ from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
@@ -114,7 +115,10 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
     for name in ("recruited_on", "exploitation_began_on", "exited_on"):
         if name in values:
             values[name] = check.date(
-                name, values[name], earliest=EARLIEST_LIFE_EVENT, latest=timezone.localdate()
+                name,
+                values[name],
+                earliest=EARLIEST_LIFE_EVENT,
+                latest=local_today(case.organization),
             )
     for name in ("country_of_origin", "country_of_exploitation"):
         if name in values:
@@ -171,10 +175,10 @@ def case_open(
     actor.require(perms.CASES_CREATE)
     check = Checker()
     opened_on = check.date(
-        "opened_on", opened_on, earliest=EARLIEST_RECORD, latest=timezone.localdate()
+        "opened_on", opened_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
     )
     check.raise_if_errors()
-    opened_on = opened_on or timezone.localdate()
+    opened_on = opened_on or local_today(actor.organization)
     if (
         case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
         == TraffickingStatus.ACTUAL
@@ -293,7 +297,7 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     fields = ["status"]
     if closing:
         case.closure_reason = reason
-        case.closed_on = timezone.localdate()
+        case.closed_on = local_today(actor.organization)
         fields += ["closure_reason", "closed_on"]
     else:
         case.closed_on = None
@@ -428,7 +432,10 @@ def historic_event_add(
     check = Checker()
     country = check.country("country", country)
     occurred_on = check.date(
-        "occurred_on", occurred_on, earliest=EARLIEST_LIFE_EVENT, latest=timezone.localdate()
+        "occurred_on",
+        occurred_on,
+        earliest=EARLIEST_LIFE_EVENT,
+        latest=local_today(actor.organization),
     )
     city = check.text("city", city, max_length=MAX_CITY, multiline=False)
     description = check.text("description", description, max_length=MAX_PARAGRAPH)
@@ -529,9 +536,9 @@ def consent_record(
     case = _require_case(actor, case)
     check = Checker()
     given_on = check.date(
-        "given_on", given_on, earliest=EARLIEST_RECORD, latest=timezone.localdate()
+        "given_on", given_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
     )
-    given_on = given_on or timezone.localdate()
+    given_on = given_on or local_today(actor.organization)
     guardian_name = check.text("guardian_name", guardian_name, max_length=MAX_NAME, multiline=False)
     errors = check.errors
     if purpose == ConsentPurpose.REFERRAL and not (recipient_organization or recipient_type):
@@ -571,8 +578,9 @@ def consent_withdraw(
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationFailed.of({"withdrawn_on": [_("This consent was already withdrawn.")]})
-    withdrawn_on = withdrawn_on or timezone.localdate()
-    if withdrawn_on > timezone.localdate():
+    today = local_today(actor.organization)
+    withdrawn_on = withdrawn_on or today
+    if withdrawn_on > today:
         raise ValidationFailed.of({"withdrawn_on": [_("This date is in the future.")]})
     if withdrawn_on < consent.given_on:
         raise ValidationFailed.of({"withdrawn_on": [_("Cannot be before the consent was given.")]})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_date, local_today, organization_zone
 from opennrm.audit.services import audit_record
 from opennrm.cases.services import case_open
 from opennrm.errors import Conflict, NotFound, ValidationFailed
@@ -84,6 +85,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             earliest=EARLIEST_RECORD,
             latest=timezone.now() + CLOCK_SKEW,
             required=True,
+            zone=organization_zone(organization),
         )
     for name in ("follow_up_on", "followed_up_on"):
         if name in data:
@@ -106,7 +108,8 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(signal, name)
 
-    received_on = timezone.localdate(after("received_at")) if after("received_at") else None
+    received_at = after("received_at")
+    received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
         err("follow_up_on", _("Cannot be before the signal was received."))
@@ -115,7 +118,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             err("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
             err("followed_up_on", _("Cannot be before the signal was received."))
-        if followed_up_on > timezone.localdate():
+        if followed_up_on > local_today(organization):
             err("followed_up_on", _("This date is in the future."))
     if errors:
         raise ValidationFailed.of(errors)

@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
+from opennrm.accounts.timezones import local_today
 from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
 from opennrm.web import ActorRequest, actor_required, add_errors, page_number
@@ -124,7 +124,7 @@ def _render_signal(
         "can_open_case": can_record and actor.can(perms.CASES_CREATE) and not signal.case_id,
         "follow_up_due": signal.follow_up_open
         and signal.follow_up_on is not None
-        and signal.follow_up_on <= timezone.localdate(),
+        and signal.follow_up_on <= local_today(actor.organization),
     }
     return render(request, "hotline/signal_page.html", context, status=status)
 
@@ -200,7 +200,7 @@ def signal_followed_up(request: ActorRequest, signal_id: UUID) -> HttpResponse:
             actor=request.actor,
             signal=signal,
             version=form.cleaned_data["version"],
-            followed_up_on=timezone.localdate(),
+            followed_up_on=local_today(request.actor.organization),
         )
     except (ValidationFailed, Conflict) as exc:
         messages.error(request, _problem(exc))

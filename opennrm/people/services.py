@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
 from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
@@ -103,7 +103,7 @@ def person_apply(
     check.unknown(data, PERSON_FIELDS)
     values: dict[str, Any] = {}
     _names(check, data, values)
-    _birth(check, data, values, today or timezone.localdate())
+    _birth(check, data, values, today or local_today(person.organization))
     _documents(check, data, values)
     _contact(check, data, values)
     _statistics(check, data, values)

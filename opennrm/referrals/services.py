@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
 from opennrm.cases.events import ConsentWithdrawn
@@ -259,7 +260,7 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.active_organization, timezone.localdate().year),
+        number=_number(actor.active_organization, local_today(actor.organization).year),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
@@ -115,7 +116,7 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
 
     travel_date = after("travel_date")
     if travel_date:
-        if travel_date > timezone.localdate() + timedelta(days=MAX_DAYS_AHEAD):
+        if travel_date > local_today(record.organization) + timedelta(days=MAX_DAYS_AHEAD):
             errors.setdefault("travel_date", []).append(_("This is more than a year ahead."))
         if case.exited_on and travel_date < case.exited_on:
             errors.setdefault("travel_date", []).append(
@@ -227,7 +228,7 @@ def return_record_arrival(
     if arrived is None and "arrived_on" not in errors:
         errors["arrived_on"] = [_("Give the date of arrival.")]
     elif arrived is not None:
-        if arrived > timezone.localdate():
+        if arrived > local_today(actor.organization):
             errors.setdefault("arrived_on", []).append(_("This date is in the future."))
         if record.travel_date is None:
             errors.setdefault("arrived_on", []).append(_("Record the travel date first."))
@@ -318,7 +319,7 @@ def follow_up_record(
     if done is None and "done_on" not in errors:
         errors["done_on"] = [_("Give the date of the follow-up.")]
     elif done is not None:
-        if done > timezone.localdate():
+        if done > local_today(actor.organization):
             errors.setdefault("done_on", []).append(_("This date is in the future."))
         arrived = follow_up.return_record.arrived_on
         if arrived and done < arrived:
@@ -348,13 +349,15 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
 
     Idempotent: a follow-up announced once (``notified_at``) is not announced again, unless its
     due date moves. The message names the case number and the milestone, never the person.
+    "Today" is each organization's own (``today`` replaces it for all, in tests).
     """
-    today = today or timezone.localdate()
+    # Today somewhere on Earth is at most a day after UTC's: fetch that far, decide per row.
+    latest_today = today or timezone.now().date() + timedelta(days=1)
     pending = (
         ReintegrationFollowUp.objects.filter(
             done_on__isnull=True,
             notified_at__isnull=True,
-            due_on__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+            due_on__lte=latest_today + timedelta(days=DUE_WITHIN_DAYS),
             organization__is_active=True,
         )
         .order_by("due_on", "id")
@@ -371,8 +374,11 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
             )
             if follow_up is None:
                 continue
+            local = today or local_today(follow_up.organization)
+            if follow_up.due_on > local + timedelta(days=DUE_WITHIN_DAYS):
+                continue  # not yet due where the organization is
             case = follow_up.return_record.case
-            if follow_up.due_on < today:
+            if follow_up.due_on < local:
                 message = gettext_noop(
                     "The %(months)d-month reintegration follow-up of case %(number)s is overdue "
                     "since %(date)s."

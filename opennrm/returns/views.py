@@ -14,12 +14,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
+from opennrm.accounts.timezones import local_today
 from opennrm.cases.selectors import case_get
 from opennrm.errors import Conflict, ValidationFailed
 from opennrm.web import ActorRequest, actor_required, add_errors
@@ -62,7 +62,7 @@ def _render_return(
         "arrival_form": arrival_form,
         "follow_ups": rows,
         "show_document": actor.can(perms.IDENTIFYING_DATA_VIEW),
-        "today": timezone.localdate(),
+        "today": local_today(actor.organization),
     }
     return render(request, "returns/case_return.html", context)
 
@@ -178,7 +178,7 @@ def case_section(request: ActorRequest, case_id: UUID) -> HttpResponse:
         return HttpResponse("")
     record = selectors.return_for_case(actor=actor, case=case, audit=False)
     follow_ups = selectors.follow_up_list(actor=actor, record=record) if record else []
-    today = timezone.localdate()
+    today = local_today(actor.organization)
     return render(
         request,
         "returns/_case_section.html",

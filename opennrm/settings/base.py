@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 DEVELOPMENT_APPS = ["opennrm.demo", "opennrm.devtools"]
 
 MIDDLEWARE = [
+    # First, so that it sees every answer under /api/: never cached, every error problem+json.
+    "opennrm.api.middleware.ApiResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "opennrm.accounts.middleware.RequestIdMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "opennrm.accounts.middleware.SessionLifetimeMiddleware",
     "opennrm.accounts.middleware.ActiveMembershipMiddleware",
+    "opennrm.accounts.middleware.OrganizationTimeZoneMiddleware",
     "opennrm.accounts.middleware.TwoFactorRequiredMiddleware",
     "opennrm.screening.device_lock.SelfAnswerLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
