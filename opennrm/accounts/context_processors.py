@@ -23,6 +23,7 @@ NAVIGATION = [
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
+    (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),
 ]
 
 

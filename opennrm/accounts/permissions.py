@@ -150,3 +150,15 @@ def requires_two_factor(user: User) -> bool:
         if role_permissions(membership.role) & TWO_FACTOR_PERMISSIONS:
             return True
     return False
+
+
+def role_reads_identifying(role: str) -> bool:
+    """True when ``role`` may read persons' names, documents and contacts: such a role is granted
+    only with a second admin's approval (accounts.services.membership_change_role)."""
+    return IDENTIFYING_DATA_VIEW in role_permissions(role)
+
+
+def role_needs_second_person(role: str) -> bool:
+    """True when granting ``role`` waits for a second admin: it reads identifying data, or it
+    manages members (else one admin could make a second admin account and approve with it)."""
+    return role_reads_identifying(role) or MEMBERS_MANAGE in role_permissions(role)

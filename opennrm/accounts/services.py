@@ -15,31 +15,44 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opennrm import events
 from opennrm.audit.services import audit_record
-from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
-from .models import ApiToken, Membership, Organization, Role, User, UserSession
-from .permissions import Actor
-from .selectors import membership_get_for_user
-from .tasks import send_email
+from .events import RoleGrantChanged
+from .models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+    UserSession,
+)
+from .permissions import Actor, role_needs_second_person, role_permissions
+from .selectors import (
+    SESSION_MEMBERSHIP_KEY,
+    SESSION_SEEN_KEY,
+    SESSION_STARTED_KEY,
+    membership_get_for_user,
+    role_grant_may_decide,
+    session_key_hash,
+)
+from .tasks import send_set_password_email
 from .timezones import time_zone_default
-
-SESSION_MEMBERSHIP_KEY = "opennrm_membership"
-SESSION_STARTED_KEY = "opennrm_started"
-SESSION_SEEN_KEY = "opennrm_seen"
 
 
 def _organization_clean(organization: Organization) -> None:
@@ -154,6 +167,20 @@ def _may_manage_members_of(actor: Actor, organization: Organization) -> bool:
     return actor.can(perms.MEMBERS_MANAGE) and actor.organization == organization
 
 
+# The rule a refused change of one's own access is recorded under (opennrm.audit.denials).
+OWN_ACCESS_RULE = "members.not_own"
+
+
+def _refuse_own_access(actor: Actor, user: User) -> None:
+    """Nobody changes their own role or memberships: an admin who made themselves a supervisor
+    would read every case and person of the organization."""
+    if user.pk == actor.user.pk:
+        raise PermissionDenied(
+            _("Nobody may change their own role or memberships. Ask another admin."),
+            rule=OWN_ACCESS_RULE,
+        )
+
+
 @transaction.atomic
 def membership_create(
     *,
@@ -199,37 +226,35 @@ def membership_create(
             _("The platform admin cannot hold a role in an organization."),
             errors={"email": [_("The platform admin cannot hold a role in an organization.")]},
         )
+    else:
+        _refuse_own_access(actor, user)
     if Membership.objects.filter(user=user, organization=organization).exists():
         raise ValidationFailed(
             _("This user is already a member of the organization."),
             errors={"email": [_("This user is already a member of the organization.")]},
         )
-    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    # A role reading identifying data waits, inactive, for a second person's approval.
+    pending = _needs_second_person(actor, role=role)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=role, is_active=not pending
+    )
     audit_record(
         actor=actor.user,
         organization=organization,
         action="membership.create",
         obj=membership,
-        fields=["user", "organization", "role"],
+        fields=["user", "organization", "role", "is_active"],
     )
+    if pending:
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=True)
     if created_user and not password:
         transaction.on_commit(lambda: _send_set_password_email(user))
     return membership
 
 
 def _send_set_password_email(user: User) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:password_reset_confirm", args=[uid, token])
-    send_email.enqueue(
-        subject="OpenNRM: set your password",
-        body=(
-            "An account was opened for you in OpenNRM.\n"
-            f"Set your password here (the link works once): {settings.OPENNRM_BASE_URL}{path}\n"
-            "You will then enrol an authenticator app for two-factor sign-in."
-        ),
-        to=[user.email],
-    )
+    # Only the user's id goes into the queue: the task builds the link when it sends it.
+    send_set_password_email.enqueue(user_id=str(user.uuid))
 
 
 @transaction.atomic
@@ -237,22 +262,127 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     """Change a member's role in the actor's organization."""
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
+    _refuse_own_access(actor, membership.user)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    if not membership.is_active:
+        raise ValidationFailed(_("This membership is not active."))
     if membership.role == role:
+        _role_grants_cancel(actor=actor, membership=membership)
         return membership
+    granted = role_permissions(role) - role_permissions(membership.role)
+    if membership.is_active and granted and _needs_second_person(actor, role=role):
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=False)
+        return membership
+    _role_grants_cancel(actor=actor, membership=membership)
+    _role_apply(actor=actor, membership=membership, role=role, activate=False)
+    return membership
+
+
+def _role_apply(*, actor: Actor, membership: Membership, role: str, activate: bool) -> None:
+    fields = ["role", "is_active"] if activate else ["role"]
     membership.role = role
-    membership.save(update_fields=["role"])
+    if activate:
+        membership.is_active = True
+    membership.save(update_fields=fields)
     audit_record(
         actor=actor.user,
         organization=membership.organization,
         action="membership.change_role",
         obj=membership,
-        fields=["role"],
+        fields=fields,
     )
     # A new role may need two-factor, or grant more: make the user sign in again.
     sessions_end_for_user(user=membership.user)
-    return membership
+
+
+def _needs_second_person(actor: Actor, *, role: str) -> bool:
+    """An organization admin's grant of a role reading identifying data (or managing members)
+    waits for another person. The platform admin's takes effect at once: it sets organizations
+    up, and is the approver where an organization has no other admin (decision 0012)."""
+    return role_needs_second_person(role) and not actor.can(perms.ORGANIZATIONS_MANAGE)
+
+
+def _role_grant_request(
+    *, actor: Actor, membership: Membership, role: str, activates: bool
+) -> RoleGrant:
+    _role_grants_cancel(actor=actor, membership=membership)
+    grant = RoleGrant.objects.create(
+        membership=membership, role=role, activates=activates, requested_by=actor.user
+    )
+    audit_record(
+        actor=actor.user,
+        organization=membership.organization,
+        action="role_grant.request",
+        obj=grant,
+        fields=["membership", "role", "activates"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+    return grant
+
+
+def _role_grants_cancel(*, actor: Actor, membership: Membership) -> None:
+    """An open request is overtaken by a newer change of the membership."""
+    for grant in RoleGrant.objects.select_for_update().filter(
+        membership=membership, status=RoleGrantStatus.PENDING
+    ):
+        _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.CANCELLED)
+
+
+_ROLE_GRANT_ACTIONS = {
+    RoleGrantStatus.APPROVED: "role_grant.approve",
+    RoleGrantStatus.REFUSED: "role_grant.refuse",
+    RoleGrantStatus.CANCELLED: "role_grant.cancel",
+}
+
+
+def _role_grant_close(*, actor: Actor, grant: RoleGrant, status: str) -> None:
+    grant.status = status
+    grant.decided_by = actor.user
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor.user,
+        organization=grant.membership.organization,
+        action=_ROLE_GRANT_ACTIONS[status],
+        obj=grant,
+        fields=["status", "decided_by", "decided_at"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+
+
+def _role_grant_for_decision(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.select_for_update()
+        .select_related("membership__organization", "membership__user")
+        .get(pk=grant.pk)
+    )
+    if not role_grant_may_decide(actor=actor, grant=grant):
+        raise PermissionDenied(
+            _("Another admin decides on this role: never the one who asked, nor the member."),
+            rule="members.role_grant_decide",
+        )
+    if grant.status != RoleGrantStatus.PENDING:
+        raise Conflict(_("This request was already decided."))
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Approve a requested role: the member holds it from now (and signs in again)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    membership = Membership.objects.select_for_update().get(pk=grant.membership_id)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED)
+    _role_apply(actor=actor, membership=membership, role=grant.role, activate=grant.activates)
+    return grant
+
+
+@transaction.atomic
+def role_grant_refuse(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Refuse a requested role: the member keeps the role they had (a new member stays inactive)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.REFUSED)
+    return grant
 
 
 @transaction.atomic
@@ -263,8 +393,8 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     """
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
-    if membership.user_id == actor.user.pk:
-        raise ValidationFailed(_("You cannot deactivate yourself."))
+    _refuse_own_access(actor, membership.user)
+    _role_grants_cancel(actor=actor, membership=membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
@@ -303,20 +433,96 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
 
 @transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    """Deactivate a user everywhere (platform admin): all sessions and tokens end at once."""
-    actor.require(perms.ORGANIZATIONS_MANAGE)
-    _user_deactivate(actor=actor, user=user, organization=None)
+    """Deactivate a user everywhere: memberships, sessions and tokens end at once.
+
+    The platform admin may deactivate anyone else; an organization admin, a member of their
+    organization who holds no active role in another one (that organization's admins decide
+    there: deactivate the membership instead). Never oneself.
+    """
+    organization = None
+    memberships = Membership.objects.filter(user=user)
+    if not actor.can(perms.ORGANIZATIONS_MANAGE):
+        actor.require(perms.MEMBERS_MANAGE)
+        organization = actor.active_organization
+        if not memberships.filter(organization=organization).exists():
+            raise NotFound(_("No such member."))
+    _refuse_own_access(actor, user)
+    elsewhere = memberships.filter(is_active=True).exclude(organization=organization)
+    if organization is not None and elsewhere.exists():
+        raise ValidationFailed(
+            _(
+                "This user also works for another organization: deactivate their membership "
+                "here instead."
+            )
+        )
+    if user.is_superuser:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    for membership in Membership.objects.select_for_update().filter(user=user, is_active=True):
+        _role_grants_cancel(actor=actor, membership=membership)
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor.user,
+            organization=membership.organization,
+            action="membership.deactivate",
+            obj=membership,
+            fields=["is_active"],
+        )
+    _user_deactivate(actor=actor, user=user, organization=organization)
     return user
 
 
-def sessions_end_for_user(*, user: User) -> int:
-    """Delete every session the user holds; returns how many."""
+def sessions_end_for_user(*, user: User, keep: str | None = None) -> int:
+    """Delete every session the user holds (but ``keep``, a session key); returns how many."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    for key in keys:
-        store(session_key=key).delete()
-    UserSession.objects.filter(user=user).delete()
-    return len(keys)
+    ended = UserSession.objects.filter(user=user)
+    if keep:
+        ended = ended.exclude(key_hash=session_key_hash(keep))
+    sessions = list(ended)
+    for session in sessions:
+        store(session_key=session.session_key).delete()
+    UserSession.objects.filter(pk__in=[s.pk for s in sessions]).delete()
+    return len(sessions)
+
+
+def device_summary(user_agent: str) -> str:
+    """ "Firefox on Windows": enough to recognise one's device in the list of sessions."""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("YaBrowser", "Yandex Browser"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    )
+    browser = next((name for mark, name in browsers if mark in user_agent), "")
+    system = next((name for mark, name in systems if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} / {system}"
+    return browser or system or ""
+
+
+def session_record(*, user: User, session_key: str, user_agent: str = "") -> UserSession:
+    """Remember a session of ``user`` (by its key's digest; the key itself encrypted)."""
+    session, _created = UserSession.objects.get_or_create(
+        key_hash=session_key_hash(session_key),
+        defaults={
+            "user": user,
+            "session_key": session_key,
+            "device": device_summary(user_agent)[:100],
+        },
+    )
+    return session
 
 
 @transaction.atomic
@@ -327,7 +533,11 @@ def session_start(*, request: HttpRequest, user: User) -> None:
     request.session[SESSION_STARTED_KEY] = now
     request.session[SESSION_SEEN_KEY] = now
     request.session.save()
-    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    session_record(
+        user=user,
+        session_key=request.session.session_key or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     membership = membership_list_default(user=user)
     if membership is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
@@ -362,8 +572,55 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
             obj=user,
         )
         if key:
-            UserSession.objects.filter(session_key=key).delete()
+            UserSession.objects.filter(key_hash=session_key_hash(key)).delete()
     django_logout(request)
+
+
+@transaction.atomic
+def session_end_other(*, request: HttpRequest, session_id: UUID | str) -> None:
+    """End one of the signed-in user's other sessions (sign out there); audited."""
+    user = request.user
+    session = UserSession.objects.filter(user_id=user.pk, uuid=session_id).first()
+    current = session_key_hash(request.session.session_key or "")
+    if session is None or session.key_hash == current:
+        raise NotFound(_("No such session."))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store(session_key=session.session_key).delete()
+    session.delete()
+    audit_record(actor=user, organization=None, action="session.end_other", obj=user)
+
+
+@transaction.atomic
+def sessions_end_others(*, request: HttpRequest) -> int:
+    """End every session of the signed-in user but this one; audited; returns how many."""
+    user = request.user
+    ended = sessions_end_for_user(user=user, keep=request.session.session_key or "")
+    audit_record(actor=user, organization=None, action="session.end_others", obj=user)
+    return ended
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their password: the old one first, then Django's password
+    validators; every other session ends, this one goes on. Audited."""
+    user = request.user
+    if not user.check_password(old_password):
+        raise ValidationFailed.of({"old_password": [_("Your old password is not right.")]})
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.of({"new_password1": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user, organization=None, action="user.password_change", obj=user, fields=["password"]
+    )
+    old_key = request.session.session_key or ""
+    update_session_auth_hash(request, user)  # a new session key, still signed in
+    new_key = request.session.session_key or ""
+    UserSession.objects.filter(key_hash=session_key_hash(old_key)).delete()
+    session_record(user=user, session_key=new_key, user_agent=request.headers.get("User-Agent", ""))
+    sessions_end_for_user(user=user, keep=new_key)
 
 
 @transaction.atomic

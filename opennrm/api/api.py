@@ -25,6 +25,7 @@ from .cases import router as cases_router
 from .common import ERRORS, Api, problem_for_status, problem_response
 from .directory import router as directory_router
 from .hotline import router as hotline_router
+from .members import router as members_router
 from .notifications import router as notifications_router
 from .pagination import Page
 from .referrals import router as referrals_router
@@ -57,6 +58,7 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/directory", directory_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/returns", returns_router)
+api.add_router("/members", members_router)
 
 
 @api.exception_handler(ApplicationError)
@@ -225,7 +227,9 @@ def organization_update(
     return _organization_out(organization)
 
 
-@api.get("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+@api.get(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
 def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
     """The active organization's settings (organization admin)."""
     request.actor.require(perms.ORGANIZATION_SETTINGS)
@@ -233,7 +237,9 @@ def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
     return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
 
 
-@api.patch("/organization/settings", response=OrganizationSettingsOut, tags=["accounts"])
+@api.patch(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
 def organization_settings_update(
     request: ActorRequest, payload: OrganizationSettingsPatch
 ) -> OrganizationSettingsOut:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from opennrm.accounts.models import Organization, Role, User
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.events import RoleGrantChanged
+from opennrm.accounts.models import Organization, Role, RoleGrantStatus, User
 from opennrm.accounts.permissions import Actor, role_permissions
 from opennrm.accounts.tasks import send_email
 from opennrm.audit.services import audit_record
@@ -136,3 +140,32 @@ def notification_mark_all_read(*, actor: Actor) -> int:
             fields=["read_at"],
         )
     return count
+
+
+# What the admins read about a role request, by the request's status; a cancelled request (the
+# member's role was changed again, or the member deactivated) is in the audit log only.
+ROLE_GRANT_MESSAGES = {
+    RoleGrantStatus.PENDING: gettext_noop(
+        "A role that reads identifying data was requested for a member and awaits another "
+        "admin's approval."
+    ),
+    RoleGrantStatus.APPROVED: gettext_noop("A role that reads identifying data was approved."),
+    RoleGrantStatus.REFUSED: gettext_noop(
+        "A requested role that reads identifying data was refused."
+    ),
+}
+
+
+def on_role_grant_changed(event: RoleGrantChanged) -> None:
+    """Tell the organization's admins (all but the one acting) of a role request's step."""
+    message = ROLE_GRANT_MESSAGES.get(RoleGrantStatus(event.grant.status))
+    if message is None:
+        return
+    notification_send(
+        organization=event.grant.membership.organization,
+        kind=Kind.ROLE_GRANT,
+        message=message,
+        url=reverse("accounts:role_grant_list"),
+        permission=perms.MEMBERS_MANAGE,
+        exclude=event.actor.user,
+    )
