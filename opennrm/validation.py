@@ -118,7 +118,8 @@ class Checker:
     def list_size(
         self, field: str, values: Iterable[T] | None, *, max_items: int = MAX_ITEMS
     ) -> list[T]:
-        """The values as a list; an error when there are more than ``max_items``."""
+        """The values as a list; an error when there are more than ``max_items``, and then only
+        the first ``max_items`` are returned, so 10,000 entries are not each checked in vain."""
         items = list(values or [])
         if len(items) > max_items:
             self.add(
@@ -126,6 +127,7 @@ class Checker:
                 _("At most %(limit)d entries (this has %(count)d).")
                 % {"limit": max_items, "count": len(items)},
             )
+            return items[:max_items]
         return items
 
     # --- dates and numbers

@@ -18,6 +18,7 @@ from opennrm.crypto.keyring import blind_index
 from opennrm.errors import NotFound
 from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
+from opennrm.validation import text_problem
 
 from .fields import has
 from .models import Case
@@ -77,7 +78,11 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         cases = cases.filter(opened_on__gte=f.opened_from)
     if f.opened_to:
         cases = cases.filter(opened_on__lte=f.opened_to)
-    if f.q.strip():
+    if f.q.strip() and text_problem(f.q):
+        # No name or number holds a control character or broken text (the kit refuses them);
+        # a lone surrogate could not even be hashed into a search token.
+        cases = cases.none()
+    elif f.q.strip():
         cases = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip())
     # A list row shows no names: leave the person's identifying fields encrypted, unread.
     return (

@@ -44,6 +44,7 @@ from .choices import (
     TraffickingStatus,
 )
 from .events import ConsentWithdrawn
+from .fields import MultiChoiceField
 from .models import (
     Case,
     Consent,
@@ -123,6 +124,11 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
         values["city_of_exploitation"] = check.text(
             "city_of_exploitation", values["city_of_exploitation"], max_length=MAX_CITY
         )
+    for name in values.keys() & set(CASE_FIELDS):
+        field = Case._meta.get_field(name)
+        if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+            # Each value once at most: more entries than choices is bad input, echoed by no one.
+            check.list_size(name, values[name], max_items=len(field.choices_class.values))
     if "age_when_trafficked" in values:
         values["age_when_trafficked"] = check.integer(
             "age_when_trafficked", values["age_when_trafficked"], low=0, high=100

@@ -83,11 +83,6 @@ def _clean_count(value: Any, name: str, errors: Errors) -> int | None:
     return number
 
 
-def _unknown(data: dict[str, Any], allowed: tuple[str, ...], errors: Errors) -> None:
-    for name in sorted(set(data) - set(allowed)):
-        errors.setdefault(name, []).append(_("Unknown field."))
-
-
 def _set(obj: Any, values: dict[str, Any]) -> list[str]:
     changed = []
     for name, value in values.items():
@@ -101,15 +96,13 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
     """Validate ``data`` and set it on the entry; return the fields changed. On error nothing is
     set and ValidationFailed names every bad field."""
     errors: Errors = {}
-    _unknown(data, ENTRY_FIELDS, errors)
+    check = Checker(errors=errors)
+    check.unknown(data, ENTRY_FIELDS)
     values: dict[str, Any] = {}
     if "service_type" in data:
-        value = data["service_type"] or ""
-        if not value:
-            errors.setdefault("service_type", []).append(_("Choose one."))
-        elif value not in ServiceType.values:
-            errors.setdefault("service_type", []).append(_("Choose one of the listed values."))
-        values["service_type"] = value
+        values["service_type"] = check.choice(
+            "service_type", data["service_type"], ServiceType.values, required=True
+        )
     if "description" in data:
         values["description"] = _clean_text(
             data["description"], "description", MAX_DESCRIPTION, errors
@@ -130,7 +123,7 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
         if name in data:
             values[name] = _clean_count(data[name], name, errors)
     if "contact_phone" in data:
-        values["contact_phone"] = Checker(errors=errors).phone(
+        values["contact_phone"] = check.phone(
             "contact_phone", data["contact_phone"], region=organization.country or None
         )
     if "contact_email" in data:
@@ -257,7 +250,7 @@ def clean_hotline_number(raw: str, country: str) -> str:
 
 def _apply_hotline(hotline: HotlineNumber, data: dict[str, Any]) -> list[str]:
     errors: Errors = {}
-    _unknown(data, HOTLINE_FIELDS, errors)
+    Checker(errors=errors).unknown(data, HOTLINE_FIELDS)
     values: dict[str, Any] = {}
     if "country" in data:
         values["country"] = clean_country(data["country"], "country", errors)

@@ -60,8 +60,24 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     repeat the phone number or the notes.
     """
     check = Checker()
-    errors = check.errors
-    err = check.add
+    values = _field_values(check, signal, data, organization)
+    check.raise_if_errors()
+    _check_follow_up(check, signal, values, organization)
+    check.raise_if_errors()
+    changed = []
+    for name, value in values.items():
+        if getattr(signal, name) != value:
+            setattr(signal, name, value)
+            changed.append(name)
+    if "phone" in changed:
+        signal.phone_token = phone_token(signal.phone) if signal.phone else ""
+    return changed
+
+
+def _field_values(
+    check: Checker, signal: Signal, data: dict[str, Any], organization: Organization
+) -> dict[str, Any]:
+    """Each field of ``data`` checked on its own, as the signal would hold it."""
     check.unknown(data, SIGNAL_FIELDS)
     values: dict[str, Any] = {}
     for name, choices, required in (
@@ -74,9 +90,9 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             values[name] = check.choice(name, data[name], choices.values, required=required)
     if "outcome" in values and values["outcome"] != signal.outcome:
         if signal.case_id:
-            err("outcome", _("A case was opened from this signal; the outcome stays so."))
+            check.add("outcome", _("A case was opened from this signal; the outcome stays so."))
         elif values["outcome"] == Outcome.CASE_OPENED:
-            err("outcome", _("Open a case from the signal to record this outcome."))
+            check.add("outcome", _("Open a case from the signal to record this outcome."))
     if "language" in data:
         values["language"] = check.language("language", data["language"])
     if "received_at" in data:
@@ -102,10 +118,14 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
         and "followed_up_on" not in data
     ):
         values["followed_up_on"] = None
-    if errors:
-        raise ValidationFailed.of(errors)
+    return values
 
-    # Rules across fields, on the values the signal would have.
+
+def _check_follow_up(
+    check: Checker, signal: Signal, values: dict[str, Any], organization: Organization
+) -> None:
+    """The follow-up dates against the day received, on the values the signal would have."""
+
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(signal, name)
 
@@ -113,25 +133,14 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
-        err("follow_up_on", _("Cannot be before the signal was received."))
+        check.add("follow_up_on", _("Cannot be before the signal was received."))
     if followed_up_on:
         if not follow_up_on:
-            err("followed_up_on", _("No follow-up was planned."))
+            check.add("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
-            err("followed_up_on", _("Cannot be before the signal was received."))
+            check.add("followed_up_on", _("Cannot be before the signal was received."))
         if followed_up_on > local_today(organization):
-            err("followed_up_on", _("This date is in the future."))
-    if errors:
-        raise ValidationFailed.of(errors)
-
-    changed = []
-    for name, value in values.items():
-        if getattr(signal, name) != value:
-            setattr(signal, name, value)
-            changed.append(name)
-    if "phone" in changed:
-        signal.phone_token = phone_token(signal.phone) if signal.phone else ""
-    return changed
+            check.add("followed_up_on", _("This date is in the future."))
 
 
 def _filled(signal: Signal) -> list[str]:

@@ -64,14 +64,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _as_date(value: Any, name: str, errors: Errors) -> date | None:
-    return Checker(errors=errors).date(name, value, earliest=EARLIEST_RECORD)
-
-
-def _text(value: Any, name: str, limit: int, errors: Errors, *, multiline: bool = False) -> str:
-    return Checker(errors=errors).text(name, value, max_length=limit, multiline=multiline)
-
-
 def _organization(value: Any, errors: Errors) -> Organization | None:
     if value in (None, ""):
         return None
@@ -91,29 +83,30 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
     """Validate ``data`` and set it on the return; return the fields changed. On error nothing is
     set and ValidationFailed names every bad field; messages never repeat the document number."""
     errors: Errors = {}
-    for name in sorted(set(data) - set(RETURN_FIELDS)):
-        errors.setdefault(name, []).append(_("Unknown field."))
+    check = Checker(errors=errors)
+    check.unknown(data, RETURN_FIELDS)
     values: dict[str, Any] = {}
     if "document_type" in data:
-        value = data["document_type"] or ""
-        if value and value not in DocumentType.values:
-            errors.setdefault("document_type", []).append(_("Choose one of the listed values."))
-        values["document_type"] = value
+        values["document_type"] = check.choice(
+            "document_type", data["document_type"], DocumentType.values
+        )
     if "document_number" in data:
-        values["document_number"] = _text(data["document_number"], "document_number", 50, errors)
+        values["document_number"] = check.text(
+            "document_number", data["document_number"], max_length=50, multiline=False
+        )
     if "travel_date" in data:
-        values["travel_date"] = _as_date(data["travel_date"], "travel_date", errors)
+        values["travel_date"] = check.date(
+            "travel_date", data["travel_date"], earliest=EARLIEST_RECORD
+        )
     if "destination_country" in data:
         code = str(data["destination_country"] or "").strip().upper()
-        values["destination_country"] = Checker(errors=errors).country(
-            "destination_country", code, required=True
-        )
+        values["destination_country"] = check.country("destination_country", code, required=True)
     if "destination_city" in data:
-        values["destination_city"] = _text(
-            data["destination_city"], "destination_city", 100, errors
+        values["destination_city"] = check.text(
+            "destination_city", data["destination_city"], max_length=100, multiline=False
         )
     if "route" in data:
-        values["route"] = _text(data["route"], "route", 200, errors)
+        values["route"] = check.text("route", data["route"], max_length=200, multiline=False)
     if "receiving_organization" in data:
         values["receiving_organization"] = _organization(data["receiving_organization"], errors)
     if errors:
@@ -219,9 +212,10 @@ def return_record_arrival(
     actor.require(perms.RETURNS_MANAGE)
     record = _locked_return(actor, record, version)
     errors: Errors = {}
-    arrived = _as_date(arrived_on, "arrived_on", errors)
-    received_by = _text(received_by, "received_by", 200, errors)
-    arrival_notes = _text(arrival_notes, "arrival_notes", MAX_NOTES, errors, multiline=True)
+    check = Checker(errors=errors)
+    arrived = check.date("arrived_on", arrived_on, earliest=EARLIEST_RECORD)
+    received_by = check.text("received_by", received_by, max_length=200, multiline=False)
+    arrival_notes = check.text("arrival_notes", arrival_notes, max_length=MAX_NOTES, multiline=True)
     if arrived is None and "arrived_on" not in errors:
         errors["arrived_on"] = [_("Give the date of arrival.")]
     elif arrived is not None:
@@ -319,7 +313,8 @@ def follow_up_record(
     if follow_up.version != version:
         raise Conflict(_("Someone else recorded this follow-up. Reload and retry."))
     errors: Errors = {}
-    done = _as_date(done_on, "done_on", errors)
+    check = Checker(errors=errors)
+    done = check.date("done_on", done_on, earliest=EARLIEST_RECORD)
     if done is None and "done_on" not in errors:
         errors["done_on"] = [_("Give the date of the follow-up.")]
     elif done is not None:
@@ -330,11 +325,8 @@ def follow_up_record(
             errors.setdefault("done_on", []).append(
                 _("Cannot be before the arrival (%(date)s).") % {"date": arrived.isoformat()}
             )
-    if not outcome:
-        errors.setdefault("outcome", []).append(_("Choose one."))
-    elif outcome not in FollowUpOutcome.values:
-        errors.setdefault("outcome", []).append(_("Choose one of the listed values."))
-    notes = _text(notes, "notes", MAX_NOTES, errors, multiline=True)
+    outcome = check.choice("outcome", outcome, FollowUpOutcome.values, required=True)
+    notes = check.text("notes", notes, max_length=MAX_NOTES, multiline=True)
     if errors:
         raise ValidationFailed.of(errors)
     changed = [

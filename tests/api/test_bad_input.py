@@ -61,6 +61,7 @@ def case(world: World) -> Case:
         ({"given_name": SURROGATE}, "person.given_name"),
         ({"family_name": "K" * 201}, "person.family_name"),
         ({"address": MEGABYTE}, "person.address"),
+        # The API's input schema refuses NUL and lone surrogates first, naming the list.
         ({"names": ["Dilnoza\x00"]}, "person.names"),
         ({"names": [SURROGATE]}, "person.names"),
         ({"names": [f"alias {i}" for i in range(10_000)]}, "person.names"),
@@ -201,3 +202,26 @@ def test_good_input_still_passes(worker, operator):
     assert post(operator, SIGNALS, body).status_code == 201
     # Tabs and line breaks are text, not controls to refuse.
     assert Case.objects.get().opened_on == date(2005, 10, 3)
+
+
+def test_a_picklist_of_10000_entries_is_refused_before_its_values_are_read(worker):
+    before = rows()
+    body = diana_body(methods_of_control=["Bogus" + "x" * 50] * 10_000)
+    messages = refused(post(worker, CASES, body), "methods_of_control")
+    assert "Bogus" not in " ".join(messages)
+    assert rows() == before
+
+
+def test_a_name_search_with_broken_text_is_refused_naming_the_query(worker, case):
+    refused(post(worker, f"{CASES}/search", {"q": SURROGATE}), "q")
+    refused(post(worker, f"{CASES}/search", {"q": "Dia\x00na"}), "q")
+    assert post(worker, f"{CASES}/search", {"q": "Каримова"}).json()["items"] != []
+
+
+def test_a_page_search_with_broken_text_finds_nothing(worker, case):
+    """A page form turns bytes that are not UTF-8 into U+FFFD; no name holds one."""
+    body = "q=Dia%ED%A0%80na"
+    response = worker.post("/cases/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert case.number not in response.content.decode()
+    assert case.number in worker.post("/cases/", {"q": "Каримова"}).content.decode()
