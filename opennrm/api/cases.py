@@ -23,7 +23,7 @@ from pydantic import StringConstraints
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import attachments, selectors, services
@@ -127,7 +127,7 @@ class CasePatch(CaseFieldsIn):
     version: int
 
 
-class CaseListFilters(Schema):
+class CaseListFilters(Params):
     status: CaseStatus | None = None
     owner: UUID | None = None
     exploitation_type: ExploitationType | None = None

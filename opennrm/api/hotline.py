@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
 from opennrm.api.cases import CaseFieldsIn, PersonIn
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
@@ -70,7 +70,7 @@ class SignalCaseIn(CaseFieldsIn):
     opened_on: date | None = None
 
 
-class SignalListFilters(Schema):
+class SignalListFilters(Params):
     channel: Channel | None = None
     reason: Reason | None = None
     outcome: str = ""  # a value of Outcome, or "open" for the unanswered
