@@ -798,7 +798,7 @@ def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Case:
     case = _case_for_write(request, case_id)
     wanted = [payload.owner_id, *payload.team_ids]
     # Only the organization's members: another organization's user answers like an unknown one.
-    members = selectors.case_owner_list(actor=common.actor(request)).filter(uuid__in=wanted)
+    members = selectors.case_assignable_list(actor=common.actor(request)).filter(uuid__in=wanted)
     users = {u.uuid: u for u in members}
     errors = {}
     if payload.owner_id not in users:

@@ -176,3 +176,28 @@ def case_owner_list(*, actor: Actor) -> QuerySet[User]:
         .distinct()
         .order_by("email")
     )
+
+
+def case_holders(*, organization: Organization) -> QuerySet[User]:
+    """Who may own or be on the team of a case of ``organization``: its active members whose
+    role may work cases (``cases.view`` in the permission table), active users. The one rule."""
+    roles = [
+        role for role, granted in perms.ROLE_PERMISSIONS.items() if perms.CASES_VIEW in granted
+    ]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=organization,
+            memberships__is_active=True,
+            memberships__role__in=roles,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def case_assignable_list(*, actor: Actor) -> QuerySet[User]:
+    """The users a supervisor may make owner or team of a case: ``case_holders`` of the
+    actor's organization. A user of another organization is not among them."""
+    actor.require(perms.CASES_VIEW_ALL)
+    return case_holders(organization=actor.active_organization)

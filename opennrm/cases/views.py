@@ -453,7 +453,7 @@ def case_status(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def case_assign(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """A supervisor sets the case's owner and team within the organization."""
     case = _case_for_write(request, case_id)
-    members = selectors.case_owner_list(actor=request.actor)
+    members = selectors.case_assignable_list(actor=request.actor)
     initial = {"owner": case.owner.uuid, "team": [u.uuid for u in case.team.all()]}
     form = AssignForm(request.POST or None, initial=initial, members=members)
     if request.method == "POST" and form.is_valid():
