@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.cases import CaseFieldsIn, PersonIn
+from opennrm.api.cases.schemas import CaseFieldsIn, PersonIn
 from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.errors import ValidationFailed

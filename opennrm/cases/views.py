@@ -153,14 +153,6 @@ def _label(choices: type[TextChoices], value: str) -> str:
     return str(dict(choices.choices).get(value, value))
 
 
-def _part(related: Any, part_id: UUID) -> Any:
-    """A decision, consent… of a case the actor may see; NotFound for any other."""
-    try:
-        return related.get(uuid=part_id)
-    except related.model.DoesNotExist:
-        raise NotFound(_("Not found.")) from None
-
-
 def _require_identifying(request: ActorRequest) -> None:
     if not request.actor.can(perms.IDENTIFYING_DATA_VIEW):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -226,7 +218,7 @@ def _identification_tab(
 ) -> dict:
     actor = request.actor
     return {
-        "decisions": case.decisions.select_related("proposed_by", "reviewed_by"),
+        "decisions": selectors.case_decision_list(actor=actor, case=case),
         "form": (form or DecisionForm()) if actor.can(perms.IDENTIFICATION_PROPOSE) else None,
         "can_approve": actor.can(perms.IDENTIFICATION_APPROVE),
     }
@@ -238,10 +230,10 @@ def _plan_tab(
     plan_form: PlanForm | None = None,
     service_form: ServiceForm | None = None,
 ) -> dict:
-    plans = list(case.plans.order_by("id"))
+    plans = list(selectors.case_plan_list(actor=request.actor, case=case))
     context: dict[str, Any] = {
         "plans": plans,
-        "services": case.services.select_related("provider", "plan").order_by("id"),
+        "services": selectors.case_service_list(actor=request.actor, case=case),
     }
     if request.actor.can(perms.CASES_UPDATE):
         context["plan_form"] = plan_form or PlanForm()
@@ -252,7 +244,7 @@ def _plan_tab(
 
 
 def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = None) -> dict:
-    consents = case.consents.select_related("recipient_organization", "recorded_by")
+    consents = selectors.case_consent_list(actor=request.actor, case=case)
     context: dict[str, Any] = {
         "consents": [(c, _label(OrganizationType, c.recipient_type)) for c in consents],
     }
@@ -262,7 +254,7 @@ def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = N
 
 
 def _notes_tab(request: ActorRequest, case: Case, form: NoteForm | None = None) -> dict:
-    notes = case.notes.select_related("author").order_by("-created_at", "-id")
+    notes = selectors.case_note_list(actor=request.actor, case=case)
     context: dict[str, Any] = {"page": _page(notes, page_number(request.GET.get("page")))}
     if request.actor.can(perms.CASES_UPDATE):
         context["form"] = form or NoteForm()
@@ -544,7 +536,7 @@ def decision_review(
 ) -> HttpResponse:
     """A supervisor approves or rejects a proposed decision."""
     case = _case_for_write(request, case_id)
-    decision = _part(case.decisions.select_related("case"), decision_id)
+    decision = selectors.case_decision_get(actor=request.actor, case=case, decision_id=decision_id)
     try:
         services.identification_review(actor=request.actor, decision=decision, approve=approve)
     except ValidationFailed as exc:
@@ -579,7 +571,7 @@ def plan_create(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def service_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Add a service, given by the case's own organization or another active one."""
     case = _case_for_write(request, case_id)
-    plans = list(case.plans.all())
+    plans = list(selectors.case_plan_list(actor=request.actor, case=case))
     form = ServiceForm(request.POST, organizations=_partners(request), plans=plans)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -632,7 +624,7 @@ def consent_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def consent_withdraw(request: ActorRequest, case_id: UUID, consent_id: UUID) -> HttpResponse:
     """Record that the person withdrew a consent (today); it stays on record, marked withdrawn."""
     case = _case_for_write(request, case_id)
-    consent = _part(case.consents.select_related("case"), consent_id)
+    consent = selectors.case_consent_get(actor=request.actor, case=case, consent_id=consent_id)
     try:
         services.consent_withdraw(actor=request.actor, consent=consent)
     except ValidationFailed as exc:
