@@ -20,8 +20,10 @@ NAVIGATION = [
     (perms.RETURNS_MANAGE, "returns:follow_ups_due", _("Follow-ups")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
+    (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
+    (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),
 ]
 
 

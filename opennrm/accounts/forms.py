@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrganizationType, Role
+from .timezones import time_zone_choices
 
 
 class TokenForm(forms.Form):
@@ -39,4 +40,21 @@ class OrganizationForm(forms.Form):
     )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=lambda: [("", _("The country's time zone")), *time_zone_choices()],
+        help_text=_("Dates and times are shown and entered in this zone."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OrganizationSettingsForm(forms.Form):
+    """The organization admin's settings of their own organization."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Dates and times are shown and entered in this zone."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

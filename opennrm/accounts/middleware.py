@@ -1,4 +1,4 @@
-"""Request id, session lifetime, the active membership and the two-factor gate."""
+"""Request id, session lifetime, the active membership, its time zone and the two-factor gate."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from opennrm.audit.context import request_id
 from .permissions import Actor, requires_two_factor
 from .selectors import membership_list_for_user
 from .services import SESSION_MEMBERSHIP_KEY, SESSION_SEEN_KEY, SESSION_STARTED_KEY, session_end
+from .timezones import organization_zone
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -87,6 +88,26 @@ class ActiveMembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = SimpleLazyObject(lambda: _actor_for(request))  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class OrganizationTimeZoneMiddleware:
+    """Run the request in the active organization's time zone: pages show and forms read local
+    time. Anonymous requests, and users without an organization, stay in ``TIME_ZONE`` (UTC).
+    The API's token authentication activates the token's organization the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor = getattr(request, "actor", None) if request.user.is_authenticated else None
+        if actor is not None and actor.organization is not None:
+            timezone.activate(organization_zone(actor.organization))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 # Pages a signed-in user may reach before completing two-factor.

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opennrm.crypto.fields import EncryptedTextField
 
+from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
+
 
 class OrganizationType(models.TextChoices):
     """HTCDS ``org_Type`` values, plus the hotline and international organization types."""
@@ -44,6 +46,14 @@ class Organization(models.Model):
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code"))
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Times are stored in UTC and shown, entered and counted in days in this zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Asia/Almaty"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,11 +143,22 @@ class Membership(models.Model):
 
 
 class UserSession(models.Model):
-    """Which sessions a user holds, so deactivation can end all of them at once."""
+    """A session a user holds: listed on their sessions page, ended one by one or all at once.
 
+    The session key is a secret (whoever has it is signed in): it is found by its SHA-256 and kept
+    only encrypted, to end the session in the session store; URLs name the session by ``uuid``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(max_length=40, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    session_key = EncryptedTextField()
+    # "Firefox on Windows": what the user needs to recognise the device, nothing more.
+    device = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"
@@ -161,3 +182,53 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting approval")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class RoleGrant(models.Model):
+    """A role that reads identifying data, asked for a member by one admin and decided by
+    another: it takes effect only when approved (accounts.services.role_grant_approve)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    # True when the grant is for a membership just made: approval also makes it active.
+    activates = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="role_grant_role_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=RoleGrantStatus.values), name="role_grant_status_valid"
+            ),
+            # At most one open request per membership; a new one cancels the old.
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(status="pending"),
+                name="role_grant_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="role_grant_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"role grant {self.uuid}"

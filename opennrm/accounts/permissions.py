@@ -23,6 +23,7 @@ HOME_VIEW = "home.view"  # the signed-in start page of an organization
 TOKENS_MANAGE = "tokens.manage"  # one's own API tokens for the active membership
 MEMBERS_VIEW = "members.view"  # the users of the active organization
 MEMBERS_MANAGE = "members.manage"  # add users, change roles, deactivate
+ORGANIZATION_SETTINGS = "organization.settings"  # the active organization's time zone
 ACCESS_DENIALS_VIEW = "access_denials.view"  # refused accesses of the organization's members
 IDENTIFYING_DATA_VIEW = "persons.view_identifying"  # names, documents, contacts of persons
 ORGANIZATIONS_MANAGE = "organizations.manage"  # platform: create and edit organizations
@@ -84,7 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
     Role.ORGANIZATION_ADMIN: frozenset(
-        _EVERY_MEMBER | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
+        _EVERY_MEMBER
+        | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
+        | {ORGANIZATION_SETTINGS}
     ),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})
@@ -147,3 +150,15 @@ def requires_two_factor(user: User) -> bool:
         if role_permissions(membership.role) & TWO_FACTOR_PERMISSIONS:
             return True
     return False
+
+
+def role_reads_identifying(role: str) -> bool:
+    """True when ``role`` may read persons' names, documents and contacts: such a role is granted
+    only with a second admin's approval (accounts.services.membership_change_role)."""
+    return IDENTIFYING_DATA_VIEW in role_permissions(role)
+
+
+def role_needs_second_person(role: str) -> bool:
+    """True when granting ``role`` waits for a second admin: it reads identifying data, or it
+    manages members (else one admin could make a second admin account and approve with it)."""
+    return role_reads_identifying(role) or MEMBERS_MANAGE in role_permissions(role)

@@ -15,30 +15,45 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opennrm import events
 from opennrm.audit.services import audit_record
-from opennrm.errors import Conflict, PermissionDenied, ValidationFailed
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
-from .models import ApiToken, Membership, Organization, Role, User, UserSession
-from .permissions import Actor
-from .selectors import membership_get_for_user
-from .tasks import send_email
-
-SESSION_MEMBERSHIP_KEY = "opennrm_membership"
-SESSION_STARTED_KEY = "opennrm_started"
-SESSION_SEEN_KEY = "opennrm_seen"
+from .audit import AccountAction
+from .events import RoleGrantChanged
+from .models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+    UserSession,
+)
+from .permissions import Actor, role_needs_second_person, role_permissions
+from .selectors import (
+    SESSION_MEMBERSHIP_KEY,
+    SESSION_SEEN_KEY,
+    SESSION_STARTED_KEY,
+    membership_get_for_user,
+    role_grant_may_decide,
+    session_key_hash,
+)
+from .tasks import send_set_password_email
+from .timezones import time_zone_default
 
 
 def _organization_clean(organization: Organization) -> None:
@@ -60,24 +75,36 @@ def _organization_clean(organization: Organization) -> None:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
-ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone")
+ORGANIZATION_FIELDS = ("name", "org_type", "country", "city", "phone", "time_zone")
 
 
 @transaction.atomic
 def organization_create(
-    *, actor: Actor, name: str, org_type: str, country: str, city: str = "", phone: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    org_type: str,
+    country: str,
+    city: str = "",
+    phone: str = "",
+    time_zone: str = "",
 ) -> Organization:
-    """Create an organization (platform admin only)."""
+    """Create an organization (platform admin only); its time zone is its country's unless given."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
     organization = Organization(
-        name=name.strip(), org_type=org_type, country=country, city=city.strip(), phone=phone
+        name=name.strip(),
+        org_type=org_type,
+        country=country,
+        city=city.strip(),
+        phone=phone,
+        time_zone=time_zone.strip() or time_zone_default(country),
     )
     _organization_clean(organization)
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.create",
+        action=AccountAction.ORGANIZATION_CREATE,
         obj=organization,
         fields=ORGANIZATION_FIELDS,
     )
@@ -90,6 +117,20 @@ def organization_update(
 ) -> Organization:
     """Change an organization; refused if someone else changed it since ``version`` was read."""
     actor.require(perms.ORGANIZATIONS_MANAGE)
+    return _organization_change(actor, organization, version, changes)
+
+
+@transaction.atomic
+def organization_settings_update(*, actor: Actor, version: int, time_zone: str) -> Organization:
+    """The organization admin sets their own organization's time zone ("" for the country's)."""
+    actor.require(perms.ORGANIZATION_SETTINGS)
+    organization = actor.active_organization
+    return _organization_change(actor, organization, version, {"time_zone": time_zone})
+
+
+def _organization_change(
+    actor: Actor, organization: Organization, version: int, changes: dict[str, Any]
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.version != version:
         raise Conflict(
@@ -99,6 +140,10 @@ def organization_update(
     for name, value in changes.items():
         if name not in ORGANIZATION_FIELDS and name != "is_active":
             raise ValidationFailed(_("Unknown field."), errors={name: [_("Unknown field.")]})
+        if name == "time_zone":
+            value = str(value or "").strip() or time_zone_default(
+                changes.get("country", organization.country)
+            )
         if getattr(organization, name) != value:
             setattr(organization, name, value)
             changed.append(name)
@@ -108,9 +153,9 @@ def organization_update(
     organization.version += 1
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.update",
+        action=AccountAction.ORGANIZATION_UPDATE,
         obj=organization,
         fields=changed,
     )
@@ -121,6 +166,20 @@ def _may_manage_members_of(actor: Actor, organization: Organization) -> bool:
     if actor.can(perms.ORGANIZATIONS_MANAGE):
         return True
     return actor.can(perms.MEMBERS_MANAGE) and actor.organization == organization
+
+
+# The rule a refused change of one's own access is recorded under (opennrm.audit.denials).
+OWN_ACCESS_RULE = "members.not_own"
+
+
+def _refuse_own_access(actor: Actor, user: User) -> None:
+    """Nobody changes their own role or memberships: an admin who made themselves a supervisor
+    would read every case and person of the organization."""
+    if user.pk == actor.user.pk:
+        raise PermissionDenied(
+            _("Nobody may change their own role or memberships. Ask another admin."),
+            rule=OWN_ACCESS_RULE,
+        )
 
 
 @transaction.atomic
@@ -157,9 +216,9 @@ def membership_create(
             user.set_unusable_password()
         user.save()
         audit_record(
-            actor=actor.user,
+            actor=actor,
             organization=organization,
-            action="user.create",
+            action=AccountAction.USER_CREATE,
             obj=user,
             fields=["email", "full_name", "password"],
         )
@@ -168,37 +227,35 @@ def membership_create(
             _("The platform admin cannot hold a role in an organization."),
             errors={"email": [_("The platform admin cannot hold a role in an organization.")]},
         )
+    else:
+        _refuse_own_access(actor, user)
     if Membership.objects.filter(user=user, organization=organization).exists():
         raise ValidationFailed(
             _("This user is already a member of the organization."),
             errors={"email": [_("This user is already a member of the organization.")]},
         )
-    membership = Membership.objects.create(user=user, organization=organization, role=role)
-    audit_record(
-        actor=actor.user,
-        organization=organization,
-        action="membership.create",
-        obj=membership,
-        fields=["user", "organization", "role"],
+    # A role reading identifying data waits, inactive, for a second person's approval.
+    pending = _needs_second_person(actor, role=role)
+    membership = Membership.objects.create(
+        user=user, organization=organization, role=role, is_active=not pending
     )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AccountAction.MEMBERSHIP_CREATE,
+        obj=membership,
+        fields=["user", "organization", "role", "is_active"],
+    )
+    if pending:
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=True)
     if created_user and not password:
         transaction.on_commit(lambda: _send_set_password_email(user))
     return membership
 
 
 def _send_set_password_email(user: User) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:password_reset_confirm", args=[uid, token])
-    send_email.enqueue(
-        subject="OpenNRM: set your password",
-        body=(
-            "An account was opened for you in OpenNRM.\n"
-            f"Set your password here (the link works once): {settings.OPENNRM_BASE_URL}{path}\n"
-            "You will then enrol an authenticator app for two-factor sign-in."
-        ),
-        to=[user.email],
-    )
+    # Only the user's id goes into the queue: the task builds the link when it sends it.
+    send_set_password_email.enqueue(user_id=str(user.uuid))
 
 
 @transaction.atomic
@@ -206,22 +263,127 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     """Change a member's role in the actor's organization."""
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
+    _refuse_own_access(actor, membership.user)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    if not membership.is_active:
+        raise ValidationFailed(_("This membership is not active."))
     if membership.role == role:
+        _role_grants_cancel(actor=actor, membership=membership)
         return membership
+    granted = role_permissions(role) - role_permissions(membership.role)
+    if membership.is_active and granted and _needs_second_person(actor, role=role):
+        _role_grant_request(actor=actor, membership=membership, role=role, activates=False)
+        return membership
+    _role_grants_cancel(actor=actor, membership=membership)
+    _role_apply(actor=actor, membership=membership, role=role, activate=False)
+    return membership
+
+
+def _role_apply(*, actor: Actor, membership: Membership, role: str, activate: bool) -> None:
+    fields = ["role", "is_active"] if activate else ["role"]
     membership.role = role
-    membership.save(update_fields=["role"])
+    if activate:
+        membership.is_active = True
+    membership.save(update_fields=fields)
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.change_role",
+        action=AccountAction.MEMBERSHIP_CHANGE_ROLE,
         obj=membership,
-        fields=["role"],
+        fields=fields,
     )
     # A new role may need two-factor, or grant more: make the user sign in again.
     sessions_end_for_user(user=membership.user)
-    return membership
+
+
+def _needs_second_person(actor: Actor, *, role: str) -> bool:
+    """An organization admin's grant of a role reading identifying data (or managing members)
+    waits for another person. The platform admin's takes effect at once: it sets organizations
+    up, and is the approver where an organization has no other admin (decision 0012)."""
+    return role_needs_second_person(role) and not actor.can(perms.ORGANIZATIONS_MANAGE)
+
+
+def _role_grant_request(
+    *, actor: Actor, membership: Membership, role: str, activates: bool
+) -> RoleGrant:
+    _role_grants_cancel(actor=actor, membership=membership)
+    grant = RoleGrant.objects.create(
+        membership=membership, role=role, activates=activates, requested_by=actor.user
+    )
+    audit_record(
+        actor=actor,
+        organization=membership.organization,
+        action=AccountAction.ROLE_GRANT_REQUEST,
+        obj=grant,
+        fields=["membership", "role", "activates"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+    return grant
+
+
+def _role_grants_cancel(*, actor: Actor, membership: Membership) -> None:
+    """An open request is overtaken by a newer change of the membership."""
+    for grant in RoleGrant.objects.select_for_update().filter(
+        membership=membership, status=RoleGrantStatus.PENDING
+    ):
+        _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.CANCELLED)
+
+
+_ROLE_GRANT_ACTIONS = {
+    RoleGrantStatus.APPROVED: AccountAction.ROLE_GRANT_APPROVE,
+    RoleGrantStatus.REFUSED: AccountAction.ROLE_GRANT_REFUSE,
+    RoleGrantStatus.CANCELLED: AccountAction.ROLE_GRANT_CANCEL,
+}
+
+
+def _role_grant_close(*, actor: Actor, grant: RoleGrant, status: str) -> None:
+    grant.status = status
+    grant.decided_by = actor.user
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        organization=grant.membership.organization,
+        action=_ROLE_GRANT_ACTIONS[status],
+        obj=grant,
+        fields=["status", "decided_by", "decided_at"],
+    )
+    events.publish(RoleGrantChanged(actor=actor, grant=grant))
+
+
+def _role_grant_for_decision(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.select_for_update()
+        .select_related("membership__organization", "membership__user")
+        .get(pk=grant.pk)
+    )
+    if not role_grant_may_decide(actor=actor, grant=grant):
+        raise PermissionDenied(
+            _("Another admin decides on this role: never the one who asked, nor the member."),
+            rule="members.role_grant_decide",
+        )
+    if grant.status != RoleGrantStatus.PENDING:
+        raise Conflict(_("This request was already decided."))
+    return grant
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Approve a requested role: the member holds it from now (and signs in again)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    membership = Membership.objects.select_for_update().get(pk=grant.membership_id)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED)
+    _role_apply(actor=actor, membership=membership, role=grant.role, activate=grant.activates)
+    return grant
+
+
+@transaction.atomic
+def role_grant_refuse(*, actor: Actor, grant: RoleGrant) -> RoleGrant:
+    """Refuse a requested role: the member keeps the role they had (a new member stays inactive)."""
+    grant = _role_grant_for_decision(actor=actor, grant=grant)
+    _role_grant_close(actor=actor, grant=grant, status=RoleGrantStatus.REFUSED)
+    return grant
 
 
 @transaction.atomic
@@ -232,14 +394,14 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     """
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
-    if membership.user_id == actor.user.pk:
-        raise ValidationFailed(_("You cannot deactivate yourself."))
+    _refuse_own_access(actor, membership.user)
+    _role_grants_cancel(actor=actor, membership=membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.deactivate",
+        action=AccountAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,
         fields=["is_active"],
     )
@@ -261,9 +423,9 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
         revoked_at=timezone.now()
     )
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="user.deactivate",
+        action=AccountAction.USER_DEACTIVATE,
         obj=user,
         fields=["is_active"],
     )
@@ -272,20 +434,96 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
 
 @transaction.atomic
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    """Deactivate a user everywhere (platform admin): all sessions and tokens end at once."""
-    actor.require(perms.ORGANIZATIONS_MANAGE)
-    _user_deactivate(actor=actor, user=user, organization=None)
+    """Deactivate a user everywhere: memberships, sessions and tokens end at once.
+
+    The platform admin may deactivate anyone else; an organization admin, a member of their
+    organization who holds no active role in another one (that organization's admins decide
+    there: deactivate the membership instead). Never oneself.
+    """
+    organization = None
+    memberships = Membership.objects.filter(user=user)
+    if not actor.can(perms.ORGANIZATIONS_MANAGE):
+        actor.require(perms.MEMBERS_MANAGE)
+        organization = actor.active_organization
+        if not memberships.filter(organization=organization).exists():
+            raise NotFound(_("No such member."))
+    _refuse_own_access(actor, user)
+    elsewhere = memberships.filter(is_active=True).exclude(organization=organization)
+    if organization is not None and elsewhere.exists():
+        raise ValidationFailed(
+            _(
+                "This user also works for another organization: deactivate their membership "
+                "here instead."
+            )
+        )
+    if user.is_superuser:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    for membership in Membership.objects.select_for_update().filter(user=user, is_active=True):
+        _role_grants_cancel(actor=actor, membership=membership)
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            organization=membership.organization,
+            action=AccountAction.MEMBERSHIP_DEACTIVATE,
+            obj=membership,
+            fields=["is_active"],
+        )
+    _user_deactivate(actor=actor, user=user, organization=organization)
     return user
 
 
-def sessions_end_for_user(*, user: User) -> int:
-    """Delete every session the user holds; returns how many."""
+def sessions_end_for_user(*, user: User, keep: str | None = None) -> int:
+    """Delete every session the user holds (but ``keep``, a session key); returns how many."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    for key in keys:
-        store(session_key=key).delete()
-    UserSession.objects.filter(user=user).delete()
-    return len(keys)
+    ended = UserSession.objects.filter(user=user)
+    if keep:
+        ended = ended.exclude(key_hash=session_key_hash(keep))
+    sessions = list(ended)
+    for session in sessions:
+        store(session_key=session.session_key).delete()
+    UserSession.objects.filter(pk__in=[s.pk for s in sessions]).delete()
+    return len(sessions)
+
+
+def device_summary(user_agent: str) -> str:
+    """ "Firefox on Windows": enough to recognise one's device in the list of sessions."""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("YaBrowser", "Yandex Browser"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    )
+    browser = next((name for mark, name in browsers if mark in user_agent), "")
+    system = next((name for mark, name in systems if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} / {system}"
+    return browser or system or ""
+
+
+def session_record(*, user: User, session_key: str, user_agent: str = "") -> UserSession:
+    """Remember a session of ``user`` (by its key's digest; the key itself encrypted)."""
+    session, _created = UserSession.objects.get_or_create(
+        key_hash=session_key_hash(session_key),
+        defaults={
+            "user": user,
+            "session_key": session_key,
+            "device": device_summary(user_agent)[:100],
+        },
+    )
+    return session
 
 
 @transaction.atomic
@@ -296,14 +534,18 @@ def session_start(*, request: HttpRequest, user: User) -> None:
     request.session[SESSION_STARTED_KEY] = now
     request.session[SESSION_SEEN_KEY] = now
     request.session.save()
-    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    session_record(
+        user=user,
+        session_key=request.session.session_key or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
     membership = membership_list_default(user=user)
     if membership is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization if membership else None,
-        action="session.login",
+        action=AccountAction.SESSION_LOGIN,
         obj=user,
     )
 
@@ -325,14 +567,64 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         key = request.session.session_key
         actor = getattr(request, "actor", None)
         audit_record(
-            actor=user,
+            actor=Actor(user=user),
             organization=actor.organization if actor else None,
-            action=f"session.{reason}",
+            action=AccountAction(f"session.{reason}"),
             obj=user,
         )
         if key:
-            UserSession.objects.filter(session_key=key).delete()
+            UserSession.objects.filter(key_hash=session_key_hash(key)).delete()
     django_logout(request)
+
+
+@transaction.atomic
+def session_end_other(*, request: HttpRequest, session_id: UUID | str) -> None:
+    """End one of the signed-in user's other sessions (sign out there); audited."""
+    user = request.user
+    session = UserSession.objects.filter(user_id=user.pk, uuid=session_id).first()
+    current = session_key_hash(request.session.session_key or "")
+    if session is None or session.key_hash == current:
+        raise NotFound(_("No such session."))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store(session_key=session.session_key).delete()
+    session.delete()
+    audit_record(actor=Actor(user=user), action=AccountAction.SESSION_END_OTHER, obj=user)
+
+
+@transaction.atomic
+def sessions_end_others(*, request: HttpRequest) -> int:
+    """End every session of the signed-in user but this one; audited; returns how many."""
+    user = request.user
+    ended = sessions_end_for_user(user=user, keep=request.session.session_key or "")
+    audit_record(actor=Actor(user=user), action=AccountAction.SESSION_END_OTHERS, obj=user)
+    return ended
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their password: the old one first, then Django's password
+    validators; every other session ends, this one goes on. Audited."""
+    user = request.user
+    if not user.check_password(old_password):
+        raise ValidationFailed.of({"old_password": [_("Your old password is not right.")]})
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.of({"new_password1": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=Actor(user=user),
+        action=AccountAction.PASSWORD_CHANGE,
+        obj=user,
+        fields=["password"],
+    )
+    old_key = request.session.session_key or ""
+    update_session_auth_hash(request, user)  # a new session key, still signed in
+    new_key = request.session.session_key or ""
+    UserSession.objects.filter(key_hash=session_key_hash(old_key)).delete()
+    session_record(user=user, session_key=new_key, user_agent=request.headers.get("User-Agent", ""))
+    sessions_end_for_user(user=user, keep=new_key)
 
 
 @transaction.atomic
@@ -343,9 +635,9 @@ def active_membership_switch(
     membership = membership_get_for_user(user=user, membership_id=membership_id)
     request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization,
-        action="session.switch_organization",
+        action=AccountAction.SESSION_SWITCH_ORGANIZATION,
         obj=membership,
     )
     return membership
@@ -370,7 +662,7 @@ def two_factor_enrol(*, request: HttpRequest, user: User, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
-    audit_record(actor=user, organization=None, action="two_factor.enrol", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_ENROL, obj=user)
     return True
 
 
@@ -380,9 +672,9 @@ def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
         if device.verify_token(token.strip()):
             otp_login(request, device)
-            audit_record(actor=user, organization=None, action="two_factor.verify", obj=user)
+            audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_VERIFY, obj=user)
             return True
-    audit_record(actor=user, organization=None, action="two_factor.fail", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_FAIL, obj=user)
     return False
 
 
@@ -392,9 +684,8 @@ def password_set(*, user: User, password: str, reset: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.password_reset" if reset else "user.password_change",
+        actor=Actor(user=user),
+        action=AccountAction.PASSWORD_RESET if reset else AccountAction.PASSWORD_CHANGE,
         obj=user,
         fields=["password"],
     )
@@ -427,9 +718,8 @@ def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiTok
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="api_token.create",
+        actor=actor,
+        action=AccountAction.API_TOKEN_CREATE,
         obj=token,
         fields=["name", "expires_at"],
     )
@@ -446,9 +736,8 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="api_token.revoke",
+            actor=actor,
+            action=AccountAction.API_TOKEN_REVOKE,
             obj=token,
             fields=["revoked_at"],
         )
@@ -495,9 +784,8 @@ def platform_admin_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.create_platform_admin",
+        actor=Actor(user=user),
+        action=AccountAction.USER_CREATE_PLATFORM_ADMIN,
         obj=user,
         fields=["email", "full_name", "password"],
     )

@@ -38,7 +38,24 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/switch/", views.switch_organization, name="switch_organization"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/sessions/", views.session_list, name="session_list"),
+    path("accounts/sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
+    path("accounts/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("members/", views.member_list, name="member_list"),
+    path("members/role-requests/", views.role_grant_list, name="role_grant_list"),
+    path(
+        "members/role-requests/<uuid:grant_id>/approve/",
+        views.role_grant_decide,
+        {"approve": True},
+        name="role_grant_approve",
+    ),
+    path(
+        "members/role-requests/<uuid:grant_id>/refuse/",
+        views.role_grant_decide,
+        {"approve": False},
+        name="role_grant_refuse",
+    ),
     path("members/<uuid:membership_id>/", views.member_detail, name="member_detail"),
     path("members/<uuid:membership_id>/role/", views.member_change_role, name="member_role"),
     path(
@@ -46,10 +63,31 @@ urlpatterns = [
         views.member_deactivate,
         name="member_deactivate",
     ),
+    path("organization/", views.organization_settings, name="organization_settings"),
+    path(
+        "members/<uuid:membership_id>/deactivate-user/",
+        views.member_deactivate_user,
+        name="member_deactivate_user",
+    ),
     path("access-denials/", views.access_denial_list, name="access_denial_list"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("platform/organizations/", views.organization_list, name="organization_list"),
+    path(
+        "platform/role-requests/", views.platform_role_grant_list, name="platform_role_grant_list"
+    ),
+    path(
+        "platform/role-requests/<uuid:grant_id>/approve/",
+        views.platform_role_grant_decide,
+        {"approve": True},
+        name="platform_role_grant_approve",
+    ),
+    path(
+        "platform/role-requests/<uuid:grant_id>/refuse/",
+        views.platform_role_grant_decide,
+        {"approve": False},
+        name="platform_role_grant_refuse",
+    ),
     path(
         "platform/organizations/<uuid:organization_id>/",
         views.organization_edit,

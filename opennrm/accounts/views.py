@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import base64
+from typing import Any, cast
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opennrm.audit.services import audit_read
-from opennrm.errors import ApplicationError, NotFound, ValidationFailed
-from opennrm.web import actor_required, add_errors
+from opennrm.crypto.keyring import DecryptionError, keyring
+from opennrm.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ApiTokenForm, MemberCreateForm, MemberRoleForm, OrganizationForm, TokenForm
+from .forms import (
+    ApiTokenForm,
+    MemberCreateForm,
+    MemberRoleForm,
+    OrganizationForm,
+    OrganizationSettingsForm,
+    TokenForm,
+)
 from .middleware import two_factor_pending
+from .models import User
 
 ACCESS_DENIALS_SHOWN = 200
 
@@ -101,6 +114,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
 
+_RESET_TOKEN_CONTEXT = "session.password_reset_token"
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a password through the service, which audits it and keeps two-factor in force."""
 
@@ -108,12 +124,97 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     token_generator = default_token_generator
 
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Django keeps the link's token in the session between the link and the form; the
+        session store would hold it readable, so it is kept there encrypted (key ring)."""
+        session = self.request.session
+        sealed = session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        if sealed:
+            try:
+                session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = keyring().decrypt(
+                    sealed, context=_RESET_TOKEN_CONTEXT
+                )
+            except (DecryptionError, AttributeError):  # not ours: the link must be opened again
+                session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        response = super().dispatch(*args, **kwargs)
+        token = session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        if token:
+            session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = keyring().encrypt(
+                token, context=_RESET_TOKEN_CONTEXT
+            )
+        return response
+
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         services.password_set(
             user=form.user, password=form.cleaned_data["new_password1"], reset=True
         )
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
         return HttpResponseRedirect(self.get_success_url())
+
+
+def _signed_in(request: HttpRequest) -> HttpResponse | None:
+    """Own-account pages need a signed-in user, not a membership: the platform admin has none."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's new password: the old one, the new one twice; other sessions end."""
+    if (response := _signed_in(request)) is not None:
+        return response
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                request=request,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your password was changed. Your other sessions were signed out.")
+            )
+            return redirect("accounts:session_list")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+def session_list(request: HttpRequest) -> HttpResponse:
+    """The user's own sessions: when each began and was last used, on which device."""
+    if (response := _signed_in(request)) is not None:
+        return response
+    rows = selectors.session_list_own(
+        user=cast(User, request.user),
+        current_key=request.session.session_key or "",
+    )
+    return render(request, "accounts/session_list.html", {"rows": rows})
+
+
+@require_POST
+def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
+    if (response := _signed_in(request)) is not None:
+        return response
+    try:
+        services.session_end_other(request=request, session_id=session_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("That session was signed out."))
+    return redirect("accounts:session_list")
+
+
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    if (response := _signed_in(request)) is not None:
+        return response
+    ended = services.sessions_end_others(request=request)
+    messages.success(
+        request, _("Sessions signed out: %(count)d. This one goes on.") % {"count": ended}
+    )
+    return redirect("accounts:session_list")
 
 
 @require_POST
@@ -149,14 +250,21 @@ def member_list(request: HttpRequest) -> HttpResponse:
             except ValidationFailed as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("%(email)s was added.") % {"email": membership.user})
+                if membership.is_active:
+                    text = _("%(email)s was added.")
+                else:
+                    text = _("%(email)s was added; the role waits for another admin's approval.")
+                messages.success(request, text % {"email": membership.user})
                 return redirect("accounts:member_list")
+    members = list(selectors.member_list(actor=actor))
+    pending = selectors.role_grant_pending_of(actor=actor, memberships=members)
     return render(
         request,
         "accounts/member_list.html",
         {
-            "members": selectors.member_list(actor=actor),
+            "members": [(m, pending.get(m.pk)) for m in members],
             "form": form if actor.can(perms.MEMBERS_MANAGE) else None,
+            "can_manage": actor.can(perms.MEMBERS_MANAGE),
         },
     )
 
@@ -165,28 +273,50 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
     actor = request.actor
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
-    audit_read(actor=actor.user, organization=actor.organization, obj=membership.user)
+    audit_read(actor=actor, obj=membership.user)
     return render(
         request,
         "accounts/member_detail.html",
         {
             "member": membership,
+            "pending": selectors.role_grant_pending_of(actor=actor, memberships=[membership]).get(
+                membership.pk
+            ),
             "role_form": MemberRoleForm(initial={"role": membership.role}),
             "can_manage": actor.can(perms.MEMBERS_MANAGE),
+            # One's own role and membership are changed by another admin only.
+            "is_self": membership.user_id == actor.user.pk,
         },
     )
 
 
+def _member_change_refused(request: ActorRequest, exc: ApplicationError) -> None:
+    """Show why a change to a member was refused. A refusal of permission goes on to
+    ``actor_required``, which records it (an admin trying their own role shows among the refused
+    accesses) and answers 403 with the message on the page."""
+    messages.error(request, exc.message)
+    if isinstance(exc, PermissionDenied):
+        raise exc
+
+
 @require_POST
 @actor_required(perms.MEMBERS_MANAGE)
-def member_change_role(request: HttpRequest, membership_id: str) -> HttpResponse:
+def member_change_role(request: ActorRequest, membership_id: str) -> HttpResponse:
     membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
     form = MemberRoleForm(request.POST)
     if form.is_valid():
-        services.membership_change_role(
-            actor=request.actor, membership=membership, role=form.cleaned_data["role"]
-        )
-        messages.success(request, _("The role was changed."))
+        role = form.cleaned_data["role"]
+        try:
+            membership = services.membership_change_role(
+                actor=request.actor, membership=membership, role=role
+            )
+        except (PermissionDenied, ValidationFailed) as exc:
+            _member_change_refused(request, exc)
+        else:
+            if membership.role == role:
+                messages.success(request, _("The role was changed."))
+            else:
+                messages.info(request, _("The new role waits for another admin's approval."))
     else:
         messages.error(request, _("Choose one of the roles."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)
@@ -194,15 +324,91 @@ def member_change_role(request: HttpRequest, membership_id: str) -> HttpResponse
 
 @require_POST
 @actor_required(perms.MEMBERS_MANAGE)
-def member_deactivate(request: HttpRequest, membership_id: str) -> HttpResponse:
+def member_deactivate(request: ActorRequest, membership_id: str) -> HttpResponse:
     membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
     try:
         services.membership_deactivate(actor=request.actor, membership=membership)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
+    except (PermissionDenied, ValidationFailed) as exc:
+        _member_change_refused(request, exc)
     else:
         messages.success(request, _("The member was deactivated and signed out everywhere."))
     return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def member_deactivate_user(request: ActorRequest, membership_id: str) -> HttpResponse:
+    """Deactivate the member's user account everywhere (if they work for this organization only)."""
+    membership = selectors.member_get(actor=request.actor, membership_id=membership_id)
+    try:
+        services.user_deactivate(actor=request.actor, user=membership.user)
+    except (PermissionDenied, ValidationFailed) as exc:
+        _member_change_refused(request, exc)
+    else:
+        messages.success(request, _("The user was deactivated and signed out everywhere."))
+    return redirect("accounts:member_detail", membership_id=membership.uuid)
+
+
+def _role_grant_page(request: ActorRequest, url_prefix: str) -> HttpResponse:
+    actor = request.actor
+    grants = selectors.role_grant_list(actor=actor)
+    return render(
+        request,
+        "accounts/role_grant_list.html",
+        {
+            "grants": [
+                (grant, selectors.role_grant_may_decide(actor=actor, grant=grant))
+                for grant in grants
+            ],
+            "approve_url": f"accounts:{url_prefix}role_grant_approve",
+            "refuse_url": f"accounts:{url_prefix}role_grant_refuse",
+            "show_organization": actor.can(perms.ORGANIZATIONS_MANAGE),
+        },
+    )
+
+
+def _role_grant_decide(
+    request: ActorRequest, grant_id: str, *, approve: bool, url_prefix: str
+) -> HttpResponse:
+    grant = selectors.role_grant_get(actor=request.actor, grant_id=grant_id)
+    decide = services.role_grant_approve if approve else services.role_grant_refuse
+    try:
+        decide(actor=request.actor, grant=grant)
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        _member_change_refused(request, exc)
+    else:
+        messages.success(
+            request, _("The role was granted.") if approve else _("The request was refused.")
+        )
+    return redirect(f"accounts:{url_prefix}role_grant_list")
+
+
+@never_cache
+@actor_required(perms.MEMBERS_MANAGE)
+def role_grant_list(request: ActorRequest) -> HttpResponse:
+    """Roles reading identifying data that an admin asked for, awaiting another admin."""
+    return _role_grant_page(request, "")
+
+
+@require_POST
+@actor_required(perms.MEMBERS_MANAGE)
+def role_grant_decide(request: ActorRequest, grant_id: str, approve: bool) -> HttpResponse:
+    return _role_grant_decide(request, grant_id, approve=approve, url_prefix="")
+
+
+@never_cache
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def platform_role_grant_list(request: ActorRequest) -> HttpResponse:
+    """Role requests of organizations with no other admin: the platform admin decides."""
+    return _role_grant_page(request, "platform_")
+
+
+@require_POST
+@actor_required(perms.ORGANIZATIONS_MANAGE)
+def platform_role_grant_decide(request: ActorRequest, grant_id: str, approve: bool) -> HttpResponse:
+    return _role_grant_decide(request, grant_id, approve=approve, url_prefix="platform_")
 
 
 @actor_required(perms.TOKENS_MANAGE)
@@ -265,6 +471,7 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
         "country": organization.country,
         "city": organization.city,
         "phone": organization.phone,
+        "time_zone": organization.time_zone,
         "version": organization.version,
     }
     form = OrganizationForm(request.POST or None, initial=initial)
@@ -284,6 +491,27 @@ def organization_edit(request: HttpRequest, organization_id: str) -> HttpRespons
             return redirect("accounts:organization_list")
     return render(
         request, "accounts/organization_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@actor_required(perms.ORGANIZATION_SETTINGS)
+def organization_settings(request: ActorRequest) -> HttpResponse:
+    """The organization admin's settings of their own organization: its time zone."""
+    organization = request.actor.active_organization
+    initial = {"time_zone": organization.time_zone, "version": organization.version}
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_settings_update(actor=request.actor, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:organization_settings")
+    return render(
+        request,
+        "accounts/organization_settings.html",
+        {"organization": organization, "form": form, "now": timezone.now()},
     )
 
 

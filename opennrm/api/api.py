@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from opennrm.accounts import permissions as perms
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Organization
 from opennrm.audit.denials import denial_log_anonymous, denial_record, refusing_rule
@@ -24,11 +25,21 @@ from .cases import router as cases_router
 from .common import ERRORS, Api, problem_for_status, problem_response
 from .directory import router as directory_router
 from .hotline import router as hotline_router
+from .members import router as members_router
 from .notifications import router as notifications_router
 from .pagination import Page
 from .referrals import router as referrals_router
+from .renderers import UtcJSONRenderer
 from .returns import router as returns_router
-from .schemas import MembershipOut, MeOut, OrganizationIn, OrganizationOut, OrganizationPatch
+from .schemas import (
+    MembershipOut,
+    MeOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    OrganizationSettingsOut,
+    OrganizationSettingsPatch,
+)
 from .screening import router as screening_router
 
 api = Api(
@@ -37,6 +48,7 @@ api = Api(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
     docs_url=None,
+    renderer=UtcJSONRenderer(),
 )
 
 api.add_router("/cases", cases_router)
@@ -46,6 +58,7 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/directory", directory_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/returns", returns_router)
+api.add_router("/members", members_router)
 
 
 @api.exception_handler(ApplicationError)
@@ -148,6 +161,7 @@ def _organization_out(organization: Organization) -> OrganizationOut:
         country=organization.country,
         city=organization.city,
         phone=organization.phone,
+        time_zone=organization.time_zone,
         is_active=organization.is_active,
         version=organization.version,
         created_at=organization.created_at,
@@ -211,3 +225,26 @@ def organization_update(
         actor=request.actor, organization=organization, version=version, **changes
     )
     return _organization_out(organization)
+
+
+@api.get(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
+def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
+    """The active organization's settings (organization admin)."""
+    request.actor.require(perms.ORGANIZATION_SETTINGS)
+    organization = request.actor.active_organization
+    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
+
+
+@api.patch(
+    "/organization/settings", response={200: OrganizationSettingsOut, **ERRORS}, tags=["accounts"]
+)
+def organization_settings_update(
+    request: ActorRequest, payload: OrganizationSettingsPatch
+) -> OrganizationSettingsOut:
+    """Set the active organization's time zone; ``version`` must be the one read (409 otherwise)."""
+    organization = services.organization_settings_update(
+        actor=request.actor, version=payload.version, time_zone=payload.time_zone
+    )
+    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import APIKeyCookie
 from ninja.security.http import HttpAuthBase
 
 from opennrm.accounts.services import api_token_authenticate
+from opennrm.accounts.timezones import organization_zone
 from opennrm.web import ActorRequest
 
 
@@ -26,6 +28,9 @@ class TokenAuth(HttpAuthBase):
             return None
         request.actor = actor  # type: ignore[attr-defined]
         request.api_token_auth = True  # type: ignore[attr-defined]
+        # The token's organization's zone for the rest of the request (OrganizationTimeZone
+        # Middleware, which ran before the token was read, deactivates it at the end).
+        timezone.activate(organization_zone(actor.organization))
         return actor
 
 

@@ -31,6 +31,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from opennrm.accounts.permissions import Actor
+from opennrm.validation import text_problem
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -52,14 +53,11 @@ def actor(request: HttpRequest, *, require: str | None = None) -> Actor:
 
 
 def _refuse_unwritable(value: Any) -> None:
-    """Refuse what no database or encoder can take: lone surrogates, integers over 64 bits."""
+    """Refuse what no database or encoder can take (lone surrogates, integers over 64 bits) and
+    the characters the validation kit refuses in any text (NUL, control characters)."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise PydanticCustomError(
-                "invalid_text", _("The text contains characters that cannot be stored.")
-            ) from None
+        if (problem := text_problem(value)) is not None:
+            raise PydanticCustomError("invalid_text", problem)
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
@@ -22,6 +22,7 @@ from opennrm.api import common
 from opennrm.api.cases.schemas import CaseFieldsIn, PersonIn
 from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
+from opennrm.api.schemas import LOCAL_DATETIME_DESCRIPTION
 from opennrm.errors import ValidationFailed
 from opennrm.hotline import selectors, services
 from opennrm.hotline.models import CallerType, Channel, Outcome, Reason, Signal
@@ -40,7 +41,7 @@ class SignalIn(In):
     caller_type: Annotated[str, OneOf(CallerType)]
     reason: Annotated[str, OneOf(Reason)]
     channel: Annotated[str, OneOf(Channel)] = Channel.CALL.value
-    received_at: datetime | None = None
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str = ""
     outcome: Annotated[str, OneOf(Outcome, blank=True)] = ""
     follow_up_on: date | None = None
@@ -53,7 +54,7 @@ class SignalPatch(In):
     caller_type: Annotated[str, OneOf(CallerType)] | None = None
     reason: Annotated[str, OneOf(Reason)] | None = None
     channel: Annotated[str, OneOf(Channel)] | None = None
-    received_at: datetime | None = None
+    received_at: datetime | None = Field(None, description=LOCAL_DATETIME_DESCRIPTION)
     language: str | None = None
     outcome: Annotated[str, OneOf(Outcome, blank=True)] | None = None
     follow_up_on: date | None = None

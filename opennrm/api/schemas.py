@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from opennrm.accounts.models import OrganizationType, Role
 
@@ -26,12 +26,26 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
+TIME_ZONE_DESCRIPTION = (
+    'IANA time zone name (e.g. Asia/Almaty): the organization\'s "today", and the zone of '
+    "a date-time given without an offset. Empty: the country's zone."
+)
+
+
+# Date-times are answered in UTC with their offset (``…Z``); this describes those taken in.
+LOCAL_DATETIME_DESCRIPTION = (
+    "ISO 8601 date-time. With an offset (2026-12-03T01:00+05:00, or Z for UTC) it is that "
+    "moment; without one, it is the wall-clock time of the organization's time zone."
+)
+
+
 class OrganizationIn(In):
     name: str
     org_type: Annotated[str, OneOf(OrganizationType)]
     country: str
     city: str = ""
     phone: str = ""
+    time_zone: str = Field("", description=TIME_ZONE_DESCRIPTION)
 
 
 class OrganizationPatch(In):
@@ -41,6 +55,7 @@ class OrganizationPatch(In):
     country: str | None = None
     city: str | None = None
     phone: str | None = None
+    time_zone: str | None = Field(None, description=TIME_ZONE_DESCRIPTION)
     is_active: bool | None = None
 
 
@@ -51,6 +66,19 @@ class OrganizationOut(Schema):
     country: str
     city: str
     phone: str
+    time_zone: str
     is_active: bool
     version: int
     created_at: datetime
+
+
+class OrganizationSettingsOut(Schema):
+    """The active organization's own settings."""
+
+    time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)
+    version: int
+
+
+class OrganizationSettingsPatch(In):
+    version: int
+    time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)

@@ -14,16 +14,26 @@ from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.audit import PersonAction
 from opennrm.people.models import Person
 from opennrm.people.services import (
     person_apply,
     person_reindex,
     person_save_changes,
 )
-from opennrm.validation import country_code_error, full_clean_or_raise
+from opennrm.validation import (
+    EARLIEST_LIFE_EVENT,
+    EARLIEST_RECORD,
+    MAX_NAME,
+    MAX_PARAGRAPH,
+    Checker,
+    full_clean_or_raise,
+)
 
+from .audit import CaseAction
 from .choices import (
     CLOSED_STATUSES,
     STATUS_TRANSITIONS,
@@ -36,14 +46,15 @@ from .choices import (
 from .events import ConsentWithdrawn
 from .models import (
     Case,
-    CaseNumberSequence,
     Consent,
     HistoricEvent,
     IdentificationDecision,
     Note,
+    NumberKind,
     Service,
     SupportPlan,
 )
+from .numbers import number_take
 from .selectors import case_holders, case_visible
 
 CASE_FIELDS = (
@@ -67,6 +78,8 @@ CASE_FIELDS = (
     "exited_on",
 )
 MAX_NOTE = 20_000
+MAX_CITY = 100
+MAX_REASON = 2000
 _DECIDED_BY_APPROVAL = gettext_lazy(
     "The trafficking status is set by an identification decision a supervisor approves."
 )
@@ -86,52 +99,40 @@ def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE
         raise NotFound(_("No such case.")) from None
 
 
-def _case_number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "C"
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:05d}"
-
-
-def _as_date(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Not a date; write it as YYYY-MM-DD."))
-        return None
-
-
 def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
     """Validate and set case fields; raise ValidationFailed naming each bad field."""
-    errors: dict[str, list[str]] = {}
-    for name in sorted(set(data) - set(CASE_FIELDS)):
-        errors[name] = [_("Unknown field.")]
+    check = Checker()
+    check.unknown(data, CASE_FIELDS)
     values = dict(data)
     for name in ("recruited_on", "exploitation_began_on", "exited_on"):
         if name in values:
-            values[name] = _as_date(values[name], name, errors)
+            values[name] = check.date(
+                name,
+                values[name],
+                earliest=EARLIEST_LIFE_EVENT,
+                latest=local_today(case.organization),
+            )
     for name in ("country_of_origin", "country_of_exploitation"):
-        if values.get(name) and (message := country_code_error(values[name])):
-            errors.setdefault(name, []).append(message)
-    for i, code in enumerate(values.get("transit_countries") or []):
-        if message := country_code_error(code):
-            errors.setdefault(f"transit_countries[{i}]", []).append(message)
+        if name in values:
+            values[name] = check.country(name, values[name])
+    if "transit_countries" in values:
+        values["transit_countries"] = check.countries(
+            "transit_countries", values["transit_countries"]
+        )
+    if "city_of_exploitation" in values:
+        values["city_of_exploitation"] = check.text(
+            "city_of_exploitation", values["city_of_exploitation"], max_length=MAX_CITY
+        )
+    if "age_when_trafficked" in values:
+        values["age_when_trafficked"] = check.integer(
+            "age_when_trafficked", values["age_when_trafficked"], low=0, high=100
+        )
+    errors = check.errors
     changed = []
     for name, value in values.items():
         if name in CASE_FIELDS and getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
-    today = timezone.localdate()
-    for name in ("recruited_on", "exploitation_began_on", "exited_on"):
-        if (value := getattr(case, name)) and value > today:
-            errors.setdefault(name, []).append(_("This date is in the future."))
     order = [("recruited_on", "exploitation_began_on"), ("exploitation_began_on", "exited_on")]
     order.append(("recruited_on", "exited_on"))
     for earlier, later in order:
@@ -140,8 +141,6 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
             errors.setdefault(later, []).append(
                 _("Cannot be before the %(field)s.") % {"field": _verbose_name(earlier)}
             )
-    if case.age_when_trafficked is not None and not 0 <= int(case.age_when_trafficked) <= 100:
-        errors.setdefault("age_when_trafficked", []).append(_("Must be between 0 and 100."))
     if errors:
         raise ValidationFailed.of(errors)
     try:
@@ -152,11 +151,7 @@ def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
 
 
 def _person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
-    try:
-        return person_apply(person, data, identified_on=identified_on)
-    except ValueError as exc:
-        errors = getattr(exc, "errors", {"person": [str(exc)]})
-        raise ValidationFailed.of({f"person.{k}": v for k, v in errors.items()}) from None
+    return person_apply(person, data, identified_on=identified_on, prefix="person.")
 
 
 @transaction.atomic
@@ -165,9 +160,12 @@ def case_open(
 ) -> Case:
     """Record a person and open their case at the actor's organization, owned by the actor."""
     actor.require(perms.CASES_CREATE)
-    opened_on = opened_on or timezone.localdate()
-    if opened_on > timezone.localdate():
-        raise ValidationFailed.of({"opened_on": [_("This date is in the future.")]})
+    check = Checker()
+    opened_on = check.date(
+        "opened_on", opened_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
+    )
+    check.raise_if_errors()
+    opened_on = opened_on or local_today(actor.organization)
     if (
         case_fields.get("trafficking_status", TraffickingStatus.POSSIBLE)
         == TraffickingStatus.ACTUAL
@@ -197,20 +195,19 @@ def case_open(
     record.save()
     person_reindex(record)
     case.person = record
-    case.number = _case_number(actor.active_organization, opened_on.year)
+    case.number = number_take(
+        organization=actor.active_organization, kind=NumberKind.CASE, year=opened_on.year
+    )
     case.save()
-    org = actor.organization
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="person.create",
+        actor=actor,
+        action=PersonAction.CREATE,
         obj=record,
         fields=person_changed,
     )
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="case.open",
+        actor=actor,
+        action=CaseAction.OPEN,
         obj=case,
         fields=["number", "status", "owner", "opened_on", *case_changed],
     )
@@ -233,9 +230,8 @@ def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Ca
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=changed,
         )
@@ -252,7 +248,7 @@ def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> 
             _("Someone else changed this person while you were editing. Reload and retry.")
         )
     changed = _person_apply(person, changes, identified_on=case.opened_on)
-    person_save_changes(actor=actor, person=person, changed=changed, action="person.update")
+    person_save_changes(actor=actor, person=person, changed=changed, action=PersonAction.UPDATE)
     return person
 
 
@@ -273,22 +269,28 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     closing = status in CLOSED_STATUSES
     if (closing or case.status in CLOSED_STATUSES) and not actor.can(perms.CASES_CLOSE):
         raise PermissionDenied(_("Only a supervisor can close or reopen a case."))
-    if closing and not reason.strip():
-        raise ValidationFailed.of({"reason": [_("Say why the case is closed.")]})
+    check = Checker()
+    reason = check.text(
+        "reason",
+        reason,
+        max_length=MAX_REASON,
+        required=closing,
+        required_message=_("Say why the case is closed."),
+    )
+    check.raise_if_errors()
     case.status = status
     fields = ["status"]
     if closing:
-        case.closure_reason = reason.strip()[:2000]
-        case.closed_on = timezone.localdate()
+        case.closure_reason = reason
+        case.closed_on = local_today(actor.organization)
         fields += ["closure_reason", "closed_on"]
     else:
         case.closed_on = None
     case.version += 1
     case.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="case.status",
+        actor=actor,
+        action=CaseAction.STATUS,
         obj=case,
         fields=fields,
     )
@@ -307,10 +309,17 @@ def identification_propose(
 ) -> IdentificationDecision:
     """Propose a presumed (reasonable grounds, with a due date) or identified decision."""
     case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
-    errors: dict[str, list[str]] = {}
-    if not grounds.strip():
-        errors["grounds"] = [_("Write the grounds for the decision.")]
-    if stage == IdentificationStage.PRESUMED and not due_on:
+    check = Checker()
+    grounds = check.text(
+        "grounds",
+        grounds,
+        max_length=MAX_PARAGRAPH,
+        required=True,
+        required_message=_("Write the grounds for the decision."),
+    )
+    due_on = check.date("due_on", due_on, earliest=EARLIEST_RECORD)
+    errors = check.errors
+    if stage == IdentificationStage.PRESUMED and not due_on and "due_on" not in errors:
         errors["due_on"] = [_("Give the date by which the conclusive decision is due.")]
     if (
         stage == IdentificationStage.IDENTIFIED
@@ -326,7 +335,7 @@ def identification_propose(
     decision = IdentificationDecision(
         case=case,
         stage=stage,
-        grounds=grounds.strip(),
+        grounds=grounds,
         decided_by_type=decided_by_type,
         due_on=due_on,
         proposed_by=actor.user,
@@ -334,9 +343,8 @@ def identification_propose(
     full_clean_or_raise(decision, exclude=["case", "proposed_by"])
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.propose",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_PROPOSE,
         obj=decision,
         fields=["stage", "grounds", "decided_by_type", "due_on"],
     )
@@ -357,9 +365,8 @@ def identification_review(
     decision.reviewed_at = timezone.now()
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.approve" if approve else "identification.reject",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_APPROVE if approve else CaseAction.IDENTIFICATION_REJECT,
         obj=decision,
         fields=["state", "reviewed_by"],
     )
@@ -373,21 +380,20 @@ def identification_review(
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=["trafficking_status", "trafficking_status_decided_by"],
         )
     return decision
 
 
-def _save_part(actor: Actor, obj: Any, action: str, fields: list[str], exclude: list[str]) -> Any:
+def _save_part(
+    actor: Actor, obj: Any, action: CaseAction, fields: list[str], exclude: list[str]
+) -> Any:
     full_clean_or_raise(obj, exclude=exclude)
     obj.save()
-    audit_record(
-        actor=actor.user, organization=actor.organization, action=action, obj=obj, fields=fields
-    )
+    audit_record(actor=actor, action=action, obj=obj, fields=fields)
     return obj
 
 
@@ -404,20 +410,27 @@ def historic_event_add(
 ) -> HistoricEvent:
     """Record a recruitment, transit or exploitation event of the case."""
     case = _require_case(actor, case)
-    if country and (message := country_code_error(country)):
-        raise ValidationFailed.of({"country": [message]})
-    if occurred_on and occurred_on > timezone.localdate():
-        raise ValidationFailed.of({"occurred_on": [_("This date is in the future.")]})
+    check = Checker()
+    country = check.country("country", country)
+    occurred_on = check.date(
+        "occurred_on",
+        occurred_on,
+        earliest=EARLIEST_LIFE_EVENT,
+        latest=local_today(actor.organization),
+    )
+    city = check.text("city", city, max_length=MAX_CITY, multiline=False)
+    description = check.text("description", description, max_length=MAX_PARAGRAPH)
+    check.raise_if_errors()
     event = HistoricEvent(
         case=case,
         event_type=event_type,
         occurred_on=occurred_on,
         country=country,
-        city=city.strip(),
-        description=description.strip(),
+        city=city,
+        description=description,
     )
     fields = ["event_type", "occurred_on", "country", "city", "description"]
-    return _save_part(actor, event, "historic_event.add", fields, ["case"])
+    return _save_part(actor, event, CaseAction.HISTORIC_EVENT_ADD, fields, ["case"])
 
 
 @transaction.atomic
@@ -432,15 +445,20 @@ def support_plan_create(
 ) -> SupportPlan:
     """Start a support plan for the case."""
     case = _require_case(actor, case)
+    check = Checker()
+    objectives = check.text("objectives", objectives, max_length=MAX_PARAGRAPH)
+    action_plan = check.text("action_plan", action_plan, max_length=MAX_PARAGRAPH)
+    planned_end_on = check.date("planned_end_on", planned_end_on, earliest=EARLIEST_RECORD)
+    check.raise_if_errors()
     plan = SupportPlan(
         case=case,
         plan_type=plan_type,
-        objectives=objectives.strip(),
-        action_plan=action_plan.strip(),
+        objectives=objectives,
+        action_plan=action_plan,
         planned_end_on=planned_end_on,
     )
     fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
-    return _save_part(actor, plan, "support_plan.create", fields, ["case"])
+    return _save_part(actor, plan, CaseAction.SUPPORT_PLAN_CREATE, fields, ["case"])
 
 
 @transaction.atomic
@@ -458,11 +476,13 @@ def service_add(
 ) -> Service:
     """Add a service, given by the case's own organization (no provider) or another."""
     case = _require_case(actor, case)
-    errors: dict[str, list[str]] = {}
+    check = Checker()
+    started_on = check.date("started_on", started_on, earliest=EARLIEST_RECORD)
+    ended_on = check.date("ended_on", ended_on, earliest=EARLIEST_RECORD)
+    destination_country = check.country("destination_country", destination_country)
+    errors = check.errors
     if started_on and ended_on and ended_on < started_on:
         errors["ended_on"] = [_("The end cannot be before the start.")]
-    if destination_country and (message := country_code_error(destination_country)):
-        errors["destination_country"] = [message]
     if plan is not None and plan.case_id != case.pk:
         errors["plan"] = [_("The plan belongs to another case.")]
     if errors:
@@ -478,7 +498,7 @@ def service_add(
         destination_country=destination_country,
     )
     fields = ["service_type", "provider", "status", "started_on", "ended_on", "destination_country"]
-    return _save_part(actor, service, "service.add", fields, ["case", "plan", "provider"])
+    return _save_part(actor, service, CaseAction.SERVICE_ADD, fields, ["case", "plan", "provider"])
 
 
 @transaction.atomic
@@ -495,17 +515,20 @@ def consent_record(
 ) -> Consent:
     """Record what the person agreed to, for one purpose. A child's consent names the guardian."""
     case = _require_case(actor, case)
-    given_on = given_on or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if given_on > timezone.localdate():
-        errors["given_on"] = [_("This date is in the future.")]
+    check = Checker()
+    given_on = check.date(
+        "given_on", given_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
+    )
+    given_on = given_on or local_today(actor.organization)
+    guardian_name = check.text("guardian_name", guardian_name, max_length=MAX_NAME, multiline=False)
+    errors = check.errors
     if purpose == ConsentPurpose.REFERRAL and not (recipient_organization or recipient_type):
         errors["recipient_organization"] = [
             _("Name the organization, or the type of organization, the person agreed to.")
         ]
     if recipient_type and recipient_type not in OrganizationType.values:
         errors["recipient_type"] = [_("Choose one of the listed values.")]
-    if case.person.is_minor and not guardian_name.strip():
+    if case.person.is_minor and not guardian_name and "guardian_name" not in errors:
         errors["guardian_name"] = [_("The person is a child: record the guardian who consented.")]
     if errors:
         raise ValidationFailed.of(errors)
@@ -516,14 +539,18 @@ def consent_record(
         given_on=given_on,
         recipient_organization=recipient_organization,
         recipient_type=recipient_type,
-        guardian_name=guardian_name.strip(),
+        guardian_name=guardian_name,
         recorded_by=actor.user,
     )
     fields = ["purpose", "method", "given_on", "recipient_organization", "recipient_type"]
     if guardian_name:
         fields.append("guardian_name")
     return _save_part(
-        actor, consent, "consent.record", fields, ["case", "recorded_by", "recipient_organization"]
+        actor,
+        consent,
+        CaseAction.CONSENT_RECORD,
+        fields,
+        ["case", "recorded_by", "recipient_organization"],
     )
 
 
@@ -536,8 +563,9 @@ def consent_withdraw(
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationFailed.of({"withdrawn_on": [_("This consent was already withdrawn.")]})
-    withdrawn_on = withdrawn_on or timezone.localdate()
-    if withdrawn_on > timezone.localdate():
+    today = local_today(actor.organization)
+    withdrawn_on = withdrawn_on or today
+    if withdrawn_on > today:
         raise ValidationFailed.of({"withdrawn_on": [_("This date is in the future.")]})
     if withdrawn_on < consent.given_on:
         raise ValidationFailed.of({"withdrawn_on": [_("Cannot be before the consent was given.")]})
@@ -545,9 +573,8 @@ def consent_withdraw(
     consent.withdrawn_recorded_by = actor.user
     consent.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="consent.withdraw",
+        actor=actor,
+        action=CaseAction.CONSENT_WITHDRAW,
         obj=consent,
         fields=["withdrawn_on"],
     )
@@ -560,15 +587,13 @@ def consent_withdraw(
 def note_add(*, actor: Actor, case: Case, body: str) -> Note:
     """Add an encrypted note to the case."""
     case = _require_case(actor, case)
-    body = body.strip()
-    if not body:
-        raise ValidationFailed.of({"body": [_("The note is empty.")]})
-    if len(body) > MAX_NOTE:
-        raise ValidationFailed.of(
-            {"body": [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]}
-        )
+    check = Checker()
+    body = check.text(
+        "body", body, max_length=MAX_NOTE, required=True, required_message=_("The note is empty.")
+    )
+    check.raise_if_errors()
     note = Note(case=case, body=body, author=actor.user)
-    return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
+    return _save_part(actor, note, CaseAction.NOTE_ADD, ["body"], ["case", "author"])
 
 
 @transaction.atomic
@@ -597,9 +622,8 @@ def case_assign(
         changed.append("team")
     if changed:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.assign",
+            actor=actor,
+            action=CaseAction.ASSIGN,
             obj=case,
             fields=changed,
         )

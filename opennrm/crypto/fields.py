@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
+
+from opennrm.errors import ValidationFailed
 
 from .keyring import keyring
 
@@ -32,7 +35,16 @@ class EncryptedTextField(models.TextField):
         value = models.Field.get_prep_value(self, value)  # resolves lazy text, no to_python
         if value is None or value == "":
             return value
-        return keyring().encrypt(str(value), context=self.context)
+        text = str(value)
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            # A lone UTF-16 surrogate (JSON may carry "\ud800") cannot be encrypted. The services
+            # refuse it first; this is the last guard, so it never becomes a server error.
+            raise ValidationFailed.of(
+                {self.name: [_("Contains a character that is not valid text; retype it.")]}
+            ) from None
+        return keyring().encrypt(text, context=self.context)
 
     def get_lookup(self, lookup_name: str) -> Any:
         # Equality on ciphertext can never match (random nonces); refuse it loudly.

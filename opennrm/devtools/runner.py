@@ -30,6 +30,7 @@ from opennrm.accounts import services as account_services
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role, User
 from opennrm.accounts.permissions import Actor
 from opennrm.cases.models import Case
+from opennrm.errors import ValidationFailed
 from opennrm.people.models import Person
 from opennrm.people.names import name_tokens
 from opennrm.people.services import person_apply, phone_token
@@ -157,9 +158,8 @@ def check_sample(
         opened_on = record.case["opened_on"]
         try:
             person_apply(person, person_input(record.person), identified_on=opened_on)
-        except ValueError as exc:
-            errors = getattr(exc, "errors", {})
-            raise CommandError(f"a generated person is invalid: {sorted(errors)}") from None
+        except ValidationFailed as exc:
+            raise CommandError(f"a generated person is invalid: {sorted(exc.errors)}") from None
         for name, value in record.person.items():
             if getattr(person, name) != value:
                 raise CommandError(f"a generated person differs from person_apply in {name}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import phonenumbers
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,8 +19,9 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import Conflict, NotFound, ValidationFailed
-from opennrm.validation import country_code_error, phone_to_e164
+from opennrm.validation import Checker, phone_to_e164, text_problem
 
+from .audit import DirectoryAction
 from .models import DirectoryEntry, HotlineNumber
 
 ENTRY_FIELDS = (
@@ -45,15 +45,6 @@ _TEXT_LIMITS = {"region": 200, "hours": 200, "capacity_unit": 60}
 Errors = dict[str, list[str]]
 
 
-def language_code_ok(code: str) -> bool:
-    """An ISO 639-1 (two letters) or ISO 639-3 (three letters) language code."""
-    if not code.isalpha():
-        return False
-    if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code) is not None
-    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
-
-
 def _as_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
@@ -63,35 +54,17 @@ def _as_list(value: Any) -> list[str]:
 
 
 def clean_languages(value: Any, name: str, errors: Errors) -> list[str]:
-    codes: list[str] = []
-    for i, code in enumerate(_as_list(value)):
-        code = code.lower()
-        if not language_code_ok(code):
-            errors.setdefault(f"{name}[{i}]", []).append(
-                _("“%(value)s” is not an ISO 639 language code (for example ru, uz, kk).")
-                % {"value": code[:10]}
-            )
-        elif code not in codes:
-            codes.append(code)
-    return codes
+    return Checker(errors=errors).languages(name, _as_list(value))
 
 
 def clean_country(value: Any, name: str, errors: Errors, *, required: bool = True) -> str:
     code = str(value or "").strip().upper()
-    if not code:
-        if required:
-            errors.setdefault(name, []).append(_("Give the country."))
-        return ""
-    if message := country_code_error(code[:10]):
-        errors.setdefault(name, []).append(message)
-    return code
+    return Checker(errors=errors).country(name, code, required=required)
 
 
 def _clean_text(value: Any, name: str, limit: int, errors: Errors) -> str:
-    text = " ".join(str(value or "").split()) if name != "description" else str(value or "").strip()
-    if len(text) > limit:
-        errors.setdefault(name, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return text
+    multiline = name == "description"
+    return Checker(errors=errors).text(name, value, max_length=limit, multiline=multiline)
 
 
 def _clean_count(value: Any, name: str, errors: Errors) -> int | None:
@@ -157,13 +130,9 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
         if name in data:
             values[name] = _clean_count(data[name], name, errors)
     if "contact_phone" in data:
-        raw = str(data["contact_phone"] or "").strip()
-        values["contact_phone"] = ""
-        if raw:
-            try:
-                values["contact_phone"] = phone_to_e164(raw, region=organization.country or None)
-            except ValueError as exc:
-                errors.setdefault("contact_phone", []).append(str(exc))
+        values["contact_phone"] = Checker(errors=errors).phone(
+            "contact_phone", data["contact_phone"], region=organization.country or None
+        )
     if "contact_email" in data:
         email = str(data["contact_email"] or "").strip()
         if email:
@@ -186,16 +155,6 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
     return _set(entry, values)
 
 
-def _audit(actor: Actor | None, organization: Organization, action: str, obj: Any, fields: list):
-    audit_record(
-        actor=actor.user if actor else None,
-        organization=organization,
-        action=action,
-        obj=obj,
-        fields=fields,
-    )
-
-
 @transaction.atomic
 def directory_entry_create(*, actor: Actor, is_demo: bool = False, **fields: Any) -> DirectoryEntry:
     """List a service of the actor's organization; its type is required."""
@@ -206,7 +165,7 @@ def directory_entry_create(*, actor: Actor, is_demo: bool = False, **fields: Any
     _apply_entry(entry, fields, organization)
     entry.save()
     filled = [n for n in ENTRY_FIELDS if getattr(entry, n) not in ("", None, [])]
-    _audit(actor, organization, "directory_entry.create", entry, filled)
+    audit_record(actor=actor, action=DirectoryAction.ENTRY_CREATE, obj=entry, fields=filled)
     return entry
 
 
@@ -239,7 +198,7 @@ def directory_entry_update(
     if changed:
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.update", entry, changed)
+        audit_record(actor=actor, action=DirectoryAction.ENTRY_UPDATE, obj=entry, fields=changed)
     return entry
 
 
@@ -251,7 +210,9 @@ def directory_entry_withdraw(*, actor: Actor, entry: DirectoryEntry) -> Director
         entry.is_active = False
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.withdraw", entry, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.ENTRY_WITHDRAW, obj=entry, fields=["is_active"]
+        )
     return entry
 
 
@@ -263,7 +224,9 @@ def directory_entry_relist(*, actor: Actor, entry: DirectoryEntry) -> DirectoryE
         entry.is_active = True
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.relist", entry, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.ENTRY_RELIST, obj=entry, fields=["is_active"]
+        )
     return entry
 
 
@@ -276,6 +239,8 @@ def clean_hotline_number(raw: str, country: str) -> str:
     raw = raw.strip()
     if not raw:
         raise ValueError(_("Give the number."))
+    if problem := text_problem(raw):
+        raise ValueError(problem)
     digits = "".join(ch for ch in raw if ch.isdigit())
     if country and not raw.startswith("+") and 2 < len(digits) <= 6:
         try:
@@ -335,7 +300,7 @@ def hotline_number_create(*, actor: Actor, is_demo: bool = False, **fields: Any)
     _apply_hotline(hotline, fields)
     hotline.save()
     filled = [n for n in HOTLINE_FIELDS if getattr(hotline, n) not in ("", None, [], False)]
-    _audit(actor, organization, "hotline_number.create", hotline, filled)
+    audit_record(actor=actor, action=DirectoryAction.HOTLINE_CREATE, obj=hotline, fields=filled)
     return hotline
 
 
@@ -360,7 +325,9 @@ def hotline_number_update(
     if changed:
         hotline.version += 1
         hotline.save()
-        _audit(actor, hotline.organization, "hotline_number.update", hotline, changed)
+        audit_record(
+            actor=actor, action=DirectoryAction.HOTLINE_UPDATE, obj=hotline, fields=changed
+        )
     return hotline
 
 
@@ -372,5 +339,7 @@ def hotline_number_withdraw(*, actor: Actor, hotline: HotlineNumber) -> HotlineN
         hotline.is_active = False
         hotline.version += 1
         hotline.save()
-        _audit(actor, hotline.organization, "hotline_number.withdraw", hotline, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.HOTLINE_WITHDRAW, obj=hotline, fields=["is_active"]
+        )
     return hotline

@@ -64,7 +64,8 @@ class Signal(models.Model):
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.CALL
     )
-    language = models.CharField(_("language"), max_length=2, blank=True)  # ISO 639-1
+    # ISO 639, one format (opennrm.validation): 639-1 when the language has it, else 639-3.
+    language = models.CharField(_("language"), max_length=3, blank=True)
     caller_type = models.CharField(_("caller"), max_length=20, choices=CallerType.choices)
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)

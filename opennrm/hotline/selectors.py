@@ -13,10 +13,10 @@ from uuid import UUID
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today, organization_zone
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
@@ -111,8 +111,9 @@ class SignalFilters:
     received_to: date | None = None
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+def _day_start(day: date, actor: Actor) -> datetime:
+    """The first moment of ``day`` where the actor's organization is."""
+    return datetime.combine(day, time.min, tzinfo=organization_zone(actor.organization))
 
 
 def signal_list(*, actor: Actor, filters: SignalFilters | None = None) -> QuerySet[Signal]:
@@ -128,9 +129,11 @@ def signal_list(*, actor: Actor, filters: SignalFilters | None = None) -> QueryS
     elif f.outcome:
         signals = signals.filter(outcome=f.outcome)
     if f.received_from:
-        signals = signals.filter(received_at__gte=_day_start(f.received_from))
+        signals = signals.filter(received_at__gte=_day_start(f.received_from, actor))
     if f.received_to:
-        signals = signals.filter(received_at__lt=_day_start(f.received_to + timedelta(days=1)))
+        signals = signals.filter(
+            received_at__lt=_day_start(f.received_to + timedelta(days=1), actor)
+        )
     return _for_list(signals, actor).order_by("-received_at", "-id")
 
 
@@ -151,7 +154,7 @@ def signal_queue(*, actor: Actor, page: int = 1) -> SignalQueue:
     Three queries, however many signals there are.
     """
     signals = _for_list(signal_visible(actor=actor), actor)
-    today = timezone.localdate()
+    today = local_today(actor.organization)
     unanswered = signals.filter(outcome="").order_by("received_at", "id")
     due = signals.filter(
         follow_up_on__isnull=False, follow_up_on__lte=today, followed_up_on__isnull=True
@@ -175,7 +178,7 @@ def signal_get(*, actor: Actor, signal_id: UUID | str, audit: bool = True) -> Si
     except (Signal.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such signal.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=signal)
+        audit_read(actor=actor, obj=signal)
     return signal
 
 
@@ -270,14 +273,14 @@ def signal_stats(*, actor: Actor, today: date | None = None) -> SignalStats:
     turned into cases; overdue follow-ups. Four queries: counts, never a decrypted field."""
     actor.require(perms.HOTLINE_STATS_VIEW)
     signals = Signal.objects.filter(organization=actor.organization)
-    today = today or timezone.localdate()
+    today = today or local_today(actor.organization)
     this_week = today - timedelta(days=today.weekday())
     first_week = this_week - timedelta(weeks=WEEKS - 1)
     first_day = today - timedelta(days=DAYS - 1)
     window = signals.filter(
-        received_at__gte=_day_start(min(first_week, first_day)),
-        received_at__lt=_day_start(today + timedelta(days=1)),
-    ).annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+        received_at__gte=_day_start(min(first_week, first_day), actor),
+        received_at__lt=_day_start(today + timedelta(days=1), actor),
+    ).annotate(day=TruncDate("received_at", tzinfo=organization_zone(actor.organization)))
     days = {
         first_day + timedelta(days=i): Bucket(first_day + timedelta(days=i)) for i in range(DAYS)
     }

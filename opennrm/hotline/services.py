@@ -9,21 +9,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import pycountry
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_date, local_today, organization_zone
 from opennrm.audit.services import audit_record
 from opennrm.cases.services import case_open
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.people.services import phone_token
-from opennrm.validation import phone_to_e164
+from opennrm.validation import EARLIEST_RECORD, Checker
 
+from .audit import SignalAction
 from .models import CallerType, Channel, Outcome, Reason, Signal
 from .selectors import signal_visible
 
@@ -53,57 +53,16 @@ def _locked(actor: Actor, signal: Signal) -> Signal:
         raise NotFound(_("No such signal.")) from None
 
 
-def language_ok(code: str) -> bool:
-    """An ISO 639-1 code (two letters), as the people app checks languages."""
-    return len(code) == 2 and code.isalpha() and pycountry.languages.get(alpha_2=code) is not None
-
-
-def _as_date(value: Any, name: str, errors: dict[str, list[str]]) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(name, []).append(_("Not a date; write it as YYYY-MM-DD."))
-        return None
-
-
-def _as_datetime(value: Any, errors: dict[str, list[str]]) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = parse_datetime(value.strip())
-        except ValueError:
-            value = None
-        if value is None:
-            errors.setdefault("received_at", []).append(
-                _("Not a date and time; write it as YYYY-MM-DDTHH:MM.")
-            )
-            return None
-    if not isinstance(value, datetime):
-        errors.setdefault("received_at", []).append(_("Give the date and time."))
-        return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
 def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) -> list[str]:
     """Validate ``data`` and set it on the signal; return the names of the fields changed.
 
     Raises ValidationFailed naming each bad field; on error nothing is set. Messages never
     repeat the phone number or the notes.
     """
-    errors: dict[str, list[str]] = {}
-
-    def err(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    for name in sorted(set(data) - set(SIGNAL_FIELDS)):
-        err(name, _("Unknown field."))
+    check = Checker()
+    errors = check.errors
+    err = check.add
+    check.unknown(data, SIGNAL_FIELDS)
     values: dict[str, Any] = {}
     for name, choices, required in (
         ("channel", Channel, True),
@@ -112,47 +71,30 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
         ("outcome", Outcome, False),
     ):
         if name in data:
-            value = data[name] or ""
-            if not value and required:
-                err(name, _("Choose one."))
-            elif value and value not in choices.values:
-                err(name, _("Choose one of the listed values."))
-            values[name] = value
+            values[name] = check.choice(name, data[name], choices.values, required=required)
     if "outcome" in values and values["outcome"] != signal.outcome:
         if signal.case_id:
             err("outcome", _("A case was opened from this signal; the outcome stays so."))
         elif values["outcome"] == Outcome.CASE_OPENED:
             err("outcome", _("Open a case from the signal to record this outcome."))
     if "language" in data:
-        code = str(data["language"] or "").strip().lower()
-        if code and not language_ok(code):
-            err(
-                "language",
-                _("“%(value)s” is not an ISO 639-1 language code (for example ru, uz, kk).")
-                % {"value": code[:10]},
-            )
-        values["language"] = code
+        values["language"] = check.language("language", data["language"])
     if "received_at" in data:
-        received_at = _as_datetime(data["received_at"], errors)
-        if received_at is not None and received_at > timezone.now() + CLOCK_SKEW:
-            err("received_at", _("This is in the future."))
-        values["received_at"] = received_at
+        values["received_at"] = check.moment(
+            "received_at",
+            data["received_at"],
+            earliest=EARLIEST_RECORD,
+            latest=timezone.now() + CLOCK_SKEW,
+            required=True,
+            zone=organization_zone(organization),
+        )
     for name in ("follow_up_on", "followed_up_on"):
         if name in data:
-            values[name] = _as_date(data[name], name, errors)
+            values[name] = check.date(name, data[name], earliest=EARLIEST_RECORD)
     if "notes" in data:
-        notes = str(data["notes"] or "").strip()
-        if len(notes) > MAX_NOTES:
-            err("notes", _("At most %(limit)d characters.") % {"limit": MAX_NOTES})
-        values["notes"] = notes
+        values["notes"] = check.text("notes", data["notes"], max_length=MAX_NOTES)
     if "phone" in data:
-        raw = str(data["phone"] or "").strip()
-        values["phone"] = ""
-        if raw:
-            try:
-                values["phone"] = phone_to_e164(raw, region=organization.country or None)
-            except ValueError as exc:
-                err("phone", str(exc))
+        values["phone"] = check.phone("phone", data["phone"], region=organization.country or None)
     # A new follow-up date opens a new follow-up, unless its completion is given too.
     if (
         "follow_up_on" in values
@@ -167,7 +109,8 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
     def after(name: str) -> Any:
         return values[name] if name in values else getattr(signal, name)
 
-    received_on = timezone.localdate(after("received_at")) if after("received_at") else None
+    received_at = after("received_at")
+    received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
         err("follow_up_on", _("Cannot be before the signal was received."))
@@ -176,7 +119,7 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
             err("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
             err("followed_up_on", _("Cannot be before the signal was received."))
-        if followed_up_on > timezone.localdate():
+        if followed_up_on > local_today(organization):
             err("followed_up_on", _("This date is in the future."))
     if errors:
         raise ValidationFailed.of(errors)
@@ -194,16 +137,6 @@ def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) 
 def _filled(signal: Signal) -> list[str]:
     """The fields a new signal was given, for its audit event."""
     return [name for name in SIGNAL_FIELDS if getattr(signal, name) not in ("", None)]
-
-
-def _audit(actor: Actor, signal: Signal, action: str, fields: list[str]) -> None:
-    audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action=action,
-        obj=signal,
-        fields=fields,
-    )
 
 
 @transaction.atomic
@@ -237,7 +170,9 @@ def signal_record(
     }
     _apply(signal, data, organization=actor.active_organization)
     signal.save()
-    _audit(actor, signal, "signal.record", ["operator", *_filled(signal)])
+    audit_record(
+        actor=actor, action=SignalAction.RECORD, obj=signal, fields=["operator", *_filled(signal)]
+    )
     return signal
 
 
@@ -268,7 +203,7 @@ def web_tip_receive(
     audit_record(
         actor=None,
         organization=organization,
-        action="signal.receive",
+        action=SignalAction.RECEIVE,
         obj=signal,
         fields=_filled(signal),
     )
@@ -284,7 +219,7 @@ def signal_take(*, actor: Actor, signal: Signal) -> Signal:
     signal.operator = actor.user
     signal.version += 1
     signal.save()
-    _audit(actor, signal, "signal.take", ["operator"])
+    audit_record(actor=actor, action=SignalAction.TAKE, obj=signal, fields=["operator"])
     return signal
 
 
@@ -300,7 +235,7 @@ def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any)
     if changed:
         signal.version += 1
         signal.save()
-        _audit(actor, signal, "signal.update", changed)
+        audit_record(actor=actor, action=SignalAction.UPDATE, obj=signal, fields=changed)
     return signal
 
 
@@ -332,5 +267,5 @@ def signal_open_case(
         fields.append("operator")
     signal.version += 1
     signal.save()
-    _audit(actor, signal, "signal.open_case", fields)
+    audit_record(actor=actor, action=SignalAction.OPEN_CASE, obj=signal, fields=fields)
     return signal

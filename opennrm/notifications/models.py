@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     TRANSFER_NEW = "transfer.new", _("New case transfer")
     TRANSFER_ANSWERED = "transfer.answered", _("Case transfer answered")
     FOLLOWUP_DUE = "followup.due", _("Follow-up due")
+    ROLE_GRANT = "role_grant", _("Role request")
 
 
 class Notification(models.Model):

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from opennrm.accounts.models import Organization, Role, User
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.events import RoleGrantChanged
+from opennrm.accounts.models import Organization, Role, RoleGrantStatus, User
 from opennrm.accounts.permissions import Actor, role_permissions
 from opennrm.accounts.tasks import send_email
 from opennrm.audit.services import audit_record
 from opennrm.errors import NotFound
 
+from .audit import NotificationAction
 from .models import Kind, Notification, render_message
 from .selectors import notification_visible
 
@@ -110,9 +115,8 @@ def notification_mark_read(*, actor: Actor, notification: Notification) -> Notif
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="notification.read",
+            actor=actor,
+            action=NotificationAction.READ,
             obj=notification,
             fields=["read_at"],
         )
@@ -129,10 +133,38 @@ def notification_mark_all_read(*, actor: Actor) -> int:
     )
     if count:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="notification.read_all",
+            actor=actor,
+            action=NotificationAction.READ_ALL,
             object_type=Notification._meta.label_lower,
             fields=["read_at"],
         )
     return count
+
+
+# What the admins read about a role request, by the request's status; a cancelled request (the
+# member's role was changed again, or the member deactivated) is in the audit log only.
+ROLE_GRANT_MESSAGES = {
+    RoleGrantStatus.PENDING: gettext_noop(
+        "A role that reads identifying data was requested for a member and awaits another "
+        "admin's approval."
+    ),
+    RoleGrantStatus.APPROVED: gettext_noop("A role that reads identifying data was approved."),
+    RoleGrantStatus.REFUSED: gettext_noop(
+        "A requested role that reads identifying data was refused."
+    ),
+}
+
+
+def on_role_grant_changed(event: RoleGrantChanged) -> None:
+    """Tell the organization's admins (all but the one acting) of a role request's step."""
+    message = ROLE_GRANT_MESSAGES.get(RoleGrantStatus(event.grant.status))
+    if message is None:
+        return
+    notification_send(
+        organization=event.grant.membership.organization,
+        kind=Kind.ROLE_GRANT,
+        message=message,
+        url=reverse("accounts:role_grant_list"),
+        permission=perms.MEMBERS_MANAGE,
+        exclude=event.actor.user,
+    )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pycountry
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
-from opennrm.validation import country_code_error, phone_to_e164
+from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
 
 from .models import (
     AgeBand,
@@ -62,6 +63,7 @@ IDENTIFYING_FIELDS = frozenset(
 INDEXED_FIELDS = frozenset({"given_name", "family_name", "patronymic", "names", "phones"})
 MAX_TEXT = 200
 MAX_ADDRESS = 500
+MAX_DOCUMENT_NUMBER = 50
 
 
 def _age_on(person: Person, on: date) -> int | None:
@@ -84,144 +86,30 @@ def age_band_for(age: int | None) -> str:
     return "45-54" if age <= 54 else "55+"
 
 
-def _language_ok(code: str) -> bool:
-    code = code.lower()
-    if len(code) == 2:
-        return pycountry.languages.get(alpha_2=code) is not None
-    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
-
-
-class PersonInvalid(ValueError):
-    """Refused person fields: ``errors`` maps each field path to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("invalid person")
-        self.errors = errors
-
-
-def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -> list[str]:
+def person_apply(
+    person: Person,
+    data: dict[str, Any],
+    *,
+    identified_on: date,
+    today: date | None = None,
+    prefix: str = "",
+) -> list[str]:
     """Validate and set person fields from ``data``; return the names of the fields changed.
 
-    Raises ``PersonInvalid`` (``errors``: field path -> messages) on bad input; the messages
-    never repeat an identifying value.
+    Raises ``ValidationFailed`` naming each bad field (``prefix`` + field path) and sets nothing;
+    the messages never repeat an identifying value. ``today`` bounds the birth data (the
+    organization's today; the current zone's by default).
     """
-    errors: dict[str, list[str]] = {}
-    changed: list[str] = []
-
-    def err(path: str, message: str) -> None:
-        errors.setdefault(path, []).append(message)
-
-    def text(name: str, value: Any, limit: int = MAX_TEXT) -> str:
-        value = "" if value is None else str(value).strip()
-        if len(value) > limit:
-            err(name, _("At most %(limit)d characters.") % {"limit": limit})
-        return value
-
+    check = Checker(prefix=prefix)
+    check.unknown(data, PERSON_FIELDS)
     values: dict[str, Any] = {}
-    for name in ("given_name", "family_name", "patronymic"):
-        if name in data:
-            values[name] = text(name, data[name])
-    if "address" in data:
-        values["address"] = text("address", data["address"], MAX_ADDRESS)
-    if "names" in data:
-        names = []
-        for i, item in enumerate(data["names"] or []):
-            value = item.get("value", "") if isinstance(item, dict) else item
-            value = text(f"names[{i}]", value)
-            if value:
-                names.append({"value": value, "script": script_of(value)})
-        values["names"] = names
-    today = date.today()
-    if "birth_date" in data:
-        born = data["birth_date"]
-        if isinstance(born, str) and born:
-            try:
-                born = date.fromisoformat(born)
-            except ValueError:
-                err("birth_date", _("Not a date; write it as YYYY-MM-DD."))
-                born = None
-        if isinstance(born, date):
-            if born > today:
-                err("birth_date", _("The birth date cannot be in the future."))
-            elif born.year < 1900:
-                err("birth_date", _("The birth date is too far in the past."))
-        values["birth_date"] = born.isoformat() if isinstance(born, date) else ""
-    for name, low, high in (("birth_year", 1900, today.year), ("approximate_age", 0, 110)):
-        if name in data:
-            raw = data[name]
-            if raw in (None, ""):
-                values[name] = ""
-                continue
-            try:
-                number = int(raw)
-            except (TypeError, ValueError):
-                err(name, _("Not a whole number."))
-                continue
-            if not low <= number <= high:
-                err(name, _("Must be between %(low)d and %(high)d.") % {"low": low, "high": high})
-            values[name] = str(number)
-    if "documents" in data:
-        documents = []
-        for i, doc in enumerate(data["documents"] or []):
-            doc_type = str(doc.get("type", ""))
-            doc_number = text(f"documents[{i}].number", doc.get("number", ""), 50)
-            country = str(doc.get("country", "") or "")
-            if doc_type not in DocumentType.values:
-                err(f"documents[{i}].type", _("Unknown document type."))
-            if not doc_number:
-                err(f"documents[{i}].number", _("The document number is missing."))
-            if country and (message := country_code_error(country)):
-                err(f"documents[{i}].country", message)
-            documents.append({"type": doc_type, "number": doc_number, "country": country})
-        values["documents"] = documents
-    if "phones" in data:
-        phones = []
-        for i, raw in enumerate(data["phones"] or []):
-            try:
-                phones.append(phone_to_e164(str(raw), region=data.get("citizenship") or None))
-            except ValueError as exc:
-                err(f"phones[{i}]", str(exc))
-        values["phones"] = phones
-    if "gender" in data:
-        if data["gender"] not in Gender.values:
-            err("gender", _("Choose one of the listed values."))
-        values["gender"] = data["gender"]
-    for name, choices in (("marital_status", MaritalStatus), ("education", Education)):
-        if name in data:
-            if data[name] and data[name] not in choices.values:
-                err(name, _("Choose one of the listed values."))
-            values[name] = data[name] or ""
-    if "citizenship" in data:
-        code = data["citizenship"] or ""
-        if code and (message := country_code_error(code)):
-            err("citizenship", message)
-        values["citizenship"] = code
-    if "languages" in data:
-        languages = list(data["languages"] or [])
-        for i, code in enumerate(languages):
-            if not _language_ok(str(code)):
-                err(
-                    f"languages[{i}]",
-                    _("“%(value)s” is not an ISO 639 language code (for example ru, uz, kk).")
-                    % {"value": code},
-                )
-        values["languages"] = [str(c).lower() for c in languages]
-    if "number_of_children" in data:
-        raw = data["number_of_children"]
-        if raw in (None, ""):
-            values["number_of_children"] = None
-        else:
-            try:
-                values["number_of_children"] = int(raw)
-                if not 0 <= values["number_of_children"] <= 30:
-                    err("number_of_children", _("Must be between 0 and 30."))
-            except (TypeError, ValueError):
-                err("number_of_children", _("Not a whole number."))
-    unknown = set(data) - set(PERSON_FIELDS)
-    for name in sorted(unknown):
-        err(name, _("Unknown field."))
-    if errors:
-        raise PersonInvalid(errors)
+    _names(check, data, values)
+    _birth(check, data, values, today or local_today(person.organization))
+    _documents(check, data, values)
+    _contact(check, data, values)
+    _statistics(check, data, values)
+    check.raise_if_errors()
+    changed: list[str] = []
     for name, value in values.items():
         if getattr(person, name) != value:
             setattr(person, name, value)
@@ -230,6 +118,84 @@ def person_apply(person: Person, data: dict[str, Any], *, identified_on: date) -
     person.age_band = age_band_for(age)
     person.is_minor = age is not None and age < 18
     return changed
+
+
+def _names(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> None:
+    for name in ("given_name", "family_name", "patronymic"):
+        if name in data:
+            values[name] = check.text(name, data[name], max_length=MAX_TEXT, multiline=False)
+    if "names" in data:
+        names = []
+        for i, item in enumerate(check.list_size("names", data["names"], max_items=MAX_ITEMS)):
+            value = item.get("value", "") if isinstance(item, dict) else item
+            value = check.text(f"names[{i}]", value, max_length=MAX_TEXT, multiline=False)
+            if value:
+                names.append({"value": value, "script": script_of(value)})
+        values["names"] = names
+
+
+def _birth(check: Checker, data: dict[str, Any], values: dict[str, Any], today: date) -> None:
+    if "birth_date" in data:
+        born = check.date("birth_date", data["birth_date"], earliest=EARLIEST_BIRTH, latest=today)
+        values["birth_date"] = born.isoformat() if born else ""
+    for name, low, high in (
+        ("birth_year", EARLIEST_BIRTH.year, today.year),
+        ("approximate_age", 0, 110),
+    ):
+        if name in data:
+            number = check.integer(name, data[name], low=low, high=high)
+            values[name] = "" if number is None else str(number)
+
+
+def _documents(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> None:
+    if "documents" not in data:
+        return
+    documents = []
+    for i, doc in enumerate(check.list_size("documents", data["documents"], max_items=MAX_ITEMS)):
+        if not isinstance(doc, dict):
+            check.add(f"documents[{i}]", _("Give the type, number and country of the document."))
+            continue
+        field = f"documents[{i}]"
+        doc_type = check.choice(f"{field}.type", doc.get("type"), DocumentType.values)
+        if not doc_type and not check.has(f"{field}.type"):
+            check.add(f"{field}.type", _("Unknown document type."))
+        number = check.text(
+            f"{field}.number", doc.get("number"), max_length=MAX_DOCUMENT_NUMBER, multiline=False
+        )
+        if not number and not check.has(f"{field}.number"):
+            check.add(f"{field}.number", _("The document number is missing."))
+        country = check.country(f"{field}.country", doc.get("country"))
+        documents.append({"type": doc_type, "number": number, "country": country})
+    values["documents"] = documents
+
+
+def _contact(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> None:
+    if "phones" in data:
+        region = data.get("citizenship") or None
+        phones = check.list_size("phones", data["phones"], max_items=MAX_ITEMS)
+        numbers = (
+            check.phone(f"phones[{i}]", raw, region=region if isinstance(region, str) else None)
+            for i, raw in enumerate(phones)
+        )
+        values["phones"] = [number for number in numbers if number]
+    if "address" in data:
+        values["address"] = check.text("address", data["address"], max_length=MAX_ADDRESS)
+
+
+def _statistics(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> None:
+    if "gender" in data:
+        values["gender"] = check.choice("gender", data["gender"], Gender.values, required=True)
+    for name, choices in (("marital_status", MaritalStatus), ("education", Education)):
+        if name in data:
+            values[name] = check.choice(name, data[name], choices.values)
+    if "citizenship" in data:
+        values["citizenship"] = check.country("citizenship", data["citizenship"])
+    if "languages" in data:
+        values["languages"] = check.languages("languages", data["languages"])
+    if "number_of_children" in data:
+        values["number_of_children"] = check.integer(
+            "number_of_children", data["number_of_children"], low=0, high=30
+        )
 
 
 def phone_token(e164: str) -> str:
@@ -261,7 +227,7 @@ def person_save_changes(
     actor: Actor,
     person: Person,
     changed: list[str],
-    action: str,
+    action: TextChoices,
     organization: Organization | None = None,
 ) -> None:
     """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
@@ -276,8 +242,8 @@ def person_save_changes(
     if set(changed) & INDEXED_FIELDS:
         person_reindex(person)
     audit_record(
-        actor=actor.user,
-        organization=organization or actor.organization,
+        actor=actor,
+        organization=organization,
         action=action,
         obj=person,
         fields=changed,

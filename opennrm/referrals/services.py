@@ -19,17 +19,21 @@ from django.utils.translation import gettext_noop
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Membership, Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
 from opennrm.cases.events import ConsentWithdrawn
-from opennrm.cases.models import Case, Consent
+from opennrm.cases.models import Case, Consent, NumberKind
+from opennrm.cases.numbers import number_take
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_change_status, case_open
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
 from opennrm.people.services import person_apply, person_save_changes
+from opennrm.validation import Checker
 
+from .audit import ReferralAction
 from .choices import (
     EXPLOITATION_FIELDS,
     IDENTIFYING_SHARED_FIELDS,
@@ -40,7 +44,7 @@ from .choices import (
     SharedField,
     Urgency,
 )
-from .models import Referral, ReferralNumberSequence
+from .models import Referral
 from .selectors import consent_withdrawn_on, covering_consent, referral_visible
 
 # How long the receiver has to answer, by urgency. ``OPENNRM_REFERRAL_DEADLINES`` in the
@@ -71,16 +75,6 @@ def response_time(urgency: str) -> timedelta:
     configured = getattr(settings, "OPENNRM_REFERRAL_DEADLINES", None) or {}
     value = configured.get(str(urgency), DEFAULT_DEADLINES[Urgency(urgency)])
     return value if isinstance(value, timedelta) else timedelta(hours=float(value))
-
-
-def _number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "O"
-    sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-R-{year}-{sequence.last:05d}"
 
 
 def _url(referral: Referral) -> str:
@@ -195,8 +189,10 @@ def referral_send(
         raise ValidationFailed.of({"kind": [_("Choose one of the listed values.")]})
     actor.require(_send_permission(kind))
     case = _case_locked(actor, case)
-    note, override_reason = note.strip(), override_reason.strip()
     errors: dict[str, list[str]] = {}
+    check = Checker(errors=errors)
+    note = check.text("note", note, max_length=MAX_NOTE)
+    override_reason = check.text("override_reason", override_reason, max_length=MAX_REASON)
     if case.status in CLOSED_STATUSES:
         errors["case"] = [_("The case is closed: reopen it to refer it.")]
     if not to_organization.is_active or to_organization.pk == actor.active_organization.pk:
@@ -210,6 +206,9 @@ def referral_send(
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Choose one of the listed values.")]
     services = []
+    services_requested = check.list_size(
+        "services_requested", services_requested, max_items=len(ServiceType.values)
+    )
     for i, service in enumerate(services_requested):
         if service not in ServiceType.values:
             errors[f"services_requested[{i}]"] = [_("Choose one of the listed values.")]
@@ -220,8 +219,6 @@ def referral_send(
     fields = _check_fields(
         kind, list(MINIMUM_SHARED_FIELDS if shared_fields is None else shared_fields), errors
     )
-    if len(note) > MAX_NOTE:
-        errors["note"] = [_("At most %(limit)d characters.") % {"limit": MAX_NOTE}]
     if kind == ReferralKind.ANONYMOUS:
         if note:
             errors["note"] = [
@@ -248,8 +245,6 @@ def referral_send(
             ]
     if override_reason and not actor.can(perms.REFERRALS_OVERRIDE_CONSENT):
         raise PermissionDenied(_("Only a supervisor may send a referral without consent."))
-    if len(override_reason) > MAX_REASON:
-        errors["override_reason"] = [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]
     if errors:
         raise ValidationFailed.of(errors)
     if set(fields) & IDENTIFYING_SHARED_FIELDS:
@@ -257,7 +252,11 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.active_organization, timezone.localdate().year),
+        number=number_take(
+            organization=actor.active_organization,
+            kind=NumberKind.REFERRAL,
+            year=local_today(actor.organization).year,
+        ),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,
@@ -277,9 +276,8 @@ def referral_send(
     )
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.send",
+        actor=actor,
+        action=ReferralAction.SEND,
         obj=referral,
         fields=[
             "kind",
@@ -297,9 +295,8 @@ def referral_send(
     )
     if overridden:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.override_consent",
+            actor=actor,
+            action=ReferralAction.OVERRIDE_CONSENT,
             obj=referral,
             fields=["override_reason", "overridden_by"],
         )
@@ -456,9 +453,8 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     referral.answered_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.accept",
+        actor=actor,
+        action=ReferralAction.ACCEPT,
         obj=referral,
         fields=fields,
     )
@@ -491,22 +487,23 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     """Decline a received referral or transfer, saying why."""
     referral = _received_locked(actor, referral)
     _require_status(referral, ReferralStatus.PENDING)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed.of({"reason": [_("Say why the referral is declined.")]})
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed.of(
-            {"reason": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
-        )
+    check = Checker()
+    reason = check.text(
+        "reason",
+        reason,
+        max_length=MAX_REASON,
+        required=True,
+        required_message=_("Say why the referral is declined."),
+    )
+    check.raise_if_errors()
     referral.status = ReferralStatus.DECLINED
     referral.declined_at = timezone.now()
     referral.answered_by = actor.user
     referral.decline_reason = reason
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.decline",
+        actor=actor,
+        action=ReferralAction.DECLINE,
         obj=referral,
         fields=["status", "declined_at", "answered_by", "decline_reason"],
     )
@@ -536,22 +533,23 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
             {"status": [_("An accepted transfer made the case yours: nothing to complete.")]}
         )
     _require_status(referral, ReferralStatus.ACCEPTED)
-    outcome = outcome.strip()
-    if not outcome:
-        raise ValidationFailed.of({"outcome": [_("Say what came of the referral.")]})
-    if len(outcome) > MAX_REASON:
-        raise ValidationFailed.of(
-            {"outcome": [_("At most %(limit)d characters.") % {"limit": MAX_REASON}]}
-        )
+    check = Checker()
+    outcome = check.text(
+        "outcome",
+        outcome,
+        max_length=MAX_REASON,
+        required=True,
+        required_message=_("Say what came of the referral."),
+    )
+    check.raise_if_errors()
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
     referral.completed_by = actor.user
     referral.outcome = outcome
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.complete",
+        actor=actor,
+        action=ReferralAction.COMPLETE,
         obj=referral,
         fields=["status", "completed_at", "completed_by", "outcome"],
     )
@@ -576,9 +574,8 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
     referral.withdrawn_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.withdraw",
+        actor=actor,
+        action=ReferralAction.WITHDRAW,
         obj=referral,
         fields=["status", "withdrawn_at", "withdrawn_by"],
     )
@@ -609,7 +606,7 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
         actor=actor,
         person=person,
         changed=changed,
-        action="person.shares_revoked",
+        action=ReferralAction.SHARES_REVOKED,
         organization=referral.to_organization,
     )
     return changed
@@ -647,9 +644,8 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
         referral.save()
         _clear_receiving_copy(actor, referral)
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.consent_withdrawn",
+            actor=actor,
+            action=ReferralAction.CONSENT_WITHDRAWN,
             obj=referral,
             fields=fields,
         )
@@ -695,7 +691,7 @@ def referral_overdue_notify(*, now: datetime | None = None) -> int:
             audit_record(
                 actor=None,
                 organization=None,
-                action="referral.overdue",
+                action=ReferralAction.OVERDUE,
                 obj=referral,
                 fields=["overdue_notified_at"],
             )

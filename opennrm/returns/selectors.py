@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
@@ -41,7 +41,7 @@ def return_for_case(*, actor: Actor, case: Case, audit: bool = True) -> ReturnRe
         .first()
     )
     if record is not None and audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=record)
+        audit_read(actor=actor, obj=record)
     return record
 
 
@@ -56,7 +56,7 @@ def return_get(*, actor: Actor, return_id: UUID | str, audit: bool = True) -> Re
     except (ReturnRecord.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such return.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=record)
+        audit_read(actor=actor, obj=record)
     return record
 
 
@@ -95,7 +95,7 @@ def follow_ups_due_queryset(
     *, actor: Actor, today: date | None = None, within_days: int = DUE_WITHIN_DAYS
 ) -> QuerySet[ReintegrationFollowUp]:
     """Open follow-ups due by ``today + within_days`` (the overdue ones first), without notes."""
-    today = today or timezone.localdate()
+    today = today or local_today(actor.organization)
     return (
         follow_up_visible(actor=actor)
         .filter(done_on__isnull=True, due_on__lte=today + timedelta(days=within_days))
@@ -107,7 +107,7 @@ def follow_ups_due_queryset(
 
 def follow_ups_due(*, actor: Actor, today: date | None = None, limit: int = 200) -> DueFollowUps:
     """What the organization's return workers must do soon: overdue and due within 14 days."""
-    today = today or timezone.localdate()
+    today = today or local_today(actor.organization)
     rows = list(follow_ups_due_queryset(actor=actor, today=today)[:limit])
     return DueFollowUps(
         overdue=[f for f in rows if f.due_on < today],

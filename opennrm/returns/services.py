@@ -9,7 +9,7 @@ never reaches the audit log.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -21,14 +21,16 @@ from django.utils.translation import gettext_noop
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.notifications.models import Kind
 from opennrm.notifications.services import notification_send
-from opennrm.validation import country_code_error
+from opennrm.validation import EARLIEST_RECORD, Checker
 
+from .audit import ReturnAction
 from .models import (
     FOLLOW_UP_MONTHS,
     DocumentType,
@@ -63,24 +65,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def _as_date(value: Any, name: str, errors: Errors) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.setdefault(name, []).append(_("Not a date; write it as YYYY-MM-DD."))
-        return None
+    return Checker(errors=errors).date(name, value, earliest=EARLIEST_RECORD)
 
 
 def _text(value: Any, name: str, limit: int, errors: Errors, *, multiline: bool = False) -> str:
-    text = str(value or "").strip() if multiline else " ".join(str(value or "").split())
-    if len(text) > limit:
-        errors.setdefault(name, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return text
+    return Checker(errors=errors).text(name, value, max_length=limit, multiline=multiline)
 
 
 def _organization(value: Any, errors: Errors) -> Organization | None:
@@ -116,11 +105,9 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
         values["travel_date"] = _as_date(data["travel_date"], "travel_date", errors)
     if "destination_country" in data:
         code = str(data["destination_country"] or "").strip().upper()
-        if not code:
-            errors.setdefault("destination_country", []).append(_("Give the country."))
-        elif message := country_code_error(code[:10]):
-            errors.setdefault("destination_country", []).append(message)
-        values["destination_country"] = code
+        values["destination_country"] = Checker(errors=errors).country(
+            "destination_country", code, required=True
+        )
     if "destination_city" in data:
         values["destination_city"] = _text(
             data["destination_city"], "destination_city", 100, errors
@@ -137,7 +124,7 @@ def _apply_return(record: ReturnRecord, data: dict[str, Any], case: Case) -> lis
 
     travel_date = after("travel_date")
     if travel_date:
-        if travel_date > timezone.localdate() + timedelta(days=MAX_DAYS_AHEAD):
+        if travel_date > local_today(record.organization) + timedelta(days=MAX_DAYS_AHEAD):
             errors.setdefault("travel_date", []).append(_("This is more than a year ahead."))
         if case.exited_on and travel_date < case.exited_on:
             errors.setdefault("travel_date", []).append(
@@ -186,16 +173,6 @@ def _locked_return(actor: Actor, record: ReturnRecord, version: int | None) -> R
     return locked
 
 
-def _audit(actor: Actor | None, organization: Organization, action: str, obj: Any, fields: list):
-    audit_record(
-        actor=actor.user if actor else None,
-        organization=organization,
-        action=action,
-        obj=obj,
-        fields=fields,
-    )
-
-
 @transaction.atomic
 def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
     """Record the voluntary return of a visible case's person: documents, travel, destination and
@@ -208,7 +185,7 @@ def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
     _apply_return(record, fields, case)
     record.save()
     filled = [n for n in RETURN_FIELDS if getattr(record, n) not in ("", None)]
-    _audit(actor, case.organization, "return.create", record, ["case", *filled])
+    audit_record(actor=actor, action=ReturnAction.CREATE, obj=record, fields=["case", *filled])
     return record
 
 
@@ -223,7 +200,7 @@ def return_update(
     if changed:
         record.version += 1
         record.save()
-        _audit(actor, record.organization, "return.update", record, changed)
+        audit_record(actor=actor, action=ReturnAction.UPDATE, obj=record, fields=changed)
     return record
 
 
@@ -248,7 +225,7 @@ def return_record_arrival(
     if arrived is None and "arrived_on" not in errors:
         errors["arrived_on"] = [_("Give the date of arrival.")]
     elif arrived is not None:
-        if arrived > timezone.localdate():
+        if arrived > local_today(actor.organization):
             errors.setdefault("arrived_on", []).append(_("This date is in the future."))
         if record.travel_date is None:
             errors.setdefault("arrived_on", []).append(_("Record the travel date first."))
@@ -280,7 +257,7 @@ def return_record_arrival(
     )
     record.version += 1
     record.save()
-    _audit(actor, record.organization, "return.arrival", record, changed)
+    audit_record(actor=actor, action=ReturnAction.ARRIVAL, obj=record, fields=changed)
     if "arrived_on" in changed:
         _schedule_follow_ups(actor, record)
     return record
@@ -300,14 +277,22 @@ def _schedule_follow_ups(actor: Actor, record: ReturnRecord) -> None:
                 months=months,
                 due_on=due_on,
             )
-            _audit(
-                actor, record.organization, "follow_up.schedule", follow_up, ["months", "due_on"]
+            audit_record(
+                actor=actor,
+                action=ReturnAction.FOLLOW_UP_SCHEDULE,
+                obj=follow_up,
+                fields=["months", "due_on"],
             )
         elif follow_up.done_on is None and follow_up.due_on != due_on:
             follow_up.due_on, follow_up.notified_at = due_on, None
             follow_up.version += 1
             follow_up.save()
-            _audit(actor, record.organization, "follow_up.reschedule", follow_up, ["due_on"])
+            audit_record(
+                actor=actor,
+                action=ReturnAction.FOLLOW_UP_RESCHEDULE,
+                obj=follow_up,
+                fields=["due_on"],
+            )
 
 
 @transaction.atomic
@@ -338,7 +323,7 @@ def follow_up_record(
     if done is None and "done_on" not in errors:
         errors["done_on"] = [_("Give the date of the follow-up.")]
     elif done is not None:
-        if done > timezone.localdate():
+        if done > local_today(actor.organization):
             errors.setdefault("done_on", []).append(_("This date is in the future."))
         arrived = follow_up.return_record.arrived_on
         if arrived and done < arrived:
@@ -361,7 +346,7 @@ def follow_up_record(
     follow_up.recorded_by = actor.user
     follow_up.version += 1
     follow_up.save()
-    _audit(actor, follow_up.organization, "follow_up.record", follow_up, changed)
+    audit_record(actor=actor, action=ReturnAction.FOLLOW_UP_RECORD, obj=follow_up, fields=changed)
     return follow_up
 
 
@@ -371,13 +356,15 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
 
     Idempotent: a follow-up announced once (``notified_at``) is not announced again, unless its
     due date moves. The message names the case number and the milestone, never the person.
+    "Today" is each organization's own (``today`` replaces it for all, in tests).
     """
-    today = today or timezone.localdate()
+    # Today somewhere on Earth is at most a day after UTC's: fetch that far, decide per row.
+    latest_today = today or timezone.now().date() + timedelta(days=1)
     pending = (
         ReintegrationFollowUp.objects.filter(
             done_on__isnull=True,
             notified_at__isnull=True,
-            due_on__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+            due_on__lte=latest_today + timedelta(days=DUE_WITHIN_DAYS),
             organization__is_active=True,
         )
         .order_by("due_on", "id")
@@ -394,8 +381,11 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
             )
             if follow_up is None:
                 continue
+            local = today or local_today(follow_up.organization)
+            if follow_up.due_on > local + timedelta(days=DUE_WITHIN_DAYS):
+                continue  # not yet due where the organization is
             case = follow_up.return_record.case
-            if follow_up.due_on < today:
+            if follow_up.due_on < local:
                 message = gettext_noop(
                     "The %(months)d-month reintegration follow-up of case %(number)s is overdue "
                     "since %(date)s."
@@ -419,6 +409,12 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
             )
             follow_up.notified_at = timezone.now()
             follow_up.save(update_fields=["notified_at"])
-            _audit(None, follow_up.organization, "follow_up.notify", follow_up, ["notified_at"])
+            audit_record(
+                actor=None,
+                organization=follow_up.organization,
+                action=ReturnAction.FOLLOW_UP_NOTIFY,
+                obj=follow_up,
+                fields=["notified_at"],
+            )
             announced += 1
     return announced

@@ -21,8 +21,10 @@ from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
 from opennrm.errors import Conflict, NotFound, ValidationFailed
+from opennrm.validation import Checker, shown
 
 from . import scoring
+from .audit import ScreeningAction
 from .models import Answer, Language, Mode, Questionnaire, Screening, Status
 from .selectors import indicator_list, screening_specs, screening_visible
 
@@ -84,9 +86,8 @@ def screening_start(
         started_by=actor.user,
     )
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="screening.start",
+        actor=actor,
+        action=ScreeningAction.START,
         obj=screening,
         fields=["case", "questionnaire", "language", "mode"],
     )
@@ -99,10 +100,17 @@ def _answer_errors(screening: Screening, answers: Any) -> dict[str, list[str]]:
             "answers": [_("Give the answers as {indicator code: yes, no, unknown or declined}.")]
         }
     codes = {i.code for i in indicator_list(screening.questionnaire)}
-    errors: dict[str, list[str]] = {}
+    check = Checker()
+    check.list_size("answers", answers, max_items=len(codes))
+    errors = check.errors
+    if errors:
+        return errors
     for code, value in answers.items():
         if code not in codes:
-            errors[f"answers.{code}"] = [_("No such indicator in this questionnaire.")]
+            # The path repeats the code given, cut short: it may be anything.
+            errors[f"answers.{shown(str(code), 64)}"] = [
+                _("No such indicator in this questionnaire.")
+            ]
         elif value not in Answer.values:
             errors[f"answers.{code}"] = [_("Answer yes, no, unknown or declined.")]
     if not answers and not errors:
@@ -129,9 +137,8 @@ def screening_answer(
         screening.version += 1
         screening.save(update_fields=["answers", "version", "updated_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="screening.answer",
+            actor=actor,
+            action=ScreeningAction.ANSWER,
             obj=screening,
             fields=["answers"],
         )
@@ -164,9 +171,8 @@ def screening_complete(
     screening.version += 1
     screening.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="screening.complete",
+        actor=actor,
+        action=ScreeningAction.COMPLETE,
         obj=screening,
         fields=["status", "result", "completed_by", "completed_at"],
     )

@@ -68,7 +68,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "opennrm.accounts.middleware.SessionLifetimeMiddleware",
     "opennrm.accounts.middleware.ActiveMembershipMiddleware",
+    "opennrm.accounts.middleware.OrganizationTimeZoneMiddleware",
     "opennrm.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Name searches and sign-in per user and address; needs a shared CACHES with several workers.
+    "opennrm.accounts.ratelimit.RateLimitMiddleware",
     "opennrm.screening.device_lock.SelfAnswerLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -19,8 +19,12 @@ REFUSED = (
 )
 
 
+# manage.py says so first, without a traceback; the same override lets a developer use their own.
+ALLOWED = os.environ.get("OPENNRM_DEVELOPMENT_ON_POSTGRESQL") == "1"
+
+
 def _refuse_postgresql(url: str) -> None:
-    if urlsplit(url).scheme.lower() in POSTGRESQL_SCHEMES:
+    if urlsplit(url).scheme.lower() in POSTGRESQL_SCHEMES and not ALLOWED:
         raise ImproperlyConfigured(REFUSED)
 
 
@@ -35,7 +39,8 @@ if "DJANGO_SECRET_KEY" not in os.environ:
 from .base import *  # noqa: E402, F403
 
 # The key file may name a database too.
-if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):  # noqa: F405
+_ENGINE = DATABASES["default"]["ENGINE"]  # noqa: F405
+if _ENGINE.startswith("django.db.backends.postgresql") and not ALLOWED:
     raise ImproperlyConfigured(REFUSED)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)  # noqa: F405

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from opennrm.accounts import services
+from opennrm.accounts.models import RoleGrant
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_record, audit_verify, canonical_json
 from tests.conftest import sign_in
@@ -31,19 +32,23 @@ def test_every_write_leaves_an_event_naming_fields_not_values(world):
         organization=world.org_a,
         email="zarina@example.org",
         full_name="Зарина Каримова",
-        role="case_worker",
+        role="data_analyst",
     )
-    services.membership_change_role(actor=admin, membership=added, role="supervisor")
+    services.membership_change_role(actor=admin, membership=added, role="hotline_operator")
+    grant = RoleGrant.objects.get(membership=added)
+    services.role_grant_approve(actor=world.platform, grant=grant)
     token, _raw = services.api_token_create(actor=world.actor(member), name="sync", days=3)
     services.api_token_revoke(actor=world.actor(member), token=token)
     services.membership_deactivate(actor=admin, membership=added)
     services.password_set(user=member.user, password="another-long-password-9", reset=False)
 
     expectations = [
-        ("organization.create", org, {"name", "org_type", "country", "city", "phone"}),
+        ("organization.create", org, {"name", "org_type", "country", "city", "phone", "time_zone"}),
         ("organization.update", org, {"city"}),
         ("user.create", added.user, {"email", "full_name", "password"}),
-        ("membership.create", added, {"user", "organization", "role"}),
+        ("membership.create", added, {"user", "organization", "role", "is_active"}),
+        ("role_grant.request", grant, {"membership", "role", "activates"}),
+        ("role_grant.approve", grant, {"status", "decided_by", "decided_at"}),
         ("membership.change_role", added, {"role"}),
         ("api_token.create", token, {"name", "expires_at"}),
         ("api_token.revoke", token, {"revoked_at"}),

@@ -83,7 +83,7 @@ LONG = "x" * (services.MAX_NOTES + 1)
         ("outcome", {"outcome": "solved"}),
         ("outcome", {"outcome": "case_opened"}),
         ("language", {"language": "xx"}),
-        ("language", {"language": "rus"}),
+        ("language", {"language": "russian"}),
         ("received_at", {"received_at": timezone.now() + timedelta(hours=2)}),
         ("received_at", {"received_at": "yesterday"}),
         ("follow_up_on", {"received_at": "2026-01-10T10:00", "follow_up_on": "2026-01-09"}),
