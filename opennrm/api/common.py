@@ -13,8 +13,11 @@ the client as ``application/problem+json`` in the shape of ``Problem``: the exce
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import date, datetime
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 from uuid import UUID
 
 from django.db.models import Choices
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
-from pydantic import ConfigDict, GetJsonSchemaHandler, field_validator
+from pydantic import ConfigDict, GetJsonSchemaHandler, ValidationInfo, field_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -69,11 +72,77 @@ def _refuse_unwritable(value: Any) -> None:
             _refuse_unwritable(item)
 
 
-class In(Schema):
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_iso(value: Any) -> bool:
+    return isinstance(value, date) or (isinstance(value, str) and bool(ISO_DATE.match(value)))
+
+
+def _is_temporal(annotation: Any) -> bool:
+    if annotation in (date, datetime):
+        return True
+    return any(_is_temporal(arg) for arg in get_args(annotation))
+
+
+def _as_in_json(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` has the JSON type the annotation asks for, without pydantic's
+    conversions (``false`` as 0, ``"12"`` as 12, ``0`` as 1 January 1970)."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _as_in_json(args[0], value)
+    if origin in (Union, UnionType):
+        return any(_as_in_json(arg, value) for arg in args)
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation in (date, datetime):
+        return _is_iso(value)
+    if origin is list:
+        return isinstance(value, list) and all(_as_in_json(args[0], v) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(_as_in_json(args[1], v) for v in value.values())
+    return True  # text, UUIDs, nested schemas: pydantic converts nothing there
+
+
+class Params(Schema):
+    """The base of query parameters: dates and times only as ISO 8601 text.
+
+    pydantic would read ``0`` or ``"1700000000"`` as a date in 1970 or 2023 (seconds since
+    1970): a client's mistake saved as a plausible date.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _iso_dates(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        temporal = field is not None and _is_temporal(field.annotation)
+        if temporal and value is not None and not _is_iso(value):
+            raise PydanticCustomError("date_format", _("Enter a date as YYYY-MM-DD."))
+        return value
+
+
+class In(Params):
     """The base of every request body: unknown fields are refused (a misspelt field is a 422,
-    not a no-op), and so is text or a number that could not be stored."""
+    not a no-op), every value must have its JSON type (no ``false`` for 0, no ``"3"`` for 3),
+    and text or a number that could not be stored is refused too."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_types(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and not _as_in_json(field.annotation, value):
+            if _is_temporal(field.annotation):
+                raise PydanticCustomError("date_format", _("Enter a date as YYYY-MM-DD."))
+            raise PydanticCustomError("wrong_type", _("This value has the wrong type."))
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

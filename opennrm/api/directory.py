@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.cases.choices import ServiceType
 from opennrm.directory import selectors, services
@@ -71,7 +71,7 @@ class HotlineNumberPatch(In):
     free_of_charge: bool | None = None
 
 
-class EntryFilters(Schema):
+class EntryFilters(Params):
     service_type: str = ""
     country: str = ""
     city: str = ""
@@ -79,7 +79,7 @@ class EntryFilters(Schema):
     organization_id: UUID | None = None
 
 
-class HotlineFiltersIn(Schema):
+class HotlineFiltersIn(Params):
     country: str = ""
     language: str = ""
     organization_id: UUID | None = None

@@ -19,8 +19,8 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.cases import CaseFieldsIn, PersonIn
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.cases.schemas import CaseFieldsIn, PersonIn
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.api.schemas import LOCAL_DATETIME_DESCRIPTION
 from opennrm.errors import ValidationFailed
@@ -71,7 +71,7 @@ class SignalCaseIn(CaseFieldsIn):
     opened_on: date | None = None
 
 
-class SignalListFilters(Schema):
+class SignalListFilters(Params):
     channel: Channel | None = None
     reason: Reason | None = None
     outcome: str = ""  # a value of Outcome, or "open" for the unanswered

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS, OneOf
+from opennrm.api.common import ERRORS, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.notifications import selectors, services
 from opennrm.notifications.models import Kind, Notification
@@ -40,7 +40,7 @@ class NotificationOut(Schema):
         return obj.text
 
 
-class NotificationFilters(Schema):
+class NotificationFilters(Params):
     unread: bool = False
 
 

@@ -20,7 +20,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import selectors as case_selectors
@@ -53,7 +53,7 @@ class ReferralCompleteIn(In):
     outcome: str
 
 
-class ListFilters(Schema):
+class ListFilters(Params):
     box: Literal["inbox", "outbox", "attention"] = "inbox"
 
 

@@ -22,7 +22,7 @@ from pydantic import Field
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound
@@ -72,7 +72,7 @@ class FollowUpIn(In):
     notes: str = ""
 
 
-class DueFilters(Schema):
+class DueFilters(Params):
     within_days: int = Field(selectors.DUE_WITHIN_DAYS, ge=0, le=366)
 
 

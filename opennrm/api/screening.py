@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf
+from opennrm.api.common import ERRORS, In, OneOf, Params
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
@@ -48,7 +48,7 @@ class ScreeningCompleteIn(In):
     version: int | None = None
 
 
-class ScreeningListFilters(Schema):
+class ScreeningListFilters(Params):
     case_id: UUID
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, User
@@ -21,7 +24,15 @@ from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
 from .fields import has
-from .models import Case
+from .models import (
+    Case,
+    Consent,
+    HistoricEvent,
+    IdentificationDecision,
+    Note,
+    Service,
+    SupportPlan,
+)
 
 
 def case_visible(*, actor: Actor) -> QuerySet[Case]:
@@ -181,3 +192,106 @@ def case_owner_list(*, actor: Actor) -> QuerySet[User]:
         .distinct()
         .order_by("email")
     )
+
+
+def case_holders(*, organization: Organization) -> QuerySet[User]:
+    """Who may own or be on the team of a case of ``organization``: its active members whose
+    role may work cases (``cases.view`` in the permission table), active users. The one rule."""
+    roles = [
+        role for role, granted in perms.ROLE_PERMISSIONS.items() if perms.CASES_VIEW in granted
+    ]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=organization,
+            memberships__is_active=True,
+            memberships__role__in=roles,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def case_assignable_list(*, actor: Actor) -> QuerySet[User]:
+    """The users a supervisor may make owner or team of a case: ``case_holders`` of the
+    actor's organization. A user of another organization is not among them."""
+    actor.require(perms.CASES_VIEW_ALL)
+    return case_holders(organization=actor.active_organization)
+
+
+# --- The parts of a case. Each takes a case read through ``case_get`` (the audited read) and
+# checks again that the actor may see it: a part is never reached around its case.
+
+
+def _require_visible(actor: Actor, case: Case) -> None:
+    if not case_visible(actor=actor).filter(pk=case.pk).exists():
+        raise NotFound("No such case.")
+
+
+def _part_get(parts: QuerySet[Any], part_id: UUID | str) -> Any:
+    try:
+        return parts.get(uuid=part_id)
+    except (parts.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(_("Not found.")) from None
+
+
+def case_decision_list(*, actor: Actor, case: Case) -> QuerySet[IdentificationDecision]:
+    """The identification decisions of a visible case, oldest first."""
+    _require_visible(actor, case)
+    return case.decisions.select_related("proposed_by", "reviewed_by")
+
+
+def case_decision_get(
+    *, actor: Actor, case: Case, decision_id: UUID | str
+) -> IdentificationDecision:
+    """One decision of a visible case, for a review; NotFound for any other."""
+    _require_visible(actor, case)
+    return _part_get(case.decisions.select_related("case"), decision_id)
+
+
+def case_plan_list(*, actor: Actor, case: Case) -> QuerySet[SupportPlan]:
+    """The support plans of a visible case, in the order they were made."""
+    _require_visible(actor, case)
+    return case.plans.order_by("id")
+
+
+def case_plan_get(*, actor: Actor, case: Case, plan_id: UUID | str) -> SupportPlan:
+    """One support plan of a visible case; NotFound for any other."""
+    _require_visible(actor, case)
+    return _part_get(case.plans.all(), plan_id)
+
+
+def case_service_list(*, actor: Actor, case: Case) -> QuerySet[Service]:
+    """The services of a visible case with their provider and plan (one query for the list)."""
+    _require_visible(actor, case)
+    return case.services.select_related("provider", "plan").order_by("id")
+
+
+def case_consent_list(*, actor: Actor, case: Case) -> QuerySet[Consent]:
+    """What the person of a visible case agreed to, withdrawn consents included."""
+    _require_visible(actor, case)
+    return case.consents.select_related("recipient_organization", "recorded_by")
+
+
+def case_consent_get(*, actor: Actor, case: Case, consent_id: UUID | str) -> Consent:
+    """One consent of a visible case, for a withdrawal; NotFound for any other."""
+    _require_visible(actor, case)
+    return _part_get(case.consents.select_related("case"), consent_id)
+
+
+def case_note_list(*, actor: Actor, case: Case) -> QuerySet[Note]:
+    """The notes of a visible case, newest first, with their authors."""
+    _require_visible(actor, case)
+    return case.notes.select_related("author").order_by("-created_at", "-id")
+
+
+def case_event_list(*, actor: Actor, case: Case) -> QuerySet[HistoricEvent]:
+    """Recruitment, transit and exploitation events of a visible case, in date order."""
+    _require_visible(actor, case)
+    return case.events.all()
+
+
+def case_attachment_list(*, actor: Actor, case: Case) -> QuerySet[Any]:
+    """The attachments of a visible case (metadata only), newest first."""
+    _require_visible(actor, case)
+    return case.attachments.order_by("-uploaded_at", "-id")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from opennrm import events
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Membership, Organization, OrganizationType, Role
+from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
@@ -56,7 +56,7 @@ from .models import (
     SupportPlan,
 )
 from .numbers import number_take
-from .selectors import case_visible
+from .selectors import case_holders, case_visible
 
 CASE_FIELDS = (
     "trafficking_status",
@@ -608,15 +608,7 @@ def case_assign(
 ) -> Case:
     """A supervisor sets the case owner and team: active case workers of the organization."""
     case = _require_case(actor, case, perms.CASES_VIEW_ALL)
-    members = {
-        m.user_id: m.user
-        for m in Membership.objects.filter(
-            organization=actor.organization,
-            is_active=True,
-            user__is_active=True,
-            role__in=[Role.CASE_WORKER, Role.SUPERVISOR, Role.HOTLINE_OPERATOR],
-        ).select_related("user")
-    }
+    members = {user.pk: user for user in case_holders(organization=case.organization)}
     errors: dict[str, list[str]] = {}
     if owner.pk not in members:
         errors["owner"] = [_("The owner must be an active case worker of this organization.")]

@@ -40,7 +40,6 @@ from .tabs import (
     _case_for_write,
     _case_url,
     _first_tab,
-    _part,
     _partner_or_error,
     _partners,
     _render_case,
@@ -97,7 +96,7 @@ def case_status(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def case_assign(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """A supervisor sets the case's owner and team within the organization."""
     case = _case_for_write(request, case_id)
-    members = selectors.case_owner_list(actor=request.actor)
+    members = selectors.case_assignable_list(actor=request.actor)
     initial = {"owner": case.owner.uuid, "team": [u.uuid for u in case.team.all()]}
     form = AssignForm(request.POST or None, initial=initial, members=members)
     done = submit(
@@ -190,7 +189,7 @@ def decision_review(
 ) -> HttpResponse:
     """A supervisor approves or rejects a proposed decision."""
     case = _case_for_write(request, case_id)
-    decision = _part(case.decisions.select_related("case"), decision_id)
+    decision = selectors.case_decision_get(actor=request.actor, case=case, decision_id=decision_id)
     return perform(
         request,
         lambda: services.identification_review(
@@ -224,7 +223,7 @@ def plan_create(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def service_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     """Add a service, given by the case's own organization or another active one."""
     case = _case_for_write(request, case_id)
-    plans = list(case.plans.all())
+    plans = list(selectors.case_plan_list(actor=request.actor, case=case))
     form = ServiceForm(request.POST, organizations=_partners(request), plans=plans)
 
     def add() -> Service:
@@ -282,7 +281,7 @@ def consent_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
 def consent_withdraw(request: ActorRequest, case_id: UUID, consent_id: UUID) -> HttpResponse:
     """Record that the person withdrew a consent (today); it stays on record, marked withdrawn."""
     case = _case_for_write(request, case_id)
-    consent = _part(case.consents.select_related("case"), consent_id)
+    consent = selectors.case_consent_get(actor=request.actor, case=case, consent_id=consent_id)
     return perform(
         request,
         lambda: services.consent_withdraw(actor=request.actor, consent=consent),

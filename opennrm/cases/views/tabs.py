@@ -94,14 +94,6 @@ def _label(choices: type[TextChoices], value: str) -> str:
     return str(dict(choices.choices).get(value, value))
 
 
-def _part(related: Any, part_id: UUID) -> Any:
-    """A decision, consent… of a case the actor may see; NotFound for any other."""
-    try:
-        return related.get(uuid=part_id)
-    except related.model.DoesNotExist:
-        raise NotFound(_("Not found.")) from None
-
-
 def _require_identifying(request: ActorRequest) -> None:
     if not request.actor.can(perms.IDENTIFYING_DATA_VIEW):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -162,7 +154,7 @@ def _identification_tab(
 ) -> dict:
     actor = request.actor
     return {
-        "decisions": case.decisions.select_related("proposed_by", "reviewed_by"),
+        "decisions": selectors.case_decision_list(actor=actor, case=case),
         "form": (form or DecisionForm()) if actor.can(perms.IDENTIFICATION_PROPOSE) else None,
         "can_approve": actor.can(perms.IDENTIFICATION_APPROVE),
     }
@@ -174,10 +166,10 @@ def _plan_tab(
     plan_form: PlanForm | None = None,
     service_form: ServiceForm | None = None,
 ) -> dict:
-    plans = list(case.plans.order_by("id"))
+    plans = list(selectors.case_plan_list(actor=request.actor, case=case))
     context: dict[str, Any] = {
         "plans": plans,
-        "services": case.services.select_related("provider", "plan").order_by("id"),
+        "services": selectors.case_service_list(actor=request.actor, case=case),
     }
     if request.actor.can(perms.CASES_UPDATE):
         context["plan_form"] = plan_form or PlanForm()
@@ -188,7 +180,7 @@ def _plan_tab(
 
 
 def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = None) -> dict:
-    consents = case.consents.select_related("recipient_organization", "recorded_by")
+    consents = selectors.case_consent_list(actor=request.actor, case=case)
     context: dict[str, Any] = {
         "consents": [(c, _label(OrganizationType, c.recipient_type)) for c in consents],
     }
@@ -198,7 +190,7 @@ def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = N
 
 
 def _notes_tab(request: ActorRequest, case: Case, form: NoteForm | None = None) -> dict:
-    notes = case.notes.select_related("author").order_by("-created_at", "-id")
+    notes = selectors.case_note_list(actor=request.actor, case=case)
     context: dict[str, Any] = {"page": page_of(notes, page_number(request.GET.get("page")))}
     if request.actor.can(perms.CASES_UPDATE):
         context["form"] = form or NoteForm()
