@@ -1,22 +1,29 @@
-"""Helpers every page view uses: the permission gate and turning domain errors into answers."""
+"""Helpers every page view uses: the permission gate, turning domain errors into answers, the
+"form, service, message, redirect" of a change, paging without counting, and phone display."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+import phonenumbers
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from opennrm.accounts.models import User
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.denials import denial_log_anonymous, denial_record, refusing_rule
-from opennrm.errors import ApplicationError, NotFound, PermissionDenied
+from opennrm.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 
 P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class ActorRequest(HttpRequest):
@@ -69,9 +76,118 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
     """Put a service's field errors beside the fields of the form; the rest above it."""
     if not error.errors:
         form.add_error(None, error.message)
-    for name, messages in error.errors.items():
-        for message in messages:
+    for name, lines in error.errors.items():
+        for message in lines:
             form.add_error(name if name in form.fields else None, message)
+
+
+def problem_lines(error: ApplicationError) -> str:
+    """A service's refusal as one line for a message: a button has no field to show it beside."""
+    return " ".join(m for lines in error.errors.values() for m in lines) or error.message
+
+
+FormErrors = Callable[[Any, ApplicationError], None]
+Message = str | Callable[[T], str]
+Destination = str | Callable[[T], str | HttpResponse]
+
+
+def _message(message: Message[T], result: T) -> str:
+    return message(result) if callable(message) else message
+
+
+def _destination(destination: Destination[T], result: T) -> HttpResponse:
+    answer = destination(result) if callable(destination) else destination
+    return answer if isinstance(answer, HttpResponse) else redirect(answer)
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    action: Callable[[], T],
+    *,
+    redirect_to: Destination[T],
+    success: Message[T] | None = None,
+    errors: FormErrors = add_errors,
+) -> HttpResponse | None:
+    """Carry out a form: when it was posted and parses, call ``action`` (the service); on success
+    leave the ``success`` message (if any) and answer with ``redirect_to``: a URL, or a function
+    of the service's result giving a URL or the answer itself (the fresh tab for htmx).
+
+    ``None`` means "show the page again": not posted, the form invalid, or the service refused
+    (``errors`` puts its field errors beside the fields). Not found and not allowed go on to
+    ``actor_required``.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except (ValidationFailed, Conflict) as exc:
+        errors(form, exc)
+        return None
+    if success is not None:
+        messages.success(request, _message(success, result))
+    return _destination(redirect_to, result)
+
+
+def perform(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: Message[T],
+    redirect_to: str | Callable[[], str | HttpResponse],
+) -> HttpResponse:
+    """A button that changes something: call ``action``; leave its success or its refusal as a
+    message (a button has no field to show an error beside), then answer with ``redirect_to``: a
+    URL, or a function giving a URL or the answer itself (the fresh tab for htmx)."""
+    try:
+        result = action()
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, problem_lines(exc))
+    else:
+        messages.success(request, _message(success, result))
+    answer = redirect_to() if callable(redirect_to) else redirect_to
+    return answer if isinstance(answer, HttpResponse) else redirect(answer)
+
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    """One page of a list, found without counting the rows (decision 0004): one row more than the
+    page is read to know whether a next page exists."""
+
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def next(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous(self) -> int:
+        return self.number - 1
+
+
+def page_of(queryset: QuerySet[Any] | list[Any], number: int, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` (from 1) of ``queryset``, ``size`` rows."""
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return Page(rows=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def phone_display(number: str) -> str:
+    """A stored number as people write it: +998901234567 -> +998 90 123 45 67. A short number
+    (a hotline's 1414) or anything that does not parse is shown as stored. Parsing and checking
+    numbers is the validation kit's (``opennrm.validation.phone_to_e164``)."""
+    if not number.startswith("+"):
+        return number
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def page_number(value: Any) -> int:

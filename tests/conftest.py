@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -278,5 +279,12 @@ def _fresh_cache():
     """Rate-limit counters live in the cache (local memory, per process): each test starts at 0."""
     from django.core.cache import cache
 
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: no test inherits another's searches or sign-ins."""
     cache.clear()
     yield

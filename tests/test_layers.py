@@ -147,7 +147,7 @@ def test_protected_models_are_derived_from_the_apps(db) -> None:
     ]:
         assert label in labels, label
     # Numbers, questionnaires, the directory and memberships are not a person's data.
-    for label in ["cases.CaseNumberSequence", "screening.Questionnaire", "accounts.Membership"]:
+    for label in ["cases.NumberSequence", "screening.Questionnaire", "accounts.Membership"]:
         assert label not in labels, label
 
 

@@ -31,6 +31,7 @@ from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFaile
 from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
+from .audit import AccountAction
 from .events import RoleGrantChanged
 from .models import (
     ApiToken,
@@ -101,9 +102,9 @@ def organization_create(
     _organization_clean(organization)
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.create",
+        action=AccountAction.ORGANIZATION_CREATE,
         obj=organization,
         fields=ORGANIZATION_FIELDS,
     )
@@ -152,9 +153,9 @@ def _organization_change(
     organization.version += 1
     organization.save()
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="organization.update",
+        action=AccountAction.ORGANIZATION_UPDATE,
         obj=organization,
         fields=changed,
     )
@@ -215,9 +216,9 @@ def membership_create(
             user.set_unusable_password()
         user.save()
         audit_record(
-            actor=actor.user,
+            actor=actor,
             organization=organization,
-            action="user.create",
+            action=AccountAction.USER_CREATE,
             obj=user,
             fields=["email", "full_name", "password"],
         )
@@ -239,9 +240,9 @@ def membership_create(
         user=user, organization=organization, role=role, is_active=not pending
     )
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="membership.create",
+        action=AccountAction.MEMBERSHIP_CREATE,
         obj=membership,
         fields=["user", "organization", "role", "is_active"],
     )
@@ -286,9 +287,9 @@ def _role_apply(*, actor: Actor, membership: Membership, role: str, activate: bo
         membership.is_active = True
     membership.save(update_fields=fields)
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.change_role",
+        action=AccountAction.MEMBERSHIP_CHANGE_ROLE,
         obj=membership,
         fields=fields,
     )
@@ -311,9 +312,9 @@ def _role_grant_request(
         membership=membership, role=role, activates=activates, requested_by=actor.user
     )
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="role_grant.request",
+        action=AccountAction.ROLE_GRANT_REQUEST,
         obj=grant,
         fields=["membership", "role", "activates"],
     )
@@ -330,9 +331,9 @@ def _role_grants_cancel(*, actor: Actor, membership: Membership) -> None:
 
 
 _ROLE_GRANT_ACTIONS = {
-    RoleGrantStatus.APPROVED: "role_grant.approve",
-    RoleGrantStatus.REFUSED: "role_grant.refuse",
-    RoleGrantStatus.CANCELLED: "role_grant.cancel",
+    RoleGrantStatus.APPROVED: AccountAction.ROLE_GRANT_APPROVE,
+    RoleGrantStatus.REFUSED: AccountAction.ROLE_GRANT_REFUSE,
+    RoleGrantStatus.CANCELLED: AccountAction.ROLE_GRANT_CANCEL,
 }
 
 
@@ -342,7 +343,7 @@ def _role_grant_close(*, actor: Actor, grant: RoleGrant, status: str) -> None:
     grant.decided_at = timezone.now()
     grant.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=grant.membership.organization,
         action=_ROLE_GRANT_ACTIONS[status],
         obj=grant,
@@ -398,9 +399,9 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=membership.organization,
-        action="membership.deactivate",
+        action=AccountAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,
         fields=["is_active"],
     )
@@ -422,9 +423,9 @@ def _user_deactivate(*, actor: Actor, user: User, organization: Organization | N
         revoked_at=timezone.now()
     )
     audit_record(
-        actor=actor.user,
+        actor=actor,
         organization=organization,
-        action="user.deactivate",
+        action=AccountAction.USER_DEACTIVATE,
         obj=user,
         fields=["is_active"],
     )
@@ -462,9 +463,9 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
         audit_record(
-            actor=actor.user,
+            actor=actor,
             organization=membership.organization,
-            action="membership.deactivate",
+            action=AccountAction.MEMBERSHIP_DEACTIVATE,
             obj=membership,
             fields=["is_active"],
         )
@@ -542,9 +543,9 @@ def session_start(*, request: HttpRequest, user: User) -> None:
     if membership is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization if membership else None,
-        action="session.login",
+        action=AccountAction.SESSION_LOGIN,
         obj=user,
     )
 
@@ -566,9 +567,9 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         key = request.session.session_key
         actor = getattr(request, "actor", None)
         audit_record(
-            actor=user,
+            actor=Actor(user=user),
             organization=actor.organization if actor else None,
-            action=f"session.{reason}",
+            action=AccountAction(f"session.{reason}"),
             obj=user,
         )
         if key:
@@ -587,7 +588,7 @@ def session_end_other(*, request: HttpRequest, session_id: UUID | str) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     store(session_key=session.session_key).delete()
     session.delete()
-    audit_record(actor=user, organization=None, action="session.end_other", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.SESSION_END_OTHER, obj=user)
 
 
 @transaction.atomic
@@ -595,7 +596,7 @@ def sessions_end_others(*, request: HttpRequest) -> int:
     """End every session of the signed-in user but this one; audited; returns how many."""
     user = request.user
     ended = sessions_end_for_user(user=user, keep=request.session.session_key or "")
-    audit_record(actor=user, organization=None, action="session.end_others", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.SESSION_END_OTHERS, obj=user)
     return ended
 
 
@@ -613,7 +614,10 @@ def password_change(*, request: HttpRequest, old_password: str, new_password: st
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=user, organization=None, action="user.password_change", obj=user, fields=["password"]
+        actor=Actor(user=user),
+        action=AccountAction.PASSWORD_CHANGE,
+        obj=user,
+        fields=["password"],
     )
     old_key = request.session.session_key or ""
     update_session_auth_hash(request, user)  # a new session key, still signed in
@@ -631,9 +635,9 @@ def active_membership_switch(
     membership = membership_get_for_user(user=user, membership_id=membership_id)
     request.session[SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     audit_record(
-        actor=user,
+        actor=Actor(user=user),
         organization=membership.organization,
-        action="session.switch_organization",
+        action=AccountAction.SESSION_SWITCH_ORGANIZATION,
         obj=membership,
     )
     return membership
@@ -658,7 +662,7 @@ def two_factor_enrol(*, request: HttpRequest, user: User, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
-    audit_record(actor=user, organization=None, action="two_factor.enrol", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_ENROL, obj=user)
     return True
 
 
@@ -668,9 +672,9 @@ def two_factor_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
         if device.verify_token(token.strip()):
             otp_login(request, device)
-            audit_record(actor=user, organization=None, action="two_factor.verify", obj=user)
+            audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_VERIFY, obj=user)
             return True
-    audit_record(actor=user, organization=None, action="two_factor.fail", obj=user)
+    audit_record(actor=Actor(user=user), action=AccountAction.TWO_FACTOR_FAIL, obj=user)
     return False
 
 
@@ -680,9 +684,8 @@ def password_set(*, user: User, password: str, reset: bool) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.password_reset" if reset else "user.password_change",
+        actor=Actor(user=user),
+        action=AccountAction.PASSWORD_RESET if reset else AccountAction.PASSWORD_CHANGE,
         obj=user,
         fields=["password"],
     )
@@ -715,9 +718,8 @@ def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiTok
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="api_token.create",
+        actor=actor,
+        action=AccountAction.API_TOKEN_CREATE,
         obj=token,
         fields=["name", "expires_at"],
     )
@@ -734,9 +736,8 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="api_token.revoke",
+            actor=actor,
+            action=AccountAction.API_TOKEN_REVOKE,
             obj=token,
             fields=["revoked_at"],
         )
@@ -783,9 +784,8 @@ def platform_admin_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=user,
-        organization=None,
-        action="user.create_platform_admin",
+        actor=Actor(user=user),
+        action=AccountAction.USER_CREATE_PLATFORM_ADMIN,
         obj=user,
         fields=["email", "full_name", "password"],
     )

@@ -273,7 +273,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
     actor = request.actor
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
-    audit_read(actor=actor.user, organization=actor.organization, obj=membership.user)
+    audit_read(actor=actor, obj=membership.user)
     return render(
         request,
         "accounts/member_detail.html",

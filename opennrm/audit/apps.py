@@ -17,4 +17,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
+        from .actions import AuditAction, actions_register
+
+        actions_register(AuditAction)
         post_migrate.connect(_sqlite_triggers, sender=self, dispatch_uid="audit.sqlite_triggers")

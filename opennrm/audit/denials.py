@@ -53,7 +53,7 @@ def denial_record(request: HttpRequest, *, rule: str, status: int) -> None:
         return
     kind = object_kind(request)
     organization = actor.organization
-    event = audit_denial(actor=actor.user, organization=organization, object_type=kind, rule=rule)
+    event = audit_denial(actor=actor, object_type=kind, rule=rule)
     logger.warning(
         "access denied: status=%s user=%s organization=%s kind=%s rule=%s request=%s",
         status,

@@ -13,10 +13,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from opennrm.crypto.keyring import KeyRing
 
+from .actions import Acting, AuditAction, action_registered
 from .checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -71,18 +73,31 @@ def chain_hash(prev_hash: str, event: AuditEvent, *, key: bytes) -> str:
 
 def audit_record(
     *,
-    actor: Any,
-    organization: Any,
-    action: str,
+    actor: Acting | None,
+    action: TextChoices,
     obj: Any = None,
     object_type: str = "",
     object_id: UUID | None = None,
     fields: list[str] | tuple[str, ...] = (),
     rule: str = "",
+    organization: Any = None,
 ) -> AuditEvent:
-    """Append one event; must run inside the transaction of the change it records."""
+    """Append one event; must run inside the transaction of the change it records.
+
+    ``actor`` is who acts (None for a scheduled job or an anonymous sender); the event is recorded
+    under the actor's organization unless ``organization`` names another (the platform admin
+    creating one, the receiving side of a referral, a job acting for no one). ``action`` is a
+    member of an app's registered action enum (``opennrm.audit.actions``).
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
+    if not action_registered(action):
+        raise TypeError(f"audit action {action!r} is not a member of a registered action enum")
+    if actor is not None and not hasattr(actor, "organization"):
+        raise TypeError("audit_record takes the acting Actor, not a user")
+    user = actor.user if actor is not None else None
+    if organization is None and actor is not None:
+        organization = actor.organization
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.uuid
@@ -93,9 +108,9 @@ def audit_record(
     key_id, key = audit_keys().keys[0]
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user if getattr(user, "pk", None) else None,
         organization=organization,
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=object_id,
         fields=sorted(set(fields)),
@@ -109,16 +124,16 @@ def audit_record(
     return event
 
 
-def audit_read(*, actor: Any, organization: Any, obj: Any) -> None:
+def audit_read(*, actor: Acting, obj: Any) -> None:
     """Record that ``actor`` read a protected record."""
     with transaction.atomic():
-        audit_record(actor=actor, organization=organization, action="read", obj=obj)
+        audit_record(actor=actor, action=AuditAction.READ, obj=obj)
 
 
-ACCESS_DENIED = "access.denied"
+ACCESS_DENIED = AuditAction.ACCESS_DENIED
 
 
-def audit_denial(*, actor: Any, organization: Any, object_type: str, rule: str) -> AuditEvent:
+def audit_denial(*, actor: Acting, object_type: str, rule: str) -> AuditEvent:
     """Record a refused access (who, what kind of object, which rule) in its own transaction.
 
     Called by the gates after the request's own transaction has ended, so a rolled-back change
@@ -127,7 +142,6 @@ def audit_denial(*, actor: Any, organization: Any, object_type: str, rule: str) 
     with transaction.atomic():
         return audit_record(
             actor=actor,
-            organization=organization,
             action=ACCESS_DENIED,
             object_type=object_type[:80],
             rule=rule[:120],

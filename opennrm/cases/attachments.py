@@ -27,6 +27,8 @@ from opennrm.crypto.fields import EncryptedTextField
 from opennrm.crypto.keyring import keyring
 from opennrm.errors import NotFound, ValidationFailed
 
+from .audit import CaseAction
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -142,9 +144,8 @@ def attachment_add(
     default_storage.save(attachment.storage_name, ContentFile(sealed))
     attachment.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="attachment.add",
+        actor=actor,
+        action=CaseAction.ATTACHMENT_ADD,
         obj=attachment,
         fields=["filename", "description", "content_type", "size"],
     )
@@ -166,7 +167,7 @@ def attachment_open(*, actor: Actor, attachment_id, case=None) -> tuple[Attachme
         raise NotFound(_("No such attachment.")) from None
     with default_storage.open(attachment.storage_name, "rb") as handle:
         data = keyring().decrypt_bytes(handle.read(), context=f"attachment:{attachment.uuid}")
-    audit_read(actor=actor.user, organization=actor.organization, obj=attachment)
+    audit_read(actor=actor, obj=attachment)
     return attachment, data
 
 

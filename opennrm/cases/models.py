@@ -271,20 +271,34 @@ class Note(models.Model):
         return f"note {self.uuid}"
 
 
-class CaseNumberSequence(models.Model):
-    """The next case number of an organization in a year, taken under a row lock."""
+class NumberKind(models.TextChoices):
+    """What a number counts; each kind has its own sequence per organization and year."""
+
+    CASE = "case", _("case")
+    REFERRAL = "referral", _("referral")
+
+
+class NumberSequence(models.Model):
+    """The last number an organization gave to one kind of record in a year, taken under a row
+    lock (``opennrm.cases.numbers.number_take``)."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=NumberKind.choices)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_unique")
+            models.UniqueConstraint(
+                fields=["organization", "kind", "year"], name="number_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NumberKind.values), name="number_sequence_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+        return f"{self.kind} {self.year}: {self.last}"
 
 
 from .attachments import Attachment  # noqa: E402, F401  (registers the model with the app)

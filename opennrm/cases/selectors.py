@@ -117,7 +117,7 @@ def case_get(*, actor: Actor, case_id: UUID | str, audit: bool = True) -> Case:
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such case.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=case)
+        audit_read(actor=actor, obj=case)
     return case
 
 

@@ -17,6 +17,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.audit import PersonAction
 from opennrm.people.models import Person
 from opennrm.people.services import (
     person_apply,
@@ -32,6 +33,7 @@ from opennrm.validation import (
     full_clean_or_raise,
 )
 
+from .audit import CaseAction
 from .choices import (
     CLOSED_STATUSES,
     STATUS_TRANSITIONS,
@@ -44,14 +46,15 @@ from .choices import (
 from .events import ConsentWithdrawn
 from .models import (
     Case,
-    CaseNumberSequence,
     Consent,
     HistoricEvent,
     IdentificationDecision,
     Note,
+    NumberKind,
     Service,
     SupportPlan,
 )
+from .numbers import number_take
 from .selectors import case_visible
 
 CASE_FIELDS = (
@@ -94,16 +97,6 @@ def _require_case(actor: Actor, case: Case, permission: str = perms.CASES_UPDATE
         return case_visible(actor=actor).select_for_update().get(pk=case.pk)
     except Case.DoesNotExist:
         raise NotFound(_("No such case.")) from None
-
-
-def _case_number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "C"
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:05d}"
 
 
 def _apply_case_fields(case: Case, data: dict[str, Any]) -> list[str]:
@@ -202,20 +195,19 @@ def case_open(
     record.save()
     person_reindex(record)
     case.person = record
-    case.number = _case_number(actor.active_organization, opened_on.year)
+    case.number = number_take(
+        organization=actor.active_organization, kind=NumberKind.CASE, year=opened_on.year
+    )
     case.save()
-    org = actor.organization
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="person.create",
+        actor=actor,
+        action=PersonAction.CREATE,
         obj=record,
         fields=person_changed,
     )
     audit_record(
-        actor=actor.user,
-        organization=org,
-        action="case.open",
+        actor=actor,
+        action=CaseAction.OPEN,
         obj=case,
         fields=["number", "status", "owner", "opened_on", *case_changed],
     )
@@ -238,9 +230,8 @@ def case_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> Ca
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=changed,
         )
@@ -257,7 +248,7 @@ def person_update(*, actor: Actor, case: Case, version: int, **changes: Any) -> 
             _("Someone else changed this person while you were editing. Reload and retry.")
         )
     changed = _person_apply(person, changes, identified_on=case.opened_on)
-    person_save_changes(actor=actor, person=person, changed=changed, action="person.update")
+    person_save_changes(actor=actor, person=person, changed=changed, action=PersonAction.UPDATE)
     return person
 
 
@@ -298,9 +289,8 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     case.version += 1
     case.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="case.status",
+        actor=actor,
+        action=CaseAction.STATUS,
         obj=case,
         fields=fields,
     )
@@ -353,9 +343,8 @@ def identification_propose(
     full_clean_or_raise(decision, exclude=["case", "proposed_by"])
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.propose",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_PROPOSE,
         obj=decision,
         fields=["stage", "grounds", "decided_by_type", "due_on"],
     )
@@ -376,9 +365,8 @@ def identification_review(
     decision.reviewed_at = timezone.now()
     decision.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="identification.approve" if approve else "identification.reject",
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_APPROVE if approve else CaseAction.IDENTIFICATION_REJECT,
         obj=decision,
         fields=["state", "reviewed_by"],
     )
@@ -392,21 +380,20 @@ def identification_review(
         case.version += 1
         case.save()
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.update",
+            actor=actor,
+            action=CaseAction.UPDATE,
             obj=case,
             fields=["trafficking_status", "trafficking_status_decided_by"],
         )
     return decision
 
 
-def _save_part(actor: Actor, obj: Any, action: str, fields: list[str], exclude: list[str]) -> Any:
+def _save_part(
+    actor: Actor, obj: Any, action: CaseAction, fields: list[str], exclude: list[str]
+) -> Any:
     full_clean_or_raise(obj, exclude=exclude)
     obj.save()
-    audit_record(
-        actor=actor.user, organization=actor.organization, action=action, obj=obj, fields=fields
-    )
+    audit_record(actor=actor, action=action, obj=obj, fields=fields)
     return obj
 
 
@@ -443,7 +430,7 @@ def historic_event_add(
         description=description,
     )
     fields = ["event_type", "occurred_on", "country", "city", "description"]
-    return _save_part(actor, event, "historic_event.add", fields, ["case"])
+    return _save_part(actor, event, CaseAction.HISTORIC_EVENT_ADD, fields, ["case"])
 
 
 @transaction.atomic
@@ -471,7 +458,7 @@ def support_plan_create(
         planned_end_on=planned_end_on,
     )
     fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
-    return _save_part(actor, plan, "support_plan.create", fields, ["case"])
+    return _save_part(actor, plan, CaseAction.SUPPORT_PLAN_CREATE, fields, ["case"])
 
 
 @transaction.atomic
@@ -511,7 +498,7 @@ def service_add(
         destination_country=destination_country,
     )
     fields = ["service_type", "provider", "status", "started_on", "ended_on", "destination_country"]
-    return _save_part(actor, service, "service.add", fields, ["case", "plan", "provider"])
+    return _save_part(actor, service, CaseAction.SERVICE_ADD, fields, ["case", "plan", "provider"])
 
 
 @transaction.atomic
@@ -559,7 +546,11 @@ def consent_record(
     if guardian_name:
         fields.append("guardian_name")
     return _save_part(
-        actor, consent, "consent.record", fields, ["case", "recorded_by", "recipient_organization"]
+        actor,
+        consent,
+        CaseAction.CONSENT_RECORD,
+        fields,
+        ["case", "recorded_by", "recipient_organization"],
     )
 
 
@@ -582,9 +573,8 @@ def consent_withdraw(
     consent.withdrawn_recorded_by = actor.user
     consent.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="consent.withdraw",
+        actor=actor,
+        action=CaseAction.CONSENT_WITHDRAW,
         obj=consent,
         fields=["withdrawn_on"],
     )
@@ -603,7 +593,7 @@ def note_add(*, actor: Actor, case: Case, body: str) -> Note:
     )
     check.raise_if_errors()
     note = Note(case=case, body=body, author=actor.user)
-    return _save_part(actor, note, "note.add", ["body"], ["case", "author"])
+    return _save_part(actor, note, CaseAction.NOTE_ADD, ["body"], ["case", "author"])
 
 
 @transaction.atomic
@@ -640,9 +630,8 @@ def case_assign(
         changed.append("team")
     if changed:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="case.assign",
+            actor=actor,
+            action=CaseAction.ASSIGN,
             obj=case,
             fields=changed,
         )

@@ -124,8 +124,3 @@ def blind_index(value: str, *, purpose: str) -> str:
     key = base64.b64decode(settings.OPENNRM_BLIND_INDEX_KEY)
     message = f"{purpose}\x00{normalize_for_index(value)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def new_key() -> str:
-    """A fresh 256-bit key, base64-encoded."""
-    return base64.b64encode(os.urandom(32)).decode()

@@ -7,3 +7,10 @@ class DevtoolsConfig(AppConfig):
 
     name = "opennrm.devtools"
     label = "devtools"
+
+    def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        from .audit import DevtoolsAction
+
+        actions_register(DevtoolsAction)

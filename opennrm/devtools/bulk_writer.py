@@ -23,14 +23,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from opennrm.accounts.models import User
+from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.fields import MultiChoiceField
-from opennrm.cases.models import Case, CaseNumberSequence
+from opennrm.cases.models import Case, NumberKind, NumberSequence
 from opennrm.crypto.fields import EncryptedTextField
 from opennrm.crypto.keyring import keyring
 from opennrm.crypto.rotation import column_of
 from opennrm.people.models import Person, PersonName, PersonPhone
 
+from .audit import DevtoolsAction
 from .identities import BatchPlan, Record, generate_batch
 
 # --- Writing: in the main process, or in each of the pool's processes with its own connection.
@@ -56,19 +58,24 @@ def _reserve_numbers(case_years: list[tuple[int, int]]) -> dict[tuple[int, int],
     for key in case_years:  # (organization id, year)
         wanted[key] = wanted.get(key, 0) + 1
     with transaction.atomic():
-        CaseNumberSequence.objects.bulk_create(
-            [CaseNumberSequence(organization_id=o, year=y, last=0) for o, y in wanted],
+        NumberSequence.objects.bulk_create(
+            [
+                NumberSequence(organization_id=o, kind=NumberKind.CASE, year=y, last=0)
+                for o, y in wanted
+            ],
             ignore_conflicts=True,
         )
-        locked = CaseNumberSequence.objects.select_for_update().filter(
-            organization_id__in={o for o, _ in wanted}, year__in={y for _, y in wanted}
+        locked = NumberSequence.objects.select_for_update().filter(
+            organization_id__in={o for o, _ in wanted},
+            kind=NumberKind.CASE,
+            year__in={y for _, y in wanted},
         )
         sequences = [s for s in locked.order_by("pk") if (s.organization_id, s.year) in wanted]
         numbers: dict[tuple[int, int], Iterator[int]] = {}
         for s in sequences:
             numbers[s.organization_id, s.year] = itertools.count(s.last + 1)
             s.last += wanted[s.organization_id, s.year]
-        CaseNumberSequence.objects.bulk_update(sequences, ["last"])
+        NumberSequence.objects.bulk_update(sequences, ["last"])
     return numbers
 
 
@@ -367,9 +374,8 @@ def write_batch(target: Target, batch: PreparedBatch) -> list[tuple[str, str, in
             table.insert(cursor, rows[name])
         # One event per batch; like every event it names fields, never values.
         audit_record(
-            actor=_platform_user[target.platform_user],
-            organization=None,
-            action="population.generate",
+            actor=Actor(user=_platform_user[target.platform_user]),
+            action=DevtoolsAction.POPULATION_GENERATE,
             object_type="people.person",
             fields=["count"],
         )

@@ -21,6 +21,7 @@ from opennrm.cases.choices import ServiceType
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.validation import Checker, phone_to_e164, text_problem
 
+from .audit import DirectoryAction
 from .models import DirectoryEntry, HotlineNumber
 
 ENTRY_FIELDS = (
@@ -154,16 +155,6 @@ def _apply_entry(entry: DirectoryEntry, data: dict[str, Any], organization: Orga
     return _set(entry, values)
 
 
-def _audit(actor: Actor | None, organization: Organization, action: str, obj: Any, fields: list):
-    audit_record(
-        actor=actor.user if actor else None,
-        organization=organization,
-        action=action,
-        obj=obj,
-        fields=fields,
-    )
-
-
 @transaction.atomic
 def directory_entry_create(*, actor: Actor, is_demo: bool = False, **fields: Any) -> DirectoryEntry:
     """List a service of the actor's organization; its type is required."""
@@ -174,7 +165,7 @@ def directory_entry_create(*, actor: Actor, is_demo: bool = False, **fields: Any
     _apply_entry(entry, fields, organization)
     entry.save()
     filled = [n for n in ENTRY_FIELDS if getattr(entry, n) not in ("", None, [])]
-    _audit(actor, organization, "directory_entry.create", entry, filled)
+    audit_record(actor=actor, action=DirectoryAction.ENTRY_CREATE, obj=entry, fields=filled)
     return entry
 
 
@@ -207,7 +198,7 @@ def directory_entry_update(
     if changed:
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.update", entry, changed)
+        audit_record(actor=actor, action=DirectoryAction.ENTRY_UPDATE, obj=entry, fields=changed)
     return entry
 
 
@@ -219,7 +210,9 @@ def directory_entry_withdraw(*, actor: Actor, entry: DirectoryEntry) -> Director
         entry.is_active = False
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.withdraw", entry, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.ENTRY_WITHDRAW, obj=entry, fields=["is_active"]
+        )
     return entry
 
 
@@ -231,7 +224,9 @@ def directory_entry_relist(*, actor: Actor, entry: DirectoryEntry) -> DirectoryE
         entry.is_active = True
         entry.version += 1
         entry.save()
-        _audit(actor, entry.organization, "directory_entry.relist", entry, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.ENTRY_RELIST, obj=entry, fields=["is_active"]
+        )
     return entry
 
 
@@ -305,7 +300,7 @@ def hotline_number_create(*, actor: Actor, is_demo: bool = False, **fields: Any)
     _apply_hotline(hotline, fields)
     hotline.save()
     filled = [n for n in HOTLINE_FIELDS if getattr(hotline, n) not in ("", None, [], False)]
-    _audit(actor, organization, "hotline_number.create", hotline, filled)
+    audit_record(actor=actor, action=DirectoryAction.HOTLINE_CREATE, obj=hotline, fields=filled)
     return hotline
 
 
@@ -330,7 +325,9 @@ def hotline_number_update(
     if changed:
         hotline.version += 1
         hotline.save()
-        _audit(actor, hotline.organization, "hotline_number.update", hotline, changed)
+        audit_record(
+            actor=actor, action=DirectoryAction.HOTLINE_UPDATE, obj=hotline, fields=changed
+        )
     return hotline
 
 
@@ -342,5 +339,7 @@ def hotline_number_withdraw(*, actor: Actor, hotline: HotlineNumber) -> HotlineN
         hotline.is_active = False
         hotline.version += 1
         hotline.save()
-        _audit(actor, hotline.organization, "hotline_number.withdraw", hotline, ["is_active"])
+        audit_record(
+            actor=actor, action=DirectoryAction.HOTLINE_WITHDRAW, obj=hotline, fields=["is_active"]
+        )
     return hotline

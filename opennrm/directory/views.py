@@ -6,16 +6,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import phonenumbers
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import ActorRequest, actor_required, page_number
+from opennrm.web import (
+    ActorRequest,
+    actor_required,
+    page_number,
+    page_of,
+    perform,
+    submit,
+)
 
 from . import selectors, services
 from .forms import (
@@ -30,20 +35,9 @@ from .forms import (
 PAGE_SIZE = 25
 
 
-def phone_display(number: str) -> str:
-    """+77273000000 -> +7 727 300 0000; a short number as it is."""
-    if not number.startswith("+"):
-        return number
-    try:
-        parsed = phonenumbers.parse(number)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def _own_page(request: ActorRequest) -> HttpResponse:
-    return redirect(
-        "directory:organization", organization_id=request.actor.active_organization.uuid
+def _own_url(request: ActorRequest) -> str:
+    return reverse(
+        "directory:organization", kwargs={"organization_id": request.actor.active_organization.uuid}
     )
 
 
@@ -59,10 +53,10 @@ def search(request: ActorRequest) -> HttpResponse:
             service_type=d["service_type"], country=d["country"], city=d["city"],
             language=d["language"],
         )  # fmt: skip
-    page = page_number(request.GET.get("page"))
-    start = (page - 1) * PAGE_SIZE
-    rows = list(
-        selectors.directory_entry_list(actor=actor, filters=filters)[start : start + PAGE_SIZE + 1]
+    page = page_of(
+        selectors.directory_entry_list(actor=actor, filters=filters),
+        page_number(request.GET.get("page")),
+        PAGE_SIZE,
     )
     hotlines = selectors.hotline_number_list(
         actor=actor,
@@ -75,9 +69,9 @@ def search(request: ActorRequest) -> HttpResponse:
         "directory/search.html",
         {
             "form": form,
-            "entries": rows[:PAGE_SIZE],
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            "entries": page.rows,
+            "has_next": page.has_next,
+            "page": page.number,
             "query": query.urlencode(),
             "hotlines": list(hotlines[:100]),
             "can_manage": actor.can(perms.DIRECTORY_MANAGE),
@@ -105,15 +99,15 @@ def organization(request: ActorRequest, organization_id: UUID) -> HttpResponse:
 def entry_new(request: ActorRequest) -> HttpResponse:
     """List a service of the organization."""
     form = DirectoryEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.directory_entry_create(actor=request.actor, **form.entry_data())
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The service is listed in the directory."))
-            return _own_page(request)
-    return render(request, "directory/entry_form.html", {"form": form, "entry": None})
+    done = submit(
+        request,
+        form,
+        lambda: services.directory_entry_create(actor=request.actor, **form.entry_data()),
+        success=_("The service is listed in the directory."),
+        redirect_to=_own_url(request),
+        errors=add_errors,
+    )
+    return done or render(request, "directory/entry_form.html", {"form": form, "entry": None})
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
@@ -123,20 +117,20 @@ def entry_edit(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     form = DirectoryEntryEditForm(
         request.POST or None, initial=DirectoryEntryForm.initial_for(entry)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.directory_entry_update(
-                actor=request.actor,
-                entry=entry,
-                version=form.cleaned_data["version"],
-                **form.entry_data(),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The service was saved."))
-            return _own_page(request)
-    return render(request, "directory/entry_form.html", {"form": form, "entry": entry})
+    done = submit(
+        request,
+        form,
+        lambda: services.directory_entry_update(
+            actor=request.actor,
+            entry=entry,
+            version=form.cleaned_data["version"],
+            **form.entry_data(),
+        ),
+        success=_("The service was saved."),
+        redirect_to=_own_url(request),
+        errors=add_errors,
+    )
+    return done or render(request, "directory/entry_form.html", {"form": form, "entry": entry})
 
 
 @require_POST
@@ -144,9 +138,12 @@ def entry_edit(request: ActorRequest, entry_id: UUID) -> HttpResponse:
 def entry_withdraw(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     """Take one of the organization's services off the directory."""
     entry = selectors.directory_entry_own(actor=request.actor, entry_id=entry_id)
-    services.directory_entry_withdraw(actor=request.actor, entry=entry)
-    messages.success(request, _("The service is no longer listed."))
-    return _own_page(request)
+    return perform(
+        request,
+        lambda: services.directory_entry_withdraw(actor=request.actor, entry=entry),
+        success=_("The service is no longer listed."),
+        redirect_to=_own_url(request),
+    )
 
 
 @require_POST
@@ -154,9 +151,12 @@ def entry_withdraw(request: ActorRequest, entry_id: UUID) -> HttpResponse:
 def entry_relist(request: ActorRequest, entry_id: UUID) -> HttpResponse:
     """List a withdrawn service again."""
     entry = selectors.directory_entry_own(actor=request.actor, entry_id=entry_id)
-    services.directory_entry_relist(actor=request.actor, entry=entry)
-    messages.success(request, _("The service is listed in the directory."))
-    return _own_page(request)
+    return perform(
+        request,
+        lambda: services.directory_entry_relist(actor=request.actor, entry=entry),
+        success=_("The service is listed in the directory."),
+        redirect_to=_own_url(request),
+    )
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
@@ -165,15 +165,15 @@ def hotline_new(request: ActorRequest) -> HttpResponse:
     form = HotlineNumberForm(
         request.POST or None, initial={"country": request.actor.active_organization.country}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hotline_number_create(actor=request.actor, **form.hotline_data())
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The hotline number is listed in the directory."))
-            return _own_page(request)
-    return render(request, "directory/hotline_form.html", {"form": form, "hotline": None})
+    done = submit(
+        request,
+        form,
+        lambda: services.hotline_number_create(actor=request.actor, **form.hotline_data()),
+        success=_("The hotline number is listed in the directory."),
+        redirect_to=_own_url(request),
+        errors=add_errors,
+    )
+    return done or render(request, "directory/hotline_form.html", {"form": form, "hotline": None})
 
 
 @actor_required(perms.DIRECTORY_MANAGE)
@@ -183,20 +183,22 @@ def hotline_edit(request: ActorRequest, hotline_id: UUID) -> HttpResponse:
     form = HotlineNumberEditForm(
         request.POST or None, initial=HotlineNumberForm.initial_for(hotline)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hotline_number_update(
-                actor=request.actor,
-                hotline=hotline,
-                version=form.cleaned_data["version"],
-                **form.hotline_data(),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The hotline number was saved."))
-            return _own_page(request)
-    return render(request, "directory/hotline_form.html", {"form": form, "hotline": hotline})
+    done = submit(
+        request,
+        form,
+        lambda: services.hotline_number_update(
+            actor=request.actor,
+            hotline=hotline,
+            version=form.cleaned_data["version"],
+            **form.hotline_data(),
+        ),
+        success=_("The hotline number was saved."),
+        redirect_to=_own_url(request),
+        errors=add_errors,
+    )
+    return done or render(
+        request, "directory/hotline_form.html", {"form": form, "hotline": hotline}
+    )
 
 
 @require_POST
@@ -204,6 +206,9 @@ def hotline_edit(request: ActorRequest, hotline_id: UUID) -> HttpResponse:
 def hotline_withdraw(request: ActorRequest, hotline_id: UUID) -> HttpResponse:
     """Take one of the organization's hotline numbers off the directory."""
     hotline = selectors.hotline_number_own(actor=request.actor, hotline_id=hotline_id)
-    services.hotline_number_withdraw(actor=request.actor, hotline=hotline)
-    messages.success(request, _("The hotline number is no longer listed."))
-    return _own_page(request)
+    return perform(
+        request,
+        lambda: services.hotline_number_withdraw(actor=request.actor, hotline=hotline),
+        success=_("The hotline number is no longer listed."),
+        redirect_to=_own_url(request),
+    )

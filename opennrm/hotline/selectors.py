@@ -178,7 +178,7 @@ def signal_get(*, actor: Actor, signal_id: UUID | str, audit: bool = True) -> Si
     except (Signal.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such signal.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=signal)
+        audit_read(actor=actor, obj=signal)
     return signal
 
 

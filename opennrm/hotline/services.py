@@ -23,6 +23,7 @@ from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.people.services import phone_token
 from opennrm.validation import EARLIEST_RECORD, Checker
 
+from .audit import SignalAction
 from .models import CallerType, Channel, Outcome, Reason, Signal
 from .selectors import signal_visible
 
@@ -138,16 +139,6 @@ def _filled(signal: Signal) -> list[str]:
     return [name for name in SIGNAL_FIELDS if getattr(signal, name) not in ("", None)]
 
 
-def _audit(actor: Actor, signal: Signal, action: str, fields: list[str]) -> None:
-    audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action=action,
-        obj=signal,
-        fields=fields,
-    )
-
-
 @transaction.atomic
 def signal_record(
     *,
@@ -179,7 +170,9 @@ def signal_record(
     }
     _apply(signal, data, organization=actor.active_organization)
     signal.save()
-    _audit(actor, signal, "signal.record", ["operator", *_filled(signal)])
+    audit_record(
+        actor=actor, action=SignalAction.RECORD, obj=signal, fields=["operator", *_filled(signal)]
+    )
     return signal
 
 
@@ -210,7 +203,7 @@ def web_tip_receive(
     audit_record(
         actor=None,
         organization=organization,
-        action="signal.receive",
+        action=SignalAction.RECEIVE,
         obj=signal,
         fields=_filled(signal),
     )
@@ -226,7 +219,7 @@ def signal_take(*, actor: Actor, signal: Signal) -> Signal:
     signal.operator = actor.user
     signal.version += 1
     signal.save()
-    _audit(actor, signal, "signal.take", ["operator"])
+    audit_record(actor=actor, action=SignalAction.TAKE, obj=signal, fields=["operator"])
     return signal
 
 
@@ -242,7 +235,7 @@ def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any)
     if changed:
         signal.version += 1
         signal.save()
-        _audit(actor, signal, "signal.update", changed)
+        audit_record(actor=actor, action=SignalAction.UPDATE, obj=signal, fields=changed)
     return signal
 
 
@@ -274,5 +267,5 @@ def signal_open_case(
         fields.append("operator")
     signal.version += 1
     signal.save()
-    _audit(actor, signal, "signal.open_case", fields)
+    audit_record(actor=actor, action=SignalAction.OPEN_CASE, obj=signal, fields=fields)
     return signal

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import phonenumbers
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,15 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import ActorRequest, actor_required, add_errors, page_number
+from opennrm.web import (
+    ActorRequest,
+    actor_required,
+    page_number,
+    perform,
+    phone_display,
+    problem_lines,
+    submit,
+)
 
 from . import selectors, services
 from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name
@@ -34,15 +42,13 @@ from .models import Channel, Reason, Signal
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from opennrm.cases.models import Case
+
 DIMENSIONS = {
     "reason": gettext_lazy("Reason"),
     "channel": gettext_lazy("Channel"),
     "language": gettext_lazy("Language"),
 }
-
-
-def _problem(error: ValidationFailed | Conflict) -> str:
-    return " ".join(m for ms in error.errors.values() for m in ms) or error.message
 
 
 @never_cache
@@ -68,15 +74,18 @@ def queue(request: ActorRequest) -> HttpResponse:
 def signal_new(request: ActorRequest) -> HttpResponse:
     """Log a contact: who, why and what came of it, in a few clicks; errors beside the fields."""
     form = SignalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signal = services.signal_record(actor=request.actor, **form.signal_data())
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The contact was logged."))
-            return redirect("hotline:signal_detail", signal_id=signal.uuid)
-    return render(request, "hotline/signal_new.html", {"form": form})
+    done = submit(
+        request,
+        form,
+        lambda: services.signal_record(actor=request.actor, **form.signal_data()),
+        success=_("The contact was logged."),
+        redirect_to=_signal_url,
+    )
+    return done or render(request, "hotline/signal_new.html", {"form": form})
+
+
+def _signal_url(signal: Signal) -> str:
+    return reverse("hotline:signal_detail", kwargs={"signal_id": signal.uuid})
 
 
 def _facts(signal: Signal) -> list[tuple[str, str]]:
@@ -87,15 +96,6 @@ def _facts(signal: Signal) -> list[tuple[str, str]]:
         (_("Language"), language_name(signal.language) if signal.language else "—"),
         (_("Outcome"), signal.get_outcome_display() or _("No outcome yet")),
     ]
-
-
-def phone_display(e164: str) -> str:
-    """A stored E.164 number as people write it: +998 90 123 45 67."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _render_signal(
@@ -154,20 +154,16 @@ def signal_save(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         signal=signal,
         show_phone=actor.can(perms.IDENTIFYING_DATA_VIEW),
     )
-    if form.is_valid():
-        try:
-            services.signal_update(
-                actor=actor,
-                signal=signal,
-                version=form.cleaned_data["version"],
-                **form.signal_data(),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The signal was saved."))
-            return redirect("hotline:signal_detail", signal_id=signal.uuid)
-    return _render_signal(request, signal_id, form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.signal_update(
+            actor=actor, signal=signal, version=form.cleaned_data["version"], **form.signal_data()
+        ),
+        success=_("The signal was saved."),
+        redirect_to=_signal_url,
+    )
+    return done or _render_signal(request, signal_id, form=form)
 
 
 @require_POST
@@ -176,13 +172,12 @@ def signal_save(request: ActorRequest, signal_id: UUID) -> HttpResponse:
 def signal_take(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     """Take an unanswered web tip: it becomes the operator's to answer."""
     signal = _signal_for_write(request, signal_id)
-    try:
-        services.signal_take(actor=request.actor, signal=signal)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The signal is yours to answer."))
-    return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    return perform(
+        request,
+        lambda: services.signal_take(actor=request.actor, signal=signal),
+        success=_("The signal is yours to answer."),
+        redirect_to=_signal_url(signal),
+    )
 
 
 @require_POST
@@ -203,7 +198,7 @@ def signal_followed_up(request: ActorRequest, signal_id: UUID) -> HttpResponse:
             followed_up_on=local_today(request.actor.organization),
         )
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_lines(exc))
         return redirect("hotline:signal_detail", signal_id=signal.uuid)
     messages.success(request, _("The follow-up is marked done."))
     if request.POST.get("next") == "queue":
@@ -226,24 +221,26 @@ def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     form = SignalCaseForm(
         request.POST or None, initial=SignalCaseForm.initial_for(signal, with_phone=show_phone)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            signal = services.signal_open_case(
-                actor=actor,
-                signal=signal,
-                version=form.cleaned_data["version"],
-                person=form.person_data(),
-            )
-        except ValidationFailed as exc:
-            add_path_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            case = signal.case
-            assert case is not None  # signal_open_case links it
-            messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
-            return redirect("cases:case_detail", case_id=case.uuid)
-    return render(
+
+    def open_case() -> Case:
+        opened = services.signal_open_case(
+            actor=actor,
+            signal=signal,
+            version=form.cleaned_data["version"],
+            person=form.person_data(),
+        )
+        assert opened.case is not None  # signal_open_case links it
+        return opened.case
+
+    done = submit(
+        request,
+        form,
+        open_case,
+        success=lambda case: _("Case %(number)s was opened.") % {"number": case.number},
+        redirect_to=lambda case: reverse("cases:case_detail", kwargs={"case_id": case.uuid}),
+        errors=add_path_errors,
+    )
+    return done or render(
         request,
         "hotline/signal_open_case.html",
         {"signal": signal, "facts": _facts(signal), "form": form},

@@ -22,6 +22,7 @@ from opennrm.accounts.tasks import send_email
 from opennrm.audit.services import audit_record
 from opennrm.errors import NotFound
 
+from .audit import NotificationAction
 from .models import Kind, Notification, render_message
 from .selectors import notification_visible
 
@@ -114,9 +115,8 @@ def notification_mark_read(*, actor: Actor, notification: Notification) -> Notif
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="notification.read",
+            actor=actor,
+            action=NotificationAction.READ,
             obj=notification,
             fields=["read_at"],
         )
@@ -133,9 +133,8 @@ def notification_mark_all_read(*, actor: Actor) -> int:
     )
     if count:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="notification.read_all",
+            actor=actor,
+            action=NotificationAction.READ_ALL,
             object_type=Notification._meta.label_lower,
             fields=["read_at"],
         )

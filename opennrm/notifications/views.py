@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
-from opennrm.web import ActorRequest, actor_required, page_number
+from opennrm.web import ActorRequest, actor_required, page_number, page_of
 
 from . import selectors, services
 
@@ -27,19 +27,19 @@ PAGE_SIZE = 25
 def notification_list(request: ActorRequest) -> HttpResponse:
     """The signed-in member's notifications in the active organization, 25 a page."""
     actor = request.actor
-    page = page_number(request.GET.get("page"))
     unread = request.GET.get("show") == "unread"
-    start = (page - 1) * PAGE_SIZE
-    rows = list(
-        selectors.notification_list(actor=actor, unread=unread)[start : start + PAGE_SIZE + 1]
+    page = page_of(
+        selectors.notification_list(actor=actor, unread=unread),
+        page_number(request.GET.get("page")),
+        PAGE_SIZE,
     )
     return render(
         request,
         "notifications/notification_list.html",
         {
-            "notifications": rows[:PAGE_SIZE],
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            "notifications": page.rows,
+            "has_next": page.has_next,
+            "page": page.number,
             "unread_only": unread,
         },
     )

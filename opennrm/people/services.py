@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from opennrm.accounts.models import Organization
@@ -226,7 +227,7 @@ def person_save_changes(
     actor: Actor,
     person: Person,
     changed: list[str],
-    action: str,
+    action: TextChoices,
     organization: Organization | None = None,
 ) -> None:
     """Store what ``person_apply`` changed: a new version, fresh search tokens when names or
@@ -241,8 +242,8 @@ def person_save_changes(
     if set(changed) & INDEXED_FIELDS:
         person_reindex(person)
     audit_record(
-        actor=actor.user,
-        organization=organization or actor.organization,
+        actor=actor,
+        organization=organization,
         action=action,
         obj=person,
         fields=changed,

@@ -7,9 +7,12 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from opennrm import events
+        from opennrm.audit.actions import actions_register
         from opennrm.cases.events import ConsentWithdrawn
 
+        from .audit import ReferralAction
         from .services import on_consent_withdrawn
 
+        actions_register(ReferralAction)
         # A withdrawn referral consent withdraws, in the same transaction, what was shared.
         events.subscribe(ConsentWithdrawn)(on_consent_withdrawn)

@@ -150,21 +150,3 @@ class Referral(models.Model):
     @property
     def answered_at(self) -> datetime | None:
         return self.accepted_at or self.declined_at
-
-
-class ReferralNumberSequence(models.Model):
-    """The next referral number of a sending organization in a year, taken under a row lock."""
-
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "year"], name="referral_sequence_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

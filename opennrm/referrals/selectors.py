@@ -113,7 +113,7 @@ def referral_get(*, actor: Actor, referral_id: UUID | str, audit: bool = True) -
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such referral.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=referral)
+        audit_read(actor=actor, obj=referral)
     return referral
 
 

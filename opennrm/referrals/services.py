@@ -23,7 +23,8 @@ from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import CLOSED_STATUSES, CaseStatus, ServiceType
 from opennrm.cases.events import ConsentWithdrawn
-from opennrm.cases.models import Case, Consent
+from opennrm.cases.models import Case, Consent, NumberKind
+from opennrm.cases.numbers import number_take
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_change_status, case_open
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
@@ -32,6 +33,7 @@ from opennrm.people.models import Person
 from opennrm.people.services import person_apply, person_save_changes
 from opennrm.validation import Checker
 
+from .audit import ReferralAction
 from .choices import (
     EXPLOITATION_FIELDS,
     IDENTIFYING_SHARED_FIELDS,
@@ -42,7 +44,7 @@ from .choices import (
     SharedField,
     Urgency,
 )
-from .models import Referral, ReferralNumberSequence
+from .models import Referral
 from .selectors import consent_withdrawn_on, covering_consent, referral_visible
 
 # How long the receiver has to answer, by urgency. ``OPENNRM_REFERRAL_DEADLINES`` in the
@@ -73,16 +75,6 @@ def response_time(urgency: str) -> timedelta:
     configured = getattr(settings, "OPENNRM_REFERRAL_DEADLINES", None) or {}
     value = configured.get(str(urgency), DEFAULT_DEADLINES[Urgency(urgency)])
     return value if isinstance(value, timedelta) else timedelta(hours=float(value))
-
-
-def _number(organization: Organization, year: int) -> str:
-    prefix = organization.number_prefix or "O"
-    sequence, _created = ReferralNumberSequence.objects.select_for_update().get_or_create(
-        organization=organization, year=year
-    )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}-R-{year}-{sequence.last:05d}"
 
 
 def _url(referral: Referral) -> str:
@@ -260,7 +252,11 @@ def referral_send(
     overridden = consent is None and kind != ReferralKind.ANONYMOUS
     now = timezone.now()
     referral = Referral(
-        number=_number(actor.active_organization, local_today(actor.organization).year),
+        number=number_take(
+            organization=actor.active_organization,
+            kind=NumberKind.REFERRAL,
+            year=local_today(actor.organization).year,
+        ),
         kind=kind,
         from_case=case,
         from_organization=actor.organization,
@@ -280,9 +276,8 @@ def referral_send(
     )
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.send",
+        actor=actor,
+        action=ReferralAction.SEND,
         obj=referral,
         fields=[
             "kind",
@@ -300,9 +295,8 @@ def referral_send(
     )
     if overridden:
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.override_consent",
+            actor=actor,
+            action=ReferralAction.OVERRIDE_CONSENT,
             obj=referral,
             fields=["override_reason", "overridden_by"],
         )
@@ -459,9 +453,8 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     referral.answered_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.accept",
+        actor=actor,
+        action=ReferralAction.ACCEPT,
         obj=referral,
         fields=fields,
     )
@@ -509,9 +502,8 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referr
     referral.decline_reason = reason
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.decline",
+        actor=actor,
+        action=ReferralAction.DECLINE,
         obj=referral,
         fields=["status", "declined_at", "answered_by", "decline_reason"],
     )
@@ -556,9 +548,8 @@ def referral_complete(*, actor: Actor, referral: Referral, outcome: str) -> Refe
     referral.outcome = outcome
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.complete",
+        actor=actor,
+        action=ReferralAction.COMPLETE,
         obj=referral,
         fields=["status", "completed_at", "completed_by", "outcome"],
     )
@@ -583,9 +574,8 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
     referral.withdrawn_by = actor.user
     referral.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="referral.withdraw",
+        actor=actor,
+        action=ReferralAction.WITHDRAW,
         obj=referral,
         fields=["status", "withdrawn_at", "withdrawn_by"],
     )
@@ -616,7 +606,7 @@ def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
         actor=actor,
         person=person,
         changed=changed,
-        action="person.shares_revoked",
+        action=ReferralAction.SHARES_REVOKED,
         organization=referral.to_organization,
     )
     return changed
@@ -654,9 +644,8 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
         referral.save()
         _clear_receiving_copy(actor, referral)
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="referral.consent_withdrawn",
+            actor=actor,
+            action=ReferralAction.CONSENT_WITHDRAWN,
             obj=referral,
             fields=fields,
         )
@@ -702,7 +691,7 @@ def referral_overdue_notify(*, now: datetime | None = None) -> int:
             audit_record(
                 actor=None,
                 organization=None,
-                action="referral.overdue",
+                action=ReferralAction.OVERDUE,
                 obj=referral,
                 fields=["overdue_notified_at"],
             )

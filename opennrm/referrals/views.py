@@ -8,17 +8,15 @@ Pages with shared content are never stored by the browser (``Cache-Control: no-s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import phonenumbers
-from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -26,13 +24,22 @@ from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import OrganizationType
+from opennrm.audit.actions import action_label
 from opennrm.cases import selectors as case_selectors
 from opennrm.cases.choices import ServiceType
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
-from opennrm.errors import ApplicationError, NotFound, ValidationFailed
+from opennrm.errors import NotFound, ValidationFailed
 from opennrm.people.models import AgeBand, DocumentType, Gender
-from opennrm.web import ActorRequest, actor_required, page_number
+from opennrm.web import (
+    ActorRequest,
+    actor_required,
+    page_number,
+    page_of,
+    perform,
+    phone_display,
+    submit,
+)
 
 from . import selectors, services
 from .choices import (
@@ -45,19 +52,6 @@ from .choices import (
 from .forms import CompleteForm, DeclineForm, ReferralForm, add_errors
 from .models import Referral
 
-PAGE_SIZE = 50
-
-# Audit actions as the history names them.
-ACTIONS = {
-    "referral.send": gettext_lazy("Sent"),
-    "referral.override_consent": gettext_lazy("Sent without consent (override)"),
-    "referral.accept": gettext_lazy("Accepted"),
-    "referral.decline": gettext_lazy("Declined"),
-    "referral.complete": gettext_lazy("Completed"),
-    "referral.withdraw": gettext_lazy("Withdrawn by the sender"),
-    "referral.consent_withdrawn": gettext_lazy("Consent withdrawn: shared fields revoked"),
-    "referral.overdue": gettext_lazy("Overdue: both sides notified"),
-}
 FIELD_LABELS = {
     "from_case": gettext_lazy("case"),
     "shared_values": gettext_lazy("shared values"),
@@ -67,23 +61,6 @@ TITLES = {
     ReferralKind.TRANSFER: gettext_lazy("Transfer the case to another organization"),
     ReferralKind.ANONYMOUS: gettext_lazy("Notify law enforcement anonymously"),
 }
-
-
-@dataclass
-class Page:
-    rows: list[Any]
-    number: int
-    has_next: bool
-
-
-def _page(queryset: QuerySet, number: int) -> Page:
-    start = (number - 1) * PAGE_SIZE
-    rows = list(queryset[start : start + PAGE_SIZE + 1])
-    return Page(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
-
-
-def _problem(error: ApplicationError) -> str:
-    return " ".join(m for ms in error.errors.values() for m in ms) or error.message
 
 
 # --- Lists.
@@ -107,13 +84,16 @@ def _tabs(request: ActorRequest, current: str) -> list[dict[str, Any]]:
 def _render_list(
     request: ActorRequest, current: str, referrals: QuerySet[Referral], intro: str
 ) -> HttpResponse:
-    page = _page(referrals, page_number(request.GET.get("page")))
+    page = page_of(referrals, page_number(request.GET.get("page")))
     return render(
         request,
         "referrals/list.html",
         {
             "tabs": _tabs(request, current),
             "page": page,
+            "overdue": selectors.overdue_count(actor=request.actor)
+            if request.actor.can(perms.REFERRALS_VIEW)
+            else 0,
             "intro": intro,
             "current": current,
             "organization": request.actor.organization,
@@ -195,24 +175,28 @@ def _send(request: ActorRequest, case_id: UUID, kind: str) -> HttpResponse:
         covered=covered,
         can_override=actor.can(perms.REFERRALS_OVERRIDE_CONSENT),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def send() -> Referral:
         try:
             organization = selectors.referral_recipient_get(
                 actor=actor, organization_id=form.cleaned_data["to_organization"], kind=kind
             )
-            referral = services.referral_send(
-                actor=actor, case=case, to_organization=organization, **form.send_data()
-            )
         except NotFound:
-            form.add_error("to_organization", _("This organization is no longer active."))
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Referral %(number)s was sent.") % {"number": referral.number}
-            )
-            return redirect("referrals:detail", referral_id=referral.uuid)
-    return _render_form(request, case, kind, form)
+            gone = _("This organization is no longer active.")
+            raise ValidationFailed.of({"to_organization": [gone]}) from None
+        return services.referral_send(
+            actor=actor, case=case, to_organization=organization, **form.send_data()
+        )
+
+    done = submit(
+        request,
+        form,
+        send,
+        success=lambda referral: _("Referral %(number)s was sent.") % {"number": referral.number},
+        redirect_to=_referral_url,
+        errors=add_errors,
+    )
+    return done or _render_form(request, case, kind, form)
 
 
 @never_cache
@@ -244,20 +228,12 @@ def _labels(choices: type[TextChoices], values: list[str]) -> str:
     return ", ".join(str(names.get(v, v)) for v in values)
 
 
-def _phone(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def _shown(name: str, value: Any) -> Any:
     """One shared value as the page shows it: text, or a list of (label, text)."""
     if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
         return ", ".join(value)
     if name == SharedField.PHONES:
-        return ", ".join(_phone(p) for p in value)
+        return ", ".join(phone_display(p) for p in value)
     if name == SharedField.DOCUMENTS:
         kinds = dict(DocumentType.choices)
         return "; ".join(
@@ -326,7 +302,7 @@ def _history(request: ActorRequest, referral: Referral) -> list[dict[str, Any]]:
             {
                 "at": event.occurred_at,
                 "who": who,
-                "action": ACTIONS.get(event.action, event.action),
+                "action": action_label(event.action),
                 "fields": fields,
             }
         )
@@ -414,9 +390,16 @@ def _send_permission(referral: Referral) -> str:
     return perms.REFERRALS_SEND
 
 
-def _answered(request: ActorRequest, referral: Referral, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("referrals:detail", referral_id=referral.uuid)
+def _referral_url(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"referral_id": referral.uuid})
+
+
+def _accepted(referral: Referral) -> str:
+    if referral.to_case is not None:
+        return _("Accepted: case %(number)s was opened with the shared fields.") % {
+            "number": referral.to_case.number
+        }
+    return _("The referral was accepted.")
 
 
 @require_POST
@@ -425,19 +408,12 @@ def _answered(request: ActorRequest, referral: Referral, message: str) -> HttpRe
 def referral_accept(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Accept: a case worker's acceptance opens the organization's own case from the shares."""
     referral = _for_write(request, referral_id)
-    try:
-        referral = services.referral_accept(actor=request.actor, referral=referral)
-    except ValidationFailed as exc:
-        messages.error(request, _problem(exc))
-        return redirect("referrals:detail", referral_id=referral.uuid)
-    if referral.to_case is not None:
-        return _answered(
-            request,
-            referral,
-            _("Accepted: case %(number)s was opened with the shared fields.")
-            % {"number": referral.to_case.number},
-        )
-    return _answered(request, referral, _("The referral was accepted."))
+    return perform(
+        request,
+        lambda: services.referral_accept(actor=request.actor, referral=referral),
+        success=_accepted,
+        redirect_to=_referral_url(referral),
+    )
 
 
 @require_POST
@@ -447,16 +423,17 @@ def referral_decline(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Decline, with a reason."""
     referral = _answerable(request, referral_id)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_decline(
-                actor=request.actor, referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            return _answered(request, referral, _("The referral was declined."))
-    return _render_referral(request, referral_id, decline_form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.referral_decline(
+            actor=request.actor, referral=referral, reason=form.cleaned_data["reason"]
+        ),
+        success=_("The referral was declined."),
+        redirect_to=_referral_url(referral),
+        errors=add_errors,
+    )
+    return done or _render_referral(request, referral_id, decline_form=form)
 
 
 @require_POST
@@ -466,16 +443,17 @@ def referral_complete(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """Record the outcome of an accepted referral."""
     referral = _answerable(request, referral_id)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_complete(
-                actor=request.actor, referral=referral, outcome=form.cleaned_data["outcome"]
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
-            return _answered(request, referral, _("The referral was completed."))
-    return _render_referral(request, referral_id, complete_form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.referral_complete(
+            actor=request.actor, referral=referral, outcome=form.cleaned_data["outcome"]
+        ),
+        success=_("The referral was completed."),
+        redirect_to=_referral_url(referral),
+        errors=add_errors,
+    )
+    return done or _render_referral(request, referral_id, complete_form=form)
 
 
 @require_POST
@@ -484,12 +462,12 @@ def referral_complete(request: ActorRequest, referral_id: UUID) -> HttpResponse:
 def referral_withdraw(request: ActorRequest, referral_id: UUID) -> HttpResponse:
     """The sender takes back a referral still awaiting an answer."""
     referral = _for_write(request, referral_id)
-    try:
-        services.referral_withdraw(actor=request.actor, referral=referral)
-    except ValidationFailed as exc:
-        messages.error(request, _problem(exc))
-        return redirect("referrals:detail", referral_id=referral.uuid)
-    return _answered(request, referral, _("The referral was withdrawn."))
+    return perform(
+        request,
+        lambda: services.referral_withdraw(actor=request.actor, referral=referral),
+        success=_("The referral was withdrawn."),
+        redirect_to=_referral_url(referral),
+    )
 
 
 # --- Figures.

@@ -41,7 +41,7 @@ def return_for_case(*, actor: Actor, case: Case, audit: bool = True) -> ReturnRe
         .first()
     )
     if record is not None and audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=record)
+        audit_read(actor=actor, obj=record)
     return record
 
 
@@ -56,7 +56,7 @@ def return_get(*, actor: Actor, return_id: UUID | str, audit: bool = True) -> Re
     except (ReturnRecord.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such return.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=record)
+        audit_read(actor=actor, obj=record)
     return record
 
 

@@ -30,6 +30,7 @@ from opennrm.notifications.models import Kind
 from opennrm.notifications.services import notification_send
 from opennrm.validation import EARLIEST_RECORD, Checker
 
+from .audit import ReturnAction
 from .models import (
     FOLLOW_UP_MONTHS,
     DocumentType,
@@ -172,16 +173,6 @@ def _locked_return(actor: Actor, record: ReturnRecord, version: int | None) -> R
     return locked
 
 
-def _audit(actor: Actor | None, organization: Organization, action: str, obj: Any, fields: list):
-    audit_record(
-        actor=actor.user if actor else None,
-        organization=organization,
-        action=action,
-        obj=obj,
-        fields=fields,
-    )
-
-
 @transaction.atomic
 def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
     """Record the voluntary return of a visible case's person: documents, travel, destination and
@@ -194,7 +185,7 @@ def return_create(*, actor: Actor, case: Case, **fields: Any) -> ReturnRecord:
     _apply_return(record, fields, case)
     record.save()
     filled = [n for n in RETURN_FIELDS if getattr(record, n) not in ("", None)]
-    _audit(actor, case.organization, "return.create", record, ["case", *filled])
+    audit_record(actor=actor, action=ReturnAction.CREATE, obj=record, fields=["case", *filled])
     return record
 
 
@@ -209,7 +200,7 @@ def return_update(
     if changed:
         record.version += 1
         record.save()
-        _audit(actor, record.organization, "return.update", record, changed)
+        audit_record(actor=actor, action=ReturnAction.UPDATE, obj=record, fields=changed)
     return record
 
 
@@ -266,7 +257,7 @@ def return_record_arrival(
     )
     record.version += 1
     record.save()
-    _audit(actor, record.organization, "return.arrival", record, changed)
+    audit_record(actor=actor, action=ReturnAction.ARRIVAL, obj=record, fields=changed)
     if "arrived_on" in changed:
         _schedule_follow_ups(actor, record)
     return record
@@ -286,14 +277,22 @@ def _schedule_follow_ups(actor: Actor, record: ReturnRecord) -> None:
                 months=months,
                 due_on=due_on,
             )
-            _audit(
-                actor, record.organization, "follow_up.schedule", follow_up, ["months", "due_on"]
+            audit_record(
+                actor=actor,
+                action=ReturnAction.FOLLOW_UP_SCHEDULE,
+                obj=follow_up,
+                fields=["months", "due_on"],
             )
         elif follow_up.done_on is None and follow_up.due_on != due_on:
             follow_up.due_on, follow_up.notified_at = due_on, None
             follow_up.version += 1
             follow_up.save()
-            _audit(actor, record.organization, "follow_up.reschedule", follow_up, ["due_on"])
+            audit_record(
+                actor=actor,
+                action=ReturnAction.FOLLOW_UP_RESCHEDULE,
+                obj=follow_up,
+                fields=["due_on"],
+            )
 
 
 @transaction.atomic
@@ -347,7 +346,7 @@ def follow_up_record(
     follow_up.recorded_by = actor.user
     follow_up.version += 1
     follow_up.save()
-    _audit(actor, follow_up.organization, "follow_up.record", follow_up, changed)
+    audit_record(actor=actor, action=ReturnAction.FOLLOW_UP_RECORD, obj=follow_up, fields=changed)
     return follow_up
 
 
@@ -410,6 +409,12 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
             )
             follow_up.notified_at = timezone.now()
             follow_up.save(update_fields=["notified_at"])
-            _audit(None, follow_up.organization, "follow_up.notify", follow_up, ["notified_at"])
+            audit_record(
+                actor=None,
+                organization=follow_up.organization,
+                action=ReturnAction.FOLLOW_UP_NOTIFY,
+                obj=follow_up,
+                fields=["notified_at"],
+            )
             announced += 1
     return announced

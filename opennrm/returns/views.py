@@ -11,9 +11,9 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,12 +21,15 @@ from django.views.decorators.http import require_POST
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.selectors import case_get
-from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import ActorRequest, actor_required, add_errors
+from opennrm.web import ActorRequest, actor_required, submit
 
 from . import selectors, services
 from .forms import ArrivalForm, FollowUpForm, ReturnEditForm, ReturnForm
 from .models import ReturnRecord
+
+
+def _return_url(case_id: UUID) -> str:
+    return reverse("returns:case_return", kwargs={"case_id": case_id})
 
 
 def _render_return(
@@ -77,24 +80,22 @@ def case_return(request: ActorRequest, case_id: UUID) -> HttpResponse:
     case = case_get(actor=actor, case_id=case_id, audit=False)
     record = selectors.return_for_case(actor=actor, case=case, audit=False)
     form: ReturnForm = ReturnEditForm(request.POST) if record else ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            if record is None:
-                services.return_create(actor=actor, case=case, **form.return_data())
-                messages.success(request, _("The return was recorded."))
-            else:
-                services.return_update(
-                    actor=actor,
-                    record=record,
-                    version=form.cleaned_data["version"],
-                    **form.return_data(),
-                )
-                messages.success(request, _("The return was saved."))
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("returns:case_return", case_id=case.uuid)
-    return _render_return(request, case_id, return_form=form, audit=False)
+
+    def save() -> ReturnRecord:
+        if record is None:
+            return services.return_create(actor=actor, case=case, **form.return_data())
+        return services.return_update(
+            actor=actor, record=record, version=form.cleaned_data["version"], **form.return_data()
+        )
+
+    done = submit(
+        request,
+        form,
+        save,
+        success=_("The return was recorded.") if record is None else _("The return was saved."),
+        redirect_to=_return_url(case.uuid),
+    )
+    return done or _render_return(request, case_id, return_form=form, audit=False)
 
 
 def _record_of(request: ActorRequest, return_id: UUID) -> ReturnRecord:
@@ -108,24 +109,21 @@ def return_arrival(request: ActorRequest, return_id: UUID) -> HttpResponse:
     """Record the reception at arrival; the follow-ups at 3, 6 and 12 months are scheduled."""
     record = _record_of(request, return_id)
     form = ArrivalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.return_record_arrival(
-                actor=request.actor,
-                record=record,
-                version=form.cleaned_data["version"],
-                arrived_on=form.cleaned_data["arrived_on"],
-                received_by=form.cleaned_data["received_by"],
-                arrival_notes=form.cleaned_data["arrival_notes"],
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The arrival was recorded; follow-ups are due at 3, 6 and 12 months.")
-            )
-            return redirect("returns:case_return", case_id=record.case.uuid)
-    return _render_return(request, record.case.uuid, arrival_form=form, audit=False)
+    done = submit(
+        request,
+        form,
+        lambda: services.return_record_arrival(
+            actor=request.actor,
+            record=record,
+            version=form.cleaned_data["version"],
+            arrived_on=form.cleaned_data["arrived_on"],
+            received_by=form.cleaned_data["received_by"],
+            arrival_notes=form.cleaned_data["arrival_notes"],
+        ),
+        success=_("The arrival was recorded; follow-ups are due at 3, 6 and 12 months."),
+        redirect_to=_return_url(record.case.uuid),
+    )
+    return done or _render_return(request, record.case.uuid, arrival_form=form, audit=False)
 
 
 @require_POST
@@ -136,24 +134,25 @@ def follow_up_record(request: ActorRequest, follow_up_id: UUID) -> HttpResponse:
     follow_up = selectors.follow_up_get(actor=request.actor, follow_up_id=follow_up_id)
     form = FollowUpForm(request.POST, follow_up=follow_up)
     case = follow_up.return_record.case
-    if form.is_valid():
-        try:
-            services.follow_up_record(
-                actor=request.actor,
-                follow_up=follow_up,
-                version=form.cleaned_data["version"],
-                done_on=form.cleaned_data["done_on"],
-                outcome=form.cleaned_data["outcome"],
-                notes=form.cleaned_data["notes"],
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The follow-up was recorded."))
-            if request.POST.get("next") == "due":
-                return redirect("returns:follow_ups_due")
-            return redirect("returns:case_return", case_id=case.uuid)
-    return _render_return(request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False)
+    done = submit(
+        request,
+        form,
+        lambda: services.follow_up_record(
+            actor=request.actor,
+            follow_up=follow_up,
+            version=form.cleaned_data["version"],
+            done_on=form.cleaned_data["done_on"],
+            outcome=form.cleaned_data["outcome"],
+            notes=form.cleaned_data["notes"],
+        ),
+        success=_("The follow-up was recorded."),
+        redirect_to=reverse("returns:follow_ups_due")
+        if request.POST.get("next") == "due"
+        else _return_url(case.uuid),
+    )
+    return done or _render_return(
+        request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False
+    )
 
 
 @never_cache

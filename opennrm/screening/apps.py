@@ -33,4 +33,9 @@ class ScreeningConfig(AppConfig):
     label = "screening"
 
     def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        from .audit import ScreeningAction
+
+        actions_register(ScreeningAction)
         post_migrate.connect(_load_questionnaires, sender=self, dispatch_uid="screening.load")

@@ -29,15 +29,6 @@ def questionnaire_current_list(*, actor: Actor) -> list[Questionnaire]:
     return [q for q in Questionnaire.objects.order_by("code") if (q.code, q.version) in wanted]
 
 
-def questionnaire_current(*, actor: Actor, code: str) -> Questionnaire:
-    """The newest version of the questionnaire ``code``, or NotFound."""
-    actor.require(perms.SCREENING_CONDUCT)
-    questionnaire = Questionnaire.objects.filter(code=code).order_by("-version").first()
-    if questionnaire is None:
-        raise NotFound("No such questionnaire.")
-    return questionnaire
-
-
 def indicator_list(questionnaire: Questionnaire) -> list[Indicator]:
     """The indicators of a questionnaire version in their order (not protected data)."""
     cached = getattr(questionnaire, "_indicator_list", None)
@@ -64,7 +55,7 @@ def screening_get(*, actor: Actor, screening_id: UUID | str, audit: bool = True)
     except (Screening.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such screening.") from None
     if audit:
-        audit_read(actor=actor.user, organization=actor.organization, obj=screening)
+        audit_read(actor=actor, obj=screening)
     return screening
 
 

@@ -24,6 +24,7 @@ from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.validation import Checker, shown
 
 from . import scoring
+from .audit import ScreeningAction
 from .models import Answer, Language, Mode, Questionnaire, Screening, Status
 from .selectors import indicator_list, screening_specs, screening_visible
 
@@ -85,9 +86,8 @@ def screening_start(
         started_by=actor.user,
     )
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="screening.start",
+        actor=actor,
+        action=ScreeningAction.START,
         obj=screening,
         fields=["case", "questionnaire", "language", "mode"],
     )
@@ -137,9 +137,8 @@ def screening_answer(
         screening.version += 1
         screening.save(update_fields=["answers", "version", "updated_at"])
         audit_record(
-            actor=actor.user,
-            organization=actor.organization,
-            action="screening.answer",
+            actor=actor,
+            action=ScreeningAction.ANSWER,
             obj=screening,
             fields=["answers"],
         )
@@ -172,9 +171,8 @@ def screening_complete(
     screening.version += 1
     screening.save()
     audit_record(
-        actor=actor.user,
-        organization=actor.organization,
-        action="screening.complete",
+        actor=actor,
+        action=ScreeningAction.COMPLETE,
         obj=screening,
         fields=["status", "result", "completed_by", "completed_at"],
     )

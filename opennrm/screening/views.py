@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.cases.selectors import case_get
-from opennrm.errors import Conflict, ValidationFailed
-from opennrm.web import ActorRequest, actor_required
+from opennrm.errors import ApplicationError, Conflict, ValidationFailed
+from opennrm.web import ActorRequest, actor_required, submit
 
 from . import scoring, selectors, services
 from .device_lock import device_lock, device_unlock
@@ -194,6 +194,16 @@ def _default_language(case: Any) -> str:
     return interface_language()
 
 
+def _first_page_url(screening: Screening) -> str:
+    """Where a new screening starts: the person's introduction, or the worker's first page."""
+    if screening.mode == Mode.SELF_ANSWER:
+        return reverse("screening:self_intro", kwargs={"screening_id": screening.uuid})
+    first = _dimensions(screening)[0]
+    return reverse(
+        "screening:dimension", kwargs={"screening_id": screening.uuid, "dimension": first}
+    )
+
+
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
 def screening_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
@@ -209,25 +219,19 @@ def screening_new(request: ActorRequest, case_id: UUID) -> HttpResponse:
             "language": _default_language(case),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening = services.screening_start(
-                actor=actor,
-                case=case,
-                questionnaire_code=form.cleaned_data["questionnaire"],
-                language=form.cleaned_data["language"],
-                mode=form.cleaned_data["mode"],
-            )
-        except ValidationFailed as exc:
-            for name, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
-            if screening.mode == Mode.SELF_ANSWER:
-                return redirect("screening:self_intro", screening_id=screening.uuid)
-            first = _dimensions(screening)[0]
-            return redirect("screening:dimension", screening_id=screening.uuid, dimension=first)
-    return render(request, "screening/start.html", {"case": case, "form": form})
+    done = submit(
+        request,
+        form,
+        lambda: services.screening_start(
+            actor=actor,
+            case=case,
+            questionnaire_code=form.cleaned_data["questionnaire"],
+            language=form.cleaned_data["language"],
+            mode=form.cleaned_data["mode"],
+        ),
+        redirect_to=_first_page_url,
+    )
+    return done or render(request, "screening/start.html", {"case": case, "form": form})
 
 
 # --- The worker's pages.
@@ -334,6 +338,12 @@ def screening_dimension(request: ActorRequest, screening_id: UUID, dimension: st
     )
 
 
+def _complete_errors(form: CompleteForm, error: ApplicationError) -> None:
+    form.add_error(None, error.message)
+    if "status" in error.errors:
+        form.add_error(None, error.errors["status"][0])
+
+
 @require_POST
 @never_cache
 @actor_required(perms.SCREENING_CONDUCT)
@@ -341,19 +351,17 @@ def screening_complete(request: ActorRequest, screening_id: UUID) -> HttpRespons
     """The worker confirms the answers and saves: the screening is completed, its result kept."""
     screening = _screening(request, screening_id)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.screening_complete(
-                actor=request.actor, screening=screening, version=form.cleaned_data["version"]
-            )
-        except (ValidationFailed, Conflict) as exc:
-            form.add_error(None, exc.message)
-            if isinstance(exc, ValidationFailed) and "status" in exc.errors:
-                form.add_error(None, exc.errors["status"][0])
-        else:
-            messages.success(request, _("The screening was completed and saved."))
-            return redirect("screening:detail", screening_id=screening.uuid)
-    return _render_detail(request, screening, complete_form=form)
+    done = submit(
+        request,
+        form,
+        lambda: services.screening_complete(
+            actor=request.actor, screening=screening, version=form.cleaned_data["version"]
+        ),
+        success=_("The screening was completed and saved."),
+        redirect_to=reverse("screening:detail", kwargs={"screening_id": screening.uuid}),
+        errors=_complete_errors,
+    )
+    return done or _render_detail(request, screening, complete_form=form)
 
 
 # --- The self-answer mode: the device is in the person's hands.

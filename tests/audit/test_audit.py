@@ -43,7 +43,7 @@ def test_every_write_leaves_an_event_naming_fields_not_values(world):
     services.password_set(user=member.user, password="another-long-password-9", reset=False)
 
     expectations = [
-        ("organization.create", org, {"name", "org_type", "country", "city", "phone"}),
+        ("organization.create", org, {"name", "org_type", "country", "city", "phone", "time_zone"}),
         ("organization.update", org, {"city"}),
         ("user.create", added.user, {"email", "full_name", "password"}),
         ("membership.create", added, {"user", "organization", "role", "is_active"}),

@@ -16,7 +16,7 @@ from opennrm.accounts.models import Membership
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.models import AuditEvent
 from opennrm.cases import services
-from opennrm.cases.models import Case, CaseNumberSequence
+from opennrm.cases.models import Case, NumberKind, NumberSequence
 from opennrm.cases.selectors import CaseFilters, case_list
 from opennrm.crypto.keyring import blind_index
 from opennrm.devtools import bulk_writer
@@ -177,7 +177,9 @@ def test_later_cases_take_numbers_after_the_generated_ones(truth):
         opened_on=opened.opened_on,
     )
     assert case.number not in numbers
-    sequence = CaseNumberSequence.objects.get(organization=organization, year=opened.opened_on.year)
+    sequence = NumberSequence.objects.get(
+        organization=organization, kind=NumberKind.CASE, year=opened.opened_on.year
+    )
     assert case.number.endswith(f"-{sequence.last:05d}")
 
 

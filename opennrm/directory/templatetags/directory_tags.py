@@ -2,13 +2,13 @@
 
 from django import template
 
+from opennrm.web import phone_display
+
 register = template.Library()
 
 
 @register.filter
 def phone(number: str) -> str:
-    from opennrm.directory.views import phone_display
-
     return phone_display(number or "")
 
 

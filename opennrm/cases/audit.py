@@ -1,0 +1,21 @@
+"""The audit actions of cases and their parts, as the case history names them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseAction(models.TextChoices):
+    OPEN = "case.open", _("Case opened")
+    UPDATE = "case.update", _("Case changed")
+    STATUS = "case.status", _("Status changed")
+    ASSIGN = "case.assign", _("Owner or team changed")
+    IDENTIFICATION_PROPOSE = "identification.propose", _("Identification proposed")
+    IDENTIFICATION_APPROVE = "identification.approve", _("Identification approved")
+    IDENTIFICATION_REJECT = "identification.reject", _("Identification rejected")
+    HISTORIC_EVENT_ADD = "historic_event.add", _("Event recorded")
+    SUPPORT_PLAN_CREATE = "support_plan.create", _("Support plan created")
+    SERVICE_ADD = "service.add", _("Service added")
+    CONSENT_RECORD = "consent.record", _("Consent recorded")
+    CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")
+    NOTE_ADD = "note.add", _("Note added")
+    ATTACHMENT_ADD = "attachment.add", _("Attachment added")

@@ -1,0 +1,353 @@
+"""The case pages that read: the case list and the case page with its tabs, and the helpers the
+changes share (the case for a change, the answer after one).
+
+A person's name never goes in a URL: the list's name search is a POST and the case pages' URLs
+carry only UUIDs. Each tab of the case page is its own URL: asked by htmx (``HX-Request``) it
+answers with the tab alone, otherwise with the whole page, so every tab works without JavaScript.
+Pages with case content are never stored by the browser (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet, TextChoices
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.audit.actions import action_label
+from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
+from opennrm.people.models import DocumentType
+from opennrm.web import (
+    ActorRequest,
+    actor_required,
+    page_number,
+    page_of,
+)
+
+from .. import selectors, services
+from ..choices import ExploitationType
+from ..fields import MultiChoiceField
+from ..forms import (
+    CaseEditForm,
+    CaseFilterForm,
+    CaseSearchForm,
+    ConsentForm,
+    DecisionForm,
+    NoteForm,
+    PersonEditForm,
+    PlanForm,
+    ServiceForm,
+    StatusForm,
+)
+from ..models import Case
+
+# The tabs of the case page: (key, label). The key is the URL name and the template name.
+TABS = [
+    ("person", gettext_lazy("Person")),
+    ("trafficking", gettext_lazy("Trafficking")),
+    ("identification", gettext_lazy("Identification")),
+    ("plan", gettext_lazy("Plan and services")),
+    ("consent", gettext_lazy("Consent")),
+    ("notes", gettext_lazy("Notes")),
+    ("history", gettext_lazy("History")),
+]
+
+# What the trafficking tab shows; the trafficking status is in the page header.
+TRAFFICKING_FIELDS = [
+    name
+    for name in services.CASE_FIELDS
+    if name not in ("trafficking_status", "trafficking_status_decided_by")
+]
+
+
+# --- Helpers.
+
+
+def _htmx(request: ActorRequest) -> bool:
+    """A swap by htmx wants the tab alone; a history restore by htmx wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and "HX-History-Restore-Request" not in request.headers
+    )
+
+
+def _labels(choices: type[TextChoices], values: list[str]) -> str:
+    names = dict(choices.choices)
+    return ", ".join(str(names.get(value, value)) for value in values)
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _part(related: Any, part_id: UUID) -> Any:
+    """A decision, consent… of a case the actor may see; NotFound for any other."""
+    try:
+        return related.get(uuid=part_id)
+    except related.model.DoesNotExist:
+        raise NotFound(_("Not found.")) from None
+
+
+def _require_identifying(request: ActorRequest) -> None:
+    if not request.actor.can(perms.IDENTIFYING_DATA_VIEW):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _first_tab(request: ActorRequest) -> str:
+    return "person" if request.actor.can(perms.IDENTIFYING_DATA_VIEW) else "trafficking"
+
+
+def _partners(request: ActorRequest) -> QuerySet[Organization]:
+    return selectors.partner_list(actor=request.actor)
+
+
+def _partner(request: ActorRequest, organization_id: str) -> Organization | None:
+    if not organization_id:
+        return None
+    return selectors.partner_get(actor=request.actor, organization_id=organization_id)
+
+
+# --- The tabs: what each shows, given the case (read once, audited) and any bound form.
+
+
+def _person_tab(request: ActorRequest, case: Case, form: PersonEditForm | None = None) -> dict:
+    person = case.person
+    documents = [
+        {**d, "type_label": _label(DocumentType, d.get("type", ""))} for d in person.documents
+    ]
+    return {
+        "person": person,
+        "documents": documents,
+        "form": form or PersonEditForm(initial=PersonEditForm.initial_for(person)),
+    }
+
+
+def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | None = None) -> dict:
+    facts = []
+    for name in TRAFFICKING_FIELDS:
+        field = Case._meta.get_field(name)
+        assert isinstance(field, models.Field)  # the case's own fields
+        value = getattr(case, name)
+        if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+            value = _labels(field.choices_class, value)
+        elif field.choices:
+            value = getattr(case, f"get_{name}_display")()
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        facts.append((field.verbose_name, value))
+    return {
+        "facts": facts,
+        "form": form or CaseEditForm(initial=CaseEditForm.initial_for(case)),
+    }
+
+
+def _identification_tab(
+    request: ActorRequest, case: Case, form: DecisionForm | None = None
+) -> dict:
+    actor = request.actor
+    return {
+        "decisions": case.decisions.select_related("proposed_by", "reviewed_by"),
+        "form": (form or DecisionForm()) if actor.can(perms.IDENTIFICATION_PROPOSE) else None,
+        "can_approve": actor.can(perms.IDENTIFICATION_APPROVE),
+    }
+
+
+def _plan_tab(
+    request: ActorRequest,
+    case: Case,
+    plan_form: PlanForm | None = None,
+    service_form: ServiceForm | None = None,
+) -> dict:
+    plans = list(case.plans.order_by("id"))
+    context: dict[str, Any] = {
+        "plans": plans,
+        "services": case.services.select_related("provider", "plan").order_by("id"),
+    }
+    if request.actor.can(perms.CASES_UPDATE):
+        context["plan_form"] = plan_form or PlanForm()
+        context["service_form"] = service_form or ServiceForm(
+            organizations=_partners(request), plans=plans
+        )
+    return context
+
+
+def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = None) -> dict:
+    consents = case.consents.select_related("recipient_organization", "recorded_by")
+    context: dict[str, Any] = {
+        "consents": [(c, _label(OrganizationType, c.recipient_type)) for c in consents],
+    }
+    if request.actor.can(perms.CASES_UPDATE):
+        context["form"] = form or ConsentForm(organizations=_partners(request))
+    return context
+
+
+def _notes_tab(request: ActorRequest, case: Case, form: NoteForm | None = None) -> dict:
+    notes = case.notes.select_related("author").order_by("-created_at", "-id")
+    context: dict[str, Any] = {"page": page_of(notes, page_number(request.GET.get("page")))}
+    if request.actor.can(perms.CASES_UPDATE):
+        context["form"] = form or NoteForm()
+    return context
+
+
+def _field_labels(object_type: str, names: list[str]) -> list[str]:
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return names
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(name)
+    return labels
+
+
+def _history_tab(request: ActorRequest, case: Case) -> dict:
+    events = selectors.case_history(actor=request.actor, case=case)
+    page = page_of(events, page_number(request.GET.get("page")))
+    rows = [
+        (
+            event,
+            action_label(event.action),
+            _field_labels(event.object_type, event.fields),
+        )
+        for event in page.rows
+    ]
+    return {"page": page, "rows": rows}
+
+
+TAB_CONTEXT: dict[str, Callable[..., dict]] = {
+    "person": _person_tab,
+    "trafficking": _trafficking_tab,
+    "identification": _identification_tab,
+    "plan": _plan_tab,
+    "consent": _consent_tab,
+    "notes": _notes_tab,
+    "history": _history_tab,
+}
+
+
+def _render_case(
+    request: ActorRequest,
+    case_id: UUID,
+    tab: str,
+    *,
+    status_form: StatusForm | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """The case page on ``tab``, or the tab alone for htmx (with the header swapped alongside)."""
+    actor = request.actor
+    if tab == "person":
+        _require_identifying(request)
+    case = selectors.case_get(actor=actor, case_id=case_id)
+    if status_form is None and actor.can(perms.CASES_UPDATE):
+        status_form = StatusForm(case=case, can_close=actor.can(perms.CASES_CLOSE))
+    tabs = [
+        {"key": key, "label": label, "url": reverse(f"cases:{key}", args=[case.uuid])}
+        for key, label in TABS
+        if key != "person" or actor.can(perms.IDENTIFYING_DATA_VIEW)
+    ]
+    htmx = _htmx(request)
+    context = {
+        "case": case,
+        "tab": tab,
+        "tabs": tabs,
+        "tab_template": f"cases/tabs/{tab}.html",
+        "status_form": status_form,
+        "can_assign": actor.can(perms.CASES_VIEW_ALL),
+        "htmx": htmx,
+        **TAB_CONTEXT[tab](request, case, **forms),
+    }
+    response = render(request, "cases/_fragment.html" if htmx else "cases/case_page.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _after(request: ActorRequest, case: Case, tab: str) -> HttpResponse:
+    """After a change: the fresh tab for htmx, else a redirect to it (so a reload never reposts)."""
+    if _htmx(request):
+        return _render_case(request, case.uuid, tab)
+    return redirect(f"cases:{tab}", case_id=case.uuid)
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"case_id": case.uuid})
+
+
+def _partner_or_error(
+    request: ActorRequest, organization_id: str, field: str
+) -> Organization | None:
+    """The chosen partner organization; one no longer active is an error beside ``field``."""
+    try:
+        return _partner(request, organization_id)
+    except NotFound:
+        gone = _("This organization is no longer active.")
+        raise ValidationFailed.of({field: [gone]}) from None
+
+
+def _case_for_write(request: ActorRequest, case_id: UUID) -> Case:
+    """The visible case, not audited as a read: the service audits the change itself."""
+    return selectors.case_get(actor=request.actor, case_id=case_id, audit=False)
+
+
+# --- The list and opening a case.
+
+
+@never_cache
+@actor_required(perms.CASES_VIEW)
+def case_list(request: ActorRequest) -> HttpResponse:
+    """Statistical filters by GET; the name search by POST, so a name never lands in a URL."""
+    actor = request.actor
+    filter_form = CaseFilterForm(request.GET or None, owners=selectors.case_owner_list(actor=actor))
+    search_form = CaseSearchForm(request.POST or None)
+    searching = request.method == "POST"
+    q, number = "", page_number(request.GET.get("page"))
+    if searching and search_form.is_valid():
+        q, number = search_form.cleaned_data["q"], search_form.cleaned_data["page"] or 1
+    cases = selectors.case_list(actor=actor, filters=filter_form.filters(q=q))
+    page = page_of(cases, number)
+    query = filter_form.query_string()
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter_form": filter_form,
+            "list_url": reverse("cases:case_list") + (f"?{query}" if query else ""),
+            "page_url": reverse("cases:case_list") + f"?{query}{'&' if query else ''}page=",
+            "search_form": search_form,
+            "searching": bool(q),
+            "q": q,
+            "page": page,
+            "rows": [
+                (case, _labels(ExploitationType, case.exploitation_types)) for case in page.rows
+            ],
+            "can_create": actor.can(perms.CASES_CREATE),
+        },
+    )
+
+
+# --- The case page.
+
+
+@never_cache
+@actor_required(perms.CASES_VIEW)
+def case_tab(request: ActorRequest, case_id: UUID, tab: str = "") -> HttpResponse:
+    """The case page on one tab (the person's first); each read of the case is audited."""
+    return _render_case(request, case_id, tab or _first_tab(request))
