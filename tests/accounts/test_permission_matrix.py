@@ -7,11 +7,8 @@ The rules, and that a refused write changes nothing, are checked by tests/suppor
 
 from __future__ import annotations
 
-from django.test import Client
-
 from opennrm.accounts import services
-from opennrm.accounts.models import RoleGrant, UserSession
-from tests.conftest import PASSWORD, World, sign_in
+from tests.conftest import World
 from tests.support.matrix import EVERY_MEMBER, IN_A, PLATFORM, Route, check, each
 
 
@@ -24,36 +21,6 @@ def _token_of_a_case_worker(world: World) -> str:
 
 MEMBER_VIEWERS = frozenset({"supervisor", "organization_admin"})
 MEMBER_MANAGERS = frozenset({"organization_admin"})
-
-
-def _pending_grant(world: World) -> RoleGrant:
-    """A's admin asks for A's data analyst to become a supervisor: a role reading identifying
-    data, which waits for a second person (A has no other admin: the platform admin)."""
-
-    def make() -> RoleGrant:
-        services.membership_change_role(
-            actor=world.actor(world.a["organization_admin"]),
-            membership=world.a["data_analyst"],
-            role="supervisor",
-        )
-        return RoleGrant.objects.get(membership=world.a["data_analyst"])
-
-    return world.once("grant", make)
-
-
-def _other_session_of_a_case_worker(world: World) -> str:
-    """A second session of A's case worker (another device), to be ended from elsewhere."""
-    member = world.a["case_worker"]
-    sign_in(Client(), member.user, member)
-    session = UserSession.objects.filter(user=member.user).latest("id")
-    return f"/accounts/sessions/{session.uuid}/end/"
-
-
-NEW_PASSWORD = "another-long-test-password-9"
-# A's only admin asked for the grant, and may not decide their own request (403); a second
-# admin's decision is in tests/accounts/test_role_grants.py.
-NOBODY: frozenset[str] = frozenset()
-SIGNED_IN = EVERY_MEMBER | PLATFORM
 
 
 def _member(world: World) -> str:
@@ -92,92 +59,6 @@ ENDPOINTS = [
         MEMBER_MANAGERS,
         ok=302,
         sees=IN_A,
-    ),
-    Route(
-        "member deactivate user",
-        "post",
-        lambda w: _member(w) + "deactivate-user/",
-        MEMBER_MANAGERS,
-        ok=302,
-        sees=IN_A,
-    ),
-    Route(
-        "role requests",
-        "get",
-        lambda w: (_pending_grant(w), "/members/role-requests/")[1],
-        MEMBER_MANAGERS,
-    ),
-    Route(
-        "role request approve",
-        "post",
-        lambda w: f"/members/role-requests/{_pending_grant(w).uuid}/approve/",
-        MEMBER_MANAGERS,
-        ok=302,
-        sees=IN_A,
-        needs=NOBODY,
-    ),
-    Route(
-        "role request refuse",
-        "post",
-        lambda w: f"/members/role-requests/{_pending_grant(w).uuid}/refuse/",
-        MEMBER_MANAGERS,
-        ok=302,
-        sees=IN_A,
-        needs=NOBODY,
-    ),
-    Route(
-        "platform role requests",
-        "get",
-        lambda w: (_pending_grant(w), "/platform/role-requests/")[1],
-        PLATFORM,
-    ),
-    Route(
-        "platform role request approve",
-        "post",
-        lambda w: f"/platform/role-requests/{_pending_grant(w).uuid}/approve/",
-        PLATFORM,
-        ok=302,
-    ),
-    Route(
-        "platform role request refuse",
-        "post",
-        lambda w: f"/platform/role-requests/{_pending_grant(w).uuid}/refuse/",
-        PLATFORM,
-        ok=302,
-    ),
-    # One's own account: every signed-in user, the platform admin too.
-    Route("password change form", "get", lambda w: "/accounts/password/", SIGNED_IN),
-    Route(
-        "password change",
-        "post",
-        lambda w: "/accounts/password/",
-        SIGNED_IN,
-        ok=302,
-        data=lambda w: {
-            "old_password": PASSWORD,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
-        },
-        lands=("/accounts/sessions/",),
-    ),
-    Route("sessions", "get", lambda w: "/accounts/sessions/", SIGNED_IN),
-    # Only one's own session can be ended: anyone else's is 404.
-    Route(
-        "session end",
-        "post",
-        _other_session_of_a_case_worker,
-        SIGNED_IN,
-        ok=302,
-        owner="a:case_worker",
-        lands=("/accounts/sessions/",),
-    ),
-    Route(
-        "sessions end others",
-        "post",
-        lambda w: "/accounts/sessions/end-others/",
-        SIGNED_IN,
-        ok=302,
-        lands=("/accounts/sessions/",),
     ),
     Route("refused access", "get", lambda w: "/access-denials/", MEMBER_MANAGERS),
     Route("tokens", "get", lambda w: "/tokens/", EVERY_MEMBER),
@@ -261,61 +142,6 @@ ENDPOINTS = [
         },
     ),
     Route("api me", "get", lambda w: "/api/v1/me", EVERY_MEMBER | PLATFORM),
-    Route("api members", "get", lambda w: "/api/v1/members", MEMBER_VIEWERS),
-    Route(
-        "api member",
-        "get",
-        lambda w: f"/api/v1/members/{w.a['case_worker'].uuid}",
-        MEMBER_VIEWERS,
-        sees=IN_A,
-    ),
-    Route(
-        "api member role",
-        "post",
-        lambda w: f"/api/v1/members/{w.a['case_worker'].uuid}/role",
-        MEMBER_VIEWERS,  # the member is looked up first (404 to B), then the right to manage
-        sees=IN_A,
-        needs=MEMBER_MANAGERS,
-        data=lambda w: {"role": "supervisor"},
-    ),
-    Route(
-        "api member deactivate",
-        "post",
-        lambda w: f"/api/v1/members/{w.a['case_worker'].uuid}/deactivate",
-        MEMBER_VIEWERS,  # the member is looked up first (404 to B), then the right to manage
-        sees=IN_A,
-        needs=MEMBER_MANAGERS,
-    ),
-    Route(
-        "api member deactivate user",
-        "post",
-        lambda w: f"/api/v1/members/{w.a['case_worker'].uuid}/deactivate-user",
-        MEMBER_VIEWERS,  # the member is looked up first (404 to B), then the right to manage
-        sees=IN_A,
-        needs=MEMBER_MANAGERS,
-    ),
-    Route(
-        "api role requests",
-        "get",
-        lambda w: (_pending_grant(w), "/api/v1/members/role-requests")[1],
-        MEMBER_MANAGERS,
-    ),
-    Route(
-        "api role request approve",
-        "post",
-        lambda w: f"/api/v1/members/role-requests/{_pending_grant(w).uuid}/approve",
-        MEMBER_MANAGERS,
-        sees=IN_A,
-        needs=NOBODY,
-    ),
-    Route(
-        "api role request refuse",
-        "post",
-        lambda w: f"/api/v1/members/role-requests/{_pending_grant(w).uuid}/refuse",
-        MEMBER_MANAGERS,
-        sees=IN_A,
-        needs=NOBODY,
-    ),
     Route("api organizations", "get", lambda w: "/api/v1/organizations", PLATFORM),
     Route(
         "api organization create",
