@@ -255,6 +255,7 @@ def sign_in(client: Client, user: User, membership: Membership | None = None) ->
     if membership is not None:
         session[services.SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     session.save()
+    assert session.session_key is not None
     services.session_record(user=user, session_key=session.session_key)
     return client
 
@@ -272,15 +273,6 @@ def _fresh_audit_checkpoints():
     """Checkpoints anchor one database's audit chain; every test's database starts anew."""
     yield
     shutil.rmtree(settings.OPENNRM_AUDIT_CHECKPOINT_DIR, ignore_errors=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache (local memory, per process): each test starts at 0."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
 
 
 @pytest.fixture(autouse=True)
