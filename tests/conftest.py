@@ -255,6 +255,7 @@ def sign_in(client: Client, user: User, membership: Membership | None = None) ->
     if membership is not None:
         session[services.SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     session.save()
+    assert session.session_key is not None
     services.session_record(user=user, session_key=session.session_key)
     return client
 

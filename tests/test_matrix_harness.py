@@ -55,8 +55,7 @@ def test_the_expected_answer_follows_the_rules_in_order() -> None:
 
 def test_the_snapshot_sees_a_change_but_not_the_record_of_a_refusal(world: World) -> None:
     before = snapshot()
-    member = world.a["case_worker"]
-    audit_denial(actor=world.actor(member), object_type="case", rule="x")
+    audit_denial(actor=world.actor(world.a["case_worker"]), object_type="case", rule="x")
     assert changed(before, snapshot()) == []
     Organization.objects.filter(pk=world.org_b.pk).update(city="Samarkand")
     assert changed(before, snapshot()) == ["accounts.Organization (2 → 2 rows)"]
