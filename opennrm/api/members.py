@@ -19,14 +19,12 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts import selectors, services
 from opennrm.accounts.models import Membership, Role, RoleGrant
 from opennrm.accounts.permissions import Actor
+from opennrm.api import common
+from opennrm.api.common import ERRORS, In
 from opennrm.api.pagination import Page
 from opennrm.web import ActorRequest
 
 router = Router(tags=["members"])
-
-
-def _actor(request: ActorRequest) -> Actor:
-    return request.actor
 
 
 class MemberOut(Schema):
@@ -40,7 +38,7 @@ class MemberOut(Schema):
     pending_role: Role | None = None
 
 
-class MemberRoleIn(Schema):
+class MemberRoleIn(In):
     role: Role
 
 
@@ -84,18 +82,18 @@ def _request_out(actor: Actor, grant: RoleGrant) -> RoleRequestOut:
     )
 
 
-@router.get("/role-requests", response=list[RoleRequestOut])
+@router.get("/role-requests", response={200: list[RoleRequestOut], **ERRORS})
 def role_request_list(request: ActorRequest) -> list[RoleRequestOut]:
     """Roles reading identifying data asked for in the organization, awaiting a second admin."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     return [_request_out(actor, grant) for grant in selectors.role_grant_list(actor=actor)]
 
 
-@router.post("/role-requests/{grant_id}/approve", response=MemberOut)
+@router.post("/role-requests/{grant_id}/approve", response={200: MemberOut, **ERRORS})
 def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Approve a role request (another admin than the one who asked): the member holds it now."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     grant = services.role_grant_approve(
         actor=actor, grant=selectors.role_grant_get(actor=actor, grant_id=grant_id)
@@ -104,10 +102,10 @@ def role_request_approve(request: ActorRequest, grant_id: UUID) -> MemberOut:
     return _one(actor, grant.membership)
 
 
-@router.post("/role-requests/{grant_id}/refuse", response=MemberOut)
+@router.post("/role-requests/{grant_id}/refuse", response={200: MemberOut, **ERRORS})
 def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
     """Refuse a role request: the member keeps the role they had."""
-    actor = _actor(request)
+    actor = common.actor(request)
     actor.require(perms.MEMBERS_MANAGE)
     grant = services.role_grant_refuse(
         actor=actor, grant=selectors.role_grant_get(actor=actor, grant_id=grant_id)
@@ -115,29 +113,30 @@ def role_request_refuse(request: ActorRequest, grant_id: UUID) -> MemberOut:
     return _one(actor, grant.membership)
 
 
-@router.get("", response=list[MemberOut])
+@router.get("", response={200: list[MemberOut], **ERRORS})
 @paginate(Page)
 def member_list(request: ActorRequest) -> list[MemberOut]:
     """The members of the active organization, active first."""
-    actor = _actor(request)
+    actor = common.actor(request)
     members = list(selectors.member_list(actor=actor))
     pending = selectors.role_grant_pending_of(actor=actor, memberships=members)
     return [_member_out(actor, m, pending.get(m.pk)) for m in members]
 
 
-@router.get("/{membership_id}", response=MemberOut)
+@router.get("/{membership_id}", response={200: MemberOut, **ERRORS})
 def member_get(request: ActorRequest, membership_id: UUID) -> MemberOut:
-    actor = _actor(request)
+    actor = common.actor(request)
     return _one(actor, selectors.member_get(actor=actor, membership_id=membership_id))
 
 
-@router.post("/{membership_id}/role", response=MemberOut)
+@router.post("/{membership_id}/role", response={200: MemberOut, **ERRORS})
 def member_change_role(
     request: ActorRequest, membership_id: UUID, payload: MemberRoleIn
 ) -> MemberOut:
     """Change a member's role (never one's own); one reading identifying data may wait for a
     second admin (``pending_role``)."""
-    actor = _actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_change_role(
         actor=actor, membership=membership, role=payload.role
@@ -145,20 +144,22 @@ def member_change_role(
     return _one(actor, membership)
 
 
-@router.post("/{membership_id}/deactivate", response=MemberOut)
+@router.post("/{membership_id}/deactivate", response={200: MemberOut, **ERRORS})
 def member_deactivate(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """End a member's access to the organization; their sessions and tokens end too."""
-    actor = _actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     membership = services.membership_deactivate(actor=actor, membership=membership)
     return _one(actor, membership)
 
 
-@router.post("/{membership_id}/deactivate-user", response=MemberOut)
+@router.post("/{membership_id}/deactivate-user", response={200: MemberOut, **ERRORS})
 def member_deactivate_user(request: ActorRequest, membership_id: UUID) -> MemberOut:
     """Deactivate the member's user account everywhere; refused (422) when they also work for
     another organization, whose admins decide there."""
-    actor = _actor(request)
+    # Managing members first: a role without it is refused (403) before any lookup.
+    actor = common.actor(request, require=perms.MEMBERS_MANAGE)
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     services.user_deactivate(actor=actor, user=membership.user)
     membership.refresh_from_db()

@@ -1,50 +1,15 @@
-"""Every page and API endpoint: anonymous, every role of two organizations, the platform admin.
+"""Every account page and endpoint: anonymous, every role of two organizations, the platform admin.
 
 Refusals: anonymous pages redirect to sign-in (the API answers 401); a role without the permission
 gets 403; an object of another organization (or another user's) is 404, as if it did not exist.
+The rules, and that a refused write changes nothing, are checked by tests/support/matrix.py.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-
-import pytest
-from django.test import Client
-
 from opennrm.accounts import services
-from opennrm.accounts.models import Role
-from tests.conftest import World, sign_in
-
-ROLE_KEYS = [r.value for r in Role]
-PRINCIPALS = ["anonymous", "platform"] + [f"{o}:{r}" for o in "ab" for r in ROLE_KEYS]
-
-
-@dataclass
-class Endpoint:
-    name: str
-    method: str
-    url: Callable[[World], str]
-    # Who succeeds: "platform" and role names. The object (if any) belongs to organization A:
-    # members of B holding an allowed role get 404 when `scoped`, else succeed in their own B.
-    allowed: frozenset[str]
-    ok: int = 200
-    scoped: bool = False
-    api: bool = False
-    data: Callable[[World], dict] | None = None
-    # The object is one principal's own (a token): everyone else allowed the action gets 404.
-    owner: str | None = None
-
-    def expected(self, principal: str) -> int:
-        if principal == "anonymous":
-            return 401 if self.api else 302
-        org, _, role = principal.rpartition(":")
-        if role not in self.allowed:
-            return 403
-        if self.owner is not None:
-            return self.ok if principal == self.owner else 404
-        return 404 if self.scoped and org == "b" else self.ok
+from tests.conftest import World
+from tests.support.matrix import EVERY_MEMBER, IN_A, PLATFORM, Route, check, each
 
 
 def _token_of_a_case_worker(world: World) -> str:
@@ -54,8 +19,6 @@ def _token_of_a_case_worker(world: World) -> str:
     return f"/tokens/{token.uuid}/revoke/"
 
 
-EVERY_MEMBER = frozenset(ROLE_KEYS)
-PLATFORM = frozenset({"platform"})
 MEMBER_VIEWERS = frozenset({"supervisor", "organization_admin"})
 MEMBER_MANAGERS = frozenset({"organization_admin"})
 
@@ -65,9 +28,9 @@ def _member(world: World) -> str:
 
 
 ENDPOINTS = [
-    Endpoint("home", "get", lambda w: "/", EVERY_MEMBER | PLATFORM),
-    Endpoint("members", "get", lambda w: "/members/", MEMBER_VIEWERS),
-    Endpoint(
+    Route("home", "get", lambda w: "/", EVERY_MEMBER | PLATFORM),
+    Route("members", "get", lambda w: "/members/", MEMBER_VIEWERS),
+    Route(
         "member add",
         "post",
         lambda w: "/members/",
@@ -79,27 +42,27 @@ ENDPOINTS = [
             "role": "case_worker",
         },
     ),
-    Endpoint("member detail", "get", _member, MEMBER_VIEWERS, scoped=True),
-    Endpoint(
+    Route("member detail", "get", _member, MEMBER_VIEWERS, sees=IN_A),
+    Route(
         "member role",
         "post",
         lambda w: _member(w) + "role/",
         MEMBER_MANAGERS,
         ok=302,
-        scoped=True,
+        sees=IN_A,
         data=lambda w: {"role": "supervisor"},
     ),
-    Endpoint(
+    Route(
         "member deactivate",
         "post",
         lambda w: _member(w) + "deactivate/",
         MEMBER_MANAGERS,
         ok=302,
-        scoped=True,
+        sees=IN_A,
     ),
-    Endpoint("refused access", "get", lambda w: "/access-denials/", MEMBER_MANAGERS),
-    Endpoint("tokens", "get", lambda w: "/tokens/", EVERY_MEMBER),
-    Endpoint(
+    Route("refused access", "get", lambda w: "/access-denials/", MEMBER_MANAGERS),
+    Route("tokens", "get", lambda w: "/tokens/", EVERY_MEMBER),
+    Route(
         "token create",
         "post",
         lambda w: "/tokens/",
@@ -107,7 +70,7 @@ ENDPOINTS = [
         data=lambda w: {"name": "laptop", "days": 10},
     ),
     # Only the owner may revoke a token; everyone else who manages tokens gets 404.
-    Endpoint(
+    Route(
         "token revoke",
         "post",
         _token_of_a_case_worker,
@@ -115,8 +78,43 @@ ENDPOINTS = [
         ok=302,
         owner="a:case_worker",
     ),
-    Endpoint("organizations", "get", lambda w: "/platform/organizations/", PLATFORM),
-    Endpoint(
+    # Only one's own membership can be switched to: anyone else's is 404, as if it did not exist.
+    Route(
+        "switch organization",
+        "post",
+        lambda w: "/accounts/switch/",
+        EVERY_MEMBER,
+        ok=302,
+        owner="a:case_worker",
+        data=lambda w: {"membership": str(w.a["case_worker"].uuid)},
+        lands=("/",),
+    ),
+    # An organization admin's settings of their own organization (each admin their own).
+    Route("organization settings", "get", lambda w: "/organization/", MEMBER_MANAGERS),
+    Route(
+        "organization settings save",
+        "post",
+        lambda w: "/organization/",
+        MEMBER_MANAGERS,
+        ok=302,
+        data=lambda w: {"time_zone": "Asia/Almaty", "version": w.org_a.version},
+        lands=("/organization/",),
+    ),
+    Route(
+        "api organization settings",
+        "get",
+        lambda w: "/api/v1/organization/settings",
+        MEMBER_MANAGERS,
+    ),
+    Route(
+        "api organization settings patch",
+        "patch",
+        lambda w: "/api/v1/organization/settings",
+        MEMBER_MANAGERS,
+        data=lambda w: {"version": w.org_a.version, "time_zone": "Asia/Tashkent"},
+    ),
+    Route("organizations", "get", lambda w: "/platform/organizations/", PLATFORM),
+    Route(
         "organization create",
         "post",
         lambda w: "/platform/organizations/",
@@ -124,13 +122,13 @@ ENDPOINTS = [
         ok=302,
         data=lambda w: {"name": "Shelter C", "org_type": "NGO", "country": "KG", "city": "Osh"},
     ),
-    Endpoint(
+    Route(
         "organization edit",
         "get",
         lambda w: f"/platform/organizations/{w.org_a.uuid}/",
         PLATFORM,
     ),
-    Endpoint(
+    Route(
         "organization save",
         "post",
         lambda w: f"/platform/organizations/{w.org_a.uuid}/",
@@ -143,60 +141,32 @@ ENDPOINTS = [
             "version": w.org_a.version,
         },
     ),
-    Endpoint("api me", "get", lambda w: "/api/v1/me", EVERY_MEMBER | PLATFORM, api=True),
-    Endpoint("api organizations", "get", lambda w: "/api/v1/organizations", PLATFORM, api=True),
-    Endpoint(
+    Route("api me", "get", lambda w: "/api/v1/me", EVERY_MEMBER | PLATFORM),
+    Route("api organizations", "get", lambda w: "/api/v1/organizations", PLATFORM),
+    Route(
         "api organization create",
         "post",
         lambda w: "/api/v1/organizations",
         PLATFORM,
         ok=201,
-        api=True,
         data=lambda w: {"name": "Shelter C", "org_type": "NGO", "country": "KG"},
     ),
-    Endpoint(
+    Route(
         "api organization get",
         "get",
         lambda w: f"/api/v1/organizations/{w.org_a.uuid}",
         PLATFORM,
-        api=True,
     ),
-    Endpoint(
+    Route(
         "api organization patch",
         "patch",
         lambda w: f"/api/v1/organizations/{w.org_a.uuid}",
         PLATFORM,
-        api=True,
         data=lambda w: {"version": w.org_a.version, "city": "Astana"},
     ),
 ]
 
 
-def client_for(world: World, principal: str) -> Client:
-    if principal == "anonymous":
-        return Client()
-    if principal == "platform":
-        return sign_in(Client(), world.platform_admin)
-    org, role = principal.split(":")
-    membership = getattr(world, org)[role]
-    return sign_in(Client(), membership.user, membership)
-
-
-@pytest.mark.parametrize("principal", PRINCIPALS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-def test_access(world: World, endpoint: Endpoint, principal: str) -> None:
-    url = endpoint.url(world)
-    client = client_for(world, principal)
-    data = endpoint.data(world) if endpoint.data else None
-    if endpoint.api and data is not None:
-        response = getattr(client, endpoint.method)(
-            url, data=json.dumps(data), content_type="application/json"
-        )
-    else:
-        response = getattr(client, endpoint.method)(url, data=data)
-    expected = endpoint.expected(principal)
-    assert response.status_code == expected, (
-        f"{endpoint.name} as {principal}: {response.status_code}, expected {expected}"
-    )
-    if principal == "anonymous" and not endpoint.api:
-        assert response["Location"].startswith("/accounts/login/")
+@each(ENDPOINTS)
+def test_access(world: World, route: Route, principal: str) -> None:
+    check(world, route, principal)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 
 from opennrm.accounts.permissions import REFERRALS_VIEW, Actor
 from opennrm.cases import services as cases
@@ -23,9 +22,10 @@ from opennrm.cases.events import ConsentWithdrawn
 from opennrm.referrals import selectors, services
 from opennrm.referrals.models import Referral
 from tests.cases.factories import open_diana
-from tests.conftest import World, sign_in
+from tests.conftest import World
 from tests.referrals.factories import UNSHARED_VALUES, consent_to, send
 from tests.support.events import held_back
+from tests.support.matrix import client_for
 
 GIVEN = "Диана"
 WITHDRAWN = "Consent withdrawn on"
@@ -40,11 +40,6 @@ def shared(world: World):
     services.referral_accept(actor=world.actor(world.b["case_worker"]), referral=referral)
     referral.refresh_from_db()
     return case, consent, referral
-
-
-def client(world: World, org: str, role: str) -> Client:
-    membership = getattr(world, org)[role]
-    return sign_in(Client(), membership.user, membership)
 
 
 def withdraw(world: World, consent, *, carry_out: bool) -> None:
@@ -69,7 +64,7 @@ def assert_unshared_absent(text: str) -> None:
 @pytest.mark.parametrize("role", ["case_worker", "service_provider", "law_enforcement_liaison"])
 def test_page_shows_only_the_shared_fields_then_nothing_after_withdrawal(world, shared, role):
     _case, consent, referral = shared
-    b = client(world, "b", role)
+    b = client_for(world, "b:" + role)
     html = b.get(f"/referrals/{referral.uuid}/").content.decode()
     assert GIVEN in html and "Needs a lawyer" in html
     assert_unshared_absent(html)
@@ -82,7 +77,7 @@ def test_page_shows_only_the_shared_fields_then_nothing_after_withdrawal(world, 
 
 def test_b_case_page_holds_only_the_shared_fields_and_loses_them(world, shared):
     _case, consent, referral = shared
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     url = f"/cases/{referral.to_case.uuid}/person/"
     html = b.get(url).content.decode()
     assert GIVEN in html
@@ -96,7 +91,7 @@ def test_b_case_page_holds_only_the_shared_fields_and_loses_them(world, shared):
 def test_the_sender_still_sees_what_it_shared_marked_withdrawn(world, shared):
     _case, consent, referral = shared
     withdraw(world, consent, carry_out=True)
-    html = client(world, "a", "case_worker").get(f"/referrals/{referral.uuid}/").content.decode()
+    html = client_for(world, "a:case_worker").get(f"/referrals/{referral.uuid}/").content.decode()
     assert GIVEN in html and "the receiver no longer sees them" in html
 
 
@@ -105,7 +100,7 @@ def test_the_sender_still_sees_what_it_shared_marked_withdrawn(world, shared):
 
 def test_api_gives_only_the_shared_fields_then_withholds_them(world, shared):
     _case, consent, referral = shared
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     body = b.get(f"/api/v1/referrals/{referral.uuid}").json()
     assert body["shared"]["available"] is True
     assert set(body["shared"]["values"]) == set(referral.shared_fields)
@@ -127,7 +122,7 @@ def test_api_gives_only_the_shared_fields_then_withholds_them(world, shared):
 
 
 def test_api_lists_carry_no_shared_value(world, shared):
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     for box in ("inbox", "outbox"):
         text = b.get(f"/api/v1/referrals?box={box}").content.decode()
         assert GIVEN not in text
@@ -136,7 +131,7 @@ def test_api_lists_carry_no_shared_value(world, shared):
 
 def test_b_case_person_api_loses_the_shared_name(world, shared):
     _case, consent, referral = shared
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     url = f"/api/v1/cases/{referral.to_case.uuid}/person"
     person = b.get(url).json()
     assert person["given_name"] == GIVEN and person["family_name"] == ""
@@ -156,7 +151,7 @@ def test_identifying_shares_need_the_right_to_see_identifying_data(world, shared
     shares = selectors.referral_shares(actor=limited, referral=referral)
     assert shares.available and "given_name" not in shares.values
     assert shares.hidden_identifying == ["given_name"] and shares.values["citizenship"] == "UZ"
-    analyst = client(world, "b", "data_analyst")
+    analyst = client_for(world, "b:data_analyst")
     assert analyst.get(f"/api/v1/referrals/{referral.uuid}").status_code == 403
 
 
@@ -165,7 +160,7 @@ def test_identifying_shares_need_the_right_to_see_identifying_data(world, shared
 
 def test_b_name_search_finds_only_by_what_was_shared(world, shared):
     _case, consent, referral = shared
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     number = referral.to_case.number
     for name in ("Каримова", "Рустамовна", "Dilnoza", "Diana Karimova"):
         assert number not in b.post("/cases/", {"q": name}).content.decode()
@@ -184,7 +179,7 @@ def test_b_name_search_finds_only_by_what_was_shared(world, shared):
 
 def test_b_cannot_search_or_open_a_case(world, shared):
     case, _consent, _referral = shared
-    b = client(world, "b", "supervisor")
+    b = client_for(world, "b:supervisor")
     assert case.number not in b.post("/cases/", {"q": "Каримова"}).content.decode()
     assert b.get(f"/cases/{case.uuid}/").status_code == 404
     assert b.get(f"/api/v1/cases/{case.uuid}/person").status_code == 404
@@ -196,7 +191,7 @@ def test_b_cannot_search_or_open_a_case(world, shared):
 def test_history_shows_the_referral_steps_never_values_nor_a_case_events(world, shared):
     case, consent, referral = shared
     withdraw(world, consent, carry_out=True)
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     events = b.get(f"/api/v1/referrals/{referral.uuid}/history").json()
     assert [e["action"] for e in events] == [
         "referral.consent_withdrawn",
@@ -225,7 +220,7 @@ def test_a_referral_withdrawn_or_declined_is_closed_to_b(world):
     services.referral_decline(
         actor=world.actor(world.b["service_provider"]), referral=declined, reason="Full."
     )
-    b = client(world, "b", "service_provider")
+    b = client_for(world, "b:service_provider")
     for referral in (withdrawn, declined):
         html = b.get(f"/referrals/{referral.uuid}/").content.decode()
         assert GIVEN not in html and "closed to your organization" in html

@@ -21,11 +21,7 @@ from opennrm.referrals.tasks import notify_overdue_referrals
 from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
 from tests.referrals.factories import consent_to, diana_consenting, police, send
-
-
-def client(world: World, org: str, role: str) -> Client:
-    membership = getattr(world, org)[role]
-    return sign_in(Client(), membership.user, membership)
+from tests.support.matrix import client_for
 
 
 def form(world: World, **changes) -> dict:
@@ -44,7 +40,7 @@ def form(world: World, **changes) -> dict:
 
 def test_the_form_shows_the_consent_and_preselects_the_minimum(world: World) -> None:
     case = diana_consenting(world)
-    html = client(world, "a", "case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
+    html = client_for(world, "a:case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
     assert "Hotline B (UZ) — consent on record" in html
     assert 'id="consent-state"' in html and "In force" in html
     for name in ("citizenship", "gender", "age_band"):
@@ -55,7 +51,7 @@ def test_the_form_shows_the_consent_and_preselects_the_minimum(world: World) -> 
 
 def test_sending_through_the_form(world: World) -> None:
     case = diana_consenting(world)
-    response = client(world, "a", "case_worker").post(f"/referrals/from/{case.uuid}/", form(world))
+    response = client_for(world, "a:case_worker").post(f"/referrals/from/{case.uuid}/", form(world))
     referral = Referral.objects.get()
     assert response["Location"] == f"/referrals/{referral.uuid}/"
     assert referral.shared_fields == ["given_name", "citizenship", "gender", "age_band"]
@@ -66,7 +62,7 @@ def test_sending_through_the_form(world: World) -> None:
 
 def test_no_consent_is_said_beside_the_organization(world: World) -> None:
     case = open_diana(world.a["case_worker"])
-    response = client(world, "a", "case_worker").post(f"/referrals/from/{case.uuid}/", form(world))
+    response = client_for(world, "a:case_worker").post(f"/referrals/from/{case.uuid}/", form(world))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "No consent in force covers referral to Hotline B" in errors["to_organization"][0]
@@ -76,7 +72,7 @@ def test_no_consent_is_said_beside_the_organization(world: World) -> None:
 
 def test_a_supervisor_overrides_with_a_reason(world: World) -> None:
     case = open_diana(world.a["case_worker"])
-    supervisor = client(world, "a", "supervisor")
+    supervisor = client_for(world, "a:supervisor")
     assert (
         'name="override_reason"' in supervisor.get(f"/referrals/from/{case.uuid}/").content.decode()
     )
@@ -90,13 +86,13 @@ def test_a_supervisor_overrides_with_a_reason(world: World) -> None:
     html = supervisor.get(f"/referrals/{referral.uuid}/").content.decode()
     assert "Sent without consent" in html and reason in html
     # B is told it came without consent, but not A's reason.
-    html = client(world, "b", "case_worker").get(f"/referrals/{referral.uuid}/").content.decode()
+    html = client_for(world, "b:case_worker").get(f"/referrals/{referral.uuid}/").content.decode()
     assert "Sent without consent" in html and reason not in html
 
 
 def test_a_case_worker_posting_an_override_is_refused(world: World) -> None:
     case = open_diana(world.a["case_worker"])
-    response = client(world, "a", "case_worker").post(
+    response = client_for(world, "a:case_worker").post(
         f"/referrals/from/{case.uuid}/", form(world, override_reason="Because.")
     )
     # The field is not on a case worker's form: the override is ignored, consent still missing.
@@ -107,7 +103,7 @@ def test_a_case_worker_posting_an_override_is_refused(world: World) -> None:
 def test_the_anonymous_form_offers_no_identifying_field(world: World) -> None:
     case = open_diana(world.a["case_worker"])
     unit, liaison = police(world)
-    worker = client(world, "a", "case_worker")
+    worker = client_for(world, "a:case_worker")
     html = worker.get(f"/referrals/from/{case.uuid}/anonymous/").content.decode()
     assert 'name="share_identifying"' not in html and 'name="note"' not in html
     assert "Police Unit P" in html and "Hotline B" not in html
@@ -131,7 +127,7 @@ def test_the_anonymous_form_offers_no_identifying_field(world: World) -> None:
 
 def test_decline_without_a_reason_is_shown_beside_the_field(world: World) -> None:
     referral = send(world, diana_consenting(world))
-    response = client(world, "b", "service_provider").post(
+    response = client_for(world, "b:service_provider").post(
         f"/referrals/{referral.uuid}/decline/", {"reason": ""}
     )
     assert response.status_code == 200
@@ -142,7 +138,7 @@ def test_decline_without_a_reason_is_shown_beside_the_field(world: World) -> Non
 
 def test_accept_through_the_page_opens_b_case(world: World) -> None:
     referral = send(world, diana_consenting(world))
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     response = b.post(f"/referrals/{referral.uuid}/accept/")
     referral.refresh_from_db()
     assert response.status_code == 302 and referral.to_case is not None
@@ -158,17 +154,17 @@ def test_overdue_is_flagged_on_both_sides(world: World) -> None:
     send(world, case)
     Referral.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(minutes=5))
     for org, url in (("a", "/referrals/sent/"), ("b", "/referrals/")):
-        html = client(world, org, "supervisor").get(url).content.decode()
+        html = client_for(world, f"{org}:supervisor").get(url).content.decode()
         assert html.count("Overdue</span>") == 1, org
-        html = client(world, org, "supervisor").get("/referrals/attention/").content.decode()
+        html = client_for(world, f"{org}:supervisor").get("/referrals/attention/").content.decode()
         assert late.number in html and html.count("<tr>") == 2  # the head and the late one
-    html = client(world, "a", "case_worker").get(f"/cases/{case.uuid}/").content.decode()
+    html = client_for(world, "a:case_worker").get(f"/cases/{case.uuid}/").content.decode()
     assert "Overdue</span>" in html.split('id="case-referrals"')[1]
 
 
 def test_the_inbox_reads_a_constant_number_of_queries(world: World) -> None:
     case = diana_consenting(world)
-    b = client(world, "b", "case_worker")
+    b = client_for(world, "b:case_worker")
     send(world, case)
     with CaptureQueriesContext(connection) as one:
         b.get("/referrals/")
@@ -183,10 +179,10 @@ def test_figures_page(world: World) -> None:
     case = diana_consenting(world)
     referral = send(world, case)
     services.referral_accept(actor=world.actor(world.b["service_provider"]), referral=referral)
-    html = client(world, "a", "supervisor").get("/referrals/figures/").content.decode()
+    html = client_for(world, "a:supervisor").get("/referrals/figures/").content.decode()
     assert "Sent, by receiving organization" in html and "Hotline B" in html
     assert "100 %" in html
-    html = client(world, "b", "data_analyst").get("/referrals/figures/").content.decode()
+    html = client_for(world, "b:data_analyst").get("/referrals/figures/").content.decode()
     assert "Crisis Centre A" in html and "Диана" not in html
 
 
@@ -209,6 +205,6 @@ def test_a_referral_to_a_consented_type_shows_on_the_form(world: World) -> None:
     case = open_diana(world.a["case_worker"])
     unit, _liaison = police(world)
     consent_to(world, case, unit)
-    html = client(world, "a", "case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
+    html = client_for(world, "a:case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
     assert "Police Unit P (KZ) — consent on record" in html
     assert "Hotline B (UZ)</option>" in html

@@ -4,18 +4,16 @@ problem details with field paths; nothing of a refused request saved."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
 from opennrm.screening.models import Screening, Status
-from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
 from tests.screening.helpers import ADULT_LABOUR, ADULT_SEXUAL, codes, definition, diana_answers
+from tests.support.matrix import Route, check, each
 
 PROBLEM = "application/problem+json"
 
@@ -186,25 +184,6 @@ SCREENERS = frozenset({"hotline_operator", "case_worker", "supervisor"})
 SEES_DIANA = frozenset({"a:case_worker", "a:supervisor"})
 
 
-@dataclass
-class ApiEndpoint(Endpoint):
-    """An endpoint on Diana's screening; refusals are problem details."""
-
-    scoped: bool = True
-    # A refused start names its case in the body: a 422 on case_id, never a 404 for the URL.
-    unseen: int = 404
-
-    def expected(self, principal: str) -> int:
-        if principal == "anonymous":
-            return 401
-        role = principal.rpartition(":")[2]
-        if role not in self.allowed:
-            return 403
-        if self.scoped and principal not in SEES_DIANA:
-            return self.unseen
-        return self.ok
-
-
 def diana_screening(world: World, answered: bool = False) -> Screening:
     from opennrm.screening import services
 
@@ -229,87 +208,58 @@ def screening_url(suffix: str = "", answered: bool = False) -> Callable[[World],
 
 
 ENDPOINTS = [
-    ApiEndpoint(
+    Route(
         "questionnaires",
         "get",
         lambda w: "/api/v1/screenings/questionnaires",
         SCREENERS,
-        scoped=False,
     ),
-    ApiEndpoint(
+    Route(
         "list",
         "get",
         lambda w: f"/api/v1/screenings?case_id={diana_screening(w).case.uuid}",
         SCREENERS,
+        sees=SEES_DIANA,
     ),
-    ApiEndpoint(
+    Route(
         "start",
         "post",
         lambda w: (diana_screening(w), "/api/v1/screenings")[1],
         SCREENERS,
         ok=201,
-        unseen=422,
+        hidden=422,
         data=lambda w: {
             "case_id": str(diana_screening(w).case.uuid),
             "questionnaire": ADULT_LABOUR,
             "language": "uz-latn",
         },
+        sees=SEES_DIANA,
     ),
-    ApiEndpoint("get", "get", screening_url(), SCREENERS),
-    ApiEndpoint(
+    Route("get", "get", screening_url(), SCREENERS, sees=SEES_DIANA),
+    Route(
         "answer",
         "post",
         screening_url("/answers"),
         SCREENERS,
         data=lambda w: {"answers": {"d1_job_nature": "yes"}},
+        sees=SEES_DIANA,
     ),
-    ApiEndpoint(
+    Route(
         "complete",
         "post",
         screening_url("/complete", answered=True),
         SCREENERS,
         data=lambda w: {},
+        sees=SEES_DIANA,
     ),
 ]
 
 
+# The rules, problem+json, and that a refusal changes nothing: tests/support/matrix.py.
 @pytest.mark.django_db
-def test_every_screening_route_is_in_the_matrix(world: World) -> None:
-    from opennrm.api.screening import router
-
-    routes = {
-        (method.lower(), re.sub(r"\{\w+\}", "{}", path))
-        for path, view in router.path_operations.items()
-        for operation in view.operations
-        for method in operation.methods
-    }
-    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    covered = {
-        (e.method, re.sub(uuid, "{}", e.url(w)).removeprefix("/api/v1/screenings").split("?")[0])
-        for e in ENDPOINTS
-        for w in [world]
-    }
-    assert covered == routes
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("principal", PRINCIPALS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-def test_access(world: World, endpoint: ApiEndpoint, principal: str) -> None:
-    url = endpoint.url(world)
-    client = client_for(world, principal)
-    before = [(s.answers, s.status) for s in Screening.objects.order_by("id")]
-    if endpoint.data is not None:
-        response = post(client, url, endpoint.data(world))
-    else:
-        response = client.get(url)
-    expected = endpoint.expected(principal)
-    assert response.status_code == expected, (
-        f"{endpoint.name} as {principal}: {response.status_code}, expected {expected}"
-    )
-    if expected >= 400:
-        assert response["Content-Type"] == PROBLEM
-        assert [(s.answers, s.status) for s in Screening.objects.order_by("id")] == before
+@each(ENDPOINTS)
+def test_access(world: World, route: Route, principal: str) -> None:
+    check(world, route, principal)
 
 
 @pytest.mark.django_db

@@ -4,42 +4,29 @@ Diana's case belongs to organization A and is owned by A's case worker. Who may 
 that case worker and A's supervisor. A's hotline operator may screen, but does not see this
 case; B's members are another organization: all of them get 404, as if it did not exist.
 Roles without ``screening.conduct`` get 403; anonymous visitors are sent to sign in.
-A refused request changes nothing.
+A refused request changes nothing. The rules, and that check: tests/support/matrix.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
-from django.urls import resolve
 
-from opennrm.audit.models import AuditEvent
 from opennrm.cases.models import Case
 from opennrm.screening import services
 from opennrm.screening.models import Screening
-from tests.accounts.test_permission_matrix import PRINCIPALS, Endpoint, client_for
 from tests.cases.factories import open_diana
 from tests.conftest import PASSWORD, World
 from tests.screening.helpers import ADULT_SEXUAL, diana_answers
+from tests.support.matrix import Route, check, each
 
 SCREENERS = frozenset({"hotline_operator", "case_worker", "supervisor"})
 SEES_DIANA = frozenset({"a:case_worker", "a:supervisor"})
 
 
-@dataclass
-class ScreeningEndpoint(Endpoint):
-    url: Callable[[World, Case], str]  # type: ignore[assignment]
-    data: Callable[[World, Case], dict] | None = None  # type: ignore[assignment]
-
-    def expected(self, principal: str) -> int:
-        if principal == "anonymous":
-            return 302
-        role = principal.rpartition(":")[2]
-        if role not in self.allowed:
-            return 403
-        return self.ok if principal in SEES_DIANA else 404
+def diana(world: World) -> Case:
+    return world.once("diana", lambda: open_diana(world.a["case_worker"]))
 
 
 def draft(world: World, case: Case, answered: bool = False) -> Screening:
@@ -61,94 +48,72 @@ def draft(world: World, case: Case, answered: bool = False) -> Screening:
     return screening
 
 
-def on(path: str = "", answered: bool = False) -> Callable[[World, Case], str]:
-    return lambda w, c: f"/screenings/{draft(w, c, answered).uuid}/{path}"
+def on(path: str = "", answered: bool = False) -> Callable[[World], str]:
+    return lambda w: f"/screenings/{draft(w, diana(w), answered).uuid}/{path}"
 
 
 ENDPOINTS = [
-    ScreeningEndpoint(
-        "start page", "get", lambda w, c: f"/cases/{c.uuid}/screenings/new/", SCREENERS
+    Route(
+        "start page",
+        "get",
+        lambda w: f"/cases/{diana(w).uuid}/screenings/new/",
+        SCREENERS,
+        sees=SEES_DIANA,
     ),
-    ScreeningEndpoint(
+    Route(
         "start",
         "post",
-        lambda w, c: f"/cases/{c.uuid}/screenings/new/",
+        lambda w: f"/cases/{diana(w).uuid}/screenings/new/",
         SCREENERS,
         ok=302,
-        data=lambda w, c: {"questionnaire": ADULT_SEXUAL, "language": "ru", "mode": "worker_led"},
+        data=lambda w: {"questionnaire": ADULT_SEXUAL, "language": "ru", "mode": "worker_led"},
+        sees=SEES_DIANA,
     ),
-    ScreeningEndpoint("detail", "get", on(), SCREENERS),
-    ScreeningEndpoint("dimension form", "get", on("answer/D1/"), SCREENERS),
-    ScreeningEndpoint(
+    Route("detail", "get", on(), SCREENERS, sees=SEES_DIANA),
+    Route("dimension form", "get", on("answer/D1/"), SCREENERS, sees=SEES_DIANA),
+    Route(
         "dimension save",
         "post",
         on("answer/D1/"),
         SCREENERS,
         ok=302,
-        data=lambda w, c: {"version": 1, "d1_job_nature": "yes"},
+        data=lambda w: {"version": 1, "d1_job_nature": "yes"},
+        sees=SEES_DIANA,
     ),
-    ScreeningEndpoint(
+    Route(
         "complete",
         "post",
         on("complete/", answered=True),
         SCREENERS,
         ok=302,
-        data=lambda w, c: {"version": 2},
+        data=lambda w: {"version": 2},
+        sees=SEES_DIANA,
     ),
-    ScreeningEndpoint("self intro", "get", on("self/"), SCREENERS),
-    ScreeningEndpoint("self question", "get", on("self/question/"), SCREENERS),
-    ScreeningEndpoint(
+    Route("self intro", "get", on("self/"), SCREENERS, sees=SEES_DIANA),
+    Route("self question", "get", on("self/question/"), SCREENERS, sees=SEES_DIANA),
+    Route(
         "self answer",
         "post",
         on("self/question/"),
         SCREENERS,
         ok=302,
-        data=lambda w, c: {"indicator": "d1_job_nature", "answer": "yes"},
+        data=lambda w: {"indicator": "d1_job_nature", "answer": "yes"},
+        sees=SEES_DIANA,
     ),
-    ScreeningEndpoint("self done", "get", on("self/done/"), SCREENERS),
-    ScreeningEndpoint(
+    Route("self done", "get", on("self/done/"), SCREENERS, sees=SEES_DIANA),
+    Route(
         "self unlock",
         "post",
         on("self/unlock/"),
         SCREENERS,
         ok=302,
-        data=lambda w, c: {"password": PASSWORD},
+        data=lambda w: {"password": PASSWORD},
+        sees=SEES_DIANA,
     ),
 ]
 
 
 @pytest.mark.django_db
-def test_every_screening_page_is_in_the_matrix(world: World) -> None:
-    from opennrm.screening.urls import urlpatterns
-
-    case = open_diana(world.a["case_worker"])
-    covered = {resolve(e.url(world, case)).url_name for e in ENDPOINTS}
-    assert covered == {pattern.name for pattern in urlpatterns}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("principal", PRINCIPALS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
-def test_access(world: World, endpoint: ScreeningEndpoint, principal: str) -> None:
-    case = open_diana(world.a["case_worker"])
-    url = endpoint.url(world, case)
-    data = endpoint.data(world, case) if endpoint.data else None
-    before = (
-        Screening.objects.count(),
-        [s.answers for s in Screening.objects.order_by("id")],
-        AuditEvent.objects.filter(action__startswith="screening.").count(),
-    )
-    response = getattr(client_for(world, principal), endpoint.method)(url, data=data)
-    expected = endpoint.expected(principal)
-    assert response.status_code == expected, (
-        f"{endpoint.name} as {principal}: {response.status_code}, expected {expected}"
-    )
-    if principal == "anonymous":
-        assert response["Location"].startswith("/accounts/login/")
-    if expected != endpoint.ok:
-        after = (
-            Screening.objects.count(),
-            [s.answers for s in Screening.objects.order_by("id")],
-            AuditEvent.objects.filter(action__startswith="screening.").count(),
-        )
-        assert after == before
+@each(ENDPOINTS)
+def test_access(world: World, route: Route, principal: str) -> None:
+    check(world, route, principal)
