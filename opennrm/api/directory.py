@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf, Params
+from opennrm.api.common import ERRORS, In, OneOf, Params, UuidOut
 from opennrm.api.pagination import Page
 from opennrm.cases.choices import ServiceType
 from opennrm.directory import selectors, services
@@ -93,8 +93,7 @@ class OrganizationRef(Schema):
     city: str
 
 
-class DirectoryEntryOut(Schema):
-    id: UUID
+class DirectoryEntryOut(UuidOut):
     version: int
     organization: OrganizationRef
     service_type: Annotated[str, OneOf(ServiceType)]
@@ -113,10 +112,6 @@ class DirectoryEntryOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_id(obj: DirectoryEntry) -> UUID:
-        return obj.uuid
-
-    @staticmethod
     def resolve_organization(obj: DirectoryEntry) -> dict:
         return _organization_ref(obj)
 
@@ -125,8 +120,7 @@ class DirectoryEntryOut(Schema):
         return obj.is_active
 
 
-class HotlineNumberOut(Schema):
-    id: UUID
+class HotlineNumberOut(UuidOut):
     version: int
     organization: OrganizationRef
     country: str
@@ -137,10 +131,6 @@ class HotlineNumberOut(Schema):
     is_listed: bool
     is_demo: bool
     updated_at: datetime
-
-    @staticmethod
-    def resolve_id(obj: HotlineNumber) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_organization(obj: HotlineNumber) -> dict:

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
 from opennrm.api.cases.schemas import CaseFieldsIn, PersonIn
-from opennrm.api.common import ERRORS, In, OneOf, Params
+from opennrm.api.common import ERRORS, In, OneOf, Params, UuidOut
 from opennrm.api.pagination import Page
 from opennrm.api.schemas import LOCAL_DATETIME_DESCRIPTION
 from opennrm.errors import ValidationFailed
@@ -87,10 +87,9 @@ class KnownCallerCounts(Schema):
     cases: int
 
 
-class SignalListItemOut(Schema):
+class SignalListItemOut(UuidOut):
     """What a list shows: the kind of contact, never the phone or the notes."""
 
-    id: UUID
     version: int
     received_at: datetime
     channel: Annotated[str, OneOf(Channel)]
@@ -104,10 +103,6 @@ class SignalListItemOut(Schema):
     case_id: UUID | None
     has_phone: bool
     known_caller: KnownCallerCounts
-
-    @staticmethod
-    def resolve_id(obj: Signal) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_operator_id(obj: Signal) -> UUID | None:

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS, OneOf, Params
+from opennrm.api.common import ERRORS, OneOf, Params, UuidOut
 from opennrm.api.pagination import Page
 from opennrm.notifications import selectors, services
 from opennrm.notifications.models import Kind, Notification
@@ -23,17 +23,12 @@ from opennrm.notifications.models import Kind, Notification
 router = Router(tags=["notifications"])
 
 
-class NotificationOut(Schema):
-    id: UUID
+class NotificationOut(UuidOut):
     kind: Annotated[str, OneOf(Kind)]
     message: str
     url: str
     created_at: datetime
     read_at: datetime | None
-
-    @staticmethod
-    def resolve_id(obj: Notification) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_message(obj: Notification) -> str:

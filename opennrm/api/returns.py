@@ -22,7 +22,7 @@ from pydantic import Field
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf, Params
+from opennrm.api.common import ERRORS, In, OneOf, Params, UuidOut
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound
@@ -86,10 +86,9 @@ class FollowUpOut(Schema):
     notes: str
 
 
-class FollowUpDueOut(Schema):
+class FollowUpDueOut(UuidOut):
     """A follow-up due: the milestone, the case and the destination; no notes, no names."""
 
-    id: UUID
     version: int
     months: int
     due_on: date
@@ -98,10 +97,6 @@ class FollowUpDueOut(Schema):
     return_id: UUID
     destination_country: str
     arrived_on: date | None
-
-    @staticmethod
-    def resolve_id(obj: ReintegrationFollowUp) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_case_id(obj: ReintegrationFollowUp) -> UUID:

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 
 from opennrm.accounts import permissions as perms
 from opennrm.api import common
-from opennrm.api.common import ERRORS, In, OneOf, Params
+from opennrm.api.common import ERRORS, In, OneOf, Params, UuidOut
 from opennrm.api.pagination import Page
 from opennrm.cases.selectors import case_get
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
@@ -117,8 +117,7 @@ class ResultOut(Schema):
     declined: list[str] = []  # "rather not say": kept as given, scored as not answered
 
 
-class ScreeningListItemOut(Schema):
-    id: UUID
+class ScreeningListItemOut(UuidOut):
     case_id: UUID
     questionnaire: str
     questionnaire_version: int
@@ -130,10 +129,6 @@ class ScreeningListItemOut(Schema):
     started_at: datetime
     completed_by_id: UUID | None
     completed_at: datetime | None
-
-    @staticmethod
-    def resolve_id(obj: Screening) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_case_id(obj: Screening) -> UUID:

@@ -149,3 +149,14 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (20, 20), (0, 0, 255)).save(out, format="PNG")
     return out.getvalue()
+
+
+def test_a_server_error_is_a_problem_without_the_traceback(client, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("a bug with a secret inside")
+
+    monkeypatch.setattr("opennrm.cases.selectors.case_list", broken)
+    response = client.get("/api/v1/cases")
+    body = assert_problem(response, 500)
+    assert body["code"] == "server_error"
+    assert "secret" not in response.content.decode()

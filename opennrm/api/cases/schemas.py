@@ -7,7 +7,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from opennrm.api.common import In, OneOf, Params, uuid_of
+from opennrm.api.common import In, OneOf, Params, UuidOut, uuid_of
 from opennrm.audit.models import AuditEvent
 from opennrm.cases.choices import (
     CaseStatus,
@@ -178,22 +178,16 @@ class AssignIn(In):
 # --- Output schemas, read from the model instances.
 
 
-class CasePersonOut(Schema):
+class CasePersonOut(UuidOut):
     """The person's statistical fields: what a case shows without identifying anyone."""
 
-    id: UUID
     gender: Annotated[str, OneOf(Gender)]
     age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
 
-    @staticmethod
-    def resolve_id(obj: Person) -> UUID:
-        return obj.uuid
 
-
-class CaseListItemOut(Schema):
-    id: UUID
+class CaseListItemOut(UuidOut):
     number: str
     status: Annotated[str, OneOf(CaseStatus)]
     opened_on: date
@@ -202,10 +196,6 @@ class CaseListItemOut(Schema):
     trafficking_status: Annotated[str, OneOf(TraffickingStatus)]
     exploitation_types: list[Annotated[str, OneOf(ExploitationType)]]
     person: CasePersonOut
-
-    @staticmethod
-    def resolve_id(obj: Case) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_owner_id(obj: Case) -> UUID:
@@ -246,8 +236,7 @@ class PersonNameOut(Schema):
     script: str
 
 
-class PersonOut(Schema):
-    id: UUID
+class PersonOut(UuidOut):
     version: int
     given_name: str
     family_name: str
@@ -269,10 +258,6 @@ class PersonOut(Schema):
     number_of_children: int | None
 
     @staticmethod
-    def resolve_id(obj: Person) -> UUID:
-        return obj.uuid
-
-    @staticmethod
     def resolve_birth_date(obj: Person) -> date | None:
         return date.fromisoformat(obj.birth_date) if obj.birth_date else None
 
@@ -285,8 +270,7 @@ class PersonOut(Schema):
         return int(obj.approximate_age) if obj.approximate_age else None
 
 
-class DecisionOut(Schema):
-    id: UUID
+class DecisionOut(UuidOut):
     stage: Annotated[str, OneOf(IdentificationStage)]
     state: Annotated[str, OneOf(DecisionState)]
     grounds: str
@@ -298,10 +282,6 @@ class DecisionOut(Schema):
     reviewed_at: datetime | None
 
     @staticmethod
-    def resolve_id(obj: IdentificationDecision) -> UUID:
-        return obj.uuid
-
-    @staticmethod
     def resolve_proposed_by_id(obj: IdentificationDecision) -> UUID:
         return obj.proposed_by.uuid
 
@@ -310,8 +290,7 @@ class DecisionOut(Schema):
         return uuid_of(obj.reviewed_by)
 
 
-class ServiceOut(Schema):
-    id: UUID
+class ServiceOut(UuidOut):
     service_type: Annotated[str, OneOf(ServiceType)]
     provider_id: UUID | None
     plan_id: UUID | None
@@ -319,10 +298,6 @@ class ServiceOut(Schema):
     started_on: date | None
     ended_on: date | None
     destination_country: str
-
-    @staticmethod
-    def resolve_id(obj: Service) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_provider_id(obj: Service) -> UUID | None:
@@ -333,8 +308,7 @@ class ServiceOut(Schema):
         return uuid_of(obj.plan)
 
 
-class ConsentOut(Schema):
-    id: UUID
+class ConsentOut(UuidOut):
     purpose: Annotated[str, OneOf(ConsentPurpose)]
     method: Annotated[str, OneOf(ConsentMethod)]
     given_on: date
@@ -347,10 +321,6 @@ class ConsentOut(Schema):
     is_active: bool
 
     @staticmethod
-    def resolve_id(obj: Consent) -> UUID:
-        return obj.uuid
-
-    @staticmethod
     def resolve_recipient_organization_id(obj: Consent) -> UUID | None:
         return uuid_of(obj.recipient_organization)
 
@@ -359,35 +329,25 @@ class ConsentOut(Schema):
         return obj.recorded_by.uuid
 
 
-class NoteOut(Schema):
-    id: UUID
+class NoteOut(UuidOut):
     body: str
     author_id: UUID
     created_at: datetime
-
-    @staticmethod
-    def resolve_id(obj: Note) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_author_id(obj: Note) -> UUID:
         return obj.author.uuid
 
 
-class CaseHistoryEventOut(Schema):
+class CaseHistoryEventOut(UuidOut):
     """One change to the case or its parts: who, when, what kind, which fields; never values."""
 
-    id: UUID
     occurred_at: datetime
     action: str
     object_type: str
     object_id: UUID | None
     fields: list[str]
     actor_id: UUID | None
-
-    @staticmethod
-    def resolve_id(obj: AuditEvent) -> UUID:
-        return obj.uuid
 
     @staticmethod
     def resolve_actor_id(obj: AuditEvent) -> UUID | None:
