@@ -395,6 +395,20 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     if not _may_manage_members_of(actor, membership.organization):
         raise PermissionDenied(_("You do not have permission to do this."))
     _refuse_own_access(actor, membership.user)
+    _membership_end(actor=actor, membership=membership)
+    ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
+        _user_deactivate(actor=actor, user=user, organization=membership.organization)
+    else:
+        sessions_end_for_user(user=user)
+    return membership
+
+
+def _membership_end(*, actor: Actor, membership: Membership) -> None:
+    """Deactivate one membership: its pending role requests are cancelled, the change audited."""
     _role_grants_cancel(actor=actor, membership=membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
@@ -405,15 +419,6 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
         obj=membership,
         fields=["is_active"],
     )
-    ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    user = membership.user
-    if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
-        _user_deactivate(actor=actor, user=user, organization=membership.organization)
-    else:
-        sessions_end_for_user(user=user)
-    return membership
 
 
 def _user_deactivate(*, actor: Actor, user: User, organization: Organization | None) -> None:
@@ -459,16 +464,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
     if user.is_superuser:
         raise PermissionDenied(_("You do not have permission to do this."))
     for membership in Membership.objects.select_for_update().filter(user=user, is_active=True):
-        _role_grants_cancel(actor=actor, membership=membership)
-        membership.is_active = False
-        membership.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            organization=membership.organization,
-            action=AccountAction.MEMBERSHIP_DEACTIVATE,
-            obj=membership,
-            fields=["is_active"],
-        )
+        _membership_end(actor=actor, membership=membership)
     _user_deactivate(actor=actor, user=user, organization=organization)
     return user
 

@@ -17,6 +17,16 @@ def _bearer(world, membership) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
+def _role_by_api(world, by: Membership, member: Membership, role: str):
+    """``by`` asks the API to give ``member`` the ``role``."""
+    return Client().post(
+        f"/api/v1/members/{member.uuid}/role",
+        {"role": role},
+        content_type="application/json",
+        **_bearer(world, by),
+    )
+
+
 def test_an_admin_cannot_make_themselves_supervisor_by_page(world, signed_in):
     own = world.a["organization_admin"]
     client = signed_in(own.user, own)
@@ -35,12 +45,7 @@ def test_an_admin_cannot_make_themselves_supervisor_by_page(world, signed_in):
 
 def test_an_admin_cannot_make_themselves_supervisor_by_api(world):
     own = world.a["organization_admin"]
-    response = Client().post(
-        f"/api/v1/members/{own.uuid}/role",
-        {"role": "supervisor"},
-        content_type="application/json",
-        **_bearer(world, own),
-    )
+    response = _role_by_api(world, own, own, "supervisor")
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
@@ -53,22 +58,12 @@ def test_an_admin_cannot_make_themselves_supervisor_by_api(world):
 def test_the_api_changes_another_members_role(world):
     admin = world.a["organization_admin"]
     member = world.a["data_analyst"]
-    response = Client().post(
-        f"/api/v1/members/{member.uuid}/role",
-        {"role": "hotline_operator"},
-        content_type="application/json",
-        **_bearer(world, admin),
-    )
+    response = _role_by_api(world, admin, member, "hotline_operator")
     assert response.status_code == 200, response.content
     assert response.json()["id"] == str(member.uuid)
     # Another organization's member is not found, like one that does not exist.
     other = world.b["data_analyst"]
-    response = Client().post(
-        f"/api/v1/members/{other.uuid}/role",
-        {"role": "hotline_operator"},
-        content_type="application/json",
-        **_bearer(world, admin),
-    )
+    response = _role_by_api(world, admin, other, "hotline_operator")
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.role == "data_analyst"

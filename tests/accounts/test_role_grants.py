@@ -16,8 +16,7 @@ from opennrm.notifications.models import Notification
 from opennrm.notifications.services import on_role_grant_changed
 
 
-@pytest.fixture
-def second_admin(world) -> Membership:
+def _second_admin(world) -> Membership:
     """A second admin of organization A (made by the platform admin: at once)."""
     return services.membership_create(
         actor=world.platform,
@@ -29,8 +28,24 @@ def second_admin(world) -> Membership:
     )
 
 
+@pytest.fixture
+def second_admin(world) -> Membership:
+    return _second_admin(world)
+
+
 def _events(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
+
+
+def _added_by_the_admin(world, email: str, *, role: str) -> Membership:
+    """A new member of organization A, added by its admin alone."""
+    return services.membership_create(
+        actor=world.actor(world.a["organization_admin"]),
+        organization=world.org_a,
+        email=email,
+        full_name="New Member",
+        role=role,
+    )
 
 
 def test_the_roles_reading_identifying_data_come_from_the_permission_table():
@@ -135,14 +150,7 @@ def test_the_platform_admin_decides_only_where_there_is_no_other_admin(world, si
     assert member.role == "supervisor"
 
     # With a second admin in the organization, that admin decides, not the platform admin.
-    second = services.membership_create(
-        actor=world.platform,
-        organization=world.org_a,
-        email="second.admin@example.org",
-        full_name="Second Admin",
-        role=Role.ORGANIZATION_ADMIN,
-        password="a-long-test-password-2",
-    )
+    second = _second_admin(world)
     services.membership_change_role(
         actor=admin, membership=world.a["hotline_operator"], role="supervisor"
     )
@@ -169,14 +177,7 @@ def test_roles_without_identifying_data_change_at_once_and_are_audited(world):
 
 
 def test_a_new_member_with_such_a_role_is_inactive_until_approved(world, second_admin):
-    admin = world.actor(world.a["organization_admin"])
-    membership = services.membership_create(
-        actor=admin,
-        organization=world.org_a,
-        email="new.worker@example.org",
-        full_name="New Worker",
-        role="case_worker",
-    )
+    membership = _added_by_the_admin(world, "new.worker@example.org", role="case_worker")
     assert not membership.is_active
     grant = RoleGrant.objects.get(membership=membership)
     assert grant.activates
@@ -186,13 +187,8 @@ def test_a_new_member_with_such_a_role_is_inactive_until_approved(world, second_
 
 
 def test_an_admin_cannot_create_a_second_admin_account_alone(world, second_admin):
-    admin = world.actor(world.a["organization_admin"])
-    membership = services.membership_create(
-        actor=admin,
-        organization=world.org_a,
-        email="my.other.account@example.org",
-        full_name="Alt",
-        role="organization_admin",
+    membership = _added_by_the_admin(
+        world, "my.other.account@example.org", role="organization_admin"
     )
     assert not membership.is_active
     assert RoleGrant.objects.get(membership=membership).status == "pending"

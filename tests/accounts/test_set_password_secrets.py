@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from opennrm.accounts import services
+from opennrm.accounts.models import Membership
 from opennrm.accounts.tasks import send_set_password_email
 
 LINK = re.compile(r"https?://\S+/accounts/password-reset/(?P<uid>[^/\s]+)/(?P<token>[^/\s]+)/")
@@ -31,18 +32,24 @@ def _texts_of_every_table() -> dict[str, str]:
     return found
 
 
+def _newcomer(world, email: str, *, actor=None) -> Membership:
+    """A data analyst added to organization A, by the platform admin unless ``actor`` is given:
+    the set-password e-mail is queued or sent."""
+    return services.membership_create(
+        actor=actor or world.platform,
+        organization=world.org_a,
+        email=email,
+        full_name="Newcomer",
+        role="data_analyst",
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_no_table_holds_the_set_password_link_after_the_email_is_sent(world, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
-    services.membership_create(
-        actor=world.actor(world.a["organization_admin"]),
-        organization=world.org_a,
-        email="newcomer@example.org",
-        full_name="Newcomer",
-        role="data_analyst",
-    )
+    _newcomer(world, "newcomer@example.org", actor=world.actor(world.a["organization_admin"]))
     # Queued: the row names the user, never a link.
     queued = DBTaskResult.objects.get()
     assert queued.args_kwargs["kwargs"] == {"user_id": str(queued.args_kwargs["kwargs"]["user_id"])}
@@ -73,13 +80,7 @@ def test_a_failed_job_keeps_only_the_users_id(world, settings, monkeypatch):
         raise ConnectionRefusedError("the mail server is down")
 
     monkeypatch.setattr("opennrm.accounts.tasks.send_mail", refuse)
-    membership = services.membership_create(
-        actor=world.platform,
-        organization=world.org_a,
-        email="newcomer@example.org",
-        full_name="Newcomer",
-        role="data_analyst",
-    )
+    membership = _newcomer(world, "newcomer@example.org")
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     failed = DBTaskResult.objects.get()
     assert failed.status == "FAILED"
@@ -88,13 +89,7 @@ def test_a_failed_job_keeps_only_the_users_id(world, settings, monkeypatch):
 
 
 def test_the_link_is_built_when_sending_and_not_for_a_user_who_set_a_password(world):
-    membership = services.membership_create(
-        actor=world.platform,
-        organization=world.org_a,
-        email="late@example.org",
-        full_name="Late",
-        role="data_analyst",
-    )
+    membership = _newcomer(world, "late@example.org")
     mail.outbox.clear()
     send_set_password_email.call(user_id=str(membership.user.uuid))
     assert LINK.search(mail.outbox[0].body)
@@ -107,13 +102,7 @@ def test_the_link_is_built_when_sending_and_not_for_a_user_who_set_a_password(wo
 def test_opening_the_link_keeps_the_token_out_of_the_session_table(world):
     from django.test import Client
 
-    membership = services.membership_create(
-        actor=world.platform,
-        organization=world.org_a,
-        email="opener@example.org",
-        full_name="Opener",
-        role="data_analyst",
-    )
+    membership = _newcomer(world, "opener@example.org")
     mail.outbox.clear()
     send_set_password_email.call(user_id=str(membership.user.uuid))
     match = LINK.search(mail.outbox[0].body)
