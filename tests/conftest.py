@@ -30,7 +30,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opennrm.accounts import services
+from opennrm.accounts import selectors, services, sessions
 from opennrm.accounts.models import Membership, Organization, OrganizationType, Role, User
 from opennrm.accounts.permissions import Actor
 
@@ -249,14 +249,14 @@ def sign_in(client: Client, user: User, membership: Membership | None = None) ->
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     now = timezone.now().timestamp()
-    session[services.SESSION_STARTED_KEY] = now
-    session[services.SESSION_SEEN_KEY] = now
+    session[selectors.SESSION_STARTED_KEY] = now
+    session[selectors.SESSION_SEEN_KEY] = now
     session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
     if membership is not None:
-        session[services.SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
+        session[selectors.SESSION_MEMBERSHIP_KEY] = str(membership.uuid)
     session.save()
     assert session.session_key is not None
-    services.session_record(user=user, session_key=session.session_key)
+    sessions.session_record(user=user, session_key=session.session_key)
     return client
 
 

@@ -16,8 +16,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from opennrm.audit.context import request_id
 
 from .permissions import Actor, requires_two_factor
-from .selectors import membership_list_for_user
-from .services import SESSION_MEMBERSHIP_KEY, SESSION_SEEN_KEY, SESSION_STARTED_KEY, session_end
+from .selectors import (
+    SESSION_MEMBERSHIP_KEY,
+    SESSION_SEEN_KEY,
+    SESSION_STARTED_KEY,
+    membership_list_for_user,
+)
+from .sessions import session_end
 from .timezones import organization_zone
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")

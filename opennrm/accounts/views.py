@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -29,7 +30,7 @@ from opennrm.errors import ApplicationError, NotFound, PermissionDenied, Validat
 from opennrm.web import ActorRequest, actor_required, add_errors
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, services, sessions
 from .forms import (
     ApiTokenForm,
     MemberCreateForm,
@@ -50,7 +51,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.session_start(request=request, user=form.get_user())
+        sessions.session_start(request=request, user=form.get_user())
         target = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = ""
@@ -62,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    services.session_end(request=request)
+    sessions.session_end(request=request)
     return redirect("accounts:login")
 
 
@@ -78,14 +79,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app by QR code (or the key typed in), confirmed by one code."""
     if (response := _needs_session(request)) is not None:
         return response
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    user = cast(User, request.user)  # _needs_session saw to it
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:two_factor_verify")
-    device = services.two_factor_device_for_enrolment(user=request.user)
+    device = sessions.two_factor_device_for_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_enrol(
-            request=request, user=request.user, token=form.cleaned_data["token"]
-        ):
+        if sessions.two_factor_enrol(request=request, user=user, token=form.cleaned_data["token"]):
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("home")
         form.add_error("token", _("That code is not right. Check the time on your phone."))
@@ -102,13 +102,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if (response := _needs_session(request)) is not None:
         return response
-    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    user = cast(User, request.user)  # _needs_session saw to it
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_verify(
-            request=request, user=request.user, token=form.cleaned_data["token"]
-        ):
+        if sessions.two_factor_verify(request=request, user=user, token=form.cleaned_data["token"]):
             return redirect("home")
         form.add_error("token", _("That code is not right, or it was already used."))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
@@ -124,7 +123,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     token_generator = default_token_generator
 
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         """Django keeps the link's token in the session between the link and the form; the
         session store would hold it readable, so it is kept there encrypted (key ring)."""
         session = self.request.session
@@ -144,8 +143,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             )
         return response
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        services.password_set(
+    def form_valid(self, form: Any) -> HttpResponse:
+        sessions.password_set(
             user=form.user, password=form.cleaned_data["new_password1"], reset=True
         )
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
@@ -164,10 +163,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """The signed-in user's new password: the old one, the new one twice; other sessions end."""
     if (response := _signed_in(request)) is not None:
         return response
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(
+            sessions.password_change(
                 request=request,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password1"],
@@ -199,7 +198,7 @@ def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
     if (response := _signed_in(request)) is not None:
         return response
     try:
-        services.session_end_other(request=request, session_id=session_id)
+        sessions.session_end_other(request=request, session_id=session_id)
     except NotFound:
         raise Http404 from None
     messages.success(request, _("That session was signed out."))
@@ -210,7 +209,7 @@ def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     if (response := _signed_in(request)) is not None:
         return response
-    ended = services.sessions_end_others(request=request)
+    ended = sessions.sessions_end_others(request=request)
     messages.success(
         request, _("Sessions signed out: %(count)d. This one goes on.") % {"count": ended}
     )
@@ -219,8 +218,8 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @actor_required(perms.HOME_VIEW)
-def switch_organization(request: HttpRequest) -> HttpResponse:
-    membership = services.active_membership_switch(
+def switch_organization(request: ActorRequest) -> HttpResponse:
+    membership = sessions.active_membership_switch(
         request=request, user=request.user, membership_id=request.POST.get("membership", "")
     )
     messages.info(request, _("You now work in %(org)s.") % {"org": membership.organization.name})
@@ -230,13 +229,13 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    if request.actor.membership is None and not request.user.is_superuser:
+    if cast(ActorRequest, request).actor.membership is None and not request.user.is_superuser:
         return render(request, "accounts/no_membership.html", status=403)
     return render(request, "accounts/home.html")
 
 
 @actor_required(perms.MEMBERS_VIEW)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     form = MemberCreateForm(request.POST or None)
     if request.method == "POST":
@@ -245,7 +244,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 membership = services.membership_create(
-                    actor=actor, organization=actor.organization, **form.cleaned_data
+                    actor=actor, organization=actor.active_organization, **form.cleaned_data
                 )
             except ValidationFailed as exc:
                 add_errors(form, exc)
@@ -270,7 +269,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(perms.MEMBERS_VIEW)
-def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
+def member_detail(request: ActorRequest, membership_id: str) -> HttpResponse:
     actor = request.actor
     membership = selectors.member_get(actor=actor, membership_id=membership_id)
     audit_read(actor=actor, obj=membership.user)
@@ -412,7 +411,7 @@ def platform_role_grant_decide(request: ActorRequest, grant_id: str, approve: bo
 
 
 @actor_required(perms.TOKENS_MANAGE)
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: ActorRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -436,7 +435,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @actor_required(perms.TOKENS_MANAGE)
-def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+def token_revoke(request: ActorRequest, token_id: str) -> HttpResponse:
     token = selectors.api_token_get(actor=request.actor, token_id=token_id)
     services.api_token_revoke(actor=request.actor, token=token)
     messages.success(request, _("The token was revoked."))
@@ -444,7 +443,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 
 
 @actor_required(perms.ORGANIZATIONS_MANAGE)
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: ActorRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -463,7 +462,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(perms.ORGANIZATIONS_MANAGE)
-def organization_edit(request: HttpRequest, organization_id: str) -> HttpResponse:
+def organization_edit(request: ActorRequest, organization_id: str) -> HttpResponse:
     organization = selectors.organization_get(actor=request.actor, organization_id=organization_id)
     initial = {
         "name": organization.name,
@@ -516,7 +515,7 @@ def organization_settings(request: ActorRequest) -> HttpResponse:
 
 
 @actor_required(perms.ACCESS_DENIALS_VIEW)
-def access_denial_list(request: HttpRequest) -> HttpResponse:
+def access_denial_list(request: ActorRequest) -> HttpResponse:
     """Who was refused what in the organization, newest first: someone probing shows here."""
     denials = selectors.access_denial_list(actor=request.actor, limit=ACCESS_DENIALS_SHOWN)
     return render(

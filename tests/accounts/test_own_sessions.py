@@ -7,7 +7,7 @@ from django.test import Client
 
 from opennrm.accounts.models import UserSession
 from opennrm.accounts.selectors import session_key_hash
-from opennrm.accounts.services import device_summary
+from opennrm.accounts.sessions import device_summary
 from opennrm.audit.models import AuditEvent
 from tests.conftest import PASSWORD, sign_in
 

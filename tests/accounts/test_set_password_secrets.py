@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from opennrm.accounts import services
+from opennrm.accounts import services, sessions
 from opennrm.accounts.models import Membership
 from opennrm.accounts.tasks import send_set_password_email
 
@@ -93,7 +93,7 @@ def test_the_link_is_built_when_sending_and_not_for_a_user_who_set_a_password(wo
     mail.outbox.clear()
     send_set_password_email.call(user_id=str(membership.user.uuid))
     assert LINK.search(mail.outbox[0].body)
-    services.password_set(user=membership.user, password="a-long-new-password-7", reset=True)
+    sessions.password_set(user=membership.user, password="a-long-new-password-7", reset=True)
     mail.outbox.clear()
     assert send_set_password_email.call(user_id=str(membership.user.uuid)) == 0
     assert mail.outbox == []

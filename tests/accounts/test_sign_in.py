@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opennrm.accounts import services
+from opennrm.accounts import selectors, services
 from opennrm.accounts.models import UserSession
 from opennrm.audit.models import AuditEvent
 from opennrm.errors import ValidationFailed
@@ -184,11 +184,11 @@ def test_idle_timeout_after_thirty_minutes(world):
     member = world.a["case_worker"]
     client = sign_in(Client(), member.user, member)
     session = client.session
-    session[services.SESSION_SEEN_KEY] = (timezone.now() - timedelta(minutes=29)).timestamp()
+    session[selectors.SESSION_SEEN_KEY] = (timezone.now() - timedelta(minutes=29)).timestamp()
     session.save()
     assert client.get("/").status_code == 200
     session = client.session
-    session[services.SESSION_SEEN_KEY] = (timezone.now() - timedelta(minutes=31)).timestamp()
+    session[selectors.SESSION_SEEN_KEY] = (timezone.now() - timedelta(minutes=31)).timestamp()
     session.save()
     response = client.get("/")
     assert response.status_code == 302
@@ -200,7 +200,7 @@ def test_absolute_timeout_after_twelve_hours(world):
     member = world.a["case_worker"]
     client = sign_in(Client(), member.user, member)
     session = client.session
-    session[services.SESSION_STARTED_KEY] = (
+    session[selectors.SESSION_STARTED_KEY] = (
         timezone.now() - timedelta(hours=12, minutes=1)
     ).timestamp()
     session.save()
@@ -211,7 +211,7 @@ def test_htmx_request_after_timeout_redirects_the_page(world):
     member = world.a["case_worker"]
     client = sign_in(Client(), member.user, member)
     session = client.session
-    session[services.SESSION_SEEN_KEY] = 0
+    session[selectors.SESSION_SEEN_KEY] = 0
     session.save()
     response = client.get("/", HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == "/accounts/login/"

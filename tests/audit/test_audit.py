@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 
-from opennrm.accounts import services
+from opennrm.accounts import services, sessions
 from opennrm.accounts.models import RoleGrant
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_record, audit_verify, canonical_json
@@ -40,7 +40,7 @@ def test_every_write_leaves_an_event_naming_fields_not_values(world):
     token, _raw = services.api_token_create(actor=world.actor(member), name="sync", days=3)
     services.api_token_revoke(actor=world.actor(member), token=token)
     services.membership_deactivate(actor=admin, membership=added)
-    services.password_set(user=member.user, password="another-long-password-9", reset=False)
+    sessions.password_set(user=member.user, password="another-long-password-9", reset=False)
 
     expectations = [
         ("organization.create", org, {"name", "org_type", "country", "city", "phone", "time_zone"}),
