@@ -361,9 +361,17 @@ def identification_propose(
 def identification_review(
     *, actor: Actor, decision: IdentificationDecision, approve: bool
 ) -> IdentificationDecision:
-    """A supervisor approves or rejects a proposal; approval sets the trafficking status."""
+    """A supervisor approves or rejects a proposal; approval sets the trafficking status.
+
+    Four eyes: the one who proposed a decision never reviews it, whatever their role.
+    """
     case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
     decision = IdentificationDecision.objects.select_for_update().get(pk=decision.pk, case=case)
+    if decision.proposed_by_id == actor.user.pk:
+        raise PermissionDenied(
+            _("You proposed this decision: another supervisor reviews it."),
+            rule="identification.four_eyes",
+        )
     if decision.state != DecisionState.PROPOSED:
         raise ValidationFailed.of({"state": [_("This decision was already reviewed.")]})
     decision.state = DecisionState.APPROVED if approve else DecisionState.REJECTED

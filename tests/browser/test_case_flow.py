@@ -14,10 +14,11 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from opennrm.accounts.models import Membership
+from opennrm.accounts import services
+from opennrm.accounts.models import Membership, Role
 from opennrm.cases.models import Case
 from tests.browser.test_login_language import watch
-from tests.conftest import build_world, sign_in
+from tests.conftest import PASSWORD, build_world, sign_in
 
 
 def signed_in_context(browser: Browser, base_url: str, membership: Membership, **kw):
@@ -187,6 +188,24 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.fill("#decision-grounds", "Interview with the case worker; documents.")
     page.click("button:text-is('Propose')")
     expect(page.locator("#tab-identification tbody")).to_contain_text("Awaiting approval")
+    # Four eyes: the supervisor who proposed it is not offered its approval.
+    assert page.locator("button:text-is('Approve')").count() == 0
+    expect(page.locator("#tab-identification")).to_contain_text(
+        "Another supervisor reviews your proposal."
+    )
+    second = services.membership_create(
+        actor=world.platform,
+        organization=world.org_a,
+        email="second.supervisor.a@example.org",
+        full_name="Second Supervisor A",
+        role=Role.SUPERVISOR,
+        password=PASSWORD,
+    )
+    second_context = signed_in_context(
+        browser, base, second, viewport={"width": 1280, "height": 900}
+    )
+    page = watch(second_context.new_page(), errors)
+    page.goto(f"{base}/cases/{case.uuid}/identification/")
     page.click("button:text-is('Approve')")
     expect(page.locator("#trafficking-status")).to_contain_text("Actual victim of trafficking")
     case.refresh_from_db()
@@ -199,5 +218,6 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.wait_for_selector("#tab-identification")
     stored = page.evaluate("JSON.stringify(Object.assign({}, localStorage, sessionStorage))")
     assert "Каримова" not in stored and "Deceptive" not in stored
+    second_context.close()
     supervisor_context.close()
     assert not errors, errors
