@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .models import ApiToken
+from .services import token_digest
 
 logger = logging.getLogger("opennrm.security")
 
@@ -152,8 +153,7 @@ def _user_of(request: HttpRequest, scope: str) -> str:
         return str(request.user.pk)
     raw = _bearer(request)
     if raw:
-        digest = hashlib.sha256(raw.encode()).hexdigest()
-        user = ApiToken.objects.filter(token_hash=digest).values_list(
+        user = ApiToken.objects.filter(token_hash=token_digest(raw)).values_list(
             "membership__user_id", flat=True
         )
         return str(user.first() or "")

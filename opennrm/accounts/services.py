@@ -455,7 +455,8 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
     return user
 
 
-def _token_digest(raw: str) -> str:
+def token_digest(raw: str) -> str:
+    """How an API token is kept and looked up: its SHA-256, never the token."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -479,7 +480,7 @@ def api_token_create(*, actor: Actor, name: str, days: int = 30) -> tuple[ApiTok
         membership=actor.membership,
         name=name.strip()[:100],
         prefix=raw[:12],
-        token_hash=_token_digest(raw),
+        token_hash=token_digest(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
@@ -515,7 +516,7 @@ def api_token_authenticate(*, raw: str) -> Actor | None:
     token = (
         ApiToken.objects.select_related("membership__user", "membership__organization")
         .filter(
-            token_hash=_token_digest(raw),
+            token_hash=token_digest(raw),
             revoked_at__isnull=True,
             expires_at__gt=now,
             membership__is_active=True,
