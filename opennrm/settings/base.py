@@ -96,6 +96,8 @@ TEMPLATES = [
                 "opennrm.accounts.context_processors.shell",
                 "opennrm.notifications.context_processors.unread",
             ],
+            # Filters every template may use without loading: {{ code|country }}, |language.
+            "builtins": ["opennrm.locales"],
         },
     },
 ]
