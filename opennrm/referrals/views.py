@@ -54,6 +54,10 @@ from .models import Referral
 
 FIELD_LABELS = {
     "from_case": gettext_lazy("case"),
+    # Foreign keys without a translatable verbose_name (Django makes "to organization" of them).
+    "from_organization": gettext_lazy("sending organization"),
+    "to_organization": gettext_lazy("receiving organization"),
+    "to_case": gettext_lazy("the receiver's case"),
     "shared_values": gettext_lazy("shared values"),
 }
 TITLES = {
