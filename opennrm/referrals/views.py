@@ -58,6 +58,12 @@ FIELD_LABELS = {
     "from_organization": gettext_lazy("sending organization"),
     "to_organization": gettext_lazy("receiving organization"),
     "to_case": gettext_lazy("the receiver's case"),
+    "consent": gettext_lazy("the consent"),
+    "sent_by": gettext_lazy("sent by"),
+    "answered_by": gettext_lazy("answered by"),
+    "completed_by": gettext_lazy("completed by"),
+    "withdrawn_by": gettext_lazy("withdrawn by"),
+    "overridden_by": gettext_lazy("sent without consent by"),
     "shared_values": gettext_lazy("shared values"),
 }
 TITLES = {
