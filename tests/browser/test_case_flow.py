@@ -10,23 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from opennrm.accounts import services
-from opennrm.accounts.models import Membership, Role
+from opennrm.accounts.models import Role
 from opennrm.cases.models import Case
-from tests.browser.test_login_language import watch
-from tests.conftest import PASSWORD, build_world, sign_in
-
-
-def signed_in_context(browser: Browser, base_url: str, membership: Membership, **kw):
-    client = sign_in(Client(), membership.user, membership)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context: BrowserContext = browser.new_context(locale="en-US", **kw)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
-    return context
+from tests.conftest import PASSWORD, build_world
+from tests.support.browser import fits, shot, signed_in_context, watch
 
 
 def open_tab(page: Page, name: str, key: str) -> None:
@@ -34,17 +24,6 @@ def open_tab(page: Page, name: str, key: str) -> None:
     page.click(f"nav.tabs a:text-is('{name}')")
     page.wait_for_selector(f"#tab-{key}")
     assert page.url.endswith(f"/{key}/")
-
-
-def shot(page: Page, path: Path) -> None:
-    # caret="initial": Playwright's default hides the caret by setting style attributes, which
-    # htmx then copies onto swapped-in elements and the CSP (rightly) refuses.
-    page.screenshot(path=path, full_page=True, caret="initial")
-
-
-def fits(page: Page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll} CSS px wide on a {width} px screen"
 
 
 @pytest.mark.browser

@@ -8,32 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import translation
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, Page
 
 from opennrm.accounts.demo import DEMO_PASSWORD
 from opennrm.accounts.models import User
 from opennrm.accounts.selectors import membership_list_for_user
+from tests.support.browser import watch
 
 EMAIL = "caseworker@demo.opennrm.org"
-
-
-def watch(page: Page, errors: list[str]) -> Page:
-    """Collect console errors, script errors and failed responses (the browser's own
-    /favicon.ico request aside: the app has no favicon)."""
-
-    def on_console(m: ConsoleMessage) -> None:
-        if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"{m.text} {m.location.get('url')}")
-
-    def on_response(r: Response) -> None:
-        if r.status >= 400:
-            errors.append(f"{r.status} {r.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    page.set_default_timeout(10_000)
-    return page
 
 
 def sign_in(page: Page, base_url: str) -> None:

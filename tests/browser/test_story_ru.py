@@ -1,0 +1,429 @@
+"""The whole story of issue 10, played in Russian by the people who do it, each in their browser.
+
+The scenario of ../shared/reference/scenario.md: a woman from Uzbekistan lured to Kazakhstan by a
+fake job, her passport taken. A relative calls the hotline; the operator hands the case to the
+crisis centre; its case worker completes it, records her consent and proposes identification; a
+supervisor (not the proposer) approves; the case is referred to IOM Almaty and to the HIV/AIDS
+dispensary; IOM organizes her return to Tashkent; the dispensary records the service; the Tashkent
+centre receives her and follows her up; the crisis centre withdraws the consent to share with IOM.
+
+Every user works in Russian (a ru-RU browser, and Russian chosen in the language switcher as a user
+would), in the organizations and with the users of the demo. Each step saves a screenshot
+(test-output/browser/story-ru-NN-<step>.png), checks that the page shows no English UI words, no
+console error, and fits a 1366 px screen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from opennrm.accounts import services as accounts
+from opennrm.accounts.demo import DemoWorld, load_demo
+from opennrm.accounts.models import Membership, Role
+from opennrm.accounts.permissions import Actor
+from opennrm.cases.models import Case
+from opennrm.referrals.models import Referral
+from opennrm.returns.models import ReturnRecord
+from tests.conftest import PASSWORD
+from tests.returns.factories import days_ago
+from tests.support.browser import fits, shot, signed_in_context, watch
+
+WIDTH = 1366
+PHONE = "+998 90 765 43 21"
+
+# English words of the UI that a Russian page must not show (whole words, case-sensitive). The
+# data (organization and user names, e-mail addresses, case numbers) is taken out first.
+ENGLISH_UI = [
+    "Home", "Cases", "Case", "Referral", "Referrals", "Hotline", "Directory", "Notifications",
+    "Follow-ups", "Your account", "Sign out", "Language", "Switch", "Save", "Cancel", "Search",
+    "Open", "Accept", "Decline", "Approve", "Reject", "Propose", "Withdraw", "Record", "Edit",
+    "Consent", "Person", "Trafficking", "Identification", "History", "Notes", "Plan", "Status",
+    "Sent", "Received", "Pending", "Accepted", "Completed", "Withdrawn", "Awaiting", "Approved",
+    "Service", "Services", "Medical", "Legal", "Shelter", "Return", "Arrived", "Outcome", "Reason",
+    "Urgency", "Normal", "Urgent", "Other", "Feminine", "Female", "Given name", "Family name",
+    "Phone", "Date", "Due", "months", "overdue", "done", "Possible", "victim", "Presumed",
+    "the", "and", "of", "with", "for", "to", "by", "was", "is", "not", "no", "yet", "this",
+    "from", "on", "in", "or",
+]  # fmt: skip
+ENGLISH_RE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_UI)) + r")(?![\w-])")
+EMAIL_RE = re.compile(r"\S+@\S+")
+
+
+@dataclass
+class Story:
+    """The live server, the demo's people and what each step leaves behind."""
+
+    browser: Browser
+    base: str
+    screenshots: Path
+    world: DemoWorld
+    data: list[str] = field(default_factory=list)  # names that are data, not UI
+    errors: list[str] = field(default_factory=list)
+    step_number: int = 0
+
+    def member(self, key: str, email: str) -> Membership:
+        return self.world.memberships[key, f"{email}@demo.opennrm.org"]
+
+    def open(self, membership: Membership) -> tuple[BrowserContext, Page]:
+        """A ru-RU browser signed in as ``membership``, switched to Russian by its user."""
+        context = signed_in_context(
+            self.browser,
+            self.base,
+            membership,
+            locale="ru-RU",
+            viewport={"width": WIDTH, "height": 900},
+        )
+        page = watch(context.new_page(), self.errors)
+        page.goto(self.base + "/")
+        page.select_option("#language-switch", "ru")
+        page.click("form:has(#language-switch) button[type=submit]")
+        page.wait_for_selector("html[lang=ru]")
+        return context, page
+
+    def step(self, page: Page, name: str) -> None:
+        """The checks of every step, then its screenshot."""
+        self.step_number += 1
+        page.wait_for_load_state("networkidle")
+        assert page.get_attribute("html", "lang") == "ru", page.url
+        english = untranslated(page.inner_text("body"), self.data)
+        assert not english, f"step {self.step_number} ({name}), {page.url}: English {english}"
+        fits(page, WIDTH)
+        shot(page, self.screenshots / f"story-ru-{self.step_number:02d}-{name}.png")
+        assert not self.errors, f"step {self.step_number} ({name}): {self.errors}"
+
+
+def untranslated(text: str, data: list[str]) -> list[str]:
+    """The English UI words of a page's visible text, its data taken out."""
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    text = EMAIL_RE.sub(" ", text)
+    return sorted({text[max(0, m.start() - 30) : m.end() + 30] for m in ENGLISH_RE.finditer(text)})
+
+
+def choose_country(page: Page, selector: str, code: str) -> None:
+    """A country by its code, whether the form offers a list or (still) a typed code."""
+    if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
+        page.select_option(selector, code)
+    else:
+        page.fill(selector, code)
+
+
+def choose_organization(page: Page, selector: str, name: str) -> None:
+    """The option of a list of organizations whose label starts with ``name``."""
+    value = page.locator(selector).evaluate(
+        "(e, name) => [...e.options].find(o => o.text.trim().startsWith(name)).value", name
+    )
+    page.select_option(selector, value)
+
+
+def open_tab(page: Page, key: str) -> None:
+    page.click(f"nav.tabs a[href$='/{key}/']")
+    page.wait_for_selector(f"#tab-{key}")
+
+
+def inbox_open(page: Page, base: str, referral: Referral) -> None:
+    page.goto(base + "/referrals/")
+    page.click(f"a[href$='/referrals/{referral.uuid}/']")
+    page.wait_for_selector("#shared-fields")
+
+
+def accept(page: Page) -> None:
+    page.click("form[action$='/accept/'] button[type=submit]")
+    page.wait_for_selector(".messages")
+
+
+def record_consent(
+    page: Page, purpose: str, method: str, *, organization: str = "", kind: str = ""
+) -> None:
+    """On the consent tab: her consent, for a purpose, to one organization or to a type."""
+    in_force = page.locator("#tab-consent .badge.state-approved")
+    before = in_force.count()
+    page.select_option("#consent-purpose", purpose)
+    page.select_option("#consent-method", method)
+    if organization:
+        choose_organization(page, "#consent-recipient_organization", organization)
+    if kind:
+        page.select_option("#consent-recipient_type", kind)
+    page.click("form[action$='/consent/record/'] button[type=submit]")
+    expect(in_force).to_have_count(before + 1)
+
+
+def refer(
+    page: Page,
+    organization: str,
+    services: list[str],
+    identifying: list[str],
+    note: str,
+    statistical: tuple[str, ...] = (),
+) -> None:
+    """The referral form, from the case page's referral box."""
+    page.click("#case-referrals a[href*='/referrals/from/']:not([href*='transfer'])")
+    page.wait_for_selector("#referral-to_organization")
+    choose_organization(page, "#referral-to_organization", organization)
+    for service in services:
+        page.check(f"input[name=services_requested][value={service}]")
+    for name in identifying:
+        page.check(f"input[name=share_identifying][value={name}]")
+    for name in statistical:
+        page.check(f"input[name=share_statistical][value={name}]")
+    page.fill("#referral-note", note)
+    page.click("form:has(#referral-to_organization) button[type=submit]")
+    page.wait_for_selector("#referral-history, form .error")
+    refused = page.locator("form .error").all_inner_texts()
+    assert not refused, refused
+
+
+@pytest.mark.browser
+def test_the_whole_story_in_russian(
+    live_server, settings, browser: Browser, screenshots: Path
+) -> None:
+    with translation.override("ru"):
+        assert translation.gettext("Home") != "Home", "locale/ru is not compiled (compilemessages)"
+    settings.DEMO_MODE = True  # the demo's users are made only in demo mode
+    world = DemoWorld()
+    load_demo(world)
+    platform = Actor.of(
+        accounts.platform_admin_create(email="p@example.org", password=PASSWORD), None
+    )
+    iom_worker = accounts.membership_create(
+        actor=platform,
+        organization=world.organizations["iom-almaty"],
+        email="iom.caseworker@demo.opennrm.org",
+        full_name="Айгуль Сериковна",
+        role=Role.CASE_WORKER,
+        password=PASSWORD,
+    )
+    story = Story(browser, live_server.url, screenshots, world)
+    base = story.base
+    story.data += [o.name for o in world.organizations.values()]
+    story.data += [m.user.full_name for m in world.memberships.values()]
+
+    # --- 1. The hotline: a relative calls about a woman whose passport was taken.
+    context, page = story.open(story.member("hotline", "operator"))
+    page.goto(base + "/hotline/new/")
+    page.click("label.choice:has(input[name=caller_type][value=family])")
+    page.click("label.choice:has(input[name=reason][value=possible_trafficking])")
+    page.fill("input[name=phone]", PHONE)
+    page.fill(
+        "textarea[name=notes]",
+        "Звонит сестра: её забрали в Алматы на работу продавцом, паспорт отобрали. "
+        "Не перезванивать: телефон проверяют.",
+    )
+    page.click("form.signal-form button[type=submit]")
+    page.wait_for_selector(".signal-header")
+    story.step(page, "hotline-call")
+
+    page.click("a[href$='/case/']")
+    page.fill("input[name=given_name]", "Диана")
+    page.fill("input[name=family_name]", "Каримова")
+    page.select_option("select[name=gender]", "Feminine")
+    choose_country(page, "#id_citizenship", "UZ")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector("#tab-person")
+    hotline_case = Case.objects.get(organization=world.organizations["hotline"])
+    story.data.append(hotline_case.number)
+    expect(page.locator("#tab-person")).to_contain_text("Каримова")
+    open_tab(page, "consent")
+    record_consent(page, "referral", "verbal", organization="Almaty Crisis Support Centre")
+    refer(
+        page,
+        "Almaty Crisis Support Centre",
+        ["Shelter"],
+        ["given_name", "family_name", "phones"],
+        "Сестра просит помочь; не звонить на её телефон.",
+    )
+    to_crisis = Referral.objects.get(from_case=hotline_case)
+    story.data.append(to_crisis.number)
+    story.step(page, "hotline-refers")
+    context.close()
+
+    # --- 2. The crisis centre's case worker accepts and completes the case.
+    worker = story.member("crisis", "caseworker")
+    context, page = story.open(worker)
+    inbox_open(page, base, to_crisis)
+    expect(page.locator("#shared-fields")).to_contain_text("Каримова")
+    accept(page)
+    to_crisis.refresh_from_db()
+    case = to_crisis.to_case
+    assert case is not None and case.organization == world.organizations["crisis"]
+    story.data.append(case.number)
+    story.step(page, "crisis-accepts")
+
+    page.goto(f"{base}/cases/{case.uuid}/")
+    page.click("#tab-person details > summary")
+    page.fill("input[name=patronymic]", "Рустамовна")
+    page.fill("input[name=birth_year]", "1977")
+    choose_country(page, "#id_citizenship", "UZ")
+    page.fill("input[name=languages]", "uz, ru")
+    page.click("form[action$='/person/save/'] button[type=submit]")
+    expect(page.locator("#tab-person")).to_contain_text("Рустамовна")
+    story.step(page, "crisis-person")
+
+    open_tab(page, "trafficking")
+    page.click("#tab-trafficking details > summary")
+    page.check("input[name=exploitation_types][value=SexualExploitation]")
+    page.check("input[name=methods_of_control][value=WithholdsDocuments]")
+    page.check("input[name=recruitment_methods][value=ThroughFriendsOrSocialEvents]")
+    choose_country(page, "#id_country_of_origin", "UZ")
+    choose_country(page, "#id_country_of_exploitation", "KZ")
+    page.fill("input[name=city_of_exploitation]", "Алматы")
+    page.click("form[action$='/trafficking/save/'] button[type=submit]")
+    expect(page.locator("#tab-trafficking")).to_contain_text("Алматы")
+    story.step(page, "crisis-trafficking")
+
+    open_tab(page, "consent")
+    record_consent(page, "assistance", "written")
+    record_consent(page, "referral", "written", organization="IOM Kazakhstan, Almaty office")
+    record_consent(page, "referral", "written", kind="HealthServiceOrganisation")
+    story.step(page, "crisis-consent")
+
+    open_tab(page, "identification")
+    page.select_option("#decision-stage", "presumed")
+    page.fill("#decision-grounds", "Обманная вербовка, паспорт отобран, насилие.")
+    page.fill("#decision-due_on", days_ago(-30).isoformat())
+    page.click("form[action$='/propose/'] button[type=submit]")
+    expect(page.locator("#tab-identification .badge.state-proposed")).to_have_count(1)
+    # Four eyes: the proposer is offered no approval.
+    expect(page.locator("form[action$='/approve/']")).to_have_count(0)
+    story.step(page, "crisis-proposes")
+
+    # --- 3. A supervisor of the centre, not the proposer, approves.
+    supervisor_context, supervisor = story.open(story.member("crisis", "supervisor"))
+    supervisor.goto(f"{base}/cases/{case.uuid}/identification/")
+    supervisor.click("form[action$='/approve/'] button[type=submit]")
+    expect(supervisor.locator("#tab-identification .badge.state-approved")).to_have_count(1)
+    case.refresh_from_db()
+    assert case.trafficking_status == "PossibleVictimOfTrafficking"
+    story.step(supervisor, "supervisor-approves")
+    supervisor_context.close()
+
+    # --- 4. Referrals: to IOM (return, legal help) and to the dispensary (medical).
+    page.goto(f"{base}/cases/{case.uuid}/")
+    refer(
+        page,
+        "IOM Kazakhstan, Almaty office",
+        ["Legal", "ReturnTravel"],
+        ["given_name", "family_name", "birth"],
+        "Хочет вернуться домой в Ташкент; паспорт у вербовщицы.",
+        statistical=("languages", "exploitation"),
+    )
+    to_iom = Referral.objects.get(from_case=case, to_organization__name__startswith="IOM")
+    story.data.append(to_iom.number)
+    story.step(page, "refer-iom")
+    page.goto(f"{base}/cases/{case.uuid}/")
+    refer(
+        page,
+        "Almaty City HIV/AIDS Dispensary",
+        ["Medical"],
+        ["given_name"],
+        "Обследование; говорит по-узбекски и по-русски.",
+    )
+    to_clinic = Referral.objects.get(
+        from_case=case, to_organization__name__startswith="Almaty City"
+    )
+    story.data.append(to_clinic.number)
+    story.step(page, "refer-dispensary")
+    context.close()
+
+    # --- 5. IOM accepts, records its own consent, and organizes the return to Tashkent.
+    context, page = story.open(iom_worker)
+    inbox_open(page, base, to_iom)
+    expect(page.locator("#shared-fields")).to_contain_text("Диана")
+    assert "Рустамовна" not in page.content()
+    accept(page)
+    to_iom.refresh_from_db()
+    iom_case = to_iom.to_case
+    assert iom_case is not None
+    story.data.append(iom_case.number)
+    story.step(page, "iom-accepts")
+
+    page.goto(f"{base}/cases/{iom_case.uuid}/consent/")
+    record_consent(page, "assistance", "written")
+    record_consent(page, "referral", "written", organization="Tashkent Reintegration Centre")
+
+    page.goto(f"{base}/returns/cases/{iom_case.uuid}/")
+    page.select_option("select[name=document_type]", "return_certificate")
+    page.fill("input[name=document_number]", "RC-2005-0042")
+    page.fill("input[name=travel_date]", days_ago(101).isoformat())
+    choose_country(page, "[name=destination_country]", "UZ")
+    page.fill("input[name=destination_city]", "Ташкент")
+    page.fill("input[name=route]", "Алматы – Шымкент – Ташкент, поездом")
+    choose_organization(page, "select[name=receiving_organization]", "Tashkent Reintegration")
+    page.click("form[action$='/returns/cases/" + str(iom_case.uuid) + "/'] button[type=submit]")
+    page.wait_for_selector("#return")
+    assert ReturnRecord.objects.filter(case=iom_case).exists()
+    story.step(page, "iom-return")
+
+    # Until the return is shared with the receiving organization, IOM refers her to Tashkent.
+    page.goto(f"{base}/cases/{iom_case.uuid}/")
+    refer(
+        page,
+        "Tashkent Reintegration Centre",
+        ["Reintegration"],
+        ["given_name", "family_name"],
+        "Прибывает поездом; просим встретить.",
+    )
+    to_tashkent = Referral.objects.get(from_case=iom_case)
+    story.data.append(to_tashkent.number)
+    story.step(page, "iom-refers-tashkent")
+    context.close()
+
+    # --- 6. The dispensary accepts, and records the service as done.
+    context, page = story.open(story.member("dispensary", "clinic"))
+    inbox_open(page, base, to_clinic)
+    expect(page.locator("#shared-fields")).to_contain_text("Диана")
+    assert "Каримова" not in page.content()
+    accept(page)
+    page.fill("#complete-outcome", "Обследована; лечение начато.")
+    page.click("form[action$='/complete/'] button[type=submit]")
+    page.wait_for_selector("#referral-header")
+    to_clinic.refresh_from_db()
+    assert to_clinic.status == "completed"
+    story.step(page, "dispensary-service")
+    context.close()
+
+    # --- 7. The Tashkent centre receives her: arrival and the 3-month follow-up.
+    context, page = story.open(story.member("uz-ngo", "uzbek"))
+    inbox_open(page, base, to_tashkent)
+    accept(page)
+    to_tashkent.refresh_from_db()
+    assert to_tashkent.to_case is not None
+    story.data.append(to_tashkent.to_case.number)
+    story.step(page, "tashkent-accepts")
+    context.close()
+
+    # Today the arrival and follow-ups are IOM's (they live on IOM's case).
+    context, page = story.open(iom_worker)
+    page.goto(f"{base}/returns/cases/{iom_case.uuid}/")
+    page.fill("#arrival input[name=arrived_on]", days_ago(100).isoformat())
+    page.fill("#arrival input[name=received_by]", "Сотрудники центра в Ташкенте")
+    page.click("#arrival button[type=submit]")
+    page.wait_for_selector("#follow-up-3")
+    page.click("#follow-up-3 summary")
+    page.fill("#follow-up-3 input[name$=done_on]", days_ago(1).isoformat())
+    page.select_option("#follow-up-3 select[name$=outcome]", "stable")
+    page.click("#follow-up-3 button[type=submit]")
+    expect(page.locator("#follow-up-3 .badge.state-approved")).to_have_count(1)
+    story.step(page, "return-follow-up")
+    context.close()
+
+    # --- 8. The crisis centre withdraws her consent to share with IOM.
+    context, page = story.open(worker)
+    page.goto(f"{base}/cases/{case.uuid}/consent/")
+    row = page.locator("#tab-consent tbody tr", has_text="IOM Kazakhstan, Almaty office")
+    row.locator("form[action*='/withdraw/'] button[type=submit]").click()
+    expect(row.locator(".badge.state-rejected")).to_have_count(1)
+    story.step(page, "crisis-withdraws")
+    context.close()
+
+    context, page = story.open(iom_worker)
+    page.goto(f"{base}/cases/{iom_case.uuid}/")
+    story.step(page, "iom-after-withdrawal")
+    context.close()
+    assert not story.errors, story.errors
