@@ -53,6 +53,11 @@ ENGLISH_UI = [
 ]  # fmt: skip
 ENGLISH_RE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_UI)) + r")(?![\w-])")
 EMAIL_RE = re.compile(r"\S+@\S+")
+# Tables wider than their scrolling box: at 1366 px nothing (a button, a column) may be cut off.
+CUT_TABLES = """[...document.querySelectorAll('.table-scroll')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => ({box: e.clientWidth, table: e.scrollWidth,
+              columns: [...e.querySelectorAll('tr:first-child > *')].map(c => c.offsetWidth)}))"""
 
 
 @dataclass
@@ -94,6 +99,8 @@ class Story:
         english = untranslated(page.inner_text("body"), self.data)
         assert not english, f"step {self.step_number} ({name}), {page.url}: English {english}"
         fits(page, WIDTH)
+        cut = page.evaluate(CUT_TABLES)
+        assert not cut, f"step {self.step_number} ({name}), {page.url}: tables cut off {cut}"
         shot(page, self.screenshots / f"story-ru-{self.step_number:02d}-{name}.png")
         assert not self.errors, f"step {self.step_number} ({name}): {self.errors}"
 
