@@ -35,6 +35,7 @@ from tests.conftest import PASSWORD
 from tests.support.browser import fits, shot, signed_in_context, watch
 
 WIDTH = 1366
+ACCEPTED = "Accepted: case %(number)s was opened with the shared fields."
 PHONE = "+998 90 765 43 21"
 
 # English words of the UI that a Russian page must not show (whole words, case-sensitive). The
@@ -91,18 +92,30 @@ class Story:
         page.wait_for_selector("html[lang=ru]")
         return context, page
 
-    def step(self, page: Page, name: str) -> None:
-        """The checks of every step, then its screenshot."""
+    def step(self, page: Page, name: str, *russian: str) -> None:
+        """The checks of every step, then its screenshot: ``russian`` are texts (from the
+        catalogue, see ``ru``) the page must show."""
         self.step_number += 1
         page.wait_for_load_state("networkidle")
         assert page.get_attribute("html", "lang") == "ru", page.url
-        english = untranslated(page.inner_text("body"), self.data)
+        body = page.inner_text("body")
+        for text in russian:
+            assert text in body, f"step {self.step_number} ({name}): no {text!r} on {page.url}"
+        english = untranslated(page.title() + "\n" + body, self.data)
         assert not english, f"step {self.step_number} ({name}), {page.url}: English {english}"
         fits(page, WIDTH)
         cut = page.evaluate(CUT_TABLES)
         assert not cut, f"step {self.step_number} ({name}), {page.url}: tables cut off {cut}"
         shot(page, self.screenshots / f"story-ru-{self.step_number:02d}-{name}.png")
         assert not self.errors, f"step {self.step_number} ({name}): {self.errors}"
+
+
+def ru(message: str, **values: object) -> str:
+    """``message`` as the Russian catalogue has it (never the English text itself)."""
+    with translation.override("ru"):
+        text = translation.gettext(message)
+    assert text != message, f"no Russian for {message!r}"
+    return text % values if values else text
 
 
 def in_days(days: int) -> date:
@@ -229,7 +242,7 @@ def test_the_whole_story_in_russian(
     )
     page.click("form.signal-form button[type=submit]")
     page.wait_for_selector(".signal-header")
-    story.step(page, "hotline-call")
+    story.step(page, "hotline-call", ru("The contact was logged."))
 
     page.click("a[href$='/case/']")
     page.fill("input[name=given_name]", "Диана")
@@ -252,7 +265,7 @@ def test_the_whole_story_in_russian(
     )
     to_crisis = Referral.objects.get(from_case=hotline_case)
     story.data.append(to_crisis.number)
-    story.step(page, "hotline-refers")
+    story.step(page, "hotline-refers", ru("Referral %(number)s was sent.", number=to_crisis.number))
     context.close()
 
     # --- 2. The crisis centre's case worker accepts and completes the case.
@@ -265,7 +278,7 @@ def test_the_whole_story_in_russian(
     case = to_crisis.to_case
     assert case is not None and case.organization == world.organizations["crisis"]
     story.data.append(case.number)
-    story.step(page, "crisis-accepts")
+    story.step(page, "crisis-accepts", ru(ACCEPTED, number=case.number))
 
     page.goto(f"{base}/cases/{case.uuid}/")
     page.click("#tab-person details > summary")
@@ -275,7 +288,7 @@ def test_the_whole_story_in_russian(
     page.fill("input[name=languages]", "uz, ru")
     page.click("form[action$='/person/save/'] button[type=submit]")
     expect(page.locator("#tab-person")).to_contain_text("Рустамовна")
-    story.step(page, "crisis-person")
+    story.step(page, "crisis-person", ru("The person was saved."))
 
     open_tab(page, "trafficking")
     page.click("#tab-trafficking details > summary")
@@ -289,13 +302,13 @@ def test_the_whole_story_in_russian(
     page.fill("input[name=age_when_trafficked]", "28")
     page.click("form[action$='/trafficking/save/'] button[type=submit]")
     expect(page.locator("#tab-trafficking")).to_contain_text("Алматы")
-    story.step(page, "crisis-trafficking")
+    story.step(page, "crisis-trafficking", ru("The case was saved."))
 
     open_tab(page, "consent")
     record_consent(page, "assistance", "written")
     record_consent(page, "referral", "written", organization="IOM Kazakhstan, Almaty office")
     record_consent(page, "referral", "written", kind="HealthServiceOrganisation")
-    story.step(page, "crisis-consent")
+    story.step(page, "crisis-consent", ru("The consent was recorded."))
 
     open_tab(page, "identification")
     page.select_option("#decision-stage", "presumed")
@@ -305,7 +318,7 @@ def test_the_whole_story_in_russian(
     expect(page.locator("#tab-identification .badge.state-proposed")).to_have_count(1)
     # Four eyes: the proposer is offered no approval.
     expect(page.locator("form[action$='/approve/']")).to_have_count(0)
-    story.step(page, "crisis-proposes")
+    story.step(page, "crisis-proposes", ru("Awaiting approval"))
 
     # --- 3. A supervisor of the centre, not the proposer, approves.
     supervisor_context, supervisor = story.open(story.member("crisis", "supervisor"))
@@ -314,7 +327,7 @@ def test_the_whole_story_in_russian(
     expect(supervisor.locator("#tab-identification .badge.state-approved")).to_have_count(1)
     case.refresh_from_db()
     assert case.trafficking_status == "PossibleVictimOfTrafficking"
-    story.step(supervisor, "supervisor-approves")
+    story.step(supervisor, "supervisor-approves", ru("The decision was approved."))
     supervisor_context.close()
 
     # --- 4. Referrals: to IOM (return, legal help) and to the dispensary (medical).
@@ -329,7 +342,7 @@ def test_the_whole_story_in_russian(
     )
     to_iom = Referral.objects.get(from_case=case, to_organization__name__startswith="IOM")
     story.data.append(to_iom.number)
-    story.step(page, "refer-iom")
+    story.step(page, "refer-iom", ru("Referral %(number)s was sent.", number=to_iom.number))
     page.goto(f"{base}/cases/{case.uuid}/")
     refer(
         page,
@@ -342,7 +355,9 @@ def test_the_whole_story_in_russian(
         from_case=case, to_organization__name__startswith="Almaty City"
     )
     story.data.append(to_clinic.number)
-    story.step(page, "refer-dispensary")
+    story.step(
+        page, "refer-dispensary", ru("Referral %(number)s was sent.", number=to_clinic.number)
+    )
     context.close()
 
     # --- 5. IOM accepts, records its own consent, and organizes the return to Tashkent.
@@ -355,7 +370,7 @@ def test_the_whole_story_in_russian(
     iom_case = to_iom.to_case
     assert iom_case is not None
     story.data.append(iom_case.number)
-    story.step(page, "iom-accepts")
+    story.step(page, "iom-accepts", ru(ACCEPTED, number=iom_case.number))
 
     page.goto(f"{base}/cases/{iom_case.uuid}/consent/")
     record_consent(page, "assistance", "written")
@@ -372,7 +387,7 @@ def test_the_whole_story_in_russian(
     page.click("form[action$='/returns/cases/" + str(iom_case.uuid) + "/'] button[type=submit]")
     page.wait_for_selector("#return")
     assert ReturnRecord.objects.filter(case=iom_case).exists()
-    story.step(page, "iom-return")
+    story.step(page, "iom-return", ru("The return was recorded."))
 
     # Until the return is shared with the receiving organization, IOM refers her to Tashkent.
     page.goto(f"{base}/cases/{iom_case.uuid}/")
@@ -385,7 +400,9 @@ def test_the_whole_story_in_russian(
     )
     to_tashkent = Referral.objects.get(from_case=iom_case)
     story.data.append(to_tashkent.number)
-    story.step(page, "iom-refers-tashkent")
+    story.step(
+        page, "iom-refers-tashkent", ru("Referral %(number)s was sent.", number=to_tashkent.number)
+    )
     context.close()
 
     # --- 6. The dispensary accepts, and records the service as done.
@@ -399,7 +416,7 @@ def test_the_whole_story_in_russian(
     page.wait_for_selector("#referral-header")
     to_clinic.refresh_from_db()
     assert to_clinic.status == "completed"
-    story.step(page, "dispensary-service")
+    story.step(page, "dispensary-service", ru("The referral was completed."))
     context.close()
 
     # --- 7. The Tashkent centre receives her: arrival and, three months on, the follow-up.
@@ -409,7 +426,7 @@ def test_the_whole_story_in_russian(
     to_tashkent.refresh_from_db()
     assert to_tashkent.to_case is not None
     story.data.append(to_tashkent.to_case.number)
-    story.step(page, "tashkent-accepts")
+    story.step(page, "tashkent-accepts", ru(ACCEPTED, number=to_tashkent.to_case.number))
     context.close()
 
     # A hundred days later (each comes back to work, signed in again).
@@ -426,7 +443,7 @@ def test_the_whole_story_in_russian(
     page.select_option("#follow-up-3 select[name$=outcome]", "stable")
     page.click("#follow-up-3 button[type=submit]")
     expect(page.locator("#follow-up-3 .badge.state-approved")).to_have_count(1)
-    story.step(page, "return-follow-up")
+    story.step(page, "return-follow-up", ru("The follow-up was recorded."))
     context.close()
 
     # --- 8. The crisis centre withdraws her consent to share with IOM.
@@ -435,11 +452,19 @@ def test_the_whole_story_in_russian(
     row = page.locator("#tab-consent tbody tr", has_text="IOM Kazakhstan, Almaty office")
     row.locator("form[action*='/withdraw/'] button[type=submit]").click()
     expect(row.locator(".badge.state-rejected")).to_have_count(1)
-    story.step(page, "crisis-withdraws")
+    story.step(page, "crisis-withdraws", ru("The consent was marked withdrawn."))
     context.close()
 
     context, page = story.open(iom_worker)
     page.goto(f"{base}/cases/{iom_case.uuid}/")
-    story.step(page, "iom-after-withdrawal")
+    story.step(
+        page,
+        "iom-after-withdrawal",
+        ru(
+            "This case came by referral %(number)s from %(organization)s.",
+            number=to_iom.number,
+            organization="Almaty Crisis Support Centre",
+        ),
+    )
     context.close()
     assert not story.errors, story.errors
