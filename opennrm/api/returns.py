@@ -250,9 +250,7 @@ def returns_received(request: HttpRequest) -> QuerySet[ReturnRecord]:
     """Returns another organization organizes and the caller's organization receives, latest
     travel first: it records the arrival and the follow-ups (``/{id}/arrival``,
     ``/follow-ups/{id}``)."""
-    return selectors.return_received_list(
-        actor=common.actor(request, require=perms.RETURNS_MANAGE)
-    )
+    return selectors.return_received_list(actor=common.actor(request, require=perms.RETURNS_MANAGE))
 
 
 @router.get("/cases/{case_id}", response={200: ReturnOut, **ERRORS})

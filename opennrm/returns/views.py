@@ -215,9 +215,7 @@ def follow_up_record(request: ActorRequest, follow_up_id: UUID) -> HttpResponse:
         return _render_received(
             request, follow_up.return_record, follow_up_forms={follow_up.months: form}
         )
-    return _render_return(
-        request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False
-    )
+    return _render_return(request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False)
 
 
 @never_cache
