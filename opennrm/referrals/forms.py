@@ -163,3 +163,33 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
             name = "share_statistical"
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+class ServiceDeliveryForm(forms.Form):
+    """A service the provider delivered on the referral (the service's rules are the service's)."""
+
+    service_type = forms.ChoiceField(
+        label=gettext_lazy("Service"), choices=[("", "—"), *ServiceType.choices]
+    )
+    delivered_on = forms.DateField(
+        label=gettext_lazy("Delivered on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    outcome = forms.CharField(
+        label=gettext_lazy("Result"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+    )
+    next_appointment_on = forms.DateField(
+        label=gettext_lazy("Next appointment"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    completed = forms.BooleanField(
+        label=gettext_lazy("The service is completed: this completes the referral"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "service-%s")
+        super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ from opennrm.web import (
     submit,
 )
 
-from . import selectors, services
+from . import deliveries, selectors, services
 from .choices import (
     EXPLOITATION_FIELDS,
     ReferralKind,
@@ -49,7 +49,7 @@ from .choices import (
     ReferralStatus,
     SharedField,
 )
-from .forms import CompleteForm, DeclineForm, ReferralForm, add_errors
+from .forms import CompleteForm, DeclineForm, ReferralForm, ServiceDeliveryForm, add_errors
 from .models import Referral
 
 FIELD_LABELS = {
@@ -333,6 +333,7 @@ def _render_referral(
     *,
     decline_form: DeclineForm | None = None,
     complete_form: CompleteForm | None = None,
+    service_form: ServiceDeliveryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
@@ -363,6 +364,7 @@ def _render_referral(
         "to_case_url": not sender and referral.to_case_id and actor.can(perms.CASES_VIEW),
         "opens_case": referral.kind == ReferralKind.TRANSFER
         or (referral.kind == ReferralKind.REFERRAL and actor.can(perms.CASES_CREATE)),
+        **_services_context(request, referral, service_form),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -478,6 +480,51 @@ def referral_withdraw(request: ActorRequest, referral_id: UUID) -> HttpResponse:
         success=_("The referral was withdrawn."),
         redirect_to=_referral_url(referral),
     )
+
+
+# --- Services delivered by the receiving organization (decision 0018).
+
+
+def _services_context(
+    request: ActorRequest, referral: Referral, form: ServiceDeliveryForm | None
+) -> dict[str, Any]:
+    """The services delivered on the referral, and the provider's form while it may record."""
+    actor = request.actor
+    may_record = deliveries.may_record_service(actor, referral)
+    return {
+        "services_delivered": deliveries.referral_services(actor=actor, referral=referral),
+        "service_form": (form or ServiceDeliveryForm()) if may_record else None,
+    }
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_RESPOND)
+def service_record(request: ActorRequest, referral_id: UUID) -> HttpResponse:
+    """The provider records a service it delivered; "completed" completes the referral."""
+    referral = _answerable(request, referral_id)
+    form = ServiceDeliveryForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda: deliveries.referral_service_record(
+            actor=request.actor,
+            referral=referral,
+            service_type=form.cleaned_data["service_type"],
+            delivered_on=form.cleaned_data["delivered_on"],
+            outcome=form.cleaned_data["outcome"],
+            next_appointment_on=form.cleaned_data["next_appointment_on"],
+            completed=form.cleaned_data["completed"],
+        ),
+        success=lambda record: (
+            _("The service was recorded; the referral is completed.")
+            if record.completes_referral
+            else _("The service was recorded.")
+        ),
+        redirect_to=_referral_url(referral),
+        errors=add_errors,
+    )
+    return done or _render_referral(request, referral_id, service_form=form)
 
 
 # --- Figures.
