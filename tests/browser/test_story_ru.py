@@ -405,45 +405,75 @@ def test_the_whole_story_in_russian(
     )
     context.close()
 
-    # --- 6. The dispensary accepts, and records the service as done.
+    # --- 6. The dispensary accepts, records the check-up done, and so completes the referral.
     context, page = story.open(story.member("dispensary", "clinic"))
     inbox_open(page, base, to_clinic)
     expect(page.locator("#shared-fields")).to_contain_text("Диана")
     assert "Каримова" not in page.content()
     accept(page)
-    page.fill("#complete-outcome", "Обследована; лечение начато.")
-    page.click("form[action$='/complete/'] button[type=submit]")
-    page.wait_for_selector("#referral-header")
+    page.select_option("#service-service_type", "Medical")
+    page.fill("#service-delivered_on", in_days(0).isoformat())
+    page.fill("#service-outcome", "Обследована; лечение начато.")
+    page.fill("#service-next_appointment_on", in_days(14).isoformat())
+    page.check("#service-completed")
+    page.click("form[action$='/services/'] button[type=submit]")
+    expect(page.locator("#services-delivered")).to_contain_text("лечение начато")
     to_clinic.refresh_from_db()
     assert to_clinic.status == "completed"
-    story.step(page, "dispensary-service", ru("The referral was completed."))
+    story.step(
+        page, "dispensary-service", ru("The service was recorded; the referral is completed.")
+    )
     context.close()
 
-    # --- 7. The Tashkent centre receives her: arrival and, three months on, the follow-up.
-    context, page = story.open(story.member("uz-ngo", "uzbek"))
+    # The crisis centre sees it as a service of its case, the dispensary named.
+    context, page = story.open(worker)
+    page.goto(f"{base}/cases/{case.uuid}/plan/")
+    services = page.locator("#services-by-providers + div")
+    expect(services).to_contain_text("Almaty City HIV/AIDS Dispensary")
+    expect(services).to_contain_text("лечение начато")
+    story.step(
+        page, "crisis-sees-service", ru("Services delivered by the organizations referred to")
+    )
+    context.close()
+
+    # --- 7. The Tashkent centre takes her on, and sees the return IOM organizes.
+    centre = story.member("uz-ngo", "uzbek")
+    context, page = story.open(centre)
     inbox_open(page, base, to_tashkent)
     accept(page)
     to_tashkent.refresh_from_db()
     assert to_tashkent.to_case is not None
     story.data.append(to_tashkent.to_case.number)
     story.step(page, "tashkent-accepts", ru(ACCEPTED, number=to_tashkent.to_case.number))
+    page.goto(base + "/returns/received/")
+    expect(page.locator("#returns-received")).to_contain_text("IOM Kazakhstan, Almaty office")
+    story.step(page, "tashkent-returns-received", ru("Returns received"))
     context.close()
 
-    # A hundred days later (each comes back to work, signed in again).
-    travel_on = in_days(7)
+    # A hundred days later (each comes back to work and signs in again): she arrived the day
+    # after the train left, and the 3-month follow-up is due; Tashkent records both.
+    arrived_on = in_days(8)
     time_machine.move_to(timezone.now() + timedelta(days=100), tick=True)
-    # Today the arrival and follow-ups are IOM's (they live on IOM's case).
-    context, page = story.open(iom_worker)
-    page.goto(f"{base}/returns/cases/{iom_case.uuid}/")
-    page.fill("#arrival input[name=arrived_on]", (travel_on + timedelta(days=1)).isoformat())
+    context, page = story.open(centre)
+    page.goto(base + "/returns/received/")
+    page.click("#returns-received a[href*='/returns/']")
+    page.fill("#arrival input[name=arrived_on]", arrived_on.isoformat())
     page.fill("#arrival input[name=received_by]", "Сотрудники центра в Ташкенте")
     page.click("#arrival button[type=submit]")
     page.wait_for_selector("#follow-up-3")
     page.click("#follow-up-3 summary")
     page.select_option("#follow-up-3 select[name$=outcome]", "stable")
+    page.fill("#follow-up-3 textarea[name$=notes]", "Живёт с семьёй, учится на курсах швей.")
     page.click("#follow-up-3 button[type=submit]")
     expect(page.locator("#follow-up-3 .badge.state-approved")).to_have_count(1)
-    story.step(page, "return-follow-up", ru("The follow-up was recorded."))
+    story.step(page, "tashkent-follow-up", ru("The follow-up was recorded."))
+    context.close()
+
+    # IOM sees the results on its own return page.
+    context, page = story.open(iom_worker)
+    page.goto(f"{base}/returns/cases/{iom_case.uuid}/")
+    expect(page.locator("#follow-up-3 .badge.state-approved")).to_have_count(1)
+    story.step(page, "iom-sees-follow-up", ru("Reintegration follow-ups"))
     context.close()
 
     # --- 8. The crisis centre withdraws her consent to share with IOM.
