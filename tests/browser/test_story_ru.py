@@ -154,10 +154,13 @@ def has(page: Page, selector: str) -> bool:
     return page.locator(selector).count() > 0
 
 
-def confirm_if_asked(page: Page, done: str) -> None:
-    """Identification asks for a confirmation of what the decision will do: give it."""
+def confirm_if_asked(page: Page, done: str, story: Story | None = None, name: str = "") -> None:
+    """Identification asks for a confirmation of what the decision will do: give it (after
+    the step ``name`` of ``story`` when given)."""
     page.wait_for_selector(f"#decision-confirm, {done}")
     if has(page, "#decision-confirm"):
+        if story is not None:
+            story.step(page, name, ru("Confirm"))
         page.click("#decision-confirm button[type=submit]")
     page.wait_for_selector(done)
 
@@ -421,7 +424,9 @@ def test_the_whole_story_in_russian(
     else:
         supervisor.goto(f"{base}/cases/{case.uuid}/identification/")
     supervisor.click("form[action$='/approve/'] button[type=submit]")
-    confirm_if_asked(supervisor, "#tab-identification .badge.state-approved")
+    confirm_if_asked(
+        supervisor, "#tab-identification .badge.state-approved", story, "supervisor-confirms"
+    )
     case.refresh_from_db()
     assert case.trafficking_status == "PossibleVictimOfTrafficking"
     story.step(supervisor, "supervisor-approves", ru("The decision was approved."))
