@@ -419,7 +419,9 @@ def test_the_whole_story_in_russian(
     supervisor_context, supervisor = story.open(story.member("crisis", "supervisor"))
     waiting = f"#work-decisions a[href$='/cases/{case.uuid}/identification/']"
     if has(supervisor, waiting):  # the home worklist says a decision waits for approval
-        story.step(supervisor, "supervisor-worklist")
+        story.step(
+            supervisor, "supervisor-worklist", ru("Identification decisions awaiting your approval")
+        )
         supervisor.click(waiting)
     else:
         supervisor.goto(f"{base}/cases/{case.uuid}/identification/")
