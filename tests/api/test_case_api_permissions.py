@@ -10,7 +10,6 @@ The rules, problem+json, and that a refused write changes nothing: tests/support
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -57,7 +56,6 @@ def proposed_decision(action: str) -> Callable[[World], str]:
                 stage="presumed",
                 grounds="Deceptive recruitment.",
                 decided_by_type="NGO",
-                due_on=date(2005, 11, 3),
             )
         return f"/api/v1/cases/{case.uuid}/decisions/{decision.uuid}/{action}"
 
@@ -145,7 +143,6 @@ ENDPOINTS = [
             "stage": "presumed",
             "grounds": "Deceptive recruitment.",
             "decided_by_type": "NGO",
-            "due_on": "2005-11-03",
         },
         needs=CASE_WORK,
         sees=SEES_DIANA,

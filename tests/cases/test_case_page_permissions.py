@@ -11,7 +11,6 @@ The rules, and that a refused write changes nothing, are checked by tests/suppor
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from opennrm.cases import services
 from opennrm.cases.forms import CaseEditForm, PersonEditForm
@@ -58,7 +57,6 @@ def _proposed(w: World, action: str) -> str:
         stage="presumed",
         grounds="Passport taken.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
     return f"/cases/{c.uuid}/identification/{decision.uuid}/{action}/"
 
@@ -178,7 +176,7 @@ ENDPOINTS = [
             "stage": "presumed",
             "decided_by_type": "NGO",
             "grounds": "Deceptive recruitment.",
-            "due_on": "2005-11-03",
+            "confirmed": "yes",
         },
         sees=SEES_DIANA,
         lands=CASES,
@@ -190,6 +188,7 @@ ENDPOINTS = [
         allowed=CASE_ROLES,
         needs=SUPERVISOR,
         ok=302,
+        data=lambda w: {"confirmed": "yes"},
         sees=SEES_DIANA,
         lands=CASES,
     ),
@@ -197,6 +196,7 @@ ENDPOINTS = [
         "reject identification",
         "post",
         url=lambda w: _proposed(w, "reject"),
+        data=lambda w: {"confirmed": "yes"},
         allowed=CASE_ROLES,
         needs=SUPERVISOR,
         ok=302,
