@@ -447,7 +447,7 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
     )
     part = approved.content.decode()
     assert "The decision was approved." in part
-    assert "Possible victim of trafficking" in part and "(NGO)" in part
+    assert "Possible victim of trafficking" in part and "decided by NGO Crisis Centre A" in part
     decision.refresh_from_db()
     assert decision.state == "approved" and decision.reviewed_by == world.a["supervisor"].user
     again = supervisor.post(f"{url}{decision.uuid}/approve/", {"confirmed": "yes"})
