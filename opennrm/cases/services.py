@@ -686,9 +686,8 @@ def identification_receive(
     decided_by_name = check.text(
         "decided_by_name", decided_by_name, max_length=MAX_AUTHORITY_NAME, multiline=False
     )
-    decided_on = check.date(
-        "decided_on", decided_on, earliest=EARLIEST_RECORD, latest=local_today(case.organization)
-    )
+    # No upper bound: the sender's day may be ahead of ours.
+    decided_on = check.date("decided_on", decided_on, earliest=EARLIEST_RECORD)
     _decided_by_type(check, decided_by_type)
     outcome = _outcome(check, stage, outcome)
     if check.errors:
