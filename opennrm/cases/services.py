@@ -358,8 +358,18 @@ def _in_force(case: Case) -> list[IdentificationDecision]:
     return list(case.decisions.filter(state__in=DECISION_IN_FORCE).order_by("proposed_at", "id"))
 
 
-def _in_force_of(case: Case, stage: str) -> IdentificationDecision | None:
-    return next((d for d in reversed(_in_force(case)) if d.stage == stage), None)
+def _in_force_of(
+    case: Case, stage: str, *, besides: IdentificationDecision | None = None
+) -> IdentificationDecision | None:
+    """The latest decision of ``stage`` in force, other than ``besides``."""
+    return next(
+        (
+            d
+            for d in reversed(_in_force(case))
+            if d.stage == stage and (besides is None or d.pk != besides.pk)
+        ),
+        None,
+    )
 
 
 def _outcome(check: Checker, stage: str, outcome: str) -> str:
@@ -717,7 +727,7 @@ def identification_receive(
 def _put_in_force(actor: Actor, case: Case, decision: IdentificationDecision) -> None:
     """The decision sets the case's status; the one it replaces is kept, marked superseded; the
     deadlines follow (a reasonable-grounds decision starts the reflection period)."""
-    replaced = decision.reconsiders or _in_force_of(case, decision.stage)
+    replaced = decision.reconsiders or _in_force_of(case, decision.stage, besides=decision)
     if replaced is not None and replaced.pk != decision.pk:
         replaced.state = DecisionState.SUPERSEDED
         replaced.superseded_by = decision
