@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from opennrm.accounts.models import Organization
 from opennrm.cases import services
 from opennrm.cases.forms import CaseEditForm, PersonEditForm
 from opennrm.cases.models import Case
@@ -59,6 +60,27 @@ def _proposed(w: World, action: str) -> str:
         decided_by_type="NGO",
     )
     return f"/cases/{c.uuid}/identification/{decision.uuid}/{action}/"
+
+
+def _authority_case(suffix: str) -> Callable[[World], str]:
+    """Diana's case, in organization A switched to record the competent authority's decisions."""
+
+    def url(w: World) -> str:
+        Organization.objects.filter(pk=w.org_a.pk).update(identification_by="authority")
+        w.org_a.refresh_from_db()
+        return f"/cases/{diana(w).uuid}{suffix}"
+
+    return url
+
+
+AUTHORITY_DECISION = {
+    "stage": "identified",
+    "outcome": "ActualVictimOfTrafficking",
+    "authority_name": "Interdepartmental Commission",
+    "decided_by_type": "NonPoliceGovernmentalOrganization",
+    "reference": "IC-1",
+    "decided_on": "2005-11-20",
+}
 
 
 def _consent(w: World) -> str:
@@ -200,6 +222,17 @@ ENDPOINTS = [
         allowed=CASE_ROLES,
         needs=SUPERVISOR,
         ok=302,
+        sees=SEES_DIANA,
+        lands=CASES,
+    ),
+    Route(
+        "record the authority's decision",
+        "post",
+        url=_authority_case("/identification/record/"),
+        allowed=CASE_ROLES,
+        needs=PROPOSERS,
+        ok=302,
+        data=lambda w: {**AUTHORITY_DECISION, "confirmed": "yes"},
         sees=SEES_DIANA,
         lands=CASES,
     ),
