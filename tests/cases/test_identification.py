@@ -336,18 +336,35 @@ def test_a_reconsideration_by_api_names_the_decision_in_force(world: World, sign
     assert made.json()["new_information"] == "A new witness."
 
 
-def test_new_information_is_not_readable_in_the_database(world: World) -> None:
+def test_new_information_and_reference_are_not_readable_in_the_database(world: World) -> None:
     case = open_diana(world.a["case_worker"])
     first = _approve(world, _propose(world, case))
     made = _propose(
         world, case, reconsiders=first, new_information="Witness Aigerim Nurlanovna saw it."
     )
+    _by_authority(world.org_a)
+    other = open_diana(world.a["case_worker"])
+    recorded = services.identification_record(
+        actor=world.actor(world.a["case_worker"]),
+        case=other,
+        stage="presumed",
+        outcome=TraffickingStatus.POSSIBLE,
+        authority_name="Commission",
+        decided_by_type="Police",
+        reference="KZ-ALM-77415",
+        decided_on=date(2005, 10, 5),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT new_information FROM cases_identificationdecision WHERE id = %s", [made.pk]
+            "SELECT new_information, reference FROM cases_identificationdecision WHERE id IN"
+            " (%s, %s)",
+            [made.pk, recorded.pk],
         )
-        (raw,) = cursor.fetchone()
-    assert "Aigerim" not in str(raw)
+        raw = str(cursor.fetchall())
+    assert "Aigerim" not in raw and "KZ-ALM-77415" not in raw
+    made.refresh_from_db()
+    recorded.refresh_from_db()
+    assert "Aigerim" in made.new_information and recorded.reference == "KZ-ALM-77415"
 
 
 # --- The competent authority.
