@@ -585,7 +585,7 @@ def test_a_case_workers_proposal_reaches_every_supervisor_and_nobody_else(world:
     assert not notified & {m.user.pk for m in world.b.values()}
 
 
-def test_the_proposal_has_no_time_travelling_deadline_dependence(world: World) -> None:
+def test_a_case_from_before_the_deadlines_gets_them_at_its_first_decision(world: World) -> None:
     # A case opened before the feature keeps working: no deadline, no refusal.
     case = open_diana(world.a["case_worker"])
     Case.objects.filter(pk=case.pk).update(identification_due_on=None, reflection_ends_on=None)
