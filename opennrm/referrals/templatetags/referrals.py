@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.models import Case
+from opennrm.cases.models import Case, Consent
 
 from .. import selectors
 
@@ -34,6 +34,15 @@ def referrals_box(context: dict[str, Any], case: Case) -> dict[str, Any]:
         "can_transfer": actor.can(perms.CASES_TRANSFER),
         "can_assign": actor.can(perms.CASES_VIEW_ALL),
     }
+
+
+@register.inclusion_tag("referrals/_withdrawal_effects.html", takes_context=True)
+def consent_withdrawal_effects(context: dict[str, Any], consent: Consent) -> dict[str, Any]:
+    """On the confirmation of a withdrawal: the referrals made under the consent it reaches."""
+    actor = context["request"].actor
+    if not actor.can(perms.REFERRALS_VIEW):
+        return {"show": False}
+    return {"show": True, "referrals": selectors.consent_referrals(actor=actor, consent=consent)}
 
 
 @register.filter
