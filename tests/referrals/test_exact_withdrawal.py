@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from opennrm.accounts import services as accounts
@@ -422,3 +423,22 @@ def test_page_confirmation_names_the_referrals_reached(world):
     assert chain.x.is_active and person(chain.b_case).given_name == "Диана"
     assert a.post(url, {"reason": "Moved away."}).status_code == 302
     assert person(chain.b_case).given_name == ""
+
+
+def test_the_reason_is_encrypted_and_provenance_holds_no_value(world):
+    """The reason may tell the person's story: unreadable in the table. The provenance maps
+    are plain JSON of field names and consent ids only."""
+    chain = to_c(to_b(world))
+    assert chain.r2 is not None and chain.y is not None
+    held_maps = (chain.r2.held_under, person(chain.c_case).held_under)
+    assert held_maps[1]["given_name"] == sorted([chain.x.pk, chain.y.pk])
+    for held in held_maps:
+        text = json.dumps(held, ensure_ascii=False)
+        assert all(secret not in text for secret in ("Диана", "Каримова", "AA1234567", A_PHONE))
+    cases.consent_withdraw(actor=chain.a, consent=chain.x, reason="Фарид нашёл её в Алматы")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT withdrawal_reason FROM cases_consent WHERE id = %s", [chain.x.pk])
+        raw = cursor.fetchone()[0]
+    assert raw and "Фарид" not in str(raw) and "Алматы" not in str(raw)
+    chain.x.refresh_from_db()
+    assert chain.x.withdrawal_reason == "Фарид нашёл её в Алматы"
