@@ -64,7 +64,7 @@ IDENTIFYING_SHARED_FIELDS = frozenset(
     }
 )
 # The person fields behind each identifying entry of the catalogue.
-PERSON_FIELDS_OF = {
+PERSON_FIELDS_OF: dict[str, tuple[str, ...]] = {
     SharedField.GIVEN_NAME: ("given_name",),
     SharedField.FAMILY_NAME: ("family_name",),
     SharedField.PATRONYMIC: ("patronymic",),
