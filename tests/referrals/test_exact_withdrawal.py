@@ -10,6 +10,7 @@ whatever B had done, and never reached C.
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -442,3 +443,31 @@ def test_the_reason_is_encrypted_and_provenance_holds_no_value(world):
     assert raw and "Фарид" not in str(raw) and "Алматы" not in str(raw)
     chain.x.refresh_from_db()
     assert chain.x.withdrawal_reason == "Фарид нашёл её в Алматы"
+
+
+# --- The backfill of the referrals on record (referrals migration 0003).
+
+
+def test_backfill_gives_the_copies_on_record_their_provenance(world):
+    """Copies made before decision 0013 carry no map: the migration gives them one, so a
+    withdrawal still clears them; a copy whose case has its own assistance consent is the
+    receiver's own."""
+    from django.apps import apps
+
+    backfill = importlib.import_module("opennrm.referrals.migrations.0003_referral_held_under")
+    chain = to_c(to_b(world))
+    assert chain.r2 is not None and chain.c_case is not None and chain.y is not None
+    cases.consent_record(actor=chain.c, case=chain.c_case, purpose="assistance", method="verbal")
+    Person.objects.update(held_under={})
+    Referral.objects.update(held_under={})
+
+    backfill.backfill(apps, None)
+
+    held = person(chain.b_case).held_under
+    assert held["given_name"] == [chain.x.pk] and held["documents"] == [chain.x.pk]
+    chain.r2.refresh_from_db()
+    assert chain.r2.held_under["given_name"] == [chain.x.pk]
+    assert person(chain.c_case).held_under == {}  # C's own consent
+    assert person(chain.a_case).held_under == {}
+    withdraw(chain.a, chain.x)
+    assert person(chain.b_case).given_name == "" and person(chain.c_case).given_name == "Диана"
