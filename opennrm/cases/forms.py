@@ -688,6 +688,14 @@ class ConsentForm(PartForm):
         self.fields["guardian_name"].help_text = _("For a child: who consented for them.")
 
 
+class ConsentWithdrawForm(PartForm):
+    """The confirmation of a withdrawal: why (required; the service says so, as in the API)."""
+
+    id_prefix = "withdraw"
+
+    reason = _area(gettext_lazy("Why the person withdrew it"), rows=3)
+
+
 class NoteForm(PartForm):
     id_prefix = "note"
 

@@ -301,6 +301,7 @@ class Consent(models.Model):
     withdrawn_recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    withdrawal_reason = EncryptedTextField(_("reason for the withdrawal"), blank=True)
 
     class Meta:
         ordering = ["recorded_at"]

@@ -26,6 +26,7 @@ from opennrm.people.models import Person
 from opennrm.people.services import (
     person_apply,
     person_reindex,
+    person_release,
     person_save_changes,
 )
 from opennrm.validation import (
@@ -918,38 +919,58 @@ def consent_record(
     fields = ["purpose", "method", "given_on", "recipient_organization", "recipient_type"]
     if guardian_name:
         fields.append("guardian_name")
-    return _save_part(
+    _save_part(
         actor,
         consent,
         CaseAction.CONSENT_RECORD,
         fields,
         ["case", "recorded_by", "recipient_organization"],
     )
+    if purpose == ConsentPurpose.ASSISTANCE:
+        # The person's own consent to this organization's assistance: what it holds of them it
+        # now holds under it, not under the consent it was once sent under (decision 0013).
+        person = Person.objects.select_for_update().get(pk=case.person_id)
+        released = person_release(person)
+        if released:
+            audit_record(actor=actor, action=PersonAction.CONFIRM, obj=person, fields=released)
+    return consent
 
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Actor, consent: Consent, withdrawn_on: date | None = None
+    *, actor: Actor, consent: Consent, reason: str, withdrawn_on: date | None = None
 ) -> Consent:
-    """Record that the person withdrew a consent; it stays on record, marked withdrawn."""
+    """Record that the person withdrew a consent, and why; it stays on record, marked withdrawn.
+
+    What was shared under it is withdrawn in the same transaction (decision 0013)."""
     _require_case(actor, consent.case)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if consent.withdrawn_on is not None:
-        raise ValidationFailed.of({"withdrawn_on": [_("This consent was already withdrawn.")]})
+    check = Checker()
+    reason = check.text(
+        "reason",
+        reason,
+        max_length=MAX_REASON,
+        required=True,
+        required_message=_("Say why the consent is withdrawn."),
+    )
     today = local_today(actor.organization)
+    if consent.withdrawn_on is not None:
+        check.add("withdrawn_on", _("This consent was already withdrawn."))
+    elif withdrawn_on is not None and withdrawn_on > today:
+        check.add("withdrawn_on", _("This date is in the future."))
+    elif withdrawn_on is not None and withdrawn_on < consent.given_on:
+        check.add("withdrawn_on", _("Cannot be before the consent was given."))
+    check.raise_if_errors()
     withdrawn_on = withdrawn_on or today
-    if withdrawn_on > today:
-        raise ValidationFailed.of({"withdrawn_on": [_("This date is in the future.")]})
-    if withdrawn_on < consent.given_on:
-        raise ValidationFailed.of({"withdrawn_on": [_("Cannot be before the consent was given.")]})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_recorded_by = actor.user
+    consent.withdrawal_reason = reason
     consent.save()
     audit_record(
         actor=actor,
         action=CaseAction.CONSENT_WITHDRAW,
         obj=consent,
-        fields=["withdrawn_on"],
+        fields=["withdrawn_on", "withdrawal_reason"],
     )
     # Apps above (referrals: what was shared under the consent) act in this transaction.
     events.publish(ConsentWithdrawn(actor=actor, consent=consent))

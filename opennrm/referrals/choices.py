@@ -66,6 +66,17 @@ IDENTIFYING_SHARED_FIELDS = frozenset(
         SharedField.ADDRESS,
     }
 )
+# The person fields behind each identifying entry of the catalogue.
+PERSON_FIELDS_OF: dict[str, tuple[str, ...]] = {
+    SharedField.GIVEN_NAME: ("given_name",),
+    SharedField.FAMILY_NAME: ("family_name",),
+    SharedField.PATRONYMIC: ("patronymic",),
+    SharedField.OTHER_NAMES: ("names",),
+    SharedField.BIRTH: ("birth_date", "birth_year", "approximate_age"),
+    SharedField.PHONES: ("phones",),
+    SharedField.DOCUMENTS: ("documents",),
+    SharedField.ADDRESS: ("address",),
+}
 STATISTICAL_SHARED_FIELDS = frozenset(SharedField.values) - IDENTIFYING_SHARED_FIELDS
 # What a referral carries unless the sender chooses more: no one can be named from it.
 MINIMUM_SHARED_FIELDS = (SharedField.CITIZENSHIP, SharedField.GENDER, SharedField.AGE_BAND)

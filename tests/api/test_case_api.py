@@ -265,20 +265,21 @@ def test_consent_is_recorded_and_withdrawn_never_deleted(world, worker):
 
     withdraw = f"{url}/{consent['id']}/withdraw"
     future = (date.today() + timedelta(days=3)).isoformat()
-    assert field_errors(send(worker, "post", withdraw, {"withdrawn_on": future})) == {
-        "withdrawn_on"
-    }
-    early = send(worker, "post", withdraw, {"withdrawn_on": "2005-10-01"})
+    why = "No longer wishes to be referred."
+    assert field_errors(
+        send(worker, "post", withdraw, {"withdrawn_on": future, "reason": why})
+    ) == {"withdrawn_on"}
+    early = send(worker, "post", withdraw, {"withdrawn_on": "2005-10-01", "reason": why})
     assert field_errors(early) == {"withdrawn_on"}
-    response = send(worker, "post", withdraw, {"withdrawn_on": "2005-12-01"})
+    response = send(worker, "post", withdraw, {"withdrawn_on": "2005-12-01", "reason": why})
     assert response.status_code == 200
     assert response.json()["withdrawn_on"] == "2005-12-01" and not response.json()["is_active"]
-    assert field_errors(send(worker, "post", withdraw, {})) == {"withdrawn_on"}  # already
+    assert field_errors(send(worker, "post", withdraw, {"reason": why})) == {"withdrawn_on"}
 
     listed = worker.get(url).json()
     assert [(c["id"], c["is_active"]) for c in listed] == [(consent["id"], False)]
     assert Consent.objects.filter(case=case).count() == 1
-    assert send(worker, "post", f"{url}/{case.uuid}/withdraw", {}).status_code == 404
+    assert send(worker, "post", f"{url}/{case.uuid}/withdraw", {"reason": why}).status_code == 404
 
 
 def test_notes_and_history(world, worker):

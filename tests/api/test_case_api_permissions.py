@@ -222,7 +222,7 @@ ENDPOINTS = [
         "post",
         recorded_consent,
         VIEWERS,
-        data=lambda w: {},
+        data=lambda w: {"reason": "No longer wishes to be assisted."},
         needs=CASE_WORK,
         sees=SEES_DIANA,
     ),

@@ -501,10 +501,36 @@ def test_consent_recorded_and_withdrawn(world, diana, worker):
     consent = Consent.objects.get()
     assert consent.is_active and consent.given_on == local_today(world.org_a)
     assert "In force" in worker.get(url).content.decode()
-    response = worker.post(f"{url}{consent.uuid}/withdraw/", HTTP_HX_REQUEST="true")
+    withdraw = f"{url}{consent.uuid}/withdraw/"
+    # The tab's button leads to the confirmation, which says what will happen and asks why.
+    assert f'href="{withdraw}"' in worker.get(url).content.decode()
+    confirm = worker.get(withdraw, HTTP_HX_REQUEST="true").content.decode()
+    assert "Withdraw this consent?" in confirm and 'name="reason"' in confirm
+    assert "This case keeps everything" in confirm
+    changes = AuditEvent.objects.exclude(action="read")
+    events = changes.count()
+    # No reason: the error beside the field, nothing changed.
+    refused = worker.post(withdraw, {"reason": "  "}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200
+    assert refused.context["withdraw_form"].errors["reason"] == [
+        "Say why the consent is withdrawn."
+    ]
+    consent.refresh_from_db()
+    assert consent.is_active and changes.count() == events
+    too_long = worker.post(withdraw, {"reason": "x" * 2001})
+    assert "reason" in too_long.context["withdraw_form"].errors
+    consent.refresh_from_db()
+    assert consent.is_active and changes.count() == events
+    response = worker.post(withdraw, {"reason": "Moved away."}, HTTP_HX_REQUEST="true")
     assert "marked withdrawn" in response.content.decode()
+    assert "Moved away." in response.content.decode()
     consent.refresh_from_db()
     assert consent.withdrawn_on == local_today(world.org_a)
+    assert consent.withdrawal_reason == "Moved away."
+    event = AuditEvent.objects.get(action="consent.withdraw")
+    assert sorted(event.fields) == ["withdrawal_reason", "withdrawn_on"]
+    # Withdrawn: no second confirmation is offered.
+    assert "Withdraw this consent?" not in worker.get(withdraw).content.decode()
 
 
 def test_notes_added_and_listed(world, diana, worker):

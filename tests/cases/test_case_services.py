@@ -11,7 +11,7 @@ from opennrm.cases.models import Case
 from opennrm.cases.selectors import CaseFilters, case_get, case_list
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
-from tests.cases.factories import DIANA_CASE, DIANA_PERSON, open_diana
+from tests.cases.factories import DIANA_CASE, DIANA_PERSON, REASON, open_diana
 
 
 @pytest.mark.parametrize("role", ["case_worker", "supervisor"])
@@ -174,7 +174,7 @@ def test_consent_plan_service_note_and_history(world):
         method="written",
         recipient_organization=world.org_b,
     )
-    services.consent_withdraw(actor=worker, consent=consent)
+    services.consent_withdraw(actor=worker, consent=consent, reason=REASON)
     plan = services.support_plan_create(actor=worker, case=case, plan_type="Health")
     services.service_add(
         actor=worker, case=case, plan=plan, service_type="Medical", provider=world.org_b

@@ -177,9 +177,11 @@ def consent_record(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> S
 
 @router.post("/{case_id}/consents/{consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
 def consent_withdraw(
-    request: HttpRequest, case_id: UUID, consent_id: UUID, payload: ConsentWithdrawIn | None = None
+    request: HttpRequest, case_id: UUID, consent_id: UUID, payload: ConsentWithdrawIn
 ) -> Consent:
-    """Record that the person withdrew a consent (today, unless ``withdrawn_on`` says when)."""
+    """Record that the person withdrew a consent, and why (today, unless ``withdrawn_on`` says
+    when). What was shared under it is withdrawn at once, down the chain of referrals: each
+    receiver's copy loses what it holds only under this consent (decision 0013)."""
     case = case_for_write(request, case_id)
     consent = selectors.case_consent_get(
         actor=common.actor(request), case=case, consent_id=consent_id
@@ -187,7 +189,8 @@ def consent_withdraw(
     return services.consent_withdraw(
         actor=common.actor(request),
         consent=consent,
-        withdrawn_on=payload.withdrawn_on if payload else None,
+        reason=payload.reason,
+        withdrawn_on=payload.withdrawn_on,
     )
 
 

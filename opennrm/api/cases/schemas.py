@@ -170,6 +170,7 @@ class ConsentIn(In):
 
 
 class ConsentWithdrawIn(In):
+    reason: str  # why the person withdrew it (required, at most 2000 characters; encrypted)
     withdrawn_on: date | None = None
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.errors import Conflict, ValidationFailed
@@ -33,6 +33,7 @@ from ..forms import (
     CaseEditForm,
     CaseOpenForm,
     ConsentForm,
+    ConsentWithdrawForm,
     DecisionForm,
     NoteForm,
     PersonEditForm,
@@ -369,18 +370,26 @@ def consent_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
     return done or _render_case(request, case_id, "consent", form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 @actor_required(perms.CASES_VIEW)
 def consent_withdraw(request: ActorRequest, case_id: UUID, consent_id: UUID) -> HttpResponse:
-    """Record that the person withdrew a consent (today); it stays on record, marked withdrawn."""
+    """Withdraw a consent in two steps: the page says what will happen and asks why (GET), then
+    the withdrawal is recorded (POST); it stays on record, marked withdrawn."""
     case = _case_for_write(request, case_id)
     consent = selectors.case_consent_get(actor=request.actor, case=case, consent_id=consent_id)
-    return perform(
+    form = ConsentWithdrawForm(request.POST if request.method == "POST" else None)
+    done = submit(
         request,
-        lambda: services.consent_withdraw(actor=request.actor, consent=consent),
+        form,
+        lambda: services.consent_withdraw(
+            actor=request.actor, consent=consent, reason=form.cleaned_data["reason"]
+        ),
         success=_("The consent was marked withdrawn."),
-        redirect_to=lambda: _after(request, case, "consent"),
+        redirect_to=lambda _consent: _after(request, case, "consent"),
+    )
+    return done or _render_case(
+        request, case_id, "consent", withdrawing=consent, withdraw_form=form
     )
 
 

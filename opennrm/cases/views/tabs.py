@@ -47,6 +47,7 @@ from ..forms import (
     CaseFilterForm,
     CaseSearchForm,
     ConsentForm,
+    ConsentWithdrawForm,
     DecisionForm,
     NoteForm,
     PersonEditForm,
@@ -54,7 +55,7 @@ from ..forms import (
     ServiceForm,
     StatusForm,
 )
-from ..models import Case
+from ..models import Case, Consent
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
@@ -197,13 +198,24 @@ def _plan_tab(
     return context
 
 
-def _consent_tab(request: ActorRequest, case: Case, form: ConsentForm | None = None) -> dict:
+def _consent_tab(
+    request: ActorRequest,
+    case: Case,
+    form: ConsentForm | None = None,
+    withdrawing: Consent | None = None,
+    withdraw_form: ConsentWithdrawForm | None = None,
+) -> dict:
     consents = selectors.case_consent_list(actor=request.actor, case=case)
     context: dict[str, Any] = {
         "consents": [(c, _label(OrganizationType, c.recipient_type)) for c in consents],
     }
     if request.actor.can(perms.CASES_UPDATE):
         context["form"] = form or ConsentForm(organizations=_partners(request))
+        if withdrawing is not None and withdrawing.is_active:
+            # The confirmation step: what the withdrawal will do, and why it is made.
+            context["withdrawing"] = withdrawing
+            context["withdrawing_type"] = _label(OrganizationType, withdrawing.recipient_type)
+            context["withdraw_form"] = withdraw_form or ConsentWithdrawForm()
     return context
 
 
