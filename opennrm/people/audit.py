@@ -7,3 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class PersonAction(models.TextChoices):
     CREATE = "person.create", _("Person recorded")
     UPDATE = "person.update", _("Person changed")
+    CONFIRM = "person.confirm", _("Details confirmed under own consent")

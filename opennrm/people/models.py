@@ -81,6 +81,10 @@ class Person(models.Model):
     documents = EncryptedJSONField(_("identity documents"), blank=True, default=list)
     phones = EncryptedJSONField(_("phone numbers"), blank=True, default=list)
     address = EncryptedTextField(_("address"), blank=True)
+    # Provenance (decision 0013): for each identifying field received through a referral, the ids
+    # of the consents it still depends on ({"family_name": [12, 7]}). Field names and ids only,
+    # never a value; emptied field by field as the organization makes the data its own.
+    held_under = models.JSONField(default=dict, blank=True)
     # Statistical: plain, so statistics never decrypt.
     gender = models.CharField(
         _("gender"), max_length=30, choices=Gender.choices, default=Gender.UNKNOWN

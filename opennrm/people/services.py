@@ -59,6 +59,8 @@ IDENTIFYING_FIELDS = frozenset(
         "address",
     }
 )
+# Identifying fields holding a list: provenance is kept per item (decision 0013).
+LIST_FIELDS = frozenset({"names", "phones", "documents"})
 # Fields searchable through blind-index tokens: a change to any of them needs person_reindex.
 INDEXED_FIELDS = frozenset({"given_name", "family_name", "patronymic", "names", "phones"})
 MAX_TEXT = 200
@@ -93,12 +95,14 @@ def person_apply(
     identified_on: date,
     today: date | None = None,
     prefix: str = "",
+    keep_age_band: bool = False,
 ) -> list[str]:
     """Validate and set person fields from ``data``; return the names of the fields changed.
 
     Raises ``ValidationFailed`` naming each bad field (``prefix`` + field path) and sets nothing;
     the messages never repeat an identifying value. ``today`` bounds the birth data (the
-    organization's today; the current zone's by default).
+    organization's today; the current zone's by default). ``keep_age_band`` keeps the age band
+    and minority as they are (birth data cleared by a withdrawal: the figures stay true).
     """
     check = Checker(prefix=prefix)
     check.unknown(data, PERSON_FIELDS)
@@ -114,6 +118,8 @@ def person_apply(
         if getattr(person, name) != value:
             setattr(person, name, value)
             changed.append(name)
+    if keep_age_band:
+        return changed
     age = _age_on(person, identified_on)
     person.age_band = age_band_for(age)
     person.is_minor = age is not None and age < 18
@@ -237,6 +243,14 @@ def person_save_changes(
     record belongs to another one (a receiver's copy cleared by the sender's withdrawal)."""
     if not changed:
         return
+    # What the organization changed itself is its own: a single-valued field no longer depends
+    # on the consent it was received under. A list keeps its provenance item by item
+    # (``person_clear_held`` removes only the items received), so it is not released here.
+    person.held_under = {
+        name: ids
+        for name, ids in person.held_under.items()
+        if name in LIST_FIELDS or name not in changed
+    }
     person.version += 1
     person.save()
     if set(changed) & INDEXED_FIELDS:
@@ -248,3 +262,79 @@ def person_save_changes(
         obj=person,
         fields=changed,
     )
+
+
+def held_item(name: str, item: Any) -> Any:
+    """How one item of a list field is compared with what was received (no value is stored)."""
+    if name == "names":
+        return item.get("value", "") if isinstance(item, dict) else item
+    if name == "documents" and isinstance(item, dict):
+        return (item.get("type", ""), item.get("number", ""), item.get("country", ""))
+    return item
+
+
+def person_hold(person: Person, held_under: dict[str, list[int]]) -> None:
+    """Record that the person's fields were received under these consents (at acceptance);
+    only fields that hold something are recorded."""
+    held = {
+        name: sorted(set(ids))
+        for name, ids in held_under.items()
+        if name in IDENTIFYING_FIELDS and ids and getattr(person, name)
+    }
+    if held != person.held_under:
+        person.held_under = held
+        person.save(update_fields=["held_under", "updated_at"])
+
+
+def person_release(person: Person) -> list[str]:
+    """The organization recorded its own consent: every field it holds becomes its own.
+    Returns the fields released (the caller audits them)."""
+    released = sorted(person.held_under)
+    if released:
+        person.held_under = {}
+        person.save(update_fields=["held_under", "updated_at"])
+    return released
+
+
+def person_clear_held(
+    *,
+    actor: Actor,
+    person: Person,
+    consent_id: int,
+    received: dict[str, list[Any]],
+    identified_on: date,
+    action: TextChoices,
+    organization: Organization | None = None,
+) -> list[str]:
+    """Clear what the person's record holds only under ``consent_id``, and return the fields
+    cleared. A single-valued field depending on it is emptied; a list loses the items that were
+    received under it (``received``: the items as shared, by field), keeping those the
+    organization added or corrected. The age band and statistical fields stay."""
+    data: dict[str, Any] = {}
+    held: dict[str, list[int]] = {}
+    for name, ids in person.held_under.items():
+        if consent_id not in ids:
+            held[name] = ids
+            continue
+        rest = [i for i in ids if i != consent_id]
+        if name in LIST_FIELDS:
+            gone = {held_item(name, item) for item in received.get(name, [])}
+            kept = [item for item in getattr(person, name) if held_item(name, item) not in gone]
+            if len(kept) != len(getattr(person, name)):
+                data[name] = [held_item(name, i) if name == "names" else i for i in kept]
+            if kept and rest:
+                held[name] = rest
+        else:
+            data[name] = ""
+    if held == person.held_under:
+        return []
+    changed = person_apply(person, data, identified_on=identified_on, keep_age_band=True)
+    person.held_under = held
+    if changed:
+        # Releases nothing more: the fields cleared are already out of ``held``.
+        person_save_changes(
+            actor=actor, person=person, changed=changed, action=action, organization=organization
+        )
+    else:
+        person.save(update_fields=["held_under", "updated_at"])
+    return changed

@@ -12,6 +12,10 @@ class ReferralAction(models.TextChoices):
     COMPLETE = "referral.complete", _("Completed")
     WITHDRAW = "referral.withdraw", _("Withdrawn by the sender")
     CONSENT_WITHDRAWN = "referral.consent_withdrawn", _("Consent withdrawn: shared fields revoked")
+    UPSTREAM_WITHDRAWN = (
+        "referral.upstream_withdrawn",
+        _("Consent withdrawn earlier in the chain: details received under it removed"),
+    )
     OVERDUE = "referral.overdue", _("Overdue: both sides notified")
     SHARES_REVOKED = "person.shares_revoked", _("Shared details cleared from the received copy")
     SERVICE_RECORD = "referral.service_record", _("Service delivered recorded")

@@ -49,6 +49,9 @@ class Referral(models.Model):
     # Which fields of the catalogue were shared (names, plain) and their values (encrypted).
     shared_fields = models.JSONField(_("shared fields"), default=list, blank=True)
     shared_values = EncryptedJSONField(_("shared values"), default=dict, blank=True)
+    # Provenance (decision 0013): for each identifying person field shared, the consents it
+    # depended on at the sender when sent ({"family_name": [7]}); field names and ids only.
+    held_under = models.JSONField(default=dict, blank=True)
     note = EncryptedTextField(_("needs and notes for the receiver"), blank=True)
     # The consent that covers the referral, or an override by someone allowed to make one.
     consent = models.ForeignKey(

@@ -189,6 +189,21 @@ def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return _for_list(visible.filter(Q(from_case=case) | Q(to_case=case)))
 
 
+def consent_referrals(*, actor: Actor, consent: Consent) -> list[Referral]:
+    """The referrals a withdrawal of ``consent`` would reach directly (pending ones are withdrawn,
+    accepted ones lose what they received), for the confirmation of the withdrawal."""
+    return list(
+        _for_list(
+            referral_visible(actor=actor).filter(
+                consent=consent,
+                from_organization=actor.organization,
+                shares_revoked_at__isnull=True,
+                status__in=RECEIVER_SEES_SHARES,
+            )
+        ).order_by("sent_at", "id")
+    )
+
+
 # --- Choosing where to refer: organizations and the consent on record.
 
 

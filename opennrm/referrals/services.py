@@ -26,18 +26,20 @@ from opennrm.cases.events import ConsentWithdrawn
 from opennrm.cases.models import Case, Consent, NumberKind
 from opennrm.cases.numbers import number_take
 from opennrm.cases.selectors import case_visible
-from opennrm.cases.services import case_change_status, case_open
+from opennrm.cases.services import case_change_status, case_open, identification_receive
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
-from opennrm.people.services import person_apply, person_save_changes
+from opennrm.people.services import LIST_FIELDS, held_item, person_clear_held, person_hold
 from opennrm.validation import Checker
 
 from .audit import ReferralAction
 from .choices import (
     EXPLOITATION_FIELDS,
+    IDENTIFICATION_FOR_TYPES,
     IDENTIFYING_SHARED_FIELDS,
     MINIMUM_SHARED_FIELDS,
+    PERSON_FIELDS_OF,
     ReferralKind,
     ReferralReason,
     ReferralStatus,
@@ -56,18 +58,6 @@ DEFAULT_DEADLINES = {
 }
 MAX_NOTE = 5000
 MAX_REASON = 2000
-
-# Person fields behind each identifying entry of the catalogue, and what clears them.
-_CLEARED: dict[str, dict[str, Any]] = {
-    SharedField.GIVEN_NAME: {"given_name": ""},
-    SharedField.FAMILY_NAME: {"family_name": ""},
-    SharedField.PATRONYMIC: {"patronymic": ""},
-    SharedField.OTHER_NAMES: {"names": []},
-    SharedField.BIRTH: {"birth_date": "", "birth_year": "", "approximate_age": ""},
-    SharedField.PHONES: {"phones": []},
-    SharedField.DOCUMENTS: {"documents": []},
-    SharedField.ADDRESS: {"address": ""},
-}
 
 
 def response_time(urgency: str) -> timedelta:
@@ -136,7 +126,47 @@ def _snapshot(case: Case, fields: list[str]) -> dict[str, Any]:
             values[name] = list(person.languages)
         elif name == SharedField.EXPLOITATION:
             values[name] = {f: getattr(case, f) for f in EXPLOITATION_FIELDS}
+        elif name == SharedField.IDENTIFICATION:
+            values[name] = _identification(case)
     return values
+
+
+def _identification(case: Case) -> dict[str, Any]:
+    """The trafficking status and the decision in force behind it: who decided and when (an
+    organization's or authority's name, never a person's; no reference, no grounds)."""
+    value: dict[str, Any] = {"trafficking_status": case.trafficking_status}
+    decision = case.status_decision
+    if decision is not None:
+        value |= {
+            "stage": decision.stage,
+            "decided_by_type": decision.decided_by_type,
+            "decided_by_name": decision.decided_by_name,
+            "decided_on": decision.decided_on.isoformat() if decision.decided_on else "",
+        }
+    return value
+
+
+def default_shared_fields(to_organization: Organization) -> list[str]:
+    """What a referral carries when the sender does not choose: the minimum, and the
+    identification decision for the receivers that need it."""
+    fields: list[str] = list(MINIMUM_SHARED_FIELDS)
+    if to_organization.org_type in IDENTIFICATION_FOR_TYPES:
+        fields.append(SharedField.IDENTIFICATION)
+    return fields
+
+
+def _person_fields(shared_fields: list[str]) -> list[str]:
+    """The identifying person fields behind the catalogue keys shared."""
+    return [name for key in shared_fields for name in PERSON_FIELDS_OF.get(key, ())]
+
+
+def _held_when_sent(person: Person, fields: list[str]) -> dict[str, list[int]]:
+    """What each shared field depended on at the sender when sent: it travels with the field."""
+    return {
+        name: list(person.held_under[name])
+        for name in _person_fields(fields)
+        if person.held_under.get(name)
+    }
 
 
 def _check_fields(kind: str, fields: list[str], errors: dict[str, list[str]]) -> list[str]:
@@ -217,7 +247,9 @@ def referral_send(
     if kind == ReferralKind.REFERRAL and not services_requested:
         errors["services_requested"] = [_("Choose at least one service.")]
     fields = _check_fields(
-        kind, list(MINIMUM_SHARED_FIELDS if shared_fields is None else shared_fields), errors
+        kind,
+        list(default_shared_fields(to_organization) if shared_fields is None else shared_fields),
+        errors,
     )
     if kind == ReferralKind.ANONYMOUS:
         if note:
@@ -266,6 +298,7 @@ def referral_send(
         urgency=urgency,
         shared_fields=fields,
         shared_values=_snapshot(case, fields),
+        held_under=_held_when_sent(case.person, fields),
         note=note,
         consent=consent,
         override_reason=override_reason if overridden else "",
@@ -381,9 +414,10 @@ def _case_data(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
-    """B's own case, holding only the shared fields, owned by the one who accepted."""
+    """B's own case, holding only the shared fields, owned by the one who accepted; when the
+    identification decision was shared, at the sender's status, recorded as decided there."""
     try:
-        return case_open(
+        case = case_open(
             actor=actor,
             person=_person_data(referral.shared_values),
             **_case_data(referral.shared_values),
@@ -397,6 +431,18 @@ def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
                 ]
             }
         ) from None
+    shared = referral.shared_values.get(SharedField.IDENTIFICATION) or {}
+    if shared.get("stage"):
+        identification_receive(
+            actor=actor,
+            case=case,
+            stage=shared["stage"],
+            outcome=shared.get("trafficking_status", ""),
+            decided_by_type=shared.get("decided_by_type", ""),
+            decided_by_name=shared.get("decided_by_name", ""),
+            decided_on=shared.get("decided_on") or None,
+        )
+    return case
 
 
 def _close_sending_case(referral: Referral) -> bool:
@@ -447,6 +493,16 @@ def referral_accept(*, actor: Actor, referral: Referral) -> Referral:
     if opens_case:
         referral.to_case = _open_receiving_case(actor, referral)
         fields.append("to_case")
+        # Each field received depends on the consent the referral was sent under, and on what
+        # it depended on at the sender (decision 0013).
+        covering = [referral.consent_id] if referral.consent_id else []
+        person_hold(
+            referral.to_case.person,
+            {
+                name: covering + referral.held_under.get(name, [])
+                for name in _person_fields(referral.shared_fields)
+            },
+        )
     closed = referral.kind == ReferralKind.TRANSFER and _close_sending_case(referral)
     referral.status = ReferralStatus.ACCEPTED
     referral.accepted_at = timezone.now()
@@ -590,35 +646,133 @@ def referral_withdraw(*, actor: Actor, referral: Referral) -> Referral:
     return referral
 
 
-def _clear_receiving_copy(actor: Actor, referral: Referral) -> list[str]:
-    """Clear, in B's case, the identifying fields that came with the referral."""
+def _received(referrals: list[Referral]) -> dict[str, list[Any]]:
+    """The list items shared under the withdrawn consent, by person field: what is removed from
+    a copy's lists (items added or corrected since are not among them)."""
+    items: dict[str, list[Any]] = {"names": [], "phones": [], "documents": []}
+    for referral in referrals:
+        values = referral.shared_values
+        items["names"] += values.get(SharedField.OTHER_NAMES) or []
+        items["phones"] += values.get(SharedField.PHONES) or []
+        items["documents"] += values.get(SharedField.DOCUMENTS) or []
+    return items
+
+
+def _clear_copy(
+    actor: Actor, referral: Referral, consent_id: int, received: dict[str, list[Any]]
+) -> list[str]:
+    """Clear, in the receiver's case, what it holds only under the withdrawn consent."""
     case = referral.to_case
     if case is None:
         return []
     person = Person.objects.select_for_update().get(pk=case.person_id)
-    data: dict[str, Any] = {}
-    for name in referral.shared_fields:
-        data.update(_CLEARED.get(name, {}))
-    changed = person_apply(person, data, identified_on=case.opened_on)
-    # B's record changed: B's audit log holds the event (the actor is A's member who recorded
-    # the withdrawal).
-    person_save_changes(
+    # The receiver's record changed: its audit log holds the event (the actor is the member of
+    # the sending side who recorded the withdrawal).
+    return person_clear_held(
         actor=actor,
         person=person,
-        changed=changed,
+        consent_id=consent_id,
+        received=received,
+        identified_on=case.opened_on,
         action=ReferralAction.SHARES_REVOKED,
         organization=referral.to_organization,
     )
-    return changed
+
+
+def _strip_snapshot(referral: Referral, consent_id: int, received: dict[str, list[Any]]) -> bool:
+    """Remove from an onward referral's snapshot what came under the withdrawn consent; True
+    when something was removed. The referral keeps the names of the fields it shared."""
+    values = dict(referral.shared_values)
+    held: dict[str, list[int]] = {}
+    removed = False
+    for name, ids in referral.held_under.items():
+        if consent_id not in ids:
+            held[name] = ids
+            continue
+        rest = [i for i in ids if i != consent_id]
+        if name in ("birth_date", "birth_year", "approximate_age"):
+            birth = dict(values.get(SharedField.BIRTH) or {})
+            removed |= bool(birth.get(name))
+            birth[name] = ""
+            values[SharedField.BIRTH] = birth
+        elif name in LIST_FIELDS:
+            key = SharedField.OTHER_NAMES if name == "names" else name
+            items = list(values.get(key) or [])
+            gone = {held_item(name, item) for item in received.get(name, [])}
+            kept = [item for item in items if held_item(name, item) not in gone]
+            removed |= len(kept) != len(items)
+            values[key] = kept
+            if kept and rest:
+                held[name] = rest
+        else:
+            removed |= bool(values.get(name))
+            values[name] = ""
+    changed = removed or held != referral.held_under
+    if changed:
+        referral.shared_values = values
+        referral.held_under = held
+        referral.save(update_fields=["shared_values", "held_under", "updated_at"])
+    return removed
+
+
+def _withdraw_onward(
+    actor: Actor, consent: Consent, cases: set[int], received: dict[str, list[Any]]
+) -> int:
+    """Follow what was shared under the consent down the chain: every referral sent on from a
+    copy that received fields under it loses them, and so does its receiver's copy, and so on.
+    Returns how many referrals changed."""
+    count = 0
+    seen: set[int] = set()
+    while cases:
+        seen |= cases
+        onward = list(
+            Referral.objects.select_for_update()
+            .filter(from_case__in=cases)
+            .select_related("from_organization", "to_organization", "to_case")
+            .order_by("pk")
+        )
+        cases = set()
+        for referral in onward:
+            if not any(consent.pk in ids for ids in referral.held_under.values()):
+                continue
+            removed = _strip_snapshot(referral, consent.pk, received)
+            cleared = _clear_copy(actor, referral, consent.pk, received)
+            if referral.to_case_id and referral.to_case_id not in seen:
+                cases.add(referral.to_case_id)
+            if not (removed or cleared):
+                continue
+            count += 1
+            audit_record(
+                actor=actor,
+                action=ReferralAction.UPSTREAM_WITHDRAWN,
+                obj=referral,
+                fields=["shared_values", "held_under"],
+                organization=referral.to_organization,
+            )
+            _notify(
+                referral,
+                referral.to_organization,
+                "consent.withdrawn",
+                gettext_noop(
+                    "A consent was withdrawn earlier in the chain of referral %(number)s from "
+                    "%(organization)s: the details shared under it were removed."
+                ),
+                {"number": referral.number, "organization": referral.from_organization.name},
+                perms.REFERRALS_VIEW,
+            )
+    return count
 
 
 @transaction.atomic
 def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
-    """Carry out the withdrawal of a referral consent for every referral it covered.
+    """Carry out the withdrawal of a referral consent for every referral it covered, and down
+    the chain of referrals sent on (decision 0013).
 
-    Pending referrals are withdrawn; where B accepted, B's case copy of the shared identifying
-    fields is cleared; B is told. The selectors already hide the shared fields from B the moment
-    the consent is marked withdrawn; this makes it last. Safe to call again. Returns how many
+    Pending referrals are withdrawn; where the receiver accepted, its copy loses exactly what it
+    holds only under this consent, not what it recorded or confirmed under its own; onward
+    referrals and their receivers' copies lose what came under it. Every receiver is told.
+    The selectors already hide the shared fields from the direct receiver the moment the
+    consent is marked withdrawn; this makes it last. Safe to call again. Returns how many
     referrals it changed.
     """
     actor.require(perms.CASES_UPDATE)
@@ -627,11 +781,14 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
         raise NotFound(_("No such case."))
     if consent.withdrawn_on is None:
         return 0
-    referrals = list(
+    covered = list(
         Referral.objects.select_for_update()
-        .filter(consent=consent, shares_revoked_at__isnull=True)
+        .filter(consent=consent)
+        .select_related("from_organization", "to_organization", "to_case")
         .order_by("pk")
     )
+    received = _received(covered)
+    referrals = [r for r in covered if r.shares_revoked_at is None]
     now = timezone.now()
     for referral in referrals:
         fields = ["shares_revoked_at"]
@@ -642,7 +799,7 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
             fields += ["status", "withdrawn_at", "withdrawn_by"]
         referral.shares_revoked_at = now
         referral.save()
-        _clear_receiving_copy(actor, referral)
+        _clear_copy(actor, referral, consent.pk, received)
         audit_record(
             actor=actor,
             action=ReferralAction.CONSENT_WITHDRAWN,
@@ -660,7 +817,8 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
             {"number": referral.number, "organization": referral.from_organization.name},
             perms.REFERRALS_VIEW,
         )
-    return len(referrals)
+    copies = {r.to_case_id for r in covered if r.to_case_id}
+    return len(referrals) + _withdraw_onward(actor, consent, copies, received)
 
 
 def on_consent_withdrawn(event: ConsentWithdrawn) -> None:

@@ -26,7 +26,12 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import OrganizationType
 from opennrm.audit.actions import action_label
 from opennrm.cases import selectors as case_selectors
-from opennrm.cases.choices import ServiceType
+from opennrm.cases.choices import (
+    DecisionMakingOrganization,
+    IdentificationStage,
+    ServiceType,
+    TraffickingStatus,
+)
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, ValidationFailed
@@ -178,12 +183,16 @@ def _send(request: ActorRequest, case_id: UUID, kind: str) -> HttpResponse:
         for organization in organizations:
             if selectors.covering_consent(case=case, organization=organization):
                 covered.add(organization.pk)
+    wanted = request.GET.get("to_organization") or request.GET.get("to") or ""
     form = ReferralForm(
         request.POST or None,
         kind=kind,
         organizations=organizations,
         covered=covered,
         can_override=actor.can(perms.REFERRALS_OVERRIDE_CONSENT),
+        receiver=next((o for o in organizations if str(o.uuid) == wanted), None),
+        for_return=request.GET.get("for") == "return",
+        refresh_url=request.path,
     )
 
     def send() -> Referral:
@@ -238,6 +247,10 @@ def _labels(choices: type[TextChoices], values: list[str]) -> str:
     return ", ".join(str(names.get(v, v)) for v in values)
 
 
+def _label(choices: type[TextChoices], value: Any) -> str:
+    return str(dict(choices.choices).get(value, value or "—"))
+
+
 def _shown(name: str, value: Any) -> Any:
     """One shared value as the page shows it: text, or a list of (label, text)."""
     if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
@@ -264,6 +277,21 @@ def _shown(name: str, value: Any) -> Any:
         return dict(Gender.choices).get(value, value)
     if name == SharedField.AGE_BAND:
         return dict(AgeBand.choices).get(value, value)
+    if name == SharedField.IDENTIFICATION:
+        value = value or {}
+        shown = [
+            (_("Trafficking status"), _label(TraffickingStatus, value.get("trafficking_status")))
+        ]
+        if value.get("stage"):
+            decided_by = _label(DecisionMakingOrganization, value.get("decided_by_type"))
+            if value.get("decided_by_name"):
+                decided_by = f"{decided_by} {value['decided_by_name']}"
+            shown += [
+                (_("Decision"), _label(IdentificationStage, value["stage"])),
+                (_("Decided by"), decided_by),
+                (_("Date of the decision"), value.get("decided_on") or "—"),
+            ]
+        return shown
     if name == SharedField.EXPLOITATION:
         rows = []
         for field_name in EXPLOITATION_FIELDS:

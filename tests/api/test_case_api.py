@@ -171,9 +171,8 @@ def test_identification_is_proposed_by_the_worker_and_reviewed_by_a_supervisor(
         "stage": "presumed",
         "grounds": "Deceptive recruitment, passport taken, violence.",
         "decided_by_type": "NGO",
-        "due_on": "2005-11-03",
     }
-    assert field_errors(send(worker, "post", url, {**presumed, "due_on": None})) == {"due_on"}
+    assert field_errors(send(worker, "post", url, {**presumed, "grounds": ""})) == {"grounds"}
     response = send(worker, "post", url, presumed)
     assert response.status_code == 201, response.content
     decision = response.json()
@@ -189,7 +188,12 @@ def test_identification_is_proposed_by_the_worker_and_reviewed_by_a_supervisor(
     assert response.json()["reviewed_by_id"] == str(world.a["supervisor"].user.uuid)
     assert field_errors(supervisor.post(f"{url}/{decision['id']}/reject")) == {"state"}
 
-    identified = {"stage": "identified", "grounds": "Interview.", "decided_by_type": "NGO"}
+    identified = {
+        "stage": "identified",
+        "grounds": "Interview.",
+        "decided_by_type": "NGO",
+        "requested_early": True,
+    }
     first = send(worker, "post", url, identified).json()
     assert supervisor.post(f"{url}/{first['id']}/reject").json()["state"] == "rejected"
     second = send(worker, "post", url, identified).json()
@@ -261,20 +265,21 @@ def test_consent_is_recorded_and_withdrawn_never_deleted(world, worker):
 
     withdraw = f"{url}/{consent['id']}/withdraw"
     future = (date.today() + timedelta(days=3)).isoformat()
-    assert field_errors(send(worker, "post", withdraw, {"withdrawn_on": future})) == {
-        "withdrawn_on"
-    }
-    early = send(worker, "post", withdraw, {"withdrawn_on": "2005-10-01"})
+    why = "No longer wishes to be referred."
+    assert field_errors(
+        send(worker, "post", withdraw, {"withdrawn_on": future, "reason": why})
+    ) == {"withdrawn_on"}
+    early = send(worker, "post", withdraw, {"withdrawn_on": "2005-10-01", "reason": why})
     assert field_errors(early) == {"withdrawn_on"}
-    response = send(worker, "post", withdraw, {"withdrawn_on": "2005-12-01"})
+    response = send(worker, "post", withdraw, {"withdrawn_on": "2005-12-01", "reason": why})
     assert response.status_code == 200
     assert response.json()["withdrawn_on"] == "2005-12-01" and not response.json()["is_active"]
-    assert field_errors(send(worker, "post", withdraw, {})) == {"withdrawn_on"}  # already
+    assert field_errors(send(worker, "post", withdraw, {"reason": why})) == {"withdrawn_on"}
 
     listed = worker.get(url).json()
     assert [(c["id"], c["is_active"]) for c in listed] == [(consent["id"], False)]
     assert Consent.objects.filter(case=case).count() == 1
-    assert send(worker, "post", f"{url}/{case.uuid}/withdraw", {}).status_code == 404
+    assert send(worker, "post", f"{url}/{case.uuid}/withdraw", {"reason": why}).status_code == 404
 
 
 def test_notes_and_history(world, worker):

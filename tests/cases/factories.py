@@ -9,6 +9,9 @@ from opennrm.accounts.permissions import Actor
 from opennrm.cases import services
 from opennrm.cases.models import Case
 
+# Why a consent is withdrawn, in the tests that withdraw one (the reason is required).
+REASON = "The person no longer wants the details shared."
+
 DIANA_PERSON = {
     "given_name": "Диана",
     "family_name": "Каримова",

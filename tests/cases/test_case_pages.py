@@ -426,10 +426,6 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
     assert "Propose a decision" in page and "Approve" not in page
     missing = worker.post(url + "propose/", {"stage": "presumed", "decided_by_type": "NGO"})
     assert "grounds" in missing.context["form"].errors
-    no_due = worker.post(
-        url + "propose/", {"stage": "presumed", "decided_by_type": "NGO", "grounds": "Passport"}
-    )
-    assert "due_on" in no_due.context["form"].errors
     assert not IdentificationDecision.objects.exists()
     worker.post(
         url + "propose/",
@@ -437,7 +433,7 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
             "stage": "presumed",
             "decided_by_type": "NGO",
             "grounds": "Deceptive recruitment, passport taken.",
-            "due_on": "2005-11-03",
+            "confirmed": "yes",
         },
     )
     decision = IdentificationDecision.objects.get()
@@ -446,13 +442,15 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
 
     page = supervisor.get(url).content.decode()
     assert "Awaiting approval" in page and f"{decision.uuid}/approve/" in page
-    approved = supervisor.post(f"{url}{decision.uuid}/approve/", HTTP_HX_REQUEST="true")
+    approved = supervisor.post(
+        f"{url}{decision.uuid}/approve/", {"confirmed": "yes"}, HTTP_HX_REQUEST="true"
+    )
     part = approved.content.decode()
     assert "The decision was approved." in part
-    assert "Possible victim of trafficking" in part and "(NGO)" in part
+    assert "Possible victim of trafficking" in part and "decided by NGO Crisis Centre A" in part
     decision.refresh_from_db()
     assert decision.state == "approved" and decision.reviewed_by == world.a["supervisor"].user
-    again = supervisor.post(f"{url}{decision.uuid}/approve/")
+    again = supervisor.post(f"{url}{decision.uuid}/approve/", {"confirmed": "yes"})
     assert again.status_code == 302
     follow = supervisor.get(again["Location"]).content.decode()
     assert "already reviewed" in follow
@@ -503,10 +501,36 @@ def test_consent_recorded_and_withdrawn(world, diana, worker):
     consent = Consent.objects.get()
     assert consent.is_active and consent.given_on == local_today(world.org_a)
     assert "In force" in worker.get(url).content.decode()
-    response = worker.post(f"{url}{consent.uuid}/withdraw/", HTTP_HX_REQUEST="true")
+    withdraw = f"{url}{consent.uuid}/withdraw/"
+    # The tab's button leads to the confirmation, which says what will happen and asks why.
+    assert f'href="{withdraw}"' in worker.get(url).content.decode()
+    confirm = worker.get(withdraw, HTTP_HX_REQUEST="true").content.decode()
+    assert "Withdraw this consent?" in confirm and 'name="reason"' in confirm
+    assert "This case keeps everything" in confirm
+    changes = AuditEvent.objects.exclude(action="read")
+    events = changes.count()
+    # No reason: the error beside the field, nothing changed.
+    refused = worker.post(withdraw, {"reason": "  "}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200
+    assert refused.context["withdraw_form"].errors["reason"] == [
+        "Say why the consent is withdrawn."
+    ]
+    consent.refresh_from_db()
+    assert consent.is_active and changes.count() == events
+    too_long = worker.post(withdraw, {"reason": "x" * 2001})
+    assert "reason" in too_long.context["withdraw_form"].errors
+    consent.refresh_from_db()
+    assert consent.is_active and changes.count() == events
+    response = worker.post(withdraw, {"reason": "Moved away."}, HTTP_HX_REQUEST="true")
     assert "marked withdrawn" in response.content.decode()
+    assert "Moved away." in response.content.decode()
     consent.refresh_from_db()
     assert consent.withdrawn_on == local_today(world.org_a)
+    assert consent.withdrawal_reason == "Moved away."
+    event = AuditEvent.objects.get(action="consent.withdraw")
+    assert sorted(event.fields) == ["withdrawal_reason", "withdrawn_on"]
+    # Withdrawn: no second confirmation is offered.
+    assert "Withdraw this consent?" not in worker.get(withdraw).content.decode()
 
 
 def test_notes_added_and_listed(world, diana, worker):

@@ -11,7 +11,7 @@ from opennrm.cases.models import Case
 from opennrm.cases.selectors import CaseFilters, case_get, case_list
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import Person
-from tests.cases.factories import DIANA_CASE, DIANA_PERSON, open_diana
+from tests.cases.factories import DIANA_CASE, DIANA_PERSON, REASON, open_diana
 
 
 @pytest.mark.parametrize("role", ["case_worker", "supervisor"])
@@ -118,13 +118,17 @@ def test_identification_in_two_stages_approved_by_a_supervisor(world):
         stage="presumed",
         grounds="Deceptive recruitment, passport taken, violence.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
     with pytest.raises(PermissionDenied):
         services.identification_review(actor=worker, decision=presumed, approve=True)
     services.identification_review(actor=supervisor, decision=presumed, approve=True)
     identified = services.identification_propose(
-        actor=worker, case=case, stage="identified", grounds="Interview.", decided_by_type="NGO"
+        actor=worker,
+        case=case,
+        stage="identified",
+        grounds="Interview.",
+        decided_by_type="NGO",
+        requested_early=True,
     )
     services.identification_review(actor=supervisor, decision=identified, approve=True)
     case.refresh_from_db()
@@ -170,7 +174,7 @@ def test_consent_plan_service_note_and_history(world):
         method="written",
         recipient_organization=world.org_b,
     )
-    services.consent_withdraw(actor=worker, consent=consent)
+    services.consent_withdraw(actor=worker, consent=consent, reason=REASON)
     plan = services.support_plan_create(actor=worker, case=case, plan_type="Health")
     services.service_add(
         actor=worker, case=case, plan=plan, service_type="Medical", provider=world.org_b

@@ -13,7 +13,7 @@ from opennrm.cases import services
 from opennrm.cases.models import Case
 from opennrm.errors import ValidationFailed
 from tests.api.test_case_api import diana_body, field_errors, send
-from tests.cases.factories import DIANA_CASE, DIANA_PERSON
+from tests.cases.factories import DIANA_CASE, DIANA_PERSON, REASON
 from tests.cases.test_case_pages import open_form
 from tests.conftest import World
 from tests.support.clock import ALMATY_1AM, ISTANBUL_2330, at, istanbul_member
@@ -83,7 +83,10 @@ def test_at_1am_in_almaty_the_services_count_in_the_organizations_day(world):
             actor=worker, case=case, event_type="Recruitment", occurred_on=TODAY
         )
         assert event.occurred_on == TODAY
-        assert services.consent_withdraw(actor=worker, consent=consent).withdrawn_on == TODAY
+        assert (
+            services.consent_withdraw(actor=worker, consent=consent, reason=REASON).withdrawn_on
+            == TODAY
+        )
         closed = services.case_change_status(
             actor=supervisor, case=case, status="Closed", reason="Returned home."
         )

@@ -21,7 +21,7 @@ from opennrm.cases import services as cases
 from opennrm.cases.events import ConsentWithdrawn
 from opennrm.referrals import selectors, services
 from opennrm.referrals.models import Referral
-from tests.cases.factories import open_diana
+from tests.cases.factories import REASON, open_diana
 from tests.conftest import World
 from tests.referrals.factories import UNSHARED_VALUES, consent_to, send
 from tests.support.events import held_back
@@ -48,7 +48,7 @@ def withdraw(world: World, consent, *, carry_out: bool) -> None:
     must hold the boundary."""
     actor = world.actor(world.a["case_worker"])
     with held_back(ConsentWithdrawn):
-        cases.consent_withdraw(actor=actor, consent=consent)
+        cases.consent_withdraw(actor=actor, consent=consent, reason=REASON)
     if carry_out:
         services.referral_consent_withdrawn(actor=actor, consent=consent)
 
@@ -231,7 +231,9 @@ def test_a_referral_withdrawn_or_declined_is_closed_to_b(world):
 
 def test_withdrawing_consent_on_the_case_carries_it_out(world, shared):
     _case, consent, referral = shared
-    cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
+    cases.consent_withdraw(
+        actor=world.actor(world.a["case_worker"]), consent=consent, reason=REASON
+    )
     referral.refresh_from_db()
     assert referral.shares_revoked_at is not None
     assert referral.to_case.person.given_name == ""

@@ -19,7 +19,7 @@ from opennrm.notifications.models import Notification
 from opennrm.people.models import PersonName
 from opennrm.referrals import selectors, services
 from opennrm.referrals.models import Referral
-from tests.cases.factories import open_diana
+from tests.cases.factories import REASON, open_diana
 from tests.conftest import World
 from tests.referrals.factories import (
     SHARED,
@@ -77,7 +77,9 @@ def test_consent_to_another_organization_or_withdrawn_does_not_cover(world: Worl
         send(world, case)
     assert "consent" in caught.value.errors
     consent = consent_to(world, case)
-    cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
+    cases.consent_withdraw(
+        actor=world.actor(world.a["case_worker"]), consent=consent, reason=REASON
+    )
     with pytest.raises(ValidationFailed):
         send(world, case)
 
@@ -282,7 +284,7 @@ def test_consent_withdrawal_withdraws_pending_and_clears_b_copy(world: World) ->
     a = world.actor(world.a["case_worker"])
     # The clean-up held back (no handler of ConsentWithdrawn runs)...
     with held_back(ConsentWithdrawn):
-        cases.consent_withdraw(actor=a, consent=consent)
+        cases.consent_withdraw(actor=a, consent=consent, reason=REASON)
     # ...the selectors already withhold the shares from B.
     b = world.actor(world.b["case_worker"])
     shares = selectors.referral_shares(actor=b, referral=Referral.objects.get(pk=accepted.pk))
@@ -314,7 +316,7 @@ def test_consent_withdrawal_reaches_referrals_through_the_event_registry(world: 
     accepted.refresh_from_db()
     b_person = accepted.to_case.person
     a = world.actor(world.a["case_worker"])
-    cases.consent_withdraw(actor=a, consent=consent)
+    cases.consent_withdraw(actor=a, consent=consent, reason=REASON)
     # Carried out in consent_withdraw's own transaction, by the registered handler.
     accepted.refresh_from_db()
     b_person.refresh_from_db()
@@ -338,7 +340,9 @@ def test_a_failing_handler_rolls_the_withdrawal_back(world: World) -> None:
     with held_back(ConsentWithdrawn):
         events.subscribe(ConsentWithdrawn)(broken)
         with pytest.raises(RuntimeError):
-            cases.consent_withdraw(actor=world.actor(world.a["case_worker"]), consent=consent)
+            cases.consent_withdraw(
+                actor=world.actor(world.a["case_worker"]), consent=consent, reason=REASON
+            )
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
     assert not AuditEvent.objects.filter(action="consent.withdraw").exists()

@@ -230,7 +230,10 @@ def test_consent_withdrawn_keeps_the_providers_record(world: World) -> None:
 
     referral = with_service(world)
     cases.consent_withdraw(
-        actor=world.actor(world.a["case_worker"]), consent=referral.consent, withdrawn_on=today()
+        actor=world.actor(world.a["case_worker"]),
+        consent=referral.consent,
+        withdrawn_on=today(),
+        reason="The person asked for it.",
     )
     assert ServiceDelivery.objects.get(referral=referral).outcome == RESULT
     rows = deliveries.case_services_delivered(

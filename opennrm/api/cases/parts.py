@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Status
 from ninja.pagination import paginate
 
@@ -26,6 +27,7 @@ from opennrm.errors import NotFound, ValidationFailed
 from .helpers import case_for_write, partner
 from .router import router
 from .schemas import (
+    AuthorityDecisionIn,
     ConsentIn,
     ConsentOut,
     ConsentWithdrawIn,
@@ -60,8 +62,32 @@ def decision_list(request: HttpRequest, case_id: UUID) -> QuerySet[Identificatio
 @router.post("/{case_id}/decisions", response={201: DecisionOut, **ERRORS})
 def decision_propose(request: HttpRequest, case_id: UUID, payload: DecisionProposeIn) -> Status:
     """Propose a presumed-victim or identified-victim decision, for a supervisor to review."""
+    actor = common.actor(request)
     case = case_for_write(request, case_id)
+    data = payload.dict()
+    reconsiders_id = data.pop("reconsiders_id")
+    reconsiders = None
+    if reconsiders_id is not None:
+        try:
+            reconsiders = selectors.case_decision_get(
+                actor=actor, case=case, decision_id=reconsiders_id
+            )
+        except NotFound:
+            raise ValidationFailed.of(
+                {"reconsiders_id": [_("Not a decision of this case.")]}
+            ) from None
     decision = services.identification_propose(
+        actor=actor, case=case, reconsiders=reconsiders, **data
+    )
+    return Status(201, decision)
+
+
+@router.post("/{case_id}/decisions/authority", response={201: DecisionOut, **ERRORS})
+def decision_record(request: HttpRequest, case_id: UUID, payload: AuthorityDecisionIn) -> Status:
+    """Record the competent authority's decision (where the organization's setting says an
+    authority decides): its name, type, reference, date and outcome; in force at once."""
+    case = case_for_write(request, case_id)
+    decision = services.identification_record(
         actor=common.actor(request), case=case, **payload.dict()
     )
     return Status(201, decision)
@@ -151,9 +177,11 @@ def consent_record(request: HttpRequest, case_id: UUID, payload: ConsentIn) -> S
 
 @router.post("/{case_id}/consents/{consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
 def consent_withdraw(
-    request: HttpRequest, case_id: UUID, consent_id: UUID, payload: ConsentWithdrawIn | None = None
+    request: HttpRequest, case_id: UUID, consent_id: UUID, payload: ConsentWithdrawIn
 ) -> Consent:
-    """Record that the person withdrew a consent (today, unless ``withdrawn_on`` says when)."""
+    """Record that the person withdrew a consent, and why (today, unless ``withdrawn_on`` says
+    when). What was shared under it is withdrawn at once, down the chain of referrals: each
+    receiver's copy loses what it holds only under this consent (decision 0013)."""
     case = case_for_write(request, case_id)
     consent = selectors.case_consent_get(
         actor=common.actor(request), case=case, consent_id=consent_id
@@ -161,7 +189,8 @@ def consent_withdraw(
     return services.consent_withdraw(
         actor=common.actor(request),
         consent=consent,
-        withdrawn_on=payload.withdrawn_on if payload else None,
+        reason=payload.reason,
+        withdrawn_on=payload.withdrawn_on,
     )
 
 

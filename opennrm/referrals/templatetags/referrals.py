@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
-from opennrm.cases.models import Case
+from opennrm.cases.models import Case, Consent
 
 from .. import deliveries, selectors
 
@@ -45,6 +45,15 @@ def case_services_delivered(context: dict[str, Any], case: Case) -> dict[str, An
         return {"show": False}
     rows = list(deliveries.case_services_delivered(actor=actor, case=case)[:100])
     return {"show": bool(rows), "rows": rows}
+
+
+@register.inclusion_tag("referrals/_withdrawal_effects.html", takes_context=True)
+def consent_withdrawal_effects(context: dict[str, Any], consent: Consent) -> dict[str, Any]:
+    """On the confirmation of a withdrawal: the referrals made under the consent it reaches."""
+    actor = context["request"].actor
+    if not actor.can(perms.REFERRALS_VIEW):
+        return {"show": False}
+    return {"show": True, "referrals": selectors.consent_referrals(actor=actor, consent=consent)}
 
 
 @register.filter
