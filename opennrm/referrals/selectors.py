@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from opennrm.accounts import permissions as perms
@@ -342,3 +342,37 @@ def overdue_count(*, actor: Actor) -> int:
         .filter(status=ReferralStatus.PENDING, deadline__lt=timezone.now())
         .count()
     )
+
+
+# --- What is waiting: the worklist composes these (opennrm/worklist).
+
+
+def referral_awaiting_answer(*, actor: Actor) -> QuerySet[Referral]:
+    """Referrals addressed to the actor's organization that wait for its answer, the nearest
+    deadline first; transfers only for those who may answer a transfer."""
+    actor.require(perms.REFERRALS_RESPOND)
+    waiting = referral_inbox(actor=actor).filter(status=ReferralStatus.PENDING)
+    if not actor.can(perms.CASES_TRANSFER):
+        waiting = waiting.exclude(kind=ReferralKind.TRANSFER)
+    return waiting.order_by("deadline", "id")
+
+
+def referral_awaiting_partner(*, actor: Actor) -> QuerySet[Referral]:
+    """Referrals sent from the cases the actor sees that still wait for the partner's answer,
+    the nearest deadline first."""
+    actor.require(perms.REFERRALS_SEND)
+    waiting = referral_outbox(actor=actor).filter(status=ReferralStatus.PENDING)
+    return waiting.order_by("deadline", "id")
+
+
+def referral_overdue_of_case(*, actor: Actor) -> Subquery:
+    """For a list of visible cases: the id of the case's oldest referral whose answer is
+    overdue (sent by the actor's organization), None when there is none."""
+    actor.require(perms.REFERRALS_VIEW)
+    overdue = Referral.objects.filter(
+        from_case=OuterRef("pk"),
+        from_organization=actor.organization,
+        status=ReferralStatus.PENDING,
+        deadline__lt=timezone.now(),
+    ).order_by("deadline", "id")
+    return Subquery(overdue.values("uuid")[:1])

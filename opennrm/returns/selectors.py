@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
@@ -114,3 +114,37 @@ def follow_ups_due(*, actor: Actor, today: date | None = None, limit: int = 200)
         upcoming=[f for f in rows if f.due_on >= today],
         today=today,
     )
+
+
+# --- What is waiting: the worklist composes these (opennrm/worklist).
+
+
+def returns_due(
+    *, actor: Actor, today: date, within_days: int = DUE_WITHIN_DAYS
+) -> QuerySet[ReturnRecord]:
+    """Returns whose travel date is within ``within_days`` (or passed) and whose arrival is not
+    recorded yet, the earliest first, without their private fields."""
+    return (
+        return_visible(actor=actor)
+        .filter(
+            arrived_on__isnull=True,
+            travel_date__isnull=False,
+            travel_date__lte=today + timedelta(days=within_days),
+        )
+        .select_related("case", "receiving_organization")
+        .defer(*PRIVATE_FIELDS, "case__closure_reason")
+        .order_by("travel_date", "id")
+    )
+
+
+def follow_up_due_of_case(*, actor: Actor, today: date) -> Subquery:
+    """For a list of visible cases: the due date of the case's earliest open reintegration
+    follow-up due by ``today``, None when there is none."""
+    actor.require(perms.RETURNS_MANAGE)
+    due = ReintegrationFollowUp.objects.filter(
+        organization=actor.organization,
+        return_record__case=OuterRef("pk"),
+        done_on__isnull=True,
+        due_on__lte=today,
+    ).order_by("due_on", "id")
+    return Subquery(due.values("due_on")[:1])
