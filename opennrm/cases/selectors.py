@@ -125,9 +125,11 @@ class Total:
     capped: bool
 
 
-def case_list_total(*, cases: QuerySet[Case], cap: int = TOTAL_CAP) -> Total:
+def case_list_total(*, cases: QuerySet[Case], cap: int | None = None) -> Total:
     """The number of rows of ``cases`` (a ``case_list``, so visible rows only), counted up to
-    ``cap``: one bounded COUNT over at most ``cap + 1`` rows, whatever the organization's size."""
+    ``cap`` (``TOTAL_CAP``): one COUNT over at most ``cap + 1`` rows, whatever the size of the
+    organization."""
+    cap = cap or TOTAL_CAP
     counted = cases.order_by().values("pk")[: cap + 1].count()
     return Total(count=min(counted, cap), capped=counted > cap)
 
