@@ -146,7 +146,9 @@ def test_filter_by_trafficking_status(world: World, diana: Case) -> None:
     client = _client(world)
 
     def listed(status: str) -> bool:
-        return diana.number in client.get("/cases/", {"trafficking_status": status}).content.decode()
+        return (
+            diana.number in client.get("/cases/", {"trafficking_status": status}).content.decode()
+        )
 
     assert listed(TraffickingStatus.POSSIBLE) and not listed(TraffickingStatus.ACTUAL)
     worker, supervisor = world.actor(world.a["case_worker"]), world.actor(world.a["supervisor"])

@@ -68,9 +68,7 @@ def make_work(world: World, n: int = 1) -> Work:
         )
         consent_to(world, case)
         referral = send(world, case)
-        Referral.objects.filter(pk=referral.pk).update(
-            deadline=timezone.now() - timedelta(hours=1)
-        )
+        Referral.objects.filter(pk=referral.pk).update(deadline=timezone.now() - timedelta(hours=1))
         work.sent.append(referral)
         work.plans.append(
             cases.support_plan_create(

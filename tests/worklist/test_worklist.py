@@ -80,8 +80,10 @@ ITEMS: list[Item] = [
     (
         "return follow-up due",
         "work-follow-ups",
-        lambda w: reverse("returns:case_return", args=[w.follow_ups[0].return_record.case.uuid])
-        + f"#follow-up-{w.follow_ups[0].months}",
+        lambda w: (
+            reverse("returns:case_return", args=[w.follow_ups[0].return_record.case.uuid])
+            + f"#follow-up-{w.follow_ups[0].months}"
+        ),
         frozenset({"a:case_worker", "a:supervisor"}),
     ),
     (
