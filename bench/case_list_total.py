@@ -111,6 +111,7 @@ def child(backend: str, size: int, requests: int) -> dict[str, Any]:
                 ("whole page GET /cases/", whole),
             ):
                 p50, p95, result = _timed(call, requests)
+                result = f"{len(result)} rows" if isinstance(result, list) else result
                 measured[name] = {"p50": p50, "p95": p95, "result": str(result)}
                 print(
                     f"[{backend} {size:,}] {who:11} {label:28} {name:38} "
