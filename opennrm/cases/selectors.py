@@ -366,27 +366,43 @@ def decision_due(*, today: date) -> QuerySet[IdentificationDecision]:
 
 
 def case_attention(
-    *, actor: Actor, today: date, more: dict[str, Subquery] | None = None
+    *,
+    actor: Actor,
+    today: date,
+    more: dict[str, Subquery] | None = None,
+    more_cases: list[QuerySet[Any]] | None = None,
 ) -> QuerySet[Case]:
     """The actor's open cases (the organization's, for a supervisor) with something overdue,
     oldest first, in one query: annotated ``decision_due_on`` (an identification decision due)
     and ``plan_end_passed_on`` (a support plan's planned end passed, the plan not ended), plus
-    each of ``more`` (another app's subquery on the case: None when nothing of its kind is due).
+    each of ``more`` (another app's subquery on the case: None when nothing of its kind is due),
+    whose cases ``more_cases`` lists (querysets of case ids).
+
+    The candidates are found first from the few overdue things, then annotated: the case table
+    is never walked case by case (a supervisor sees every case of the organization).
     """
-    decisions = decision_due(today=today).filter(case=OuterRef("pk")).order_by("due_on")
-    plans = SupportPlan.objects.filter(
-        case=OuterRef("pk"), ended_on__isnull=True, planned_end_on__lt=today
-    ).order_by("planned_end_on")
+    decisions = decision_due(today=today)
+    plans = SupportPlan.objects.filter(ended_on__isnull=True, planned_end_on__lt=today)
     annotations: dict[str, Subquery] = {
-        "decision_due_on": Subquery(decisions.values("due_on")[:1]),
-        "plan_end_passed_on": Subquery(plans.values("planned_end_on")[:1]),
+        "decision_due_on": Subquery(
+            decisions.filter(case=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
+        ),
+        "plan_end_passed_on": Subquery(
+            plans.filter(case=OuterRef("pk"))
+            .order_by("planned_end_on")
+            .values("planned_end_on")[:1]
+        ),
         **(more or {}),
     }
+    candidates = Q(pk__in=decisions.values("case_id")) | Q(pk__in=plans.values("case_id"))
+    for case_ids in more_cases or []:
+        candidates |= Q(pk__in=case_ids)
     due = Q()
     for name in annotations:
         due |= Q(**{f"{name}__isnull": False})
     return (
         case_visible(actor=actor)
+        .filter(candidates)
         .exclude(status__in=CLOSED_STATUSES)
         .annotate(**annotations)
         .filter(due)

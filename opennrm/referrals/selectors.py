@@ -365,14 +365,23 @@ def referral_awaiting_partner(*, actor: Actor) -> QuerySet[Referral]:
     return waiting.order_by("deadline", "id")
 
 
-def referral_overdue_of_case(*, actor: Actor) -> Subquery:
-    """For a list of visible cases: the id of the case's oldest referral whose answer is
-    overdue (sent by the actor's organization), None when there is none."""
+def _overdue_sent(actor: Actor) -> QuerySet[Referral]:
     actor.require(perms.REFERRALS_VIEW)
-    overdue = Referral.objects.filter(
-        from_case=OuterRef("pk"),
+    return Referral.objects.filter(
         from_organization=actor.organization,
         status=ReferralStatus.PENDING,
         deadline__lt=timezone.now(),
-    ).order_by("deadline", "id")
+    )
+
+
+def referral_overdue_of_case(*, actor: Actor) -> Subquery:
+    """For a list of visible cases: the id of the case's oldest referral whose answer is
+    overdue (sent by the actor's organization), None when there is none."""
+    overdue = _overdue_sent(actor).filter(from_case=OuterRef("pk")).order_by("deadline", "id")
     return Subquery(overdue.values("uuid")[:1])
+
+
+def referral_overdue_cases(*, actor: Actor) -> QuerySet[Any]:
+    """The ids of the organization's cases with a referral whose answer is overdue (for
+    ``cases.selectors.case_attention``, which keeps the visible ones)."""
+    return _overdue_sent(actor).order_by().values("from_case_id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -137,14 +138,21 @@ def returns_due(
     )
 
 
+def _open_due(actor: Actor, today: date) -> QuerySet[ReintegrationFollowUp]:
+    actor.require(perms.RETURNS_MANAGE)
+    return ReintegrationFollowUp.objects.filter(
+        organization=actor.organization, done_on__isnull=True, due_on__lte=today
+    )
+
+
 def follow_up_due_of_case(*, actor: Actor, today: date) -> Subquery:
     """For a list of visible cases: the due date of the case's earliest open reintegration
     follow-up due by ``today``, None when there is none."""
-    actor.require(perms.RETURNS_MANAGE)
-    due = ReintegrationFollowUp.objects.filter(
-        organization=actor.organization,
-        return_record__case=OuterRef("pk"),
-        done_on__isnull=True,
-        due_on__lte=today,
-    ).order_by("due_on", "id")
-    return Subquery(due.values("due_on")[:1])
+    due = _open_due(actor, today).filter(return_record__case=OuterRef("pk"))
+    return Subquery(due.order_by("due_on", "id").values("due_on")[:1])
+
+
+def follow_up_due_cases(*, actor: Actor, today: date) -> QuerySet[Any]:
+    """The ids of the organization's cases with an open follow-up due by ``today`` (for
+    ``cases.selectors.case_attention``, which keeps the visible ones)."""
+    return _open_due(actor, today).order_by().values("return_record__case_id")

@@ -65,14 +65,18 @@ class Worklist:
         )
 
 
-def _case_reasons(actor: Actor, today: date) -> dict[str, Subquery]:
-    """What other apps add to "overdue on my case", for the roles that see it."""
+def _case_attention(actor: Actor, today: date) -> QuerySet[Any]:
+    """The actor's cases with something overdue, with what other apps add to it for the roles
+    that see it: a subquery on the case for each, and the ids of the cases concerned."""
     more: dict[str, Subquery] = {}
+    more_cases: list[QuerySet[Any]] = []
     if actor.can(perms.REFERRALS_VIEW):
         more["referral_overdue"] = referrals.referral_overdue_of_case(actor=actor)
+        more_cases.append(referrals.referral_overdue_cases(actor=actor))
     if actor.can(perms.RETURNS_MANAGE):
         more["follow_up_due_on"] = returns.follow_up_due_of_case(actor=actor, today=today)
-    return more
+        more_cases.append(returns.follow_up_due_cases(actor=actor, today=today))
+    return cases.case_attention(actor=actor, today=today, more=more, more_cases=more_cases)
 
 
 def worklist(*, actor: Actor) -> Worklist:
@@ -82,8 +86,7 @@ def worklist(*, actor: Actor) -> Worklist:
     today = local_today(organization)
     found: dict[str, Section] = {}
     if actor.can(perms.CASES_VIEW):
-        attention = cases.case_attention(actor=actor, today=today, more=_case_reasons(actor, today))
-        found["cases"] = Section.of(attention)
+        found["cases"] = Section.of(_case_attention(actor, today))
     if actor.can(perms.IDENTIFICATION_APPROVE):
         found["decisions"] = Section.of(cases.decisions_awaiting_review(actor=actor))
     if actor.can(perms.REFERRALS_RESPOND):
