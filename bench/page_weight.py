@@ -1,6 +1,7 @@
 """Bytes of the sign-in and home pages, the hotline's contact form and a question of the
-self-answer screening (read on a phone, often on a slow connection): HTML plus each stylesheet
-and script, raw and gzipped.
+self-answer screening (read on a phone, often on a slow connection), the home worklist with work
+waiting and the case page: HTML plus each stylesheet and script, raw and gzipped, and the
+database queries of the page.
 
 Run from the repository root: .venv/bin/python bench/page_weight.py
 """
@@ -22,16 +23,27 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 from tests.cases.factories import open_diana  # noqa: E402
 from tests.conftest import build_world, sign_in  # noqa: E402
 from tests.screening.test_page_permissions import draft  # noqa: E402
 from tests.test_page_weight import BUDGET, page_weight  # noqa: E402
+from tests.worklist.factories import make_work  # noqa: E402
 
 
 def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
+
+
+def queries_of(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    return len(captured.captured_queries)
 
 
 def report(title: str, client: Client, path: str) -> None:
@@ -44,6 +56,7 @@ def report(title: str, client: Client, path: str) -> None:
     for name, body in rows:
         print(f"  {name:<{width}}{len(body):>10}{gz(body):>10}{'  MISSING' if not body else ''}")
     print(f"  {'total':<{width}}{raw:>10}{packed:>10}  ({raw / BUDGET:.0%} of the 100 KB budget)")
+    print(f"  database queries of the page: {queries_of(client, path)}")
 
 
 def main() -> None:
@@ -60,6 +73,15 @@ def main() -> None:
         report("log a contact, operator", hotline, "/hotline/new/")
         screening = draft(world, open_diana(member))
         report("self-answer question", worker, f"/screenings/{screening.uuid}/self/question/")
+        work = make_work(world, 20)  # 20 items of each kind waiting in A (and referrals to B)
+        boss = world.a["supervisor"]
+        supervisor = sign_in(Client(), boss.user, boss)
+        report("worklist, supervisor, 20 items of each kind", supervisor, "/")
+        report("worklist, case worker, 20 items of each kind", worker, "/")
+        case = work.overdue_cases[0]
+        report("case page (person tab), case worker", worker, f"/cases/{case.uuid}/")
+        report("case page (identification tab)", worker, f"/cases/{case.uuid}/identification/")
+        report("case list, 50 rows with names, case worker", worker, "/cases/")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

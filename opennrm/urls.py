@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from opennrm.accounts import views as account_views
 from opennrm.api.api import api
+from opennrm.worklist import views as worklist_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", worklist_views.home, name="home"),
     path("", include("opennrm.accounts.urls")),
     path("", include("opennrm.cases.urls")),
     path("", include("opennrm.hotline.urls")),

@@ -83,3 +83,11 @@ def test_self_answer_question_weight(world, signed_in) -> None:
     m = world.a["case_worker"]
     screening = draft(world, open_diana(m))
     _assert_under_budget(signed_in(m.user, m), f"/screenings/{screening.uuid}/self/question/")
+
+
+def test_worklist_weight_with_every_section_full(world, signed_in) -> None:
+    from tests.worklist.factories import make_work
+
+    make_work(world, 12)  # more than a section shows
+    m = world.a["supervisor"]
+    _assert_under_budget(signed_in(m.user, m), "/")

@@ -34,7 +34,12 @@ def shell(request: HttpRequest) -> dict:
         return context
     context["actor"] = actor
     context["navigation"] = [
-        {"url": reverse(name), "label": label, "current": request.path == reverse(name)}
+        {
+            "name": name,
+            "url": reverse(name),
+            "label": label,
+            "current": request.path == reverse(name),
+        }
         for permission, name, label in NAVIGATION
         if actor.can(permission)
     ]

@@ -226,14 +226,6 @@ def switch_organization(request: ActorRequest) -> HttpResponse:
     return redirect("home")
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    if cast(ActorRequest, request).actor.membership is None and not request.user.is_superuser:
-        return render(request, "accounts/no_membership.html", status=403)
-    return render(request, "accounts/home.html")
-
-
 @actor_required(perms.MEMBERS_VIEW)
 def member_list(request: ActorRequest) -> HttpResponse:
     actor = request.actor

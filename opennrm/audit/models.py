@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.UUIDField(null=True, blank=True)
+    # One read of many records of one type (a list page's rows): their ids, in page order.
+    # Nullable so that adding it never rebuilds the table (SQLite would drop its triggers).
+    object_ids = models.JSONField(null=True, blank=True)
     fields = models.JSONField(default=list, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     # For a refused access: the permission or the gate that refused it (never the object's id).

@@ -62,6 +62,8 @@ def canonical_json(event: AuditEvent) -> str:
         "rule": event.rule,
         "key_id": event.key_id,
     }
+    if event.object_ids:  # only where present, so that the events before it verify unchanged
+        payload["object_ids"] = [str(value) for value in event.object_ids]
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -78,6 +80,7 @@ def audit_record(
     obj: Any = None,
     object_type: str = "",
     object_id: UUID | None = None,
+    object_ids: list[UUID] | None = None,
     fields: list[str] | tuple[str, ...] = (),
     rule: str = "",
     organization: Any = None,
@@ -113,6 +116,7 @@ def audit_record(
         action=action.value,
         object_type=object_type,
         object_id=object_id,
+        object_ids=[str(value) for value in object_ids] if object_ids else None,
         fields=sorted(set(fields)),
         request_id=current_request_id.get(),
         rule=rule,
@@ -128,6 +132,25 @@ def audit_read(*, actor: Acting, obj: Any) -> None:
     """Record that ``actor`` read a protected record."""
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.READ, obj=obj)
+
+
+def audit_read_many(
+    *,
+    actor: Acting,
+    object_type: str,
+    object_ids: list[UUID],
+    fields: list[str] | tuple[str, ...] = (),
+) -> None:
+    """Record that ``actor`` read ``fields`` of several records of one type (the rows of a list
+    page) as one event listing their ids: one append, not one per row."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type=object_type,
+            object_ids=object_ids,
+            fields=fields,
+        )
 
 
 ACCESS_DENIED = AuditAction.ACCESS_DENIED

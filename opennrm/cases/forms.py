@@ -452,6 +452,14 @@ class CaseFilterForm(forms.Form):
     )
     opened_from = _date(label=gettext_lazy("Opened from"))
     opened_to = _date(label=gettext_lazy("Opened to"))
+    trafficking_status = forms.ChoiceField(
+        label=gettext_lazy("Trafficking status"),
+        choices=_blank(TraffickingStatus, gettext_lazy("Any")),
+        required=False,
+    )
+    decision_pending = forms.BooleanField(
+        label=gettext_lazy("An identification decision awaits approval"), required=False
+    )
 
     def __init__(self, *args: Any, owners: Iterable[User] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -474,6 +482,8 @@ class CaseFilterForm(forms.Form):
             gender=data.get("gender") or "",
             opened_from=data.get("opened_from"),
             opened_to=data.get("opened_to"),
+            trafficking_status=data.get("trafficking_status") or "",
+            decision_pending=bool(data.get("decision_pending")),
             q=q,
         )
 

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
@@ -17,14 +18,14 @@ from opennrm.accounts.models import Organization, User
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
-from opennrm.audit.services import audit_read
+from opennrm.audit.services import audit_read, audit_read_many
 from opennrm.crypto.keyring import blind_index
 from opennrm.errors import NotFound
 from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
-from .choices import CLOSED_STATUSES
+from .choices import CLOSED_STATUSES, DecisionState
 from .fields import has
 from .models import (
     Case,
@@ -71,6 +72,8 @@ class CaseFilters:
     opened_from: date | None = None
     opened_to: date | None = None
     q: str = ""  # case number or a name in any script, exact after normalization
+    trafficking_status: str = ""
+    decision_pending: bool = False  # an identification decision awaits review
 
 
 def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -91,6 +94,11 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         cases = cases.filter(opened_on__gte=f.opened_from)
     if f.opened_to:
         cases = cases.filter(opened_on__lte=f.opened_to)
+    if f.trafficking_status:
+        cases = cases.filter(trafficking_status=f.trafficking_status)
+    if f.decision_pending:
+        pending = IdentificationDecision.objects.filter(state=DecisionState.PROPOSED)
+        cases = cases.filter(pk__in=pending.values("case_id"))
     if f.q.strip() and text_problem(f.q):
         # No name or number holds a control character or broken text (the kit refuses them);
         # a lone surrogate could not even be hashed into a search token.
@@ -103,6 +111,53 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         .defer(*(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS)))
         .order_by("-opened_on", "-id")
     )
+
+
+# The parts of a person's name a list page shows to those who read identifying data.
+NAME_FIELDS = ("family_name", "given_name", "patronymic")
+# A list counts its rows up to this many, then says "1,000+" (decision 0016).
+TOTAL_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows a list holds, counted up to a cap: ``capped`` when there are more."""
+
+    count: int
+    capped: bool
+
+
+def case_list_total(*, cases: QuerySet[Case], cap: int | None = None) -> Total:
+    """The number of rows of ``cases`` (a ``case_list``, so visible rows only), counted up to
+    ``cap`` (``TOTAL_CAP``): one COUNT over at most ``cap + 1`` rows, whatever the size of the
+    organization."""
+    cap = cap or TOTAL_CAP
+    counted = cases.order_by().values("pk")[: cap + 1].count()
+    return Total(count=min(counted, cap), capped=counted > cap)
+
+
+def case_person_names(*, actor: Actor, cases: list[Case]) -> dict[int, str]:
+    """The names of the persons of ``cases`` (the rows of one list page), for a role that reads
+    identifying data; empty for any other. Decrypts those rows only, in one query, and records
+    one read event naming the cases read."""
+    if not cases or not actor.can(perms.IDENTIFYING_DATA_VIEW):
+        return {}
+    visible = case_visible(actor=actor).filter(pk__in=[case.pk for case in cases])
+    rows = visible.values_list(
+        "pk", "uuid", "person__family_name", "person__given_name", "person__patronymic"
+    )
+    names: dict[int, str] = {}
+    read: list[UUID] = []
+    for pk, uuid, family, given, patronymic in rows:
+        read.append(uuid)
+        names[pk] = " ".join(part for part in (family, given, patronymic) if part)
+    if read:
+        order = {case.uuid: index for index, case in enumerate(cases)}
+        read.sort(key=lambda uuid: order.get(uuid, 0))
+        audit_read_many(
+            actor=actor, object_type=Case._meta.label_lower, object_ids=read, fields=NAME_FIELDS
+        )
+    return names
 
 
 def _named_or_numbered(*, actor: Actor, cases: QuerySet[Case], q: str) -> QuerySet[Case]:
@@ -343,3 +398,74 @@ def case_attachment_list(*, actor: Actor, case: Case) -> QuerySet[Any]:
     """The attachments of a visible case (metadata only), newest first."""
     _require_visible(actor, case)
     return case.attachments.order_by("-uploaded_at", "-id")
+
+
+# --- What is waiting: the worklist composes these (opennrm/worklist).
+
+
+def decision_due(*, today: date) -> Q:
+    """Cases whose identification decision is due by ``today`` (the case's deadline, set by
+    ``services`` from the organization's periods): the one rule the worklist and its counts use.
+    """
+    return Q(identification_due_on__isnull=False, identification_due_on__lte=today)
+
+
+def case_attention(
+    *,
+    actor: Actor,
+    today: date,
+    more: dict[str, Subquery] | None = None,
+    more_cases: list[QuerySet[Any]] | None = None,
+) -> QuerySet[Case]:
+    """The actor's open cases (the organization's, for a supervisor) with something overdue,
+    oldest first, in one query: annotated ``decision_due_on`` (an identification decision due)
+    and ``plan_end_passed_on`` (a support plan's planned end passed, the plan not ended), plus
+    each of ``more`` (another app's subquery on the case: None when nothing of its kind is due),
+    whose cases ``more_cases`` lists (querysets of case ids).
+
+    The candidates are found first from the few overdue things, then annotated: the case table
+    is never walked case by case (a supervisor sees every case of the organization).
+    """
+    decisions = decision_due(today=today)
+    plans = SupportPlan.objects.filter(ended_on__isnull=True, planned_end_on__lt=today)
+    annotations: dict[str, Any] = {
+        "decision_due_on": DbCase(When(decisions, then=F("identification_due_on")), default=None),
+        "plan_end_passed_on": Subquery(
+            plans.filter(case=OuterRef("pk"))
+            .order_by("planned_end_on")
+            .values("planned_end_on")[:1]
+        ),
+        **(more or {}),
+    }
+    candidates = decisions | Q(pk__in=plans.values("case_id"))
+    for case_ids in more_cases or []:
+        candidates |= Q(pk__in=case_ids)
+    due = Q()
+    for name in annotations:
+        due |= Q(**{f"{name}__isnull": False})
+    return (
+        case_visible(actor=actor)
+        .filter(candidates)
+        .exclude(status__in=CLOSED_STATUSES)
+        .annotate(**annotations)
+        .filter(due)
+        .select_related("owner")
+        .defer("closure_reason")
+        .order_by("opened_on", "id")
+    )
+
+
+def decisions_awaiting_review(*, actor: Actor) -> QuerySet[IdentificationDecision]:
+    """Proposed decisions of the cases the actor sees that the actor may review: never their own
+    proposals (four eyes, ``services.identification_review``). Oldest first, grounds unread."""
+    actor.require(perms.IDENTIFICATION_APPROVE)
+    return (
+        IdentificationDecision.objects.filter(
+            case__in=case_visible(actor=actor).order_by().values("pk"),
+            state=DecisionState.PROPOSED,
+        )
+        .exclude(proposed_by=actor.user)
+        .select_related("case", "proposed_by")
+        .defer("grounds", "case__closure_reason")
+        .order_by("proposed_at", "id")
+    )

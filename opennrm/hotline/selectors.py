@@ -170,6 +170,23 @@ def signal_queue(*, actor: Actor, page: int = 1) -> SignalQueue:
     )
 
 
+def signal_follow_ups_due(*, actor: Actor, today: date | None = None) -> QuerySet[Signal]:
+    """Follow-ups due by ``today`` of the signals the actor took (of the whole hotline, for a
+    supervisor), the earliest first, without phone or notes."""
+    actor.require(perms.SIGNALS_RECORD)
+    today = today or local_today(actor.organization)
+    due = signal_visible(actor=actor).filter(
+        follow_up_on__isnull=False, follow_up_on__lte=today, followed_up_on__isnull=True
+    )
+    if not actor.can(perms.CASES_VIEW_ALL):
+        due = due.filter(operator=actor.user)
+    return (
+        due.select_related("operator")
+        .defer(*PRIVATE_FIELDS)
+        .order_by("follow_up_on", "received_at", "id")
+    )
+
+
 def signal_get(*, actor: Actor, signal_id: UUID | str, audit: bool = True) -> Signal:
     """One visible signal, with its phone and notes; the same NotFound for "absent" and "not
     yours". Audited read."""

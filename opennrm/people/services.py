@@ -79,6 +79,11 @@ def _age_on(person: Person, on: date) -> int | None:
     return None
 
 
+def person_age(*, person: Person, on: date) -> int | None:
+    """The person's age on ``on`` from the birth date, year or approximate age; None unknown."""
+    return _age_on(person, on)
+
+
 def age_band_for(age: int | None) -> str:
     if age is None:
         return AgeBand.UNKNOWN

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from opennrm.accounts import permissions as perms
@@ -357,3 +357,46 @@ def overdue_count(*, actor: Actor) -> int:
         .filter(status=ReferralStatus.PENDING, deadline__lt=timezone.now())
         .count()
     )
+
+
+# --- What is waiting: the worklist composes these (opennrm/worklist).
+
+
+def referral_awaiting_answer(*, actor: Actor) -> QuerySet[Referral]:
+    """Referrals addressed to the actor's organization that wait for its answer, the nearest
+    deadline first; transfers only for those who may answer a transfer."""
+    actor.require(perms.REFERRALS_RESPOND)
+    waiting = referral_inbox(actor=actor).filter(status=ReferralStatus.PENDING)
+    if not actor.can(perms.CASES_TRANSFER):
+        waiting = waiting.exclude(kind=ReferralKind.TRANSFER)
+    return waiting.order_by("deadline", "id")
+
+
+def referral_awaiting_partner(*, actor: Actor) -> QuerySet[Referral]:
+    """Referrals sent from the cases the actor sees that still wait for the partner's answer,
+    the nearest deadline first."""
+    actor.require(perms.REFERRALS_SEND)
+    waiting = referral_outbox(actor=actor).filter(status=ReferralStatus.PENDING)
+    return waiting.order_by("deadline", "id")
+
+
+def _overdue_sent(actor: Actor) -> QuerySet[Referral]:
+    actor.require(perms.REFERRALS_VIEW)
+    return Referral.objects.filter(
+        from_organization=actor.organization,
+        status=ReferralStatus.PENDING,
+        deadline__lt=timezone.now(),
+    )
+
+
+def referral_overdue_of_case(*, actor: Actor) -> Subquery:
+    """For a list of visible cases: the id of the case's oldest referral whose answer is
+    overdue (sent by the actor's organization), None when there is none."""
+    overdue = _overdue_sent(actor).filter(from_case=OuterRef("pk")).order_by("deadline", "id")
+    return Subquery(overdue.values("uuid")[:1])
+
+
+def referral_overdue_cases(*, actor: Actor) -> QuerySet[Any]:
+    """The ids of the organization's cases with a referral whose answer is overdue (for
+    ``cases.selectors.case_attention``, which keeps the visible ones)."""
+    return _overdue_sent(actor).order_by().values("from_case_id")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
-from django.db.models import BooleanField, ExpressionWrapper, Min, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Min, OuterRef, Q, QuerySet, Subquery
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
@@ -187,3 +188,44 @@ def follow_ups_due(*, actor: Actor, today: date | None = None, limit: int = 200)
         upcoming=[f for f in rows if f.due_on >= today],
         today=today,
     )
+
+
+# --- What is waiting: the worklist composes these (opennrm/worklist).
+
+
+def returns_due(
+    *, actor: Actor, today: date, within_days: int = DUE_WITHIN_DAYS
+) -> QuerySet[ReturnRecord]:
+    """Returns whose travel date is within ``within_days`` (or passed) and whose arrival is not
+    recorded yet, the earliest first, without their private fields."""
+    return (
+        return_visible(actor=actor)
+        .filter(
+            arrived_on__isnull=True,
+            travel_date__isnull=False,
+            travel_date__lte=today + timedelta(days=within_days),
+        )
+        .select_related("case", "receiving_organization")
+        .defer(*PRIVATE_FIELDS, "case__closure_reason")
+        .order_by("travel_date", "id")
+    )
+
+
+def _open_due(actor: Actor, today: date) -> QuerySet[ReintegrationFollowUp]:
+    actor.require(perms.RETURNS_MANAGE)
+    return ReintegrationFollowUp.objects.filter(
+        organization=actor.organization, done_on__isnull=True, due_on__lte=today
+    )
+
+
+def follow_up_due_of_case(*, actor: Actor, today: date) -> Subquery:
+    """For a list of visible cases: the due date of the case's earliest open reintegration
+    follow-up due by ``today``, None when there is none."""
+    due = _open_due(actor, today).filter(return_record__case=OuterRef("pk"))
+    return Subquery(due.order_by("due_on", "id").values("due_on")[:1])
+
+
+def follow_up_due_cases(*, actor: Actor, today: date) -> QuerySet[Any]:
+    """The ids of the organization's cases with an open follow-up due by ``today`` (for
+    ``cases.selectors.case_attention``, which keeps the visible ones)."""
+    return _open_due(actor, today).order_by().values("return_record__case_id")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "opennrm.referrals",
     "opennrm.returns",
     "opennrm.api",
+    "opennrm.worklist",
 ]
 # Installed by the development and test settings only, never by production: the demo scenario
 # (`load_demo`) and the synthetic population (`generate_population`) write invented people.
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "opennrm.accounts.context_processors.shell",
                 "opennrm.notifications.context_processors.unread",
+                "opennrm.worklist.context_processors.counts",
             ],
             # Filters every template may use without loading: {{ code|country }}, |language.
             "builtins": ["opennrm.locales"],

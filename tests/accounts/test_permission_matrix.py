@@ -28,7 +28,6 @@ def _member(world: World) -> str:
 
 
 ENDPOINTS = [
-    Route("home", "get", lambda w: "/", EVERY_MEMBER | PLATFORM),
     Route("members", "get", lambda w: "/members/", MEMBER_VIEWERS),
     Route(
         "member add",

@@ -454,7 +454,7 @@ def test_backfill_gives_the_copies_on_record_their_provenance(world):
     receiver's own."""
     from django.apps import apps
 
-    backfill = importlib.import_module("opennrm.referrals.migrations.0003_referral_held_under")
+    backfill = importlib.import_module("opennrm.referrals.migrations.0004_referral_held_under")
     chain = to_c(to_b(world))
     assert chain.r2 is not None and chain.c_case is not None and chain.y is not None
     cases.consent_record(actor=chain.c, case=chain.c_case, purpose="assistance", method="verbal")

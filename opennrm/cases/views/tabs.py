@@ -28,9 +28,11 @@ from django.views.decorators.cache import never_cache
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import IdentificationBy, Organization, OrganizationType
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import DocumentType
+from opennrm.people.models import AgeBand, DocumentType
+from opennrm.people.services import person_age
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -266,6 +268,25 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
 }
 
 
+def _who(request: ActorRequest, case: Case) -> dict[str, Any]:
+    """Who the case is about, for the header: the name and the age (or, without birth data, the
+    age band), for those who read identifying data; nothing for anyone else."""
+    if not request.actor.can(perms.IDENTIFYING_DATA_VIEW):
+        return {}
+    person = case.person
+    name = " ".join(p for p in (person.family_name, person.given_name, person.patronymic) if p)
+    age = person_age(person=person, on=local_today(request.actor.organization))
+    return {
+        "person_name": name,
+        "person_age": age,
+        "person_age_band": (
+            person.get_age_band_display()
+            if age is None and person.age_band != AgeBand.UNKNOWN
+            else ""
+        ),
+    }
+
+
 def _render_case(
     request: ActorRequest,
     case_id: UUID,
@@ -289,6 +310,7 @@ def _render_case(
     htmx = _htmx(request)
     context = {
         "case": case,
+        **_who(request, case),
         "tab": tab,
         "tabs": tabs,
         "tab_template": f"cases/tabs/{tab}.html",
@@ -346,6 +368,9 @@ def case_list(request: ActorRequest) -> HttpResponse:
         q, number = search_form.cleaned_data["q"], search_form.cleaned_data["page"] or 1
     cases = selectors.case_list(actor=actor, filters=filter_form.filters(q=q))
     page = page_of(cases, number)
+    # Names for the rows of this page only, decrypted for those who read identifying data and
+    # recorded as one read of those cases (decision 0016).
+    names = selectors.case_person_names(actor=actor, cases=page.rows)
     query = filter_form.query_string()
     return render(
         request,
@@ -359,8 +384,11 @@ def case_list(request: ActorRequest) -> HttpResponse:
             "q": q,
             "page": page,
             "rows": [
-                (case, _labels(ExploitationType, case.exploitation_types)) for case in page.rows
+                (case, _labels(ExploitationType, case.exploitation_types), names.get(case.pk, ""))
+                for case in page.rows
             ],
+            "show_names": actor.can(perms.IDENTIFYING_DATA_VIEW),
+            "total": selectors.case_list_total(cases=cases),
             "can_create": actor.can(perms.CASES_CREATE),
         },
     )
