@@ -270,6 +270,15 @@ def test_the_whole_story_in_russian(
         role=Role.CASE_WORKER,
         password=PASSWORD,
     )
+    # Four eyes on a supervisor's own proposal need a second supervisor at the centre.
+    second_supervisor = accounts.membership_create(
+        actor=platform,
+        organization=world.organizations["crisis"],
+        email="second.supervisor@demo.opennrm.org",
+        full_name="Жанна Ахметова",
+        role=Role.SUPERVISOR,
+        password=PASSWORD,
+    )
     story = Story(browser, live_server.url, screenshots, world)
     base = story.base
     story.data += [o.name for o in world.organizations.values()]
@@ -571,6 +580,29 @@ def test_the_whole_story_in_russian(
     page.goto(f"{base}/returns/cases/{iom_case.uuid}/")
     expect(page.locator("#follow-up-3 .badge.state-approved")).to_have_count(1)
     story.step(page, "iom-sees-follow-up", ru("Reintegration follow-ups"))
+    context.close()
+
+    # --- After the recovery and reflection period, the conclusive decision. The supervisor
+    # proposes it, so is offered no approval: the second supervisor approves.
+    context, page = story.open(story.member("crisis", "supervisor"))
+    page.goto(f"{base}/cases/{case.uuid}/identification/")
+    page.select_option("#decision-stage", "identified")
+    page.fill("#decision-grounds", "Беседы с социальным работником; показания подтверждены.")
+    page.click("form[action$='/propose/'] button[type=submit]")
+    confirm(page, "#tab-identification .badge.state-proposed")
+    expect(page.locator("form[action$='/approve/']")).to_have_count(0)
+    story.step(
+        page, "supervisor-proposes-conclusive", ru("Another supervisor reviews your proposal.")
+    )
+    context.close()
+    context, page = story.open(second_supervisor)
+    page.click(f"#work-decisions a[href$='/cases/{case.uuid}/identification/']")
+    page.click("form[action$='/approve/'] button[type=submit]")
+    confirm(page, "#case-tabs .messages")
+    expect(page.locator("#trafficking-status")).to_contain_text(ru("Actual victim of trafficking"))
+    case.refresh_from_db()
+    assert case.trafficking_status == "ActualVictimOfTrafficking"
+    story.step(page, "second-supervisor-approves", ru("Actual victim of trafficking"))
     context.close()
 
     # --- 8. The crisis centre withdraws her consent to share with IOM.
