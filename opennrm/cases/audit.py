@@ -13,6 +13,8 @@ class CaseAction(models.TextChoices):
     IDENTIFICATION_APPROVE = "identification.approve", _("Identification approved")
     IDENTIFICATION_REJECT = "identification.reject", _("Identification rejected")
     HISTORIC_EVENT_ADD = "historic_event.add", _("Event recorded")
+    HISTORIC_EVENT_UPDATE = "historic_event.update", _("Route stop changed")
+    HISTORIC_EVENT_REMOVE = "historic_event.remove", _("Route stop removed")
     SUPPORT_PLAN_CREATE = "support_plan.create", _("Support plan created")
     SERVICE_ADD = "service.add", _("Service added")
     CONSENT_RECORD = "consent.record", _("Consent recorded")

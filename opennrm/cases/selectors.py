@@ -9,7 +9,8 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DjangoCase
+from django.db.models import F, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
@@ -23,6 +24,7 @@ from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
+from .choices import EVENT_TYPE_ORDER
 from .fields import has
 from .models import (
     Case,
@@ -286,9 +288,22 @@ def case_note_list(*, actor: Actor, case: Case) -> QuerySet[Note]:
 
 
 def case_event_list(*, actor: Actor, case: Case) -> QuerySet[HistoricEvent]:
-    """Recruitment, transit and exploitation events of a visible case, in date order."""
+    """The route of a visible case: its recruitment, transit and exploitation events (removed
+    ones left out) in date order; on one day, or without a date (last), recruitment first."""
     _require_visible(actor, case)
-    return case.events.all()
+    stage = DjangoCase(
+        *(When(event_type=kind, then=Value(i)) for i, kind in enumerate(EVENT_TYPE_ORDER)),
+        default=Value(len(EVENT_TYPE_ORDER)),
+    )
+    return case.events.filter(removed_at__isnull=True).order_by(
+        F("occurred_on").asc(nulls_last=True), stage, "id"
+    )
+
+
+def case_event_get(*, actor: Actor, case: Case, event_id: UUID | str) -> HistoricEvent:
+    """One stop of the route of a visible case, for a change; NotFound for any other."""
+    _require_visible(actor, case)
+    return _part_get(case.events.filter(removed_at__isnull=True).select_related("case"), event_id)
 
 
 def case_attachment_list(*, actor: Actor, case: Case) -> QuerySet[Any]:

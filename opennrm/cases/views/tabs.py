@@ -30,7 +30,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import DocumentType
+from opennrm.people.models import DocumentStatus, DocumentType, document_status
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -54,15 +54,18 @@ from ..forms import (
     StatusForm,
 )
 from ..models import Case
+from .route_tabs import files_tab, route_tab
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
     ("person", gettext_lazy("Person")),
     ("trafficking", gettext_lazy("Trafficking")),
+    ("route", gettext_lazy("Route")),
     ("identification", gettext_lazy("Identification")),
     ("plan", gettext_lazy("Plan and services")),
     ("consent", gettext_lazy("Consent")),
     ("notes", gettext_lazy("Notes")),
+    ("files", gettext_lazy("Files")),
     ("history", gettext_lazy("History")),
 ]
 
@@ -119,7 +122,12 @@ def _partner(request: ActorRequest, organization_id: str) -> Organization | None
 def _person_tab(request: ActorRequest, case: Case, form: PersonEditForm | None = None) -> dict:
     person = case.person
     documents = [
-        {**d, "type_label": _label(DocumentType, d.get("type", ""))} for d in person.documents
+        {
+            **d,
+            "type_label": _label(DocumentType, d.get("type", "")),
+            "status_label": _label(DocumentStatus, document_status(d)),
+        }
+        for d in person.documents
     ]
     return {
         "person": person,
@@ -232,6 +240,8 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
     "plan": _plan_tab,
     "consent": _consent_tab,
     "notes": _notes_tab,
+    "route": route_tab,
+    "files": files_tab,
     "history": _history_tab,
 }
 
