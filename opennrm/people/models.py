@@ -134,11 +134,11 @@ class DocumentStatus(models.TextChoices):
 
     Rows recorded before the status existed have none and read as held by the person."""
 
-    HELD_BY_PERSON = "held_by_person", _("held by the person")
-    TAKEN_BY_TRAFFICKER = "taken_by_trafficker", _("taken by the trafficker")
-    LOST = "lost", _("lost")
-    HELD_BY_ORGANIZATION = "held_by_organization", _("held by our organization")
-    HELD_BY_AUTHORITIES = "held_by_authorities", _("held by the authorities")
+    HELD_BY_PERSON = "held_by_person", _("Held by the person")
+    TAKEN_BY_TRAFFICKER = "taken_by_trafficker", _("Taken by the trafficker")
+    LOST = "lost", _("Lost")
+    HELD_BY_ORGANIZATION = "held_by_organization", _("Held by our organization")
+    HELD_BY_AUTHORITIES = "held_by_authorities", _("Held by the authorities")
 
 
 def document_status(document: dict) -> str:
