@@ -14,6 +14,7 @@ from opennrm.people.models import Person
 from tests.cases.factories import open_diana
 from tests.cases.test_case_pages import form_data, open_form
 from tests.conftest import World
+from tests.referrals.factories import SHARED, diana_consenting, send
 
 API = "/api/v1/cases"
 
@@ -163,3 +164,20 @@ def test_the_status_is_not_readable_in_the_database(world):
         cursor.execute("SELECT documents FROM people_person WHERE id = %s", [person.pk])
         raw = str(cursor.fetchone()[0])
     assert "taken_by_trafficker" not in raw and "passport" not in raw and raw
+
+
+def test_a_referral_sharing_the_documents_says_where_the_passport_is(world, signed_in):
+    case = diana_consenting(world)
+    person = case.person
+    person.documents = [
+        {"type": "passport", "number": "", "country": "UZ"},
+        {"type": "national_id", "number": "", "country": "UZ", "status": "taken_by_trafficker"},
+    ]
+    person.save()
+    referral = send(world, case, shared_fields=[*SHARED, "documents"])
+    receiver = signed_in(world.b["case_worker"].user, world.b["case_worker"])
+    html = receiver.get(f"/referrals/{referral.uuid}/").content.decode()
+    assert (
+        "Passport (Uzbekistan) — held by the person; "
+        "National identity card (Uzbekistan) — taken by the trafficker"
+    ) in html
