@@ -101,6 +101,38 @@ def test_the_route_is_in_date_order_with_a_stop_of_one_day_in_route_order(world,
     assert route_of(world, diana) == ["Tashkent", "Shymkent", "Almaty"]
 
 
+def test_a_day_within_a_partial_date_of_another_stop_is_ordered_by_the_kind_of_stop(world, diana):
+    actor = world.actor(world.a["case_worker"])
+    add = services.historic_event_add
+    add(
+        actor=actor,
+        case=diana,
+        event_type="Exploitation",
+        city="Almaty",
+        occurred_on=date(2005, 3, 1),
+        date_precision="month",
+    )
+    add(
+        actor=actor, case=diana, event_type="Transit", city="Shymkent", occurred_on=date(2005, 3, 2)
+    )
+    add(
+        actor=actor,
+        case=diana,
+        event_type="Recruitment",
+        city="Tashkent",
+        occurred_on=date(2005, 6, 1),
+        date_precision="year",
+    )
+    add(
+        actor=actor,
+        case=diana,
+        event_type="Exploitation",
+        city="Moscow",
+        occurred_on=date(2006, 1, 5),
+    )
+    assert route_of(world, diana) == ["Tashkent", "Shymkent", "Almaty", "Moscow"]  # fmt: skip
+
+
 def test_stops_without_a_date_come_last_in_route_order(world, diana):
     actor = world.actor(world.a["case_worker"])
     add = services.historic_event_add

@@ -203,8 +203,9 @@ def plan_create(request: HttpRequest, case_id: UUID, payload: PlanIn) -> Status:
 
 
 @router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
-def event_list(request: HttpRequest, case_id: UUID) -> QuerySet[HistoricEvent]:
-    """Recruitment, transit and exploitation events (HTCDS ``hte_``), in date order."""
+def event_list(request: HttpRequest, case_id: UUID) -> list[HistoricEvent]:
+    """Recruitment, transit and exploitation events (HTCDS ``hte_``), in route order: by date,
+    and where dates overlap (a month and a day in it), recruitment, transit, exploitation."""
     actor = common.actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
     return selectors.case_event_list(actor=actor, case=case)
