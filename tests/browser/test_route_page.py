@@ -74,7 +74,8 @@ def test_the_route_is_entered_and_drawn_in_russian(
 
     # A stop corrected in place: Shymkent was passed through on 2 March.
     stop = page.locator("article.stop", has_text="Шымкент")
-    stop.locator("summary:text-is('Изменить')").click()
+    stop.locator("a:text-is('Изменить')").click()
+    stop = page.locator("article.stop", has=page.locator("form.edit-stop"))
     stop.locator("input[name$=-day]").fill("2")
     stop.scroll_into_view_if_needed()
     shot(page, screenshots / "route-ru-edit.png")

@@ -87,6 +87,7 @@ ROUTES = [
         sees=SEES_DIANA,
         lands=CASES,
     ),
+    Route("route edit form", "get", _stop("edit/"), CASE_ROLES, sees=SEES_DIANA),
     Route(
         "route edit",
         "post",

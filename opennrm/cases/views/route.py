@@ -8,7 +8,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.web import ActorRequest, actor_required, perform, submit
@@ -36,13 +36,17 @@ def route_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
     return done or _render_case(request, case_id, "route", form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 @actor_required(perms.CASES_VIEW)
 def route_edit(request: ActorRequest, case_id: UUID, event_id: UUID) -> HttpResponse:
-    """Change a stop of the route; its form comes back open with the errors beside the fields."""
+    """The route tab with one stop's form open (GET), or that stop changed (POST); a refused
+    change comes back open with the errors beside the fields."""
     case = _case_for_write(request, case_id)
     event = selectors.case_event_get(actor=request.actor, case=case, event_id=event_id)
+    if request.method == "GET":
+        form = RouteStopForm(prefix=event.uuid.hex, initial=RouteStopForm.initial_for(event))
+        return _render_case(request, case_id, "route", edit=(event.uuid, form))
     form = RouteStopForm(request.POST, prefix=event.uuid.hex)
     done = submit(
         request,

@@ -34,20 +34,15 @@ def route_tab(
     form: RouteStopForm | None = None,
     edit: tuple[UUID, RouteStopForm] | None = None,
 ) -> dict[str, Any]:
-    """The stops in route order, each with its edit form for those who may change the case;
-    ``edit`` is a stop's form sent back with its errors."""
+    """The stops in route order; ``edit`` is the one stop being changed, with its form. Only
+    that stop carries a form: each holds a list of every country, so one per stop would make
+    the tab some 20 KB heavier per stop."""
     can_edit = request.actor.can(perms.CASES_UPDATE)
     stops = []
     for event in selectors.case_event_list(actor=request.actor, case=case):
-        stop_form = None
-        if edit is not None and edit[0] == event.uuid:
-            stop_form = edit[1]
-        elif can_edit:
-            stop_form = RouteStopForm(
-                prefix=event.uuid.hex, initial=RouteStopForm.initial_for(event)
-            )
+        stop_form = edit[1] if can_edit and edit is not None and edit[0] == event.uuid else None
         stops.append({"event": event, "when": stop_when(event), "form": stop_form})
-    context: dict[str, Any] = {"stops": stops}
+    context: dict[str, Any] = {"stops": stops, "can_edit": can_edit}
     if can_edit:
         context["form"] = form or RouteStopForm()
     return context
