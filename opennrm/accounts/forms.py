@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrganizationType, Role
+from .models import IdentificationBy, OrganizationType, Role
 from .timezones import time_zone_choices
 
 
@@ -50,11 +50,26 @@ class OrganizationForm(forms.Form):
 
 
 class OrganizationSettingsForm(forms.Form):
-    """The organization admin's settings of their own organization."""
+    """The organization admin's settings of their own organization; the bounds are the
+    service's."""
 
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
         help_text=_("Dates and times are shown and entered in this zone."),
+    )
+    identification_by = forms.ChoiceField(
+        label=_("Identification is decided by"), choices=IdentificationBy.choices
+    )
+    reasonable_grounds_days = forms.IntegerField(
+        label=_("Reasonable-grounds decision due within (days)"),
+        help_text=_("Counted from the day the case is opened."),
+    )
+    reflection_days = forms.IntegerField(
+        label=_("Recovery and reflection period (days)"),
+        help_text=_(
+            "Counted from the approved reasonable-grounds decision; at least 30 days. The "
+            "conclusive decision is due 14 days after it ends."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

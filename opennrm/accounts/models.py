@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,19 @@ class Role(models.TextChoices):
     ORGANIZATION_ADMIN = "organization_admin", _("Organization admin")
 
 
+class IdentificationBy(models.TextChoices):
+    """Who decides that a person is a victim of trafficking, for this organization's cases."""
+
+    ORGANIZATION = "organization", _("This organization (proposal and approval)")
+    AUTHORITY = "authority", _("The country's competent authority")
+
+
+# Bounds of the identification periods (decision 0014). The reflection period is at least the
+# 30 days of the Council of Europe Convention (art. 13), a floor we keep whatever the country.
+REASONABLE_GROUNDS_DAYS = (1, 90)
+REFLECTION_DAYS = (30, 365)
+
+
 class Organization(models.Model):
     """An organization of the referral mechanism (HTCDS ``org_`` fields)."""
 
@@ -54,6 +68,28 @@ class Organization(models.Model):
         validators=[validate_time_zone],
         help_text=_("IANA name, e.g. Asia/Almaty"),
     )
+    # Identification (decision 0014): who decides, and the periods counted in local days.
+    identification_by = models.CharField(
+        _("identification is decided by"),
+        max_length=20,
+        choices=IdentificationBy.choices,
+        default=IdentificationBy.ORGANIZATION,
+    )
+    reasonable_grounds_days = models.PositiveSmallIntegerField(
+        _("reasonable-grounds decision due within (days)"),
+        default=5,
+        validators=[
+            MinValueValidator(REASONABLE_GROUNDS_DAYS[0]),
+            MaxValueValidator(REASONABLE_GROUNDS_DAYS[1]),
+        ],
+        help_text=_("Counted from the day the case is opened."),
+    )
+    reflection_days = models.PositiveSmallIntegerField(
+        _("recovery and reflection period (days)"),
+        default=30,
+        validators=[MinValueValidator(REFLECTION_DAYS[0]), MaxValueValidator(REFLECTION_DAYS[1])],
+        help_text=_("Counted from the approved reasonable-grounds decision."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,6 +101,10 @@ class Organization(models.Model):
                 condition=Q(org_type__in=OrganizationType.values), name="organization_type_valid"
             ),
             models.UniqueConstraint(fields=["name", "country"], name="organization_name_country"),
+            models.CheckConstraint(
+                condition=Q(identification_by__in=IdentificationBy.values),
+                name="organization_identification_by_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,13 +19,16 @@ from django.utils.translation import gettext as _
 from opennrm import events
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from opennrm.validation import country_code_error, full_clean_or_raise, phone_to_e164
+from opennrm.validation import Checker, country_code_error, full_clean_or_raise, phone_to_e164
 
 from . import permissions as perms
 from .audit import AccountAction
 from .events import RoleGrantChanged
 from .models import (
+    REASONABLE_GROUNDS_DAYS,
+    REFLECTION_DAYS,
     ApiToken,
+    IdentificationBy,
     Membership,
     Organization,
     Role,
@@ -106,12 +109,30 @@ def organization_update(
     return _organization_change(actor, organization, version, changes)
 
 
+# What an organization's admin sets for their own organization (decision 0014 for the
+# identification settings); each change is audited by name, like the time zone.
+SETTINGS_FIELDS = ("time_zone", "identification_by", "reasonable_grounds_days", "reflection_days")
+
+
 @transaction.atomic
-def organization_settings_update(*, actor: Actor, version: int, time_zone: str) -> Organization:
-    """The organization admin sets their own organization's time zone ("" for the country's)."""
+def organization_settings_update(*, actor: Actor, version: int, **changes: Any) -> Organization:
+    """The organization admin sets their own organization's time zone ("" for the country's),
+    who decides identification, and its periods in days; a setting left out keeps its value."""
     actor.require(perms.ORGANIZATION_SETTINGS)
     organization = actor.active_organization
-    return _organization_change(actor, organization, version, {"time_zone": time_zone})
+    check = Checker()
+    check.unknown(changes, SETTINGS_FIELDS)
+    values = {name: value for name, value in changes.items() if value is not None}
+    if "identification_by" in values and values["identification_by"] not in IdentificationBy.values:
+        check.add("identification_by", _("Choose one of the listed values."))
+    for name, (low, high) in (
+        ("reasonable_grounds_days", REASONABLE_GROUNDS_DAYS),
+        ("reflection_days", REFLECTION_DAYS),
+    ):
+        if name in values:
+            values[name] = check.integer(name, values[name], low=low, high=high, required=True)
+    check.raise_if_errors()
+    return _organization_change(actor, organization, version, values)
 
 
 def _organization_change(
@@ -124,7 +145,7 @@ def _organization_change(
         )
     changed = []
     for name, value in changes.items():
-        if name not in ORGANIZATION_FIELDS and name != "is_active":
+        if name not in ORGANIZATION_FIELDS + SETTINGS_FIELDS and name != "is_active":
             raise ValidationFailed(_("Unknown field."), errors={name: [_("Unknown field.")]})
         if name == "time_zone":
             value = str(value or "").strip() or time_zone_default(

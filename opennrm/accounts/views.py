@@ -495,9 +495,11 @@ def organization_edit(request: ActorRequest, organization_id: str) -> HttpRespon
 
 @actor_required(perms.ORGANIZATION_SETTINGS)
 def organization_settings(request: ActorRequest) -> HttpResponse:
-    """The organization admin's settings of their own organization: its time zone."""
+    """The organization admin's settings of their own organization: its time zone, who decides
+    identification and its periods."""
     organization = request.actor.active_organization
-    initial = {"time_zone": organization.time_zone, "version": organization.version}
+    initial = {name: getattr(organization, name) for name in services.SETTINGS_FIELDS}
+    initial["version"] = organization.version
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -233,8 +233,14 @@ def organization_update(
 def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
     """The active organization's settings (organization admin)."""
     request.actor.require(perms.ORGANIZATION_SETTINGS)
-    organization = request.actor.active_organization
-    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
+    return _settings_out(request.actor.active_organization)
+
+
+def _settings_out(organization: Organization) -> OrganizationSettingsOut:
+    return OrganizationSettingsOut(
+        **{name: getattr(organization, name) for name in services.SETTINGS_FIELDS},
+        version=organization.version,
+    )
 
 
 @api.patch(
@@ -243,8 +249,11 @@ def organization_settings_get(request: ActorRequest) -> OrganizationSettingsOut:
 def organization_settings_update(
     request: ActorRequest, payload: OrganizationSettingsPatch
 ) -> OrganizationSettingsOut:
-    """Set the active organization's time zone; ``version`` must be the one read (409 otherwise)."""
+    """Set the active organization's time zone, who decides identification and its periods
+    (decision 0014); ``version`` must be the one read (409 otherwise)."""
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
     organization = services.organization_settings_update(
-        actor=request.actor, version=payload.version, time_zone=payload.time_zone
+        actor=request.actor, version=version, **changes
     )
-    return OrganizationSettingsOut(time_zone=organization.time_zone, version=organization.version)
+    return _settings_out(organization)

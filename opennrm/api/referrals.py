@@ -26,9 +26,9 @@ from opennrm.audit.models import AuditEvent
 from opennrm.cases import selectors as case_selectors
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import NotFound, ValidationFailed
-from opennrm.referrals import selectors, services
+from opennrm.referrals import deliveries, selectors, services
 from opennrm.referrals.choices import ReferralKind, ReferralReason, ReferralStatus, Urgency
-from opennrm.referrals.models import Referral
+from opennrm.referrals.models import Referral, ServiceDelivery
 
 router = Router(tags=["referrals"])
 
@@ -357,3 +357,66 @@ def referral_withdraw(request: HttpRequest, referral_id: UUID) -> ReferralOut:
         actor=common.actor(request), referral=_for_write(request, referral_id)
     )
     return _referral_out(request, referral)
+
+
+# --- Services delivered by the receiving organization (decision 0018).
+
+
+class ServiceDeliveryIn(In):
+    service_type: Annotated[str, OneOf(ServiceType)]
+    delivered_on: date
+    outcome: str
+    next_appointment_on: date | None = None
+    completed: bool = False  # the provider says the service is complete: the referral completes
+
+
+class ServiceDeliveryOut(Schema):
+    id: UUID
+    referral_id: UUID
+    service_type: Annotated[str, OneOf(ServiceType)]
+    delivered_on: date
+    outcome: str
+    next_appointment_on: date | None
+    completes_referral: bool
+    provider_id: UUID
+    provider_name: str
+    recorded_at: datetime
+
+
+def _service_out(referral: Referral, record: ServiceDelivery) -> ServiceDeliveryOut:
+    return ServiceDeliveryOut(
+        id=record.uuid,
+        referral_id=referral.uuid,
+        service_type=record.service_type,
+        delivered_on=record.delivered_on,
+        outcome=record.outcome,
+        next_appointment_on=record.next_appointment_on,
+        completes_referral=record.completes_referral,
+        provider_id=record.organization.uuid,
+        provider_name=record.organization.name,
+        recorded_at=record.recorded_at,
+    )
+
+
+@router.get("/{referral_id}/services", response={200: list[ServiceDeliveryOut], **ERRORS})
+def referral_services(request: HttpRequest, referral_id: UUID) -> list[ServiceDeliveryOut]:
+    """The services the receiving organization delivered on the referral, by date; the sender
+    reads them as its case's services."""
+    actor = common.actor(request)
+    referral = selectors.referral_get(actor=actor, referral_id=referral_id, audit=False)
+    records = deliveries.referral_services(actor=actor, referral=referral)
+    return [_service_out(referral, r) for r in records]
+
+
+@router.post("/{referral_id}/services", response={201: ServiceDeliveryOut, **ERRORS})
+def referral_service_record(
+    request: HttpRequest, referral_id: UUID, payload: ServiceDeliveryIn
+) -> Status:
+    """The receiving organization records a service it delivered; ``completed`` completes the
+    referral. Never the sender (404)."""
+    actor = common.actor(request)
+    referral = _for_write(request, referral_id)
+    if selectors.is_sender(actor, referral):
+        raise NotFound("No such referral.")
+    record = deliveries.referral_service_record(actor=actor, referral=referral, **payload.dict())
+    return Status(201, _service_out(referral, record))

@@ -87,24 +87,31 @@ class FollowUpOut(Schema):
 
 
 class FollowUpDueOut(UuidOut):
-    """A follow-up due: the milestone, the case and the destination; no notes, no names."""
+    """A follow-up due: the milestone, the case and the destination; no notes, no names. Of a
+    return received from another organization (``received``), no case: the sender's is not
+    the caller's."""
 
     version: int
     months: int
     due_on: date
-    case_id: UUID
-    case_number: str
+    case_id: UUID | None
+    case_number: str | None
     return_id: UUID
+    received: bool
     destination_country: str
     arrived_on: date | None
 
     @staticmethod
-    def resolve_case_id(obj: ReintegrationFollowUp) -> UUID:
-        return obj.return_record.case.uuid
+    def resolve_case_id(obj: ReintegrationFollowUp) -> UUID | None:
+        return None if getattr(obj, "received", False) else obj.return_record.case.uuid
 
     @staticmethod
-    def resolve_case_number(obj: ReintegrationFollowUp) -> str:
-        return obj.return_record.case.number
+    def resolve_case_number(obj: ReintegrationFollowUp) -> str | None:
+        return None if getattr(obj, "received", False) else obj.return_record.case.number
+
+    @staticmethod
+    def resolve_received(obj: ReintegrationFollowUp) -> bool:
+        return bool(getattr(obj, "received", False))
 
     @staticmethod
     def resolve_return_id(obj: ReintegrationFollowUp) -> UUID:
@@ -119,10 +126,38 @@ class FollowUpDueOut(UuidOut):
         return obj.return_record.arrived_on
 
 
+class ReceivedReturnOut(UuidOut):
+    """A return the caller's organization receives: who sends, the travel, the arrival and the
+    next open follow-up; no case, no name, no document."""
+
+    sending_organization_id: UUID
+    sending_organization_name: str
+    travel_date: date | None
+    destination_country: str
+    destination_city: str
+    route: str
+    arrived_on: date | None
+    next_follow_up_due_on: date | None
+
+    @staticmethod
+    def resolve_sending_organization_id(obj: ReturnRecord) -> UUID:
+        return obj.organization.uuid
+
+    @staticmethod
+    def resolve_sending_organization_name(obj: ReturnRecord) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_next_follow_up_due_on(obj: ReturnRecord) -> date | None:
+        return getattr(obj, "next_due_on", None)
+
+
 class ReturnOut(Schema):
     id: UUID
     version: int
-    case_id: UUID
+    case_id: UUID | None  # null to the receiving organization: the sender's case is not its own
+    sending_organization_id: UUID
+    receiving_case_id: UUID | None  # the receiver's own case, opened by a referral of this one
     document_type: Annotated[str, OneOf(DocumentType, blank=True)]
     document_number: str | None  # null to those who may not see identifying data
     travel_date: date | None
@@ -152,13 +187,19 @@ def _follow_up_out(f: ReintegrationFollowUp) -> FollowUpOut:
 
 def _return_out(actor: Actor, record: ReturnRecord) -> ReturnOut:
     receiving = record.receiving_organization
+    receiver = selectors.is_receiver(actor, record)
+    own_case = selectors.receiving_case(actor=actor, record=record) if receiver else None
     return ReturnOut(
         id=record.uuid,
         version=record.version,
-        case_id=record.case.uuid,
+        case_id=None if receiver else record.case.uuid,
+        sending_organization_id=record.organization.uuid,
+        receiving_case_id=own_case.uuid if own_case else None,
         document_type=record.document_type,
         document_number=(
-            record.document_number if actor.can(perms.IDENTIFYING_DATA_VIEW) else None
+            record.document_number
+            if actor.can(perms.IDENTIFYING_DATA_VIEW) and not receiver
+            else None
         ),
         travel_date=record.travel_date,
         destination_country=record.destination_country,
@@ -195,11 +236,21 @@ def follow_ups_due(
 
 @router.post("/follow-ups/{follow_up_id}", response={200: FollowUpOut, **ERRORS})
 def follow_up_record(request: HttpRequest, follow_up_id: UUID, payload: FollowUpIn) -> FollowUpOut:
-    """Record a follow-up as done, with its outcome; ``version`` as read (409 otherwise)."""
+    """Record a follow-up as done, with its outcome; ``version`` as read (409 otherwise). Refused
+    (422 on ``done_on``) before its window opens, 14 days before it is due."""
     actor = common.actor(request, require=perms.RETURNS_MANAGE)
     follow_up = selectors.follow_up_get(actor=actor, follow_up_id=follow_up_id)
     follow_up = services.follow_up_record(actor=actor, follow_up=follow_up, **payload.dict())
     return _follow_up_out(follow_up)
+
+
+@router.get("/received", response={200: list[ReceivedReturnOut], **ERRORS})
+@paginate(Page)
+def returns_received(request: HttpRequest) -> QuerySet[ReturnRecord]:
+    """Returns another organization organizes and the caller's organization receives, latest
+    travel first: it records the arrival and the follow-ups (``/{id}/arrival``,
+    ``/follow-ups/{id}``)."""
+    return selectors.return_received_list(actor=common.actor(request, require=perms.RETURNS_MANAGE))
 
 
 @router.get("/cases/{case_id}", response={200: ReturnOut, **ERRORS})
@@ -224,14 +275,16 @@ def return_create(request: HttpRequest, case_id: UUID, payload: ReturnIn) -> Sta
 
 @router.get("/{return_id}", response={200: ReturnOut, **ERRORS})
 def return_get(request: HttpRequest, return_id: UUID) -> ReturnOut:
-    """One return, by its id. An audited read."""
+    """One return, by its id: the sender's, or one the caller's organization receives (then
+    without the sender's case and the travel document). An audited read."""
     actor = common.actor(request, require=perms.RETURNS_MANAGE)
     return _return_out(actor, selectors.return_get(actor=actor, return_id=return_id))
 
 
 @router.patch("/{return_id}", response={200: ReturnOut, **ERRORS})
 def return_update(request: HttpRequest, return_id: UUID, payload: ReturnPatch) -> ReturnOut:
-    """Change documents, travel or destination; ``version`` as read (409 otherwise)."""
+    """Change documents, travel or destination; ``version`` as read (409 otherwise). The sending
+    organization's only: 403 to the receiver."""
     actor = common.actor(request, require=perms.RETURNS_MANAGE)
     record = selectors.return_get(actor=actor, return_id=return_id, audit=False)
     changes = _fields(payload.dict(exclude_unset=True))
@@ -242,7 +295,8 @@ def return_update(request: HttpRequest, return_id: UUID, payload: ReturnPatch) -
 
 @router.post("/{return_id}/arrival", response={200: ReturnOut, **ERRORS})
 def return_arrival(request: HttpRequest, return_id: UUID, payload: ArrivalIn) -> ReturnOut:
-    """Record the reception at arrival; follow-ups at 3, 6 and 12 months are scheduled."""
+    """Record the reception at arrival; follow-ups at 3, 6 and 12 months are scheduled. By the
+    sending or the receiving organization."""
     actor = common.actor(request, require=perms.RETURNS_MANAGE)
     record = selectors.return_get(actor=actor, return_id=return_id, audit=False)
     record = services.return_record_arrival(actor=actor, record=record, **payload.dict())

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from opennrm.accounts.models import OrganizationType, Role
+from opennrm.accounts.models import IdentificationBy, OrganizationType, Role
 
 from .common import In, OneOf
 
@@ -76,9 +76,22 @@ class OrganizationSettingsOut(Schema):
     """The active organization's own settings."""
 
     time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)
+    identification_by: Annotated[str, OneOf(IdentificationBy)]
+    reasonable_grounds_days: int = Field(
+        description="The reasonable-grounds decision is due this many days after the case opens."
+    )
+    reflection_days: int = Field(
+        description="The recovery and reflection period, from the approved reasonable-grounds "
+        "decision."
+    )
     version: int
 
 
 class OrganizationSettingsPatch(In):
+    """A setting left out keeps its value."""
+
     version: int
-    time_zone: str = Field(description=TIME_ZONE_DESCRIPTION)
+    time_zone: str | None = Field(None, description=TIME_ZONE_DESCRIPTION)
+    identification_by: Annotated[str, OneOf(IdentificationBy)] | None = None
+    reasonable_grounds_days: int | None = Field(None, description="1 to 90.")
+    reflection_days: int | None = Field(None, description="30 to 365.")

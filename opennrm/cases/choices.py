@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -193,6 +194,8 @@ class HistoricEventType(models.TextChoices):
 
 
 class IdentificationStage(models.TextChoices):
+    """Reasonable grounds (presumed victim), then conclusive grounds (identified victim)."""
+
     PRESUMED = "presumed", _("Presumed victim (reasonable grounds)")
     IDENTIFIED = "identified", _("Identified victim (conclusive grounds)")
 
@@ -201,6 +204,23 @@ class DecisionState(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # Someone else's decision written down: the competent authority's, or the sender's of a
+    # referral. No four eyes: nobody here decided.
+    RECORDED = "recorded", pgettext_lazy("decision", "Recorded")
+    # Replaced by a later decision (a reconsideration, or the authority's later decision).
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# The states of a decision that is (or was, until superseded) in force.
+DECISION_IN_FORCE = frozenset({DecisionState.APPROVED, DecisionState.RECORDED})
+
+
+class DecisionSource(models.TextChoices):
+    """Where a decision comes from."""
+
+    OWN = "own", _("This organization (four eyes)")
+    AUTHORITY = "authority", _("The competent authority")
+    REFERRAL = "referral", _("The sending organization of a referral")
 
 
 class SupportPlanType(models.TextChoices):

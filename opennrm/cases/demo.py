@@ -323,7 +323,6 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
         grounds="Deceptive recruitment by an acquaintance; passport confiscated; violence; "
         "earnings withheld; movement controlled.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
     services.identification_review(actor=supervisor, decision=presumed, approve=True)
     identified = services.identification_propose(
@@ -332,6 +331,8 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
         stage=IdentificationStage.IDENTIFIED,
         grounds="Interview confirms all three elements: act, means, purpose.",
         decided_by_type="NGO",
+        # Diana asked for the decision before the end of her reflection period.
+        requested_early=True,
     )
     services.identification_review(actor=supervisor, decision=identified, approve=True)
     services.note_add(

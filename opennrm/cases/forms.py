@@ -57,8 +57,9 @@ from .choices import (
     ServiceType,
     SexExploitationType,
     SupportPlanType,
+    TraffickingStatus,
 )
-from .models import Case, HistoricEvent, SupportPlan
+from .models import Case, HistoricEvent, IdentificationDecision, SupportPlan
 from .selectors import CaseFilters
 
 PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
@@ -560,22 +561,82 @@ class StatusForm(PartForm):
 
 
 class DecisionForm(PartForm):
+    """A proposal: a first decision of a stage, or the reconsideration of the decision in force."""
+
     id_prefix = "decision"
 
     stage = forms.ChoiceField(label=gettext_lazy("Decision"), choices=IdentificationStage.choices)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("A victim of trafficking (presumed or identified, as the stage)")),
+            (TraffickingStatus.NOT_A_VICTIM.value, TraffickingStatus.NOT_A_VICTIM.label),
+        ],
+    )
     decided_by_type = forms.ChoiceField(
         label=gettext_lazy("Decided by"),
         choices=DecisionMakingOrganization.choices,
         initial=DecisionMakingOrganization.NGO,
         help_text=gettext_lazy("The type of organization that decides."),
     )
-    due_on = _date(
-        label=gettext_lazy("Conclusive decision due"),
-        help_text=gettext_lazy("For a presumed-victim decision."),
-    )
     grounds = forms.CharField(
         label=gettext_lazy("Grounds"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    requested_early = forms.BooleanField(
+        label=gettext_lazy(
+            "The person asks for the conclusive decision before the end of the "
+            "recovery and reflection period"
+        ),
+        required=False,
+    )
+    reconsiders = forms.ChoiceField(label=gettext_lazy("Reconsider"), required=False)
+    new_information = _area(
+        gettext_lazy("New information (for a reconsideration)"), 5000, attrs=PRIVATE
+    )
+
+    def __init__(self, *args: Any, in_force: IdentificationDecision | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, StrOrPromise]] = [("", gettext_lazy("No: a new decision"))]
+        if in_force is not None:
+            label = _("Yes: the decision in force (%(stage)s, %(date)s)") % {
+                "stage": in_force.get_stage_display(),
+                "date": in_force.decided_on.isoformat() if in_force.decided_on else "—",
+            }
+            choices.append((str(in_force.uuid), label))
+        choice_field(self, "reconsiders").choices = choices
+
+    def service_data(self, in_force: IdentificationDecision | None) -> dict[str, Any]:
+        """The service's arguments; ``reconsiders`` is the decision in force when chosen."""
+        data = dict(self.cleaned_data)
+        chosen = data.pop("reconsiders")
+        data["reconsiders"] = in_force if chosen and in_force is not None else None
+        return data
+
+
+class AuthorityDecisionForm(PartForm):
+    """The competent authority's decision, as the organization records it."""
+
+    id_prefix = "authority"
+
+    stage = forms.ChoiceField(label=gettext_lazy("Decision"), choices=IdentificationStage.choices)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=TraffickingStatus.choices)
+    authority_name = forms.CharField(
+        label=gettext_lazy("Authority"), max_length=200, required=False
+    )
+    decided_by_type = forms.ChoiceField(
+        label=gettext_lazy("Type of authority"),
+        choices=DecisionMakingOrganization.choices,
+        initial=DecisionMakingOrganization.GOVERNMENT,
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Reference number"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs=PRIVATE),
+    )
+    decided_on = _date(label=gettext_lazy("Date of the decision"))
+    grounds = _area(gettext_lazy("Summary of the decision"), 5000, attrs=PRIVATE)
 
 
 class PlanForm(PartForm):

@@ -16,6 +16,7 @@ from .choices import (
     ConsentPurpose,
     DatePrecision,
     DecisionMakingOrganization,
+    DecisionSource,
     DecisionState,
     ExploitationType,
     ForcedLabourIndustry,
@@ -71,6 +72,22 @@ class Case(models.Model):
         choices=DecisionMakingOrganization.choices,
         blank=True,
     )
+    # The decision in force that set the trafficking status (who decided, when, the reference).
+    status_decision = models.ForeignKey(
+        "IdentificationDecision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # Identification deadlines in the organization's local days (decision 0014), set when their
+    # clock starts: on opening, and on a reasonable-grounds decision. None once decided.
+    identification_due_on = models.DateField(
+        _("identification decision due"), null=True, blank=True
+    )
+    reflection_ends_on = models.DateField(
+        _("recovery and reflection period ends"), null=True, blank=True
+    )
     exploitation_types = MultiChoiceField(
         _("types of exploitation"), choices_class=ExploitationType
     )
@@ -124,6 +141,9 @@ class Case(models.Model):
             models.Index(fields=["organization", "-opened_on", "-id"], name="case_org_opened"),
             models.Index(fields=["organization", "status", "-opened_on"], name="case_org_status"),
             models.Index(fields=["organization", "owner", "-opened_on"], name="case_org_owner"),
+            models.Index(
+                fields=["organization", "identification_due_on"], name="case_org_identification_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,30 +151,73 @@ class Case(models.Model):
 
 
 class IdentificationDecision(models.Model):
-    """A proposed or approved decision that the person is a presumed or identified victim."""
+    """A decision that the person is a presumed or identified victim (or is not a victim): this
+    organization's own (proposed, then approved by another supervisor), the competent
+    authority's as recorded here, or the sending organization's, received with a referral."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    source = models.CharField(
+        _("decided by"), max_length=20, choices=DecisionSource.choices, default=DecisionSource.OWN
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=IdentificationStage.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED
     )
-    grounds = EncryptedTextField(_("grounds"))
+    # The trafficking status the decision gives the case once in force.
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=40,
+        choices=TraffickingStatus.choices,
+        default=TraffickingStatus.POSSIBLE,
+    )
+    grounds = EncryptedTextField(_("grounds"), blank=True)
     decided_by_type = models.CharField(
         _("decided by (organization type)"),
         max_length=40,
         choices=DecisionMakingOrganization.choices,
     )
-    due_on = models.DateField(_("conclusive decision due"), null=True, blank=True)
+    # Who decided, by name: the authority, or the organization that decided before a referral.
+    # An organization's name, never a person's.
+    decided_by_name = models.CharField(_("decided by (name)"), max_length=200, blank=True)
+    reference = EncryptedTextField(_("reference number"), blank=True)
+    decided_on = models.DateField(_("date of the decision"), null=True, blank=True)
+    # The person asked for the conclusive decision before the reflection period ended.
+    requested_early = models.BooleanField(
+        _("asked for before the end of the reflection period"), default=False
+    )
+    reconsiders = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="reconsiderations",
+        null=True,
+        blank=True,
+        verbose_name=_("reconsiders"),
+    )
+    new_information = EncryptedTextField(_("new information"), blank=True)
     proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
     reviewed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
-        ordering = ["proposed_at"]
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DecisionState.values), name="decision_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=DecisionSource.values), name="decision_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=TraffickingStatus.values), name="decision_outcome_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stage} {self.state}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, User
 from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read
 from opennrm.crypto.keyring import blind_index
@@ -25,7 +26,7 @@ from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
-from .choices import EVENT_TYPE_ORDER, DatePrecision
+from .choices import CLOSED_STATUSES, EVENT_TYPE_ORDER, DatePrecision
 from .fields import has
 from .models import (
     Case,
@@ -132,7 +133,11 @@ def _named_or_numbered(*, actor: Actor, cases: QuerySet[Case], q: str) -> QueryS
 def case_get(*, actor: Actor, case_id: UUID | str, audit: bool = True) -> Case:
     """One visible case; the same NotFound for "does not exist" and "not yours". Audited read."""
     try:
-        case = case_visible(actor=actor).select_related("person", "owner").get(uuid=case_id)
+        case = (
+            case_visible(actor=actor)
+            .select_related("person", "owner", "organization", "status_decision")
+            .get(uuid=case_id)
+        )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such case.") from None
     if audit:
@@ -241,7 +246,9 @@ def _part_get(parts: QuerySet[Any], part_id: UUID | str) -> Any:
 def case_decision_list(*, actor: Actor, case: Case) -> QuerySet[IdentificationDecision]:
     """The identification decisions of a visible case, oldest first."""
     _require_visible(actor, case)
-    return case.decisions.select_related("proposed_by", "reviewed_by")
+    return case.decisions.select_related(
+        "proposed_by", "reviewed_by", "reconsiders", "superseded_by"
+    )
 
 
 def case_decision_get(
@@ -250,6 +257,46 @@ def case_decision_get(
     """One decision of a visible case, for a review; NotFound for any other."""
     _require_visible(actor, case)
     return _part_get(case.decisions.select_related("case"), decision_id)
+
+
+@dataclass(frozen=True)
+class IdentificationDeadlines:
+    """A case's identification deadlines, in the organization's local days."""
+
+    due_on: date | None
+    reflection_ends_on: date | None
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < self.today
+
+    @property
+    def in_reflection(self) -> bool:
+        return self.reflection_ends_on is not None and self.today < self.reflection_ends_on
+
+
+def identification_deadlines(*, actor: Actor, case: Case) -> IdentificationDeadlines:
+    """The deadlines of a visible case as its organization's today sees them (no query: they
+    are the case's own fields)."""
+    _require_visible(actor, case)
+    return IdentificationDeadlines(
+        due_on=case.identification_due_on,
+        reflection_ends_on=case.reflection_ends_on,
+        today=local_today(case.organization),
+    )
+
+
+def identification_overdue(*, actor: Actor) -> QuerySet[Case]:
+    """The actor's visible open cases whose identification decision is overdue in the
+    organization's local day, oldest deadline first: one query for any number of cases, each
+    row carrying its ``identification_due_on`` and ``reflection_ends_on``."""
+    return (
+        case_visible(actor=actor)
+        .filter(identification_due_on__lt=local_today(actor.organization))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("identification_due_on", "id")
+    )
 
 
 def case_plan_list(*, actor: Actor, case: Case) -> QuerySet[SupportPlan]:

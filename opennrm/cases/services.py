@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from opennrm import events
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.accounts.models import IdentificationBy, Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from opennrm.notifications.models import Kind
+from opennrm.notifications.services import notification_send
 from opennrm.people.audit import PersonAction
 from opennrm.people.models import Person
 from opennrm.people.services import (
@@ -36,10 +40,13 @@ from opennrm.validation import (
 from .audit import CaseAction
 from .choices import (
     CLOSED_STATUSES,
+    DECISION_IN_FORCE,
     STATUS_TRANSITIONS,
     CaseStatus,
     ConsentPurpose,
     DatePrecision,
+    DecisionMakingOrganization,
+    DecisionSource,
     DecisionState,
     HistoricEventType,
     IdentificationStage,
@@ -185,6 +192,9 @@ def case_open(
         owner=actor.user,
         opened_on=opened_on,
         person=record,
+        identification_due_on=identification_reasonable_grounds_due(
+            actor.active_organization, opened_on
+        ),
     )
     # Check the person and the case together, so every error is shown at once.
     errors: dict[str, list[str]] = {}
@@ -217,7 +227,7 @@ def case_open(
         actor=actor,
         action=CaseAction.OPEN,
         obj=case,
-        fields=["number", "status", "owner", "opened_on", *case_changed],
+        fields=["number", "status", "owner", "opened_on", "identification_due_on", *case_changed],
     )
     return case
 
@@ -305,19 +315,103 @@ def case_change_status(*, actor: Actor, case: Case, status: str, reason: str = "
     return case
 
 
-@transaction.atomic
-def identification_propose(
-    *,
+# After the recovery and reflection period ends, the conclusive decision is due within this many
+# days (decision 0014).
+CONCLUSIVE_DECISION_DAYS = 14
+MAX_AUTHORITY_NAME = 200
+MAX_REFERENCE = 100
+# The positive outcome of each stage; either stage may also conclude "not a victim".
+POSITIVE_OUTCOME = {
+    IdentificationStage.PRESUMED: TraffickingStatus.POSSIBLE,
+    IdentificationStage.IDENTIFIED: TraffickingStatus.ACTUAL,
+}
+
+
+@dataclass(frozen=True)
+class DecisionEffect:
+    """What a decision does once in force: what the confirmation step shows before any write."""
+
+    stage: str
+    outcome: str
+    decided_by_type: str
+    decided_by_name: str
+    decided_on: date | None
+    supersedes: IdentificationDecision | None
+
+    @property
+    def stage_label(self) -> str:
+        return str(IdentificationStage(self.stage).label)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(TraffickingStatus(self.outcome).label)
+
+    @property
+    def decided_by_type_label(self) -> str:
+        return str(DecisionMakingOrganization(self.decided_by_type).label)
+
+
+def identification_reasonable_grounds_due(organization: Organization, opened_on: date) -> date:
+    """The day the reasonable-grounds decision is due for a case opened on ``opened_on``."""
+    return opened_on + timedelta(days=organization.reasonable_grounds_days)
+
+
+def _in_force(case: Case) -> list[IdentificationDecision]:
+    return list(case.decisions.filter(state__in=DECISION_IN_FORCE).order_by("proposed_at", "id"))
+
+
+def _in_force_of(
+    case: Case, stage: str, *, besides: IdentificationDecision | None = None
+) -> IdentificationDecision | None:
+    """The latest decision of ``stage`` in force, other than ``besides``."""
+    return next(
+        (
+            d
+            for d in reversed(_in_force(case))
+            if d.stage == stage and (besides is None or d.pk != besides.pk)
+        ),
+        None,
+    )
+
+
+def _outcome(check: Checker, stage: str, outcome: str) -> str:
+    """The outcome given (the stage's positive one when blank), if it fits the stage."""
+    if stage not in IdentificationStage.values:
+        check.add("stage", _("Choose one of the listed values."))
+        return ""
+    outcome = outcome or POSITIVE_OUTCOME[IdentificationStage(stage)]
+    allowed = {POSITIVE_OUTCOME[IdentificationStage(stage)], TraffickingStatus.NOT_A_VICTIM}
+    if outcome not in allowed:
+        check.add("outcome", _("This outcome does not follow from a decision of this stage."))
+    return outcome
+
+
+def _decided_by_type(check: Checker, value: str) -> str:
+    if value not in DecisionMakingOrganization.values:
+        check.add("decided_by_type", _("Choose one of the listed values."))
+    return value
+
+
+def _propose_checked(
     actor: Actor,
     case: Case,
+    *,
     stage: str,
     grounds: str,
     decided_by_type: str,
-    due_on: date | None = None,
-) -> IdentificationDecision:
-    """Propose a presumed (reasonable grounds, with a due date) or identified decision."""
-    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    outcome: str = "",
+    reconsiders: IdentificationDecision | None = None,
+    new_information: str = "",
+    requested_early: bool = False,
+) -> tuple[dict[str, Any], DecisionEffect]:
+    """The values of a proposal, checked, and what it will do; ValidationFailed otherwise."""
     check = Checker()
+    organization = case.organization
+    if organization.identification_by == IdentificationBy.AUTHORITY:
+        check.add(
+            "stage",
+            _("In your organization the competent authority decides: record its decision instead."),
+        )
     grounds = check.text(
         "grounds",
         grounds,
@@ -325,49 +419,110 @@ def identification_propose(
         required=True,
         required_message=_("Write the grounds for the decision."),
     )
-    due_on = check.date("due_on", due_on, earliest=EARLIEST_RECORD)
-    errors = check.errors
-    if stage == IdentificationStage.PRESUMED and not due_on and "due_on" not in errors:
-        errors["due_on"] = [_("Give the date by which the conclusive decision is due.")]
-    if (
-        stage == IdentificationStage.IDENTIFIED
-        and not case.decisions.filter(
-            stage=IdentificationStage.PRESUMED, state=DecisionState.APPROVED
-        ).exists()
-    ):
-        errors["stage"] = [_("A conclusive decision follows an approved presumed-victim decision.")]
+    new_information = check.text("new_information", new_information, max_length=MAX_PARAGRAPH)
+    decided_by_type = _decided_by_type(check, decided_by_type)
+    outcome = _outcome(check, stage, outcome)
+    in_force = case.status_decision
+    if reconsiders is not None:
+        if reconsiders.case_id != case.pk or in_force is None or reconsiders.pk != in_force.pk:
+            check.add("reconsiders", _("Only the decision in force can be reconsidered."))
+        elif stage != reconsiders.stage:
+            check.add(
+                "stage",
+                _("A reconsideration answers the question of the decision it reconsiders."),
+            )
+        if not new_information and not check.has("new_information"):
+            check.add("new_information", _("Say what new information calls for reconsideration."))
+    elif new_information:
+        check.add("new_information", _("Only a reconsideration carries new information."))
+    elif stage in IdentificationStage.values and not check.has("stage"):
+        if _in_force_of(case, stage) is not None:
+            check.add(
+                "stage",
+                _("A decision of this stage is in force: reconsider it on new information."),
+            )
+        elif stage == IdentificationStage.IDENTIFIED:
+            presumed = _in_force_of(case, IdentificationStage.PRESUMED)
+            if presumed is None or presumed.outcome != TraffickingStatus.POSSIBLE:
+                check.add(
+                    "stage",
+                    _("A conclusive decision follows an approved presumed-victim decision."),
+                )
+            elif (
+                case.reflection_ends_on is not None
+                and local_today(organization) < case.reflection_ends_on
+                and not requested_early
+            ):
+                check.add(
+                    "stage",
+                    _(
+                        "The recovery and reflection period runs until %(date)s: the conclusive "
+                        "decision comes after it, unless the person asks for it earlier."
+                    )
+                    % {"date": case.reflection_ends_on.isoformat()},
+                )
     if case.decisions.filter(state=DecisionState.PROPOSED).exists():
-        errors["stage"] = [_("A decision already awaits approval.")]
-    if errors:
-        raise ValidationFailed.of(errors)
-    decision = IdentificationDecision(
-        case=case,
+        check.add("stage", _("A decision already awaits approval."))
+    check.raise_if_errors()
+    values = {
+        "stage": stage,
+        "outcome": outcome,
+        "grounds": grounds,
+        "decided_by_type": decided_by_type,
+        "reconsiders": reconsiders,
+        "new_information": new_information,
+        "requested_early": bool(requested_early) and stage == IdentificationStage.IDENTIFIED,
+    }
+    effect = DecisionEffect(
         stage=stage,
-        grounds=grounds,
+        outcome=outcome,
         decided_by_type=decided_by_type,
-        due_on=due_on,
-        proposed_by=actor.user,
+        decided_by_name=organization.name,
+        decided_on=None,
+        supersedes=reconsiders,
     )
-    full_clean_or_raise(decision, exclude=["case", "proposed_by"])
+    return values, effect
+
+
+@transaction.atomic
+def identification_propose_preview(*, actor: Actor, case: Case, **data: Any) -> DecisionEffect:
+    """What a proposal would do, checked exactly as ``identification_propose`` checks it; writes
+    nothing (the page's confirmation step)."""
+    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    return _propose_checked(actor, case, **data)[1]
+
+
+@transaction.atomic
+def identification_propose(*, actor: Actor, case: Case, **data: Any) -> IdentificationDecision:
+    """Propose a decision for another supervisor to approve: reasonable grounds (presumed
+    victim), conclusive grounds after the reflection period, or a reconsideration of the decision
+    in force on new information. The organization's other supervisors are notified."""
+    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    values, _effect = _propose_checked(actor, case, **data)
+    decision = IdentificationDecision(case=case, proposed_by=actor.user, **values)
+    full_clean_or_raise(decision, exclude=["case", "proposed_by", "reconsiders"])
     decision.save()
-    audit_record(
-        actor=actor,
-        action=CaseAction.IDENTIFICATION_PROPOSE,
-        obj=decision,
-        fields=["stage", "grounds", "decided_by_type", "due_on"],
+    fields = ["stage", "outcome", "grounds", "decided_by_type"]
+    if decision.reconsiders_id:
+        fields += ["reconsiders", "new_information"]
+    if decision.requested_early:
+        fields.append("requested_early")
+    audit_record(actor=actor, action=CaseAction.IDENTIFICATION_PROPOSE, obj=decision, fields=fields)
+    notification_send(
+        organization=case.organization,
+        kind=Kind.IDENTIFICATION_PROPOSED,
+        message=gettext_noop("An identification decision on case %(number)s awaits approval."),
+        params={"number": case.number},
+        url=reverse("cases:identification", args=[case.uuid]),
+        permission=perms.IDENTIFICATION_APPROVE,
+        exclude=actor.user,
     )
     return decision
 
 
-@transaction.atomic
-def identification_review(
-    *, actor: Actor, decision: IdentificationDecision, approve: bool
+def _review_checked(
+    actor: Actor, case: Case, decision: IdentificationDecision
 ) -> IdentificationDecision:
-    """A supervisor approves or rejects a proposal; approval sets the trafficking status.
-
-    Four eyes: the one who proposed a decision never reviews it, whatever their role.
-    """
-    case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
     decision = IdentificationDecision.objects.select_for_update().get(pk=decision.pk, case=case)
     if decision.proposed_by_id == actor.user.pk:
         raise PermissionDenied(
@@ -376,32 +531,236 @@ def identification_review(
         )
     if decision.state != DecisionState.PROPOSED:
         raise ValidationFailed.of({"state": [_("This decision was already reviewed.")]})
+    return decision
+
+
+@transaction.atomic
+def identification_review_preview(
+    *, actor: Actor, decision: IdentificationDecision, approve: bool
+) -> DecisionEffect | None:
+    """What approving would do (None for a rejection: nothing changes); writes nothing."""
+    case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
+    decision = _review_checked(actor, case, decision)
+    if not approve:
+        return None
+    return DecisionEffect(
+        stage=decision.stage,
+        outcome=decision.outcome,
+        decided_by_type=decision.decided_by_type,
+        decided_by_name=case.organization.name,
+        decided_on=local_today(case.organization),
+        supersedes=decision.reconsiders,
+    )
+
+
+@transaction.atomic
+def identification_review(
+    *, actor: Actor, decision: IdentificationDecision, approve: bool
+) -> IdentificationDecision:
+    """A supervisor approves or rejects a proposal; approval puts it in force.
+
+    Four eyes: the one who proposed a decision never reviews it, whatever their role.
+    """
+    case = _require_case(actor, decision.case, perms.IDENTIFICATION_APPROVE)
+    decision = _review_checked(actor, case, decision)
     decision.state = DecisionState.APPROVED if approve else DecisionState.REJECTED
     decision.reviewed_by = actor.user
     decision.reviewed_at = timezone.now()
+    fields = ["state", "reviewed_by"]
+    if approve:
+        decision.decided_on = local_today(case.organization)
+        decision.decided_by_name = case.organization.name
+        fields += ["decided_on", "decided_by_name"]
     decision.save()
     audit_record(
         actor=actor,
         action=CaseAction.IDENTIFICATION_APPROVE if approve else CaseAction.IDENTIFICATION_REJECT,
         obj=decision,
-        fields=["state", "reviewed_by"],
+        fields=fields,
     )
     if approve:
-        case.trafficking_status = (
-            TraffickingStatus.ACTUAL
-            if decision.stage == IdentificationStage.IDENTIFIED
-            else TraffickingStatus.POSSIBLE
+        _put_in_force(actor, case, decision)
+    return decision
+
+
+def _authority_checked(
+    actor: Actor,
+    case: Case,
+    *,
+    stage: str,
+    outcome: str,
+    authority_name: str,
+    decided_by_type: str,
+    reference: str,
+    decided_on: date | None,
+    grounds: str = "",
+) -> tuple[dict[str, Any], DecisionEffect]:
+    check = Checker()
+    organization = case.organization
+    if organization.identification_by != IdentificationBy.AUTHORITY:
+        check.add(
+            "stage",
+            _("Your organization decides identification itself: propose a decision instead."),
         )
-        case.trafficking_status_decided_by = decision.decided_by_type
-        case.version += 1
-        case.save()
+    authority_name = check.text(
+        "authority_name",
+        authority_name,
+        max_length=MAX_AUTHORITY_NAME,
+        multiline=False,
+        required=True,
+        required_message=_("Name the authority that decided."),
+    )
+    reference = check.text(
+        "reference",
+        reference,
+        max_length=MAX_REFERENCE,
+        multiline=False,
+        required=True,
+        required_message=_("Give the reference number of the authority's decision."),
+    )
+    decided_on = check.date(
+        "decided_on", decided_on, earliest=EARLIEST_RECORD, latest=local_today(organization)
+    )
+    if decided_on is None and not check.has("decided_on"):
+        check.add("decided_on", _("Give the date of the authority's decision."))
+    grounds = check.text("grounds", grounds, max_length=MAX_PARAGRAPH)
+    decided_by_type = _decided_by_type(check, decided_by_type)
+    outcome = _outcome(check, stage, outcome)
+    check.raise_if_errors()
+    values = {
+        "stage": stage,
+        "outcome": outcome,
+        "decided_by_name": authority_name,
+        "decided_by_type": decided_by_type,
+        "reference": reference,
+        "decided_on": decided_on,
+        "grounds": grounds,
+    }
+    effect = DecisionEffect(
+        stage=stage,
+        outcome=outcome,
+        decided_by_type=decided_by_type,
+        decided_by_name=authority_name,
+        decided_on=decided_on,
+        supersedes=_in_force_of(case, stage),
+    )
+    return values, effect
+
+
+@transaction.atomic
+def identification_record_preview(*, actor: Actor, case: Case, **data: Any) -> DecisionEffect:
+    """What recording the authority's decision would do; writes nothing."""
+    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    return _authority_checked(actor, case, **data)[1]
+
+
+@transaction.atomic
+def identification_record(*, actor: Actor, case: Case, **data: Any) -> IdentificationDecision:
+    """Record the competent authority's decision (its name, type, reference, date, outcome).
+    Nobody here decided, so no second supervisor approves it; it is in force at once and
+    supersedes the authority's earlier decision of the same stage."""
+    case = _require_case(actor, case, perms.IDENTIFICATION_PROPOSE)
+    values, _effect = _authority_checked(actor, case, **data)
+    decision = IdentificationDecision(
+        case=case,
+        source=DecisionSource.AUTHORITY,
+        state=DecisionState.RECORDED,
+        proposed_by=actor.user,
+        **values,
+    )
+    full_clean_or_raise(decision, exclude=["case", "proposed_by"])
+    decision.save()
+    audit_record(
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_RECORD,
+        obj=decision,
+        fields=[*values, "source", "state"],
+    )
+    _put_in_force(actor, case, decision)
+    return decision
+
+
+@transaction.atomic
+def identification_receive(
+    *,
+    actor: Actor,
+    case: Case,
+    stage: str,
+    outcome: str,
+    decided_by_type: str,
+    decided_by_name: str,
+    decided_on: date | None,
+) -> IdentificationDecision | None:
+    """Start a case received with a referral at the sender's decision (decision 0014): recorded
+    as decided by the sender's side, not decided again here. None when nothing fits."""
+    case = _require_case(actor, case)
+    check = Checker()
+    decided_by_name = check.text(
+        "decided_by_name", decided_by_name, max_length=MAX_AUTHORITY_NAME, multiline=False
+    )
+    # No upper bound: the sender's day may be ahead of ours.
+    decided_on = check.date("decided_on", decided_on, earliest=EARLIEST_RECORD)
+    _decided_by_type(check, decided_by_type)
+    outcome = _outcome(check, stage, outcome)
+    if check.errors:
+        return None
+    decision = IdentificationDecision(
+        case=case,
+        source=DecisionSource.REFERRAL,
+        state=DecisionState.RECORDED,
+        stage=stage,
+        outcome=outcome,
+        decided_by_type=decided_by_type,
+        decided_by_name=decided_by_name,
+        decided_on=decided_on,
+        proposed_by=actor.user,
+    )
+    decision.save()
+    audit_record(
+        actor=actor,
+        action=CaseAction.IDENTIFICATION_RECEIVE,
+        obj=decision,
+        fields=["stage", "outcome", "decided_by_type", "decided_by_name", "decided_on"],
+    )
+    _put_in_force(actor, case, decision)
+    return decision
+
+
+def _put_in_force(actor: Actor, case: Case, decision: IdentificationDecision) -> None:
+    """The decision sets the case's status; the one it replaces is kept, marked superseded; the
+    deadlines follow (a reasonable-grounds decision starts the reflection period)."""
+    replaced = decision.reconsiders or _in_force_of(case, decision.stage, besides=decision)
+    if replaced is not None and replaced.pk != decision.pk:
+        replaced.state = DecisionState.SUPERSEDED
+        replaced.superseded_by = decision
+        replaced.save(update_fields=["state", "superseded_by"])
         audit_record(
             actor=actor,
-            action=CaseAction.UPDATE,
-            obj=case,
-            fields=["trafficking_status", "trafficking_status_decided_by"],
+            action=CaseAction.IDENTIFICATION_SUPERSEDE,
+            obj=replaced,
+            fields=["state", "superseded_by"],
         )
-    return decision
+    case.trafficking_status = decision.outcome
+    case.trafficking_status_decided_by = decision.decided_by_type
+    case.status_decision = decision
+    fields = ["trafficking_status", "trafficking_status_decided_by", "status_decision"]
+    if decision.stage == IdentificationStage.PRESUMED and (
+        decision.outcome == TraffickingStatus.POSSIBLE
+    ):
+        start = decision.decided_on or local_today(case.organization)
+        case.reflection_ends_on = start + timedelta(days=case.organization.reflection_days)
+        case.identification_due_on = case.reflection_ends_on + timedelta(
+            days=CONCLUSIVE_DECISION_DAYS
+        )
+    else:
+        # Decided: conclusively, or "not a victim" on reasonable grounds.
+        case.identification_due_on = None
+        if decision.outcome == TraffickingStatus.NOT_A_VICTIM:
+            case.reflection_ends_on = None
+    fields += ["identification_due_on", "reflection_ends_on"]
+    case.version += 1
+    case.save()
+    audit_record(actor=actor, action=CaseAction.UPDATE, obj=case, fields=fields)
 
 
 def _save_part(

@@ -41,6 +41,11 @@ urlpatterns = [
         name="decision_propose",
     ),
     path(
+        "cases/<uuid:case_id>/identification/record/",
+        views.decision_record,
+        name="decision_record",
+    ),
+    path(
         "cases/<uuid:case_id>/identification/<uuid:decision_id>/approve/",
         views.decision_review,
         {"approve": True},

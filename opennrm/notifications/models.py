@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     TRANSFER_ANSWERED = "transfer.answered", _("Case transfer answered")
     FOLLOWUP_DUE = "followup.due", _("Follow-up due")
     ROLE_GRANT = "role_grant", _("Role request")
+    IDENTIFICATION_PROPOSED = "identification.proposed", _("Identification awaiting approval")
 
 
 class Notification(models.Model):

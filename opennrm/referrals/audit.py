@@ -14,3 +14,5 @@ class ReferralAction(models.TextChoices):
     CONSENT_WITHDRAWN = "referral.consent_withdrawn", _("Consent withdrawn: shared fields revoked")
     OVERDUE = "referral.overdue", _("Overdue: both sides notified")
     SHARES_REVOKED = "person.shares_revoked", _("Shared details cleared from the received copy")
+    SERVICE_RECORD = "referral.service_record", _("Service delivered recorded")
+    SERVICE_COMPLETE = "referral.service_complete", _("Service completed by the provider")

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opennrm.accounts.models import OrganizationType
+
 
 class ReferralKind(models.TextChoices):
     REFERRAL = "referral", _("Referral")
@@ -48,6 +50,7 @@ class SharedField(models.TextChoices):
     AGE_BAND = "age_band", _("Age band")
     LANGUAGES = "languages", _("Languages")
     EXPLOITATION = "exploitation", _("Exploitation summary (types, control, route)")
+    IDENTIFICATION = "identification", _("Identification decision (status, who decided, date)")
 
 
 # Fields that name or locate the person: never in an anonymous notification.
@@ -66,6 +69,9 @@ IDENTIFYING_SHARED_FIELDS = frozenset(
 STATISTICAL_SHARED_FIELDS = frozenset(SharedField.values) - IDENTIFYING_SHARED_FIELDS
 # What a referral carries unless the sender chooses more: no one can be named from it.
 MINIMUM_SHARED_FIELDS = (SharedField.CITIZENSHIP, SharedField.GENDER, SharedField.AGE_BAND)
+# Receivers that need the identification decision to help (IOM organizes returns of identified
+# victims): it is chosen for them unless the sender chooses otherwise (decision 0014).
+IDENTIFICATION_FOR_TYPES = frozenset({OrganizationType.INTERNATIONAL})
 
 # The case fields the exploitation summary copies.
 EXPLOITATION_FIELDS = (

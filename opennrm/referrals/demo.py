@@ -4,7 +4,7 @@ Diana goes from the crisis centre to IOM Almaty for legal and medical help (acce
 its own case from the shared fields) and to the HIV/AIDS dispensary for a check-up (urgent,
 awaiting the clinic); a raid case is notified anonymously to the police; another goes to the
 legal aid centre without consent on a supervisor's override, and is declined; IOM Türkiye refers
-a woman's return to the partner in Tashkent. Invented data.
+a woman's return to the partner in Tashkent, which accepts it. Invented data.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
             )
         sent += 1
 
-    # IOM Türkiye refers a woman's return home to the partner in Tashkent.
+    # IOM Türkiye refers a woman's return home to the partner in Tashkent, which accepts it.
     turkey = world.find_actor("iom-turkey", "turkey@demo.opennrm.org")
     partner = next(
         (o for o in organizations.values() if o.country == "UZ" and o.org_type == "NGO"), None
@@ -125,7 +125,7 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
                 method="written",
                 recipient_organization=partner,
             )
-            services.referral_send(
+            to_partner = services.referral_send(
                 actor=turkey,
                 case=returnee,
                 to_organization=partner,
@@ -141,5 +141,9 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
                 ],
                 note="Flies Istanbul – Tashkent; please meet her and plan reintegration.",
             )
+            # The centre accepts: its own case of her is where the return shows (0018).
+            uzbek = world.find_actor("uz-ngo", "uzbek@demo.opennrm.org")
+            if uzbek is not None and partner.pk == uzbek.active_organization.pk:
+                services.referral_accept(actor=uzbek, referral=to_partner)
             sent += 1
     return {"referrals between organizations": sent}

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from .choices import (
+    IDENTIFICATION_FOR_TYPES,
     IDENTIFYING_SHARED_FIELDS,
     MINIMUM_SHARED_FIELDS,
     STATISTICAL_SHARED_FIELDS,
@@ -64,7 +65,10 @@ class ReferralForm(forms.Form):
         gettext_lazy("Other fields to share"),
         [(v, label) for v, label in SharedField.choices if v in STATISTICAL_SHARED_FIELDS],
         initial=list(MINIMUM_SHARED_FIELDS),
-        help_text=gettext_lazy("Citizenship, gender and age band are the minimum."),
+        help_text=gettext_lazy(
+            "Citizenship, gender and age band are the minimum. The identification decision is "
+            "pre-selected for international organizations and for the receiver of a return."
+        ),
     )
     note = forms.CharField(
         label=gettext_lazy("Needs and notes for the receiver"),
@@ -90,11 +94,33 @@ class ReferralForm(forms.Form):
         organizations: Iterable[Organization],
         covered: set[int],
         can_override: bool,
+        receiver: Organization | None = None,
+        for_return: bool = False,
+        refresh_url: str = "",
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("auto_id", "referral-%s")
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if refresh_url:
+            # Choosing the receiver redraws the form with that receiver's defaults (htmx; without
+            # it, the defaults stay the minimum and the sender ticks what to share).
+            self.fields["to_organization"].widget.attrs.update(
+                {
+                    "hx-get": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#referral-form",
+                    "hx-select": "#referral-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        if receiver is not None:
+            self.initial["to_organization"] = str(receiver.uuid)
+            if for_return or receiver.org_type in IDENTIFICATION_FOR_TYPES:
+                self.initial["share_statistical"] = [
+                    *MINIMUM_SHARED_FIELDS,
+                    SharedField.IDENTIFICATION,
+                ]
         choices: list[tuple[str, str]] = [("", "—")]
         for organization in organizations:
             label = f"{organization.name} ({organization.country})"
@@ -163,3 +189,33 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
             name = "share_statistical"
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+class ServiceDeliveryForm(forms.Form):
+    """A service the provider delivered on the referral (the service's rules are the service's)."""
+
+    service_type = forms.ChoiceField(
+        label=gettext_lazy("Service"), choices=[("", "—"), *ServiceType.choices]
+    )
+    delivered_on = forms.DateField(
+        label=gettext_lazy("Delivered on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    outcome = forms.CharField(
+        label=gettext_lazy("Result"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+    )
+    next_appointment_on = forms.DateField(
+        label=gettext_lazy("Next appointment"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    completed = forms.BooleanField(
+        label=gettext_lazy("The service is completed: this completes the referral"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "service-%s")
+        super().__init__(*args, **kwargs)

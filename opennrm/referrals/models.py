@@ -150,3 +150,41 @@ class Referral(models.Model):
     @property
     def answered_at(self) -> datetime | None:
         return self.accepted_at or self.declined_at
+
+
+class ServiceDelivery(models.Model):
+    """A service the receiving organization delivered on a referral: its own record, shown to
+    the sender as a service of its case (decision 0018). Several per referral."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="services_delivered"
+    )
+    # The provider: the referral's receiving organization, kept so its lists filter without a join.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
+    delivered_on = models.DateField(_("delivered on"))
+    outcome = EncryptedTextField(_("result"))
+    next_appointment_on = models.DateField(_("next appointment"), null=True, blank=True)
+    # The record with which the provider said the service was completed (the referral with it).
+    completes_referral = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delivered_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_type__in=ServiceType.values), name="service_delivery_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(next_appointment_on__isnull=True)
+                | Q(next_appointment_on__gte=models.F("delivered_on")),
+                name="service_delivery_next_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"service {self.uuid}"

@@ -26,7 +26,7 @@ from opennrm.cases.events import ConsentWithdrawn
 from opennrm.cases.models import Case, Consent, NumberKind
 from opennrm.cases.numbers import number_take
 from opennrm.cases.selectors import case_visible
-from opennrm.cases.services import case_change_status, case_open
+from opennrm.cases.services import case_change_status, case_open, identification_receive
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
@@ -36,6 +36,7 @@ from opennrm.validation import Checker
 from .audit import ReferralAction
 from .choices import (
     EXPLOITATION_FIELDS,
+    IDENTIFICATION_FOR_TYPES,
     IDENTIFYING_SHARED_FIELDS,
     MINIMUM_SHARED_FIELDS,
     ReferralKind,
@@ -136,7 +137,33 @@ def _snapshot(case: Case, fields: list[str]) -> dict[str, Any]:
             values[name] = list(person.languages)
         elif name == SharedField.EXPLOITATION:
             values[name] = {f: getattr(case, f) for f in EXPLOITATION_FIELDS}
+        elif name == SharedField.IDENTIFICATION:
+            values[name] = _identification(case)
     return values
+
+
+def _identification(case: Case) -> dict[str, Any]:
+    """The trafficking status and the decision in force behind it: who decided and when (an
+    organization's or authority's name, never a person's; no reference, no grounds)."""
+    value: dict[str, Any] = {"trafficking_status": case.trafficking_status}
+    decision = case.status_decision
+    if decision is not None:
+        value |= {
+            "stage": decision.stage,
+            "decided_by_type": decision.decided_by_type,
+            "decided_by_name": decision.decided_by_name,
+            "decided_on": decision.decided_on.isoformat() if decision.decided_on else "",
+        }
+    return value
+
+
+def default_shared_fields(to_organization: Organization) -> list[str]:
+    """What a referral carries when the sender does not choose: the minimum, and the
+    identification decision for the receivers that need it."""
+    fields: list[str] = list(MINIMUM_SHARED_FIELDS)
+    if to_organization.org_type in IDENTIFICATION_FOR_TYPES:
+        fields.append(SharedField.IDENTIFICATION)
+    return fields
 
 
 def _check_fields(kind: str, fields: list[str], errors: dict[str, list[str]]) -> list[str]:
@@ -217,7 +244,9 @@ def referral_send(
     if kind == ReferralKind.REFERRAL and not services_requested:
         errors["services_requested"] = [_("Choose at least one service.")]
     fields = _check_fields(
-        kind, list(MINIMUM_SHARED_FIELDS if shared_fields is None else shared_fields), errors
+        kind,
+        list(default_shared_fields(to_organization) if shared_fields is None else shared_fields),
+        errors,
     )
     if kind == ReferralKind.ANONYMOUS:
         if note:
@@ -381,9 +410,10 @@ def _case_data(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
-    """B's own case, holding only the shared fields, owned by the one who accepted."""
+    """B's own case, holding only the shared fields, owned by the one who accepted; when the
+    identification decision was shared, at the sender's status, recorded as decided there."""
     try:
-        return case_open(
+        case = case_open(
             actor=actor,
             person=_person_data(referral.shared_values),
             **_case_data(referral.shared_values),
@@ -397,6 +427,18 @@ def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
                 ]
             }
         ) from None
+    shared = referral.shared_values.get(SharedField.IDENTIFICATION) or {}
+    if shared.get("stage"):
+        identification_receive(
+            actor=actor,
+            case=case,
+            stage=shared["stage"],
+            outcome=shared.get("trafficking_status", ""),
+            decided_by_type=shared.get("decided_by_type", ""),
+            decided_by_name=shared.get("decided_by_name", ""),
+            decided_on=shared.get("decided_on") or None,
+        )
+    return case
 
 
 def _close_sending_case(referral: Referral) -> bool:

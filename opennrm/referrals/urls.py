@@ -19,4 +19,5 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/decline/", views.referral_decline, name="decline"),
     path("referrals/<uuid:referral_id>/complete/", views.referral_complete, name="complete"),
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="withdraw"),
+    path("referrals/<uuid:referral_id>/services/", views.service_record, name="service_record"),
 ]

@@ -26,7 +26,12 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import OrganizationType
 from opennrm.audit.actions import action_label
 from opennrm.cases import selectors as case_selectors
-from opennrm.cases.choices import ServiceType
+from opennrm.cases.choices import (
+    DecisionMakingOrganization,
+    IdentificationStage,
+    ServiceType,
+    TraffickingStatus,
+)
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, ValidationFailed
@@ -42,7 +47,7 @@ from opennrm.web import (
     submit,
 )
 
-from . import selectors, services
+from . import deliveries, selectors, services
 from .choices import (
     EXPLOITATION_FIELDS,
     ReferralKind,
@@ -50,7 +55,7 @@ from .choices import (
     ReferralStatus,
     SharedField,
 )
-from .forms import CompleteForm, DeclineForm, ReferralForm, add_errors
+from .forms import CompleteForm, DeclineForm, ReferralForm, ServiceDeliveryForm, add_errors
 from .models import Referral
 
 FIELD_LABELS = {
@@ -169,12 +174,16 @@ def _send(request: ActorRequest, case_id: UUID, kind: str) -> HttpResponse:
         for organization in organizations:
             if selectors.covering_consent(case=case, organization=organization):
                 covered.add(organization.pk)
+    wanted = request.GET.get("to_organization") or request.GET.get("to") or ""
     form = ReferralForm(
         request.POST or None,
         kind=kind,
         organizations=organizations,
         covered=covered,
         can_override=actor.can(perms.REFERRALS_OVERRIDE_CONSENT),
+        receiver=next((o for o in organizations if str(o.uuid) == wanted), None),
+        for_return=request.GET.get("for") == "return",
+        refresh_url=request.path,
     )
 
     def send() -> Referral:
@@ -229,6 +238,10 @@ def _labels(choices: type[TextChoices], values: list[str]) -> str:
     return ", ".join(str(names.get(v, v)) for v in values)
 
 
+def _label(choices: type[TextChoices], value: Any) -> str:
+    return str(dict(choices.choices).get(value, value or "—"))
+
+
 def _shown(name: str, value: Any) -> Any:
     """One shared value as the page shows it: text, or a list of (label, text)."""
     if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
@@ -256,6 +269,21 @@ def _shown(name: str, value: Any) -> Any:
         return dict(Gender.choices).get(value, value)
     if name == SharedField.AGE_BAND:
         return dict(AgeBand.choices).get(value, value)
+    if name == SharedField.IDENTIFICATION:
+        value = value or {}
+        shown = [
+            (_("Trafficking status"), _label(TraffickingStatus, value.get("trafficking_status")))
+        ]
+        if value.get("stage"):
+            decided_by = _label(DecisionMakingOrganization, value.get("decided_by_type"))
+            if value.get("decided_by_name"):
+                decided_by = f"{decided_by} {value['decided_by_name']}"
+            shown += [
+                (_("Decision"), _label(IdentificationStage, value["stage"])),
+                (_("Decided by"), decided_by),
+                (_("Date of the decision"), value.get("decided_on") or "—"),
+            ]
+        return shown
     if name == SharedField.EXPLOITATION:
         rows = []
         for field_name in EXPLOITATION_FIELDS:
@@ -325,6 +353,7 @@ def _render_referral(
     *,
     decline_form: DeclineForm | None = None,
     complete_form: CompleteForm | None = None,
+    service_form: ServiceDeliveryForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
@@ -355,6 +384,7 @@ def _render_referral(
         "to_case_url": not sender and referral.to_case_id and actor.can(perms.CASES_VIEW),
         "opens_case": referral.kind == ReferralKind.TRANSFER
         or (referral.kind == ReferralKind.REFERRAL and actor.can(perms.CASES_CREATE)),
+        **_services_context(request, referral, service_form),
     }
     return render(request, "referrals/detail.html", context, status=status)
 
@@ -470,6 +500,51 @@ def referral_withdraw(request: ActorRequest, referral_id: UUID) -> HttpResponse:
         success=_("The referral was withdrawn."),
         redirect_to=_referral_url(referral),
     )
+
+
+# --- Services delivered by the receiving organization (decision 0018).
+
+
+def _services_context(
+    request: ActorRequest, referral: Referral, form: ServiceDeliveryForm | None
+) -> dict[str, Any]:
+    """The services delivered on the referral, and the provider's form while it may record."""
+    actor = request.actor
+    may_record = deliveries.may_record_service(actor, referral)
+    return {
+        "services_delivered": deliveries.referral_services(actor=actor, referral=referral),
+        "service_form": (form or ServiceDeliveryForm()) if may_record else None,
+    }
+
+
+@require_POST
+@never_cache
+@actor_required(perms.REFERRALS_RESPOND)
+def service_record(request: ActorRequest, referral_id: UUID) -> HttpResponse:
+    """The provider records a service it delivered; "completed" completes the referral."""
+    referral = _answerable(request, referral_id)
+    form = ServiceDeliveryForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda: deliveries.referral_service_record(
+            actor=request.actor,
+            referral=referral,
+            service_type=form.cleaned_data["service_type"],
+            delivered_on=form.cleaned_data["delivered_on"],
+            outcome=form.cleaned_data["outcome"],
+            next_appointment_on=form.cleaned_data["next_appointment_on"],
+            completed=form.cleaned_data["completed"],
+        ),
+        success=lambda record: (
+            _("The service was recorded; the referral is completed.")
+            if record.completes_referral
+            else _("The service was recorded.")
+        ),
+        redirect_to=_referral_url(referral),
+        errors=add_errors,
+    )
+    return done or _render_referral(request, referral_id, service_form=form)
 
 
 # --- Figures.

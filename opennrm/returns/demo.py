@@ -1,5 +1,7 @@
-"""A demo voluntary return: a woman returned from Türkiye to Tashkent, received by the Tashkent
-Reintegration Centre over three months ago, so her 3-month follow-up is due. Invented."""
+"""Demo voluntary returns, both received by the Tashkent Reintegration Centre over three months
+ago: one the centre recorded itself (its 3-month follow-up is due), and one IOM Türkiye
+organized and shared with the centre (decision 0018), where the centre recorded the arrival and
+did the 3-month follow-up. Invented."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from opennrm.accounts.demo import DemoWorld
+from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import case_open
 
 from . import services
@@ -58,4 +61,52 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
         received_by="Reception team of the centre (demo)",
         arrival_notes="Met at the airport; taken to the centre's shelter.",
     )
-    return {"returns with a follow-up due": 1}
+    counts = {"returns with a follow-up due": 1}
+    return counts | _shared_return(world)
+
+
+def _shared_return(world: DemoWorld) -> dict[str, int]:
+    """IOM Türkiye's return of the woman it referred to the Tashkent centre: the centre receives
+    her, records the arrival and, three months on, the follow-up; IOM sees the results."""
+    turkey = world.find_actor("iom-turkey", "turkey@demo.opennrm.org")
+    if turkey is None or RECEIVING not in world.memberships:
+        return {}
+    centre = world.actor(*RECEIVING)
+    returnee = (
+        case_visible(actor=turkey)
+        .filter(services__service_type="ReturnTravel", services__destination_country="UZ")
+        .order_by("opened_on", "id")
+        .first()
+    )
+    if returnee is None:
+        return {}
+    travelled = timezone.localdate() - timedelta(days=100)
+    record = services.return_create(
+        actor=turkey,
+        case=returnee,
+        document_type="return_certificate",
+        document_number="DEMO-000456",
+        travel_date=travelled,
+        destination_country="UZ",
+        destination_city="Tashkent",
+        route="Istanbul – Tashkent by air",
+        receiving_organization=world.organizations[RECEIVING[0]],
+    )
+    record = services.return_record_arrival(
+        actor=centre,
+        record=record,
+        version=record.version,
+        arrived_on=travelled,
+        received_by="Centre's social worker (demo)",
+        arrival_notes="Met at the airport; stays with her mother.",
+    )
+    three = record.follow_ups.get(months=3)
+    services.follow_up_record(
+        actor=centre,
+        follow_up=three,
+        version=three.version,
+        done_on=timezone.localdate(),
+        outcome="needs_support",
+        notes="Looking for work; a vocational course is planned (demo).",
+    )
+    return {"returns shared with the receiving organization": 1}

@@ -6,6 +6,7 @@ cities and dates are statistical and plain ("returns by destination country").
 """
 
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from opennrm.crypto.fields import EncryptedTextField
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
+# A follow-up may be recorded done from this many days before its due date (decision 0018): a
+# visit a fortnight early is the 3-month visit; one two months early is not.
+FOLLOW_UP_WINDOW_DAYS = 14
 
 
 class DocumentType(models.TextChoices):
@@ -145,3 +149,8 @@ class ReintegrationFollowUp(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def window_opens_on(self) -> date:
+        """The first day the follow-up may be recorded as done."""
+        return self.due_on - timedelta(days=FOLLOW_UP_WINDOW_DAYS)

@@ -1,5 +1,7 @@
-"""Reads of returns and reintegration follow-ups: only for cases the actor may see, and only to
-those who manage returns (``returns.manage``)."""
+"""Reads of returns and reintegration follow-ups, only to those who manage returns
+(``returns.manage``): the returns of the cases the actor may see, and the returns the actor's
+organization receives (decision 0018): the travel, the arrival and the follow-ups, nothing else
+of the sending organization's case."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Min, Q, QuerySet
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
@@ -25,10 +27,77 @@ PRIVATE_FIELDS = ("document_number", "received_by", "arrival_notes")
 
 
 def return_visible(*, actor: Actor) -> QuerySet[ReturnRecord]:
-    """Returns of the cases the actor may see. The one place where return visibility is decided."""
+    """Returns of the cases the actor may see (the sending side): the ones the actor may change."""
     actor.require(perms.RETURNS_MANAGE)
     return ReturnRecord.objects.filter(
         organization=actor.organization, case__in=case_visible(actor=actor)
+    )
+
+
+def return_received(*, actor: Actor) -> QuerySet[ReturnRecord]:
+    """Returns whose receiving organization is the actor's: every return worker there sees them,
+    as every member who answers referrals sees the referrals received."""
+    actor.require(perms.RETURNS_MANAGE)
+    return ReturnRecord.objects.filter(receiving_organization=actor.organization)
+
+
+def return_accessible(*, actor: Actor) -> QuerySet[ReturnRecord]:
+    """Returns the actor sees: those of its visible cases, and those its organization receives.
+    The one place where return visibility is decided."""
+    actor.require(perms.RETURNS_MANAGE)
+    sent = Q(organization=actor.organization, case__in=case_visible(actor=actor))
+    return ReturnRecord.objects.filter(sent | Q(receiving_organization=actor.organization))
+
+
+def is_receiver(actor: Actor, record: ReturnRecord) -> bool:
+    """True when the actor's organization receives the return and did not send it: it sees the
+    travel, the arrival and the follow-ups, not the sender's case or the travel document."""
+    own = getattr(actor.organization, "pk", None)
+    return record.receiving_organization_id == own and record.organization_id != own
+
+
+def return_received_list(*, actor: Actor) -> QuerySet[ReturnRecord]:
+    """The returns the organization receives, latest travel first, with the next open follow-up's
+    due date; nothing encrypted is read."""
+    return (
+        return_received(actor=actor)
+        .exclude(organization=actor.organization)
+        .select_related("organization")
+        .defer(*PRIVATE_FIELDS)
+        .annotate(next_due_on=Min("follow_ups__due_on", filter=Q(follow_ups__done_on__isnull=True)))
+        .order_by("-travel_date", "-id")
+    )
+
+
+def return_for_received_case(
+    *, actor: Actor, case: Case, audit: bool = True
+) -> ReturnRecord | None:
+    """The return received by the actor's organization whose case was referred into ``case``
+    (a case of the actor's organization it may see), or None."""
+    if not case_visible(actor=actor).filter(pk=case.pk).exists():
+        return None
+    # The link between the two cases is the referral that opened ``case`` (referrals'
+    # ``Referral.to_case``): read by its relation name, without importing referrals (0018).
+    record = (
+        return_received(actor=actor)
+        .exclude(organization=actor.organization)
+        .filter(case__referrals_out__to_case=case)
+        .select_related("organization", "receiving_organization")
+        .first()
+    )
+    if record is not None and audit:
+        audit_read(actor=actor, obj=record)
+    return record
+
+
+def receiving_case(*, actor: Actor, record: ReturnRecord) -> Case | None:
+    """The receiver's own case that a referral of the returning case opened, if the actor may
+    see it: the only case the receiver's return page links to."""
+    return (
+        case_visible(actor=actor)
+        .filter(referral_in__from_case_id=record.case_id)
+        .only("uuid", "number")
+        .first()
     )
 
 
@@ -49,8 +118,8 @@ def return_get(*, actor: Actor, return_id: UUID | str, audit: bool = True) -> Re
     """One visible return; the same NotFound for "absent" and "not yours". An audited read."""
     try:
         record = (
-            return_visible(actor=actor)
-            .select_related("receiving_organization", "case")
+            return_accessible(actor=actor)
+            .select_related("receiving_organization", "organization", "case")
             .get(uuid=return_id)
         )
     except (ReturnRecord.DoesNotExist, ValueError, TypeError):
@@ -61,9 +130,13 @@ def return_get(*, actor: Actor, return_id: UUID | str, audit: bool = True) -> Re
 
 
 def follow_up_visible(*, actor: Actor) -> QuerySet[ReintegrationFollowUp]:
-    """Follow-ups of the returns the actor may see."""
+    """Follow-ups of the returns the actor sees, sent or received; ``received`` says which."""
     return ReintegrationFollowUp.objects.filter(
-        organization=actor.organization, return_record__in=return_visible(actor=actor)
+        return_record__in=return_accessible(actor=actor).values("pk")
+    ).annotate(
+        received=ExpressionWrapper(
+            ~Q(return_record__organization=actor.organization), output_field=BooleanField()
+        )
     )
 
 
@@ -99,7 +172,7 @@ def follow_ups_due_queryset(
     return (
         follow_up_visible(actor=actor)
         .filter(done_on__isnull=True, due_on__lte=today + timedelta(days=within_days))
-        .select_related("return_record", "return_record__case")
+        .select_related("return_record", "return_record__case", "return_record__organization")
         .defer("notes", *(f"return_record__{name}" for name in PRIVATE_FIELDS))
         .order_by("due_on", "id")
     )

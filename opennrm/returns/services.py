@@ -25,7 +25,7 @@ from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
-from opennrm.errors import Conflict, NotFound, ValidationFailed
+from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.models import Kind
 from opennrm.notifications.services import notification_send
 from opennrm.validation import EARLIEST_RECORD, Checker
@@ -33,12 +33,13 @@ from opennrm.validation import EARLIEST_RECORD, Checker
 from .audit import ReturnAction
 from .models import (
     FOLLOW_UP_MONTHS,
+    FOLLOW_UP_WINDOW_DAYS,
     DocumentType,
     FollowUpOutcome,
     ReintegrationFollowUp,
     ReturnRecord,
 )
-from .selectors import DUE_WITHIN_DAYS, follow_up_visible, return_visible
+from .selectors import DUE_WITHIN_DAYS, follow_up_visible, is_receiver, return_accessible
 
 RETURN_FIELDS = (
     "document_type",
@@ -152,13 +153,25 @@ def _locked_case(actor: Actor, case: Case) -> Case:
         raise NotFound(_("No such case.")) from None
 
 
-def _locked_return(actor: Actor, record: ReturnRecord, version: int | None) -> ReturnRecord:
+def _locked_return(
+    actor: Actor, record: ReturnRecord, version: int | None, *, sender_only: bool = False
+) -> ReturnRecord:
+    """The return, locked, if the actor sees it (sent or received); with ``sender_only``, only
+    the sending organization may go on: the receiver records the arrival and follow-ups, not
+    the travel and documents."""
     try:
         locked = (
-            return_visible(actor=actor).select_for_update().select_related("case").get(pk=record.pk)
+            return_accessible(actor=actor)
+            .select_for_update()
+            .select_related("case")
+            .get(pk=record.pk)
         )
     except ReturnRecord.DoesNotExist:
         raise NotFound(_("No such return.")) from None
+    if sender_only and is_receiver(actor, locked):
+        raise PermissionDenied(
+            _("Only the organization that organizes the return changes its travel details.")
+        )
     if version is not None and locked.version != version:
         raise Conflict(
             _("Someone else changed this return while you were editing. Reload and retry.")
@@ -188,7 +201,7 @@ def return_update(
 ) -> ReturnRecord:
     """Change the return's documents, travel or destination; refused over a newer change."""
     actor.require(perms.RETURNS_MANAGE)
-    record = _locked_return(actor, record, version)
+    record = _locked_return(actor, record, version, sender_only=True)
     changed = _apply_return(record, changes, record.case)
     if changed:
         record.version += 1
@@ -208,7 +221,8 @@ def return_record_arrival(
     arrival_notes: str = "",
 ) -> ReturnRecord:
     """Record the reception at arrival and schedule the follow-ups at 3, 6 and 12 months (a
-    corrected arrival date moves those not yet done)."""
+    corrected arrival date moves those not yet done); by the sending or the receiving
+    organization."""
     actor.require(perms.RETURNS_MANAGE)
     record = _locked_return(actor, record, version)
     errors: Errors = {}
@@ -299,7 +313,9 @@ def follow_up_record(
     outcome: str,
     notes: str = "",
 ) -> ReintegrationFollowUp:
-    """Record a follow-up as done: when, how the person is doing, and notes (encrypted)."""
+    """Record a follow-up as done: when, how the person is doing, and notes (encrypted); by the
+    sending or the receiving organization, not before the follow-up's window opens (14 days
+    before it is due, decision 0018)."""
     actor.require(perms.RETURNS_MANAGE)
     try:
         follow_up = (
@@ -324,6 +340,18 @@ def follow_up_record(
         if arrived and done < arrived:
             errors.setdefault("done_on", []).append(
                 _("Cannot be before the arrival (%(date)s).") % {"date": arrived.isoformat()}
+            )
+        elif done < follow_up.window_opens_on:
+            errors.setdefault("done_on", []).append(
+                _(
+                    "This follow-up is due on %(due)s: it can be recorded from %(opens)s "
+                    "(%(days)d days before)."
+                )
+                % {
+                    "due": follow_up.due_on.isoformat(),
+                    "opens": follow_up.window_opens_on.isoformat(),
+                    "days": FOLLOW_UP_WINDOW_DAYS,
+                }
             )
     outcome = check.choice("outcome", outcome, FollowUpOutcome.values, required=True)
     notes = check.text("notes", notes, max_length=MAX_NOTES, multiline=True)
@@ -367,7 +395,9 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
         with transaction.atomic():
             follow_up = (
                 ReintegrationFollowUp.objects.select_for_update()
-                .select_related("return_record__case", "organization")
+                .select_related(
+                    "return_record__case", "return_record__receiving_organization", "organization"
+                )
                 .filter(pk=pk, notified_at__isnull=True, done_on__isnull=True)
                 .first()
             )
@@ -399,6 +429,7 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
                 url=f"/returns/cases/{case.uuid}/",
                 permission=perms.RETURNS_MANAGE,
             )
+            _notify_receiver(follow_up, overdue=follow_up.due_on < local)
             follow_up.notified_at = timezone.now()
             follow_up.save(update_fields=["notified_at"])
             audit_record(
@@ -410,3 +441,34 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
             )
             announced += 1
     return announced
+
+
+def _notify_receiver(follow_up: ReintegrationFollowUp, *, overdue: bool) -> None:
+    """The receiving organization does the follow-ups too: tell its return workers, naming the
+    sending organization and the milestone, not the sender's case."""
+    record = follow_up.return_record
+    receiver = record.receiving_organization
+    if receiver is None or receiver.pk == record.organization_id:
+        return
+    if overdue:
+        message = gettext_noop(
+            "The %(months)d-month reintegration follow-up of a return from %(organization)s is "
+            "overdue since %(date)s."
+        )
+    else:
+        message = gettext_noop(
+            "The %(months)d-month reintegration follow-up of a return from %(organization)s is "
+            "due on %(date)s."
+        )
+    notification_send(
+        organization=receiver,
+        kind=Kind.FOLLOWUP_DUE,
+        message=message,
+        params={
+            "months": follow_up.months,
+            "organization": follow_up.organization.name,
+            "date": follow_up.due_on.isoformat(),
+        },
+        url=f"/returns/{record.uuid}/",
+        permission=perms.RETURNS_MANAGE,
+    )

@@ -13,5 +13,7 @@ urlpatterns = [
     ),
     path("returns/cases/<uuid:case_id>/", views.case_return, name="case_return"),
     path("returns/cases/<uuid:case_id>/section/", views.case_section, name="case_section"),
+    path("returns/received/", views.returns_received, name="received"),
+    path("returns/<uuid:return_id>/", views.return_detail, name="detail"),
     path("returns/<uuid:return_id>/arrival/", views.return_arrival, name="arrival"),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.selectors import case_get
-from opennrm.web import ActorRequest, actor_required, submit
+from opennrm.web import ActorRequest, actor_required, page_number, page_of, submit
 
 from . import selectors, services
 from .forms import ArrivalForm, FollowUpForm, ReturnEditForm, ReturnForm
@@ -98,6 +98,61 @@ def case_return(request: ActorRequest, case_id: UUID) -> HttpResponse:
     return done or _render_return(request, case_id, return_form=form, audit=False)
 
 
+def _after(request: ActorRequest, record: ReturnRecord) -> str:
+    """Where a change leads: the receiver to the return's page, the sender to its case's."""
+    if selectors.is_receiver(request.actor, record):
+        return reverse("returns:detail", kwargs={"return_id": record.uuid})
+    return _return_url(record.case.uuid)
+
+
+def _render_received(
+    request: ActorRequest,
+    record: ReturnRecord,
+    *,
+    arrival_form: ArrivalForm | None = None,
+    follow_up_forms: dict[int, FollowUpForm] | None = None,
+) -> HttpResponse:
+    """The return as the receiving organization sees it: travel, arrival, follow-ups and its own
+    case if a referral opened one; never the sender's case, names or travel document."""
+    actor = request.actor
+    follow_ups = selectors.follow_up_list(actor=actor, record=record)
+    forms = follow_up_forms or {}
+    rows = [
+        (f, None if f.done_on else forms.get(f.months) or FollowUpForm(follow_up=f))
+        for f in follow_ups
+    ]
+    context: dict[str, Any] = {
+        "record": record,
+        "own_case": selectors.receiving_case(actor=actor, record=record),
+        "arrival_form": arrival_form or ArrivalForm(initial=ArrivalForm.initial_for(record)),
+        "follow_ups": rows,
+        "today": local_today(actor.organization),
+    }
+    return render(request, "returns/received_return.html", context)
+
+
+@never_cache
+@actor_required(perms.RETURNS_MANAGE)
+def return_detail(request: ActorRequest, return_id: UUID) -> HttpResponse:
+    """One return by its id: the receiver's page of it (an audited read); the sender is sent to
+    its case's return page."""
+    record = selectors.return_get(actor=request.actor, return_id=return_id)
+    if not selectors.is_receiver(request.actor, record):
+        return redirect(_return_url(record.case.uuid))
+    return _render_received(request, record)
+
+
+@never_cache
+@actor_required(perms.RETURNS_MANAGE)
+def returns_received(request: ActorRequest) -> HttpResponse:
+    """The returns the organization receives: travel, destination, arrival, next follow-up."""
+    page = page_of(
+        selectors.return_received_list(actor=request.actor),
+        page_number(request.GET.get("page")),
+    )
+    return render(request, "returns/received.html", {"page": page})
+
+
 def _record_of(request: ActorRequest, return_id: UUID) -> ReturnRecord:
     return selectors.return_get(actor=request.actor, return_id=return_id, audit=False)
 
@@ -121,9 +176,13 @@ def return_arrival(request: ActorRequest, return_id: UUID) -> HttpResponse:
             arrival_notes=form.cleaned_data["arrival_notes"],
         ),
         success=_("The arrival was recorded; follow-ups are due at 3, 6 and 12 months."),
-        redirect_to=_return_url(record.case.uuid),
+        redirect_to=_after(request, record),
     )
-    return done or _render_return(request, record.case.uuid, arrival_form=form, audit=False)
+    if done:
+        return done
+    if selectors.is_receiver(request.actor, record):
+        return _render_received(request, record, arrival_form=form)
+    return _render_return(request, record.case.uuid, arrival_form=form, audit=False)
 
 
 @require_POST
@@ -148,11 +207,15 @@ def follow_up_record(request: ActorRequest, follow_up_id: UUID) -> HttpResponse:
         success=_("The follow-up was recorded."),
         redirect_to=reverse("returns:follow_ups_due")
         if request.POST.get("next") == "due"
-        else _return_url(case.uuid),
+        else _after(request, follow_up.return_record),
     )
-    return done or _render_return(
-        request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False
-    )
+    if done:
+        return done
+    if selectors.is_receiver(request.actor, follow_up.return_record):
+        return _render_received(
+            request, follow_up.return_record, follow_up_forms={follow_up.months: form}
+        )
+    return _render_return(request, case.uuid, follow_up_forms={follow_up.months: form}, audit=False)
 
 
 @never_cache
@@ -176,6 +239,9 @@ def case_section(request: ActorRequest, case_id: UUID) -> HttpResponse:
     if not actor.can(perms.RETURNS_MANAGE):
         return HttpResponse("")
     record = selectors.return_for_case(actor=actor, case=case, audit=False)
+    received = None
+    if record is None:
+        received = record = selectors.return_for_received_case(actor=actor, case=case, audit=False)
     follow_ups = selectors.follow_up_list(actor=actor, record=record) if record else []
     today = local_today(actor.organization)
     return render(
@@ -184,6 +250,7 @@ def case_section(request: ActorRequest, case_id: UUID) -> HttpResponse:
         {
             "case": case,
             "record": record,
+            "received": received,
             "follow_ups": follow_ups,
             "today": today,
             "soon": today + timedelta(days=selectors.DUE_WITHIN_DAYS),

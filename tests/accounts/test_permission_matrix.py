@@ -97,7 +97,13 @@ ENDPOINTS = [
         lambda w: "/organization/",
         MEMBER_MANAGERS,
         ok=302,
-        data=lambda w: {"time_zone": "Asia/Almaty", "version": w.org_a.version},
+        data=lambda w: {
+            "time_zone": "Asia/Almaty",
+            "identification_by": "organization",
+            "reasonable_grounds_days": 5,
+            "reflection_days": 30,
+            "version": w.org_a.version,
+        },
         lands=("/organization/",),
     ),
     Route(

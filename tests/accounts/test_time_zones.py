@@ -45,6 +45,14 @@ def _json(client: Client, method: str, url: str, body: dict):
 # --- The zone and its default.
 
 
+# The identification settings as every organization starts (decision 0014).
+IDENTIFICATION_SETTINGS = {
+    "identification_by": "organization",
+    "reasonable_grounds_days": 5,
+    "reflection_days": 30,
+}
+
+
 def test_the_world_works_in_almaty_and_tashkent(world):
     assert (world.org_a.time_zone, world.org_b.time_zone) == ("Asia/Almaty", "Asia/Tashkent")
 
@@ -155,7 +163,10 @@ def test_the_organization_admin_sets_their_own_zone_on_a_page(world, signed_in):
         page = client.get("/organization/").content.decode()
         assert '<option value="Asia/Almaty" selected>' in page
         assert "2026-03-10 01:00" in page  # the organization's clock, not UTC's 2026-03-09 20:00
-        response = client.post("/organization/", {"time_zone": "Asia/Aqtobe", "version": "1"})
+        response = client.post(
+            "/organization/",
+            {**IDENTIFICATION_SETTINGS, "time_zone": "Asia/Aqtobe", "version": "1"},
+        )
     assert response.status_code == 302
     world.org_a.refresh_from_db()
     world.org_b.refresh_from_db()
@@ -172,7 +183,9 @@ def test_the_organization_admin_sets_their_own_zone_on_a_page(world, signed_in):
 def test_a_bad_zone_on_the_page_is_shown_beside_the_field_and_saves_nothing(world, signed_in):
     admin = world.a["organization_admin"]
     client = signed_in(admin.user, admin)
-    response = client.post("/organization/", {"time_zone": "Mars/Olympus", "version": "1"})
+    response = client.post(
+        "/organization/", {**IDENTIFICATION_SETTINGS, "time_zone": "Mars/Olympus", "version": "1"}
+    )
     assert response.status_code == 200
     assert 'id="id_time_zone-error"' in response.content.decode()
     world.org_a.refresh_from_db()
@@ -214,9 +227,17 @@ def test_the_organization_admin_sets_their_own_zone_through_the_api(world, signe
     admin = world.b["organization_admin"]
     client = signed_in(admin.user, admin)
     url = "/api/v1/organization/settings"
-    assert client.get(url).json() == {"time_zone": "Asia/Tashkent", "version": 1}
+    assert client.get(url).json() == {
+        "time_zone": "Asia/Tashkent",
+        **IDENTIFICATION_SETTINGS,
+        "version": 1,
+    }
     response = _json(client, "patch", url, {"version": 1, "time_zone": "Asia/Samarkand"})
-    assert response.json() == {"time_zone": "Asia/Samarkand", "version": 2}
+    assert response.json() == {
+        "time_zone": "Asia/Samarkand",
+        **IDENTIFICATION_SETTINGS,
+        "version": 2,
+    }
     stale = _json(client, "patch", url, {"version": 1, "time_zone": "UTC"})
     assert stale.status_code == 409
     bad = _json(client, "patch", url, {"version": 2, "time_zone": "Asia/Nowhere"})

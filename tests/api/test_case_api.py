@@ -173,9 +173,8 @@ def test_identification_is_proposed_by_the_worker_and_reviewed_by_a_supervisor(
         "stage": "presumed",
         "grounds": "Deceptive recruitment, passport taken, violence.",
         "decided_by_type": "NGO",
-        "due_on": "2005-11-03",
     }
-    assert field_errors(send(worker, "post", url, {**presumed, "due_on": None})) == {"due_on"}
+    assert field_errors(send(worker, "post", url, {**presumed, "grounds": ""})) == {"grounds"}
     response = send(worker, "post", url, presumed)
     assert response.status_code == 201, response.content
     decision = response.json()
@@ -191,7 +190,12 @@ def test_identification_is_proposed_by_the_worker_and_reviewed_by_a_supervisor(
     assert response.json()["reviewed_by_id"] == str(world.a["supervisor"].user.uuid)
     assert field_errors(supervisor.post(f"{url}/{decision['id']}/reject")) == {"state"}
 
-    identified = {"stage": "identified", "grounds": "Interview.", "decided_by_type": "NGO"}
+    identified = {
+        "stage": "identified",
+        "grounds": "Interview.",
+        "decided_by_type": "NGO",
+        "requested_early": True,
+    }
     first = send(worker, "post", url, identified).json()
     assert supervisor.post(f"{url}/{first['id']}/reject").json()["state"] == "rejected"
     second = send(worker, "post", url, identified).json()

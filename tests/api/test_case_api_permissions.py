@@ -10,10 +10,10 @@ The rules, problem+json, and that a refused write changes nothing: tests/support
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from opennrm.accounts.models import Organization
 from opennrm.cases import services
 from opennrm.cases.attachments import attachment_add
 from opennrm.cases.models import Case
@@ -57,11 +57,31 @@ def proposed_decision(action: str) -> Callable[[World], str]:
                 stage="presumed",
                 grounds="Deceptive recruitment.",
                 decided_by_type="NGO",
-                due_on=date(2005, 11, 3),
             )
         return f"/api/v1/cases/{case.uuid}/decisions/{decision.uuid}/{action}"
 
     return url
+
+
+def _authority_case(suffix: str) -> Callable[[World], str]:
+    """Diana's case, in organization A switched to record the competent authority's decisions."""
+
+    def url(w: World) -> str:
+        Organization.objects.filter(pk=w.org_a.pk).update(identification_by="authority")
+        w.org_a.refresh_from_db()
+        return f"/api/v1/cases/{diana(w).uuid}{suffix}"
+
+    return url
+
+
+AUTHORITY_DECISION = {
+    "stage": "identified",
+    "outcome": "ActualVictimOfTrafficking",
+    "authority_name": "Interdepartmental Commission",
+    "decided_by_type": "NonPoliceGovernmentalOrganization",
+    "reference": "IC-1",
+    "decided_on": "2005-11-20",
+}
 
 
 def recorded_consent(world: World) -> str:
@@ -145,8 +165,17 @@ ENDPOINTS = [
             "stage": "presumed",
             "grounds": "Deceptive recruitment.",
             "decided_by_type": "NGO",
-            "due_on": "2005-11-03",
         },
+        needs=CASE_WORK,
+        sees=SEES_DIANA,
+    ),
+    Route(
+        "decision record (authority)",
+        "post",
+        _authority_case("/decisions/authority"),
+        VIEWERS,
+        ok=201,
+        data=lambda w: AUTHORITY_DECISION,
         needs=CASE_WORK,
         sees=SEES_DIANA,
     ),

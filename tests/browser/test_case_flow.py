@@ -142,10 +142,12 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     open_tab(page, "Identification", "identification")
     page.select_option("#decision-stage", "presumed")
     page.fill("#decision-grounds", "Deceptive recruitment, passport taken, violence.")
-    page.fill("#decision-due_on", "2005-11-03")
-    page.click("button:text-is('Propose')")
+    page.click("button:text-is('Propose…')")
+    # The confirmation step says what the decision will do before anything is written.
+    expect(page.locator("#decision-confirm")).to_contain_text("Possible victim of trafficking")
+    page.click("#decision-confirm button:text-is('Confirm')")
     expect(page.locator("#tab-identification tbody")).to_contain_text("Awaiting approval")
-    assert page.locator("button:text-is('Approve')").count() == 0
+    assert page.locator("button:text-is('Approve…')").count() == 0
 
     # The name search is a POST: the address never holds the name.
     page.goto(base + "/cases/")
@@ -176,7 +178,8 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     )
     page = watch(supervisor_context.new_page(), errors)
     page.goto(f"{base}/cases/{case.uuid}/identification/")
-    page.click("button:text-is('Approve')")
+    page.click("button:text-is('Approve…')")
+    page.click("#decision-confirm button:text-is('Confirm')")
     expect(page.locator("#case-tabs .messages")).to_contain_text("The decision was approved.")
     expect(page.locator("#tab-identification tbody")).to_contain_text("Approved")
     status = page.inner_text("#trafficking-status")
@@ -186,10 +189,13 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     # The conclusive decision follows; approving it makes her an identified victim.
     page.select_option("#decision-stage", "identified")
     page.fill("#decision-grounds", "Interview with the case worker; documents.")
-    page.click("button:text-is('Propose')")
+    # The reflection period runs: she asked for the decision earlier.
+    page.check("#decision-requested_early")
+    page.click("button:text-is('Propose…')")
+    page.click("#decision-confirm button:text-is('Confirm')")
     expect(page.locator("#tab-identification tbody")).to_contain_text("Awaiting approval")
     # Four eyes: the supervisor who proposed it is not offered its approval.
-    assert page.locator("button:text-is('Approve')").count() == 0
+    assert page.locator("button:text-is('Approve…')").count() == 0
     expect(page.locator("#tab-identification")).to_contain_text(
         "Another supervisor reviews your proposal."
     )
@@ -206,7 +212,8 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     )
     page = watch(second_context.new_page(), errors)
     page.goto(f"{base}/cases/{case.uuid}/identification/")
-    page.click("button:text-is('Approve')")
+    page.click("button:text-is('Approve…')")
+    page.click("#decision-confirm button:text-is('Confirm')")
     expect(page.locator("#trafficking-status")).to_contain_text("Actual victim of trafficking")
     case.refresh_from_db()
     assert case.trafficking_status == "ActualVictimOfTrafficking"

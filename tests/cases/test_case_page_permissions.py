@@ -11,8 +11,8 @@ The rules, and that a refused write changes nothing, are checked by tests/suppor
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
+from opennrm.accounts.models import Organization
 from opennrm.cases import services
 from opennrm.cases.forms import CaseEditForm, PersonEditForm
 from opennrm.cases.models import Case
@@ -58,9 +58,29 @@ def _proposed(w: World, action: str) -> str:
         stage="presumed",
         grounds="Passport taken.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
     return f"/cases/{c.uuid}/identification/{decision.uuid}/{action}/"
+
+
+def _authority_case(suffix: str) -> Callable[[World], str]:
+    """Diana's case, in organization A switched to record the competent authority's decisions."""
+
+    def url(w: World) -> str:
+        Organization.objects.filter(pk=w.org_a.pk).update(identification_by="authority")
+        w.org_a.refresh_from_db()
+        return f"/cases/{diana(w).uuid}{suffix}"
+
+    return url
+
+
+AUTHORITY_DECISION = {
+    "stage": "identified",
+    "outcome": "ActualVictimOfTrafficking",
+    "authority_name": "Interdepartmental Commission",
+    "decided_by_type": "NonPoliceGovernmentalOrganization",
+    "reference": "IC-1",
+    "decided_on": "2005-11-20",
+}
 
 
 def _consent(w: World) -> str:
@@ -178,7 +198,7 @@ ENDPOINTS = [
             "stage": "presumed",
             "decided_by_type": "NGO",
             "grounds": "Deceptive recruitment.",
-            "due_on": "2005-11-03",
+            "confirmed": "yes",
         },
         sees=SEES_DIANA,
         lands=CASES,
@@ -190,6 +210,7 @@ ENDPOINTS = [
         allowed=CASE_ROLES,
         needs=SUPERVISOR,
         ok=302,
+        data=lambda w: {"confirmed": "yes"},
         sees=SEES_DIANA,
         lands=CASES,
     ),
@@ -197,9 +218,21 @@ ENDPOINTS = [
         "reject identification",
         "post",
         url=lambda w: _proposed(w, "reject"),
+        data=lambda w: {"confirmed": "yes"},
         allowed=CASE_ROLES,
         needs=SUPERVISOR,
         ok=302,
+        sees=SEES_DIANA,
+        lands=CASES,
+    ),
+    Route(
+        "record the authority's decision",
+        "post",
+        url=_authority_case("/identification/record/"),
+        allowed=CASE_ROLES,
+        needs=PROPOSERS,
+        ok=302,
+        data=lambda w: {**AUTHORITY_DECISION, "confirmed": "yes"},
         sees=SEES_DIANA,
         lands=CASES,
     ),

@@ -429,10 +429,6 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
     assert "Propose a decision" in page and "Approve" not in page
     missing = worker.post(url + "propose/", {"stage": "presumed", "decided_by_type": "NGO"})
     assert "grounds" in missing.context["form"].errors
-    no_due = worker.post(
-        url + "propose/", {"stage": "presumed", "decided_by_type": "NGO", "grounds": "Passport"}
-    )
-    assert "due_on" in no_due.context["form"].errors
     assert not IdentificationDecision.objects.exists()
     worker.post(
         url + "propose/",
@@ -440,7 +436,7 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
             "stage": "presumed",
             "decided_by_type": "NGO",
             "grounds": "Deceptive recruitment, passport taken.",
-            "due_on": "2005-11-03",
+            "confirmed": "yes",
         },
     )
     decision = IdentificationDecision.objects.get()
@@ -449,13 +445,15 @@ def test_identification_proposed_then_approved(world, diana, worker, supervisor)
 
     page = supervisor.get(url).content.decode()
     assert "Awaiting approval" in page and f"{decision.uuid}/approve/" in page
-    approved = supervisor.post(f"{url}{decision.uuid}/approve/", HTTP_HX_REQUEST="true")
+    approved = supervisor.post(
+        f"{url}{decision.uuid}/approve/", {"confirmed": "yes"}, HTTP_HX_REQUEST="true"
+    )
     part = approved.content.decode()
     assert "The decision was approved." in part
-    assert "Possible victim of trafficking" in part and "(NGO)" in part
+    assert "Possible victim of trafficking" in part and "decided by NGO Crisis Centre A" in part
     decision.refresh_from_db()
     assert decision.state == "approved" and decision.reviewed_by == world.a["supervisor"].user
-    again = supervisor.post(f"{url}{decision.uuid}/approve/")
+    again = supervisor.post(f"{url}{decision.uuid}/approve/", {"confirmed": "yes"})
     assert again.status_code == 302
     follow = supervisor.get(again["Location"]).content.decode()
     assert "already reviewed" in follow

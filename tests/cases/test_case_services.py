@@ -122,13 +122,17 @@ def test_identification_in_two_stages_approved_by_a_supervisor(world):
         stage="presumed",
         grounds="Deceptive recruitment, passport taken, violence.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
     with pytest.raises(PermissionDenied):
         services.identification_review(actor=worker, decision=presumed, approve=True)
     services.identification_review(actor=supervisor, decision=presumed, approve=True)
     identified = services.identification_propose(
-        actor=worker, case=case, stage="identified", grounds="Interview.", decided_by_type="NGO"
+        actor=worker,
+        case=case,
+        stage="identified",
+        grounds="Interview.",
+        decided_by_type="NGO",
+        requested_early=True,
     )
     services.identification_review(actor=supervisor, decision=identified, approve=True)
     case.refresh_from_db()

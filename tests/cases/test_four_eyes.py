@@ -7,8 +7,6 @@ supervisor of the organization reviews it.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -33,7 +31,6 @@ def proposed(world: World) -> IdentificationDecision:
         stage=IdentificationStage.PRESUMED,
         grounds="Passport taken by the employer; wages withheld.",
         decided_by_type="NGO",
-        due_on=date(2005, 11, 3),
     )
 
 

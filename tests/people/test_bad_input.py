@@ -121,7 +121,7 @@ def test_person_edit_page_refuses_bad_input(world, worker, changes, raw, field):
         ("plan/create", {"plan_type": "Education", "action_plan": "a\x00"}, {}, "action_plan"),
         (
             "identification/propose",
-            {"stage": "presumed", "decided_by_type": "NGO", "due_on": "2027-01-01"},
+            {"stage": "presumed", "decided_by_type": "NGO"},
             {"grounds": SURROGATE_BYTES},
             "grounds",
         ),

@@ -20,7 +20,7 @@ def test_demo_referrals(db, settings, capsys):
         ("Almaty City HIV/AIDS Dispensary", "referral", "pending"),
         ("Almaty Police Anti-Trafficking Unit", "anonymous", "pending"),
         ("Almaty Legal Aid Centre", "referral", "declined"),
-        ("Tashkent Reintegration Centre", "referral", "pending"),
+        ("Tashkent Reintegration Centre", "referral", "accepted"),
     }
     accepted = Referral.objects.get(to_organization__name__startswith="IOM")
     person = accepted.to_case.person

@@ -30,3 +30,12 @@ def test_demo_directory_hotlines_and_a_follow_up_due(db, settings) -> None:
     worker = Membership.objects.get(organization=centre, user__email="uzbek@demo.opennrm.org")
     due = selectors.follow_ups_due(actor=Actor.of(worker.user, worker))
     assert [f.months for f in due.overdue] == [3]
+    # IOM Türkiye's return, shared with the centre (0018): the centre recorded the arrival and
+    # the 3-month follow-up, and has its own case of the woman from IOM's referral.
+    actor = Actor.of(worker.user, worker)
+    (shared,) = selectors.return_received_list(actor=actor)
+    assert shared.organization.name == "IOM Türkiye" and shared.arrived_on is not None
+    assert [(f.months, f.outcome) for f in shared.follow_ups.all()][0] == (3, "needs_support")
+    own = selectors.receiving_case(actor=Actor.of(worker.user, worker), record=shared)
+    assert own is not None
+    assert selectors.return_for_received_case(actor=actor, case=own, audit=False) == shared

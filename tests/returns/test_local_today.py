@@ -32,7 +32,10 @@ def test_at_1am_in_almaty_an_arrival_today_is_recorded(world):
         record = _returned(worker, A_TODAY)
         assert record.arrived_on == A_TODAY
         assert _due(record, 3).due_on == date(2026, 6, 10)
-        follow_up = _due(record, 3)
+        # A follow-up is recorded from 14 days before it is due (decision 0018): this one, due
+        # on 24 March, opens on 10 March, Almaty's today, though UTC's is still 9 March.
+        follow_up = _due(_returned(worker, date(2025, 12, 24)), 3)
+        assert follow_up.window_opens_on == A_TODAY
         done = services.follow_up_record(
             actor=world.actor(worker),
             follow_up=follow_up,

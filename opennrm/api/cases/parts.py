@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Status
 from ninja.pagination import paginate
 
@@ -26,6 +27,7 @@ from opennrm.errors import NotFound, ValidationFailed
 from .helpers import case_for_write, partner
 from .router import router
 from .schemas import (
+    AuthorityDecisionIn,
     ConsentIn,
     ConsentOut,
     ConsentWithdrawIn,
@@ -61,8 +63,32 @@ def decision_list(request: HttpRequest, case_id: UUID) -> QuerySet[Identificatio
 @router.post("/{case_id}/decisions", response={201: DecisionOut, **ERRORS})
 def decision_propose(request: HttpRequest, case_id: UUID, payload: DecisionProposeIn) -> Status:
     """Propose a presumed-victim or identified-victim decision, for a supervisor to review."""
+    actor = common.actor(request)
     case = case_for_write(request, case_id)
+    data = payload.dict()
+    reconsiders_id = data.pop("reconsiders_id")
+    reconsiders = None
+    if reconsiders_id is not None:
+        try:
+            reconsiders = selectors.case_decision_get(
+                actor=actor, case=case, decision_id=reconsiders_id
+            )
+        except NotFound:
+            raise ValidationFailed.of(
+                {"reconsiders_id": [_("Not a decision of this case.")]}
+            ) from None
     decision = services.identification_propose(
+        actor=actor, case=case, reconsiders=reconsiders, **data
+    )
+    return Status(201, decision)
+
+
+@router.post("/{case_id}/decisions/authority", response={201: DecisionOut, **ERRORS})
+def decision_record(request: HttpRequest, case_id: UUID, payload: AuthorityDecisionIn) -> Status:
+    """Record the competent authority's decision (where the organization's setting says an
+    authority decides): its name, type, reference, date and outcome; in force at once."""
+    case = case_for_write(request, case_id)
+    decision = services.identification_record(
         actor=common.actor(request), case=case, **payload.dict()
     )
     return Status(201, decision)

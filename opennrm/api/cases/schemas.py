@@ -15,6 +15,7 @@ from opennrm.cases.choices import (
     ConsentPurpose,
     DatePrecision,
     DecisionMakingOrganization,
+    DecisionSource,
     DecisionState,
     ExploitationType,
     ForcedLabourIndustry,
@@ -135,7 +136,28 @@ class DecisionProposeIn(In):
     stage: Annotated[str, OneOf(IdentificationStage)]
     grounds: str
     decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
-    due_on: date | None = None
+    outcome: Annotated[str, OneOf(TraffickingStatus, blank=True)] = Field(
+        "", description="Blank for the stage's positive outcome; NotAVictimOfTrafficking else."
+    )
+    reconsiders_id: UUID | None = Field(
+        None, description="The decision in force, when this proposal reconsiders it."
+    )
+    new_information: str = Field("", description="What calls for reconsideration.")
+    requested_early: bool = Field(
+        False,
+        description="The person asks for the conclusive decision before the reflection period "
+        "ends.",
+    )
+
+
+class AuthorityDecisionIn(In):
+    stage: Annotated[str, OneOf(IdentificationStage)]
+    outcome: Annotated[str, OneOf(TraffickingStatus)]
+    authority_name: str
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
+    reference: str
+    decided_on: date | None = None
+    grounds: str = ""
 
 
 class ServiceIn(In):
@@ -226,10 +248,28 @@ class CaseListItemOut(UuidOut):
         return obj.owner.uuid
 
 
+class StatusDecisionOut(UuidOut):
+    """The decision in force behind the trafficking status: who decided, when, the reference."""
+
+    source: Annotated[str, OneOf(DecisionSource)]
+    stage: Annotated[str, OneOf(IdentificationStage)]
+    decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
+    decided_by_name: str
+    decided_on: date | None
+    reference: str
+
+
 class CaseOut(CaseListItemOut):
     version: int
     closure_reason: str
     trafficking_status_decided_by: Annotated[str, OneOf(DecisionMakingOrganization, blank=True)]
+    trafficking_status_decision: StatusDecisionOut | None
+    identification_due_on: date | None = Field(
+        description="The identification decision due (the organization's local day)."
+    )
+    reflection_ends_on: date | None = Field(
+        description="The recovery and reflection period ends (local day)."
+    )
     forced_labour_industry: Annotated[str, OneOf(ForcedLabourIndustry, blank=True)]
     sex_exploitation_types: list[Annotated[str, OneOf(SexExploitationType)]]
     methods_of_control: list[Annotated[str, OneOf(MethodOfControl)]]
@@ -247,6 +287,10 @@ class CaseOut(CaseListItemOut):
     exited_on: date | None
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_trafficking_status_decision(obj: Case) -> IdentificationDecision | None:
+        return obj.status_decision
 
 
 class DocumentOut(Schema):
@@ -297,11 +341,19 @@ class PersonOut(UuidOut):
 
 
 class DecisionOut(UuidOut):
+    source: Annotated[str, OneOf(DecisionSource)]
     stage: Annotated[str, OneOf(IdentificationStage)]
     state: Annotated[str, OneOf(DecisionState)]
+    outcome: Annotated[str, OneOf(TraffickingStatus)]
     grounds: str
     decided_by_type: Annotated[str, OneOf(DecisionMakingOrganization)]
-    due_on: date | None
+    decided_by_name: str
+    decided_on: date | None
+    reference: str
+    requested_early: bool
+    reconsiders_id: UUID | None
+    new_information: str
+    superseded_by_id: UUID | None
     proposed_by_id: UUID
     proposed_at: datetime
     reviewed_by_id: UUID | None
@@ -314,6 +366,14 @@ class DecisionOut(UuidOut):
     @staticmethod
     def resolve_reviewed_by_id(obj: IdentificationDecision) -> UUID | None:
         return uuid_of(obj.reviewed_by)
+
+    @staticmethod
+    def resolve_reconsiders_id(obj: IdentificationDecision) -> UUID | None:
+        return uuid_of(obj.reconsiders)
+
+    @staticmethod
+    def resolve_superseded_by_id(obj: IdentificationDecision) -> UUID | None:
+        return uuid_of(obj.superseded_by)
 
 
 class ServiceOut(UuidOut):

@@ -4,25 +4,32 @@ part of the case; each through one service, answering with the fresh tab or a re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from opennrm.accounts import permissions as perms
+from opennrm.errors import Conflict, ValidationFailed
 from opennrm.web import (
     ActorRequest,
     actor_required,
+    add_errors,
     perform,
+    problem_lines,
     submit,
 )
 
 from .. import selectors, services
 from ..forms import (
     AssignForm,
+    AuthorityDecisionForm,
     CaseEditForm,
     CaseOpenForm,
     ConsentForm,
@@ -35,6 +42,7 @@ from ..forms import (
     add_path_errors,
 )
 from ..models import Consent, Service
+from ..services import DecisionEffect
 from .tabs import (
     _after,
     _case_for_write,
@@ -162,18 +170,59 @@ def trafficking_save(request: ActorRequest, case_id: UUID) -> HttpResponse:
     return done or _render_case(request, case_id, "trafficking", form=form)
 
 
+def _confirmed(request: ActorRequest) -> bool:
+    """The confirmation step's answer: a change is written only when the page asked first."""
+    return request.POST.get("confirmed") == "yes"
+
+
+def _preview(
+    request: ActorRequest,
+    case_id: UUID,
+    form: DecisionForm | AuthorityDecisionForm,
+    preview: Callable[[], DecisionEffect],
+    action: str,
+) -> HttpResponse:
+    """The tab again: with what the decision will do and a button to confirm, or with the
+    errors the service gave (checked exactly as the change will be)."""
+    try:
+        effect = preview()
+    except (ValidationFailed, Conflict) as exc:
+        add_errors(form, exc)
+        if isinstance(form, DecisionForm):
+            return _render_case(request, case_id, "identification", form=form)
+        return _render_case(request, case_id, "identification", authority_form=form)
+    confirm = {"effect": effect, "form": form, "action": action, "kind": _form_key(form)}
+    return _render_case(request, case_id, "identification", confirm=confirm)
+
+
+def _form_key(form: DecisionForm | AuthorityDecisionForm) -> str:
+    return "form" if isinstance(form, DecisionForm) else "authority_form"
+
+
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
 def decision_propose(request: ActorRequest, case_id: UUID) -> HttpResponse:
-    """Propose a presumed-victim or identified-victim decision for a supervisor to review."""
+    """Propose a decision (or a reconsideration) for another supervisor to review: first what it
+    will do, then, once confirmed, the proposal."""
     case = _case_for_write(request, case_id)
-    form = DecisionForm(request.POST)
+    in_force = case.status_decision
+    form = DecisionForm(request.POST, in_force=in_force)
+    if not _confirmed(request) and form.is_valid():
+        return _preview(
+            request,
+            case_id,
+            form,
+            lambda: services.identification_propose_preview(
+                actor=request.actor, case=case, **form.service_data(in_force)
+            ),
+            reverse("cases:decision_propose", args=[case.uuid]),
+        )
     done = submit(
         request,
         form,
         lambda: services.identification_propose(
-            actor=request.actor, case=case, **form.cleaned_data
+            actor=request.actor, case=case, **form.service_data(in_force)
         ),
         success=_("The decision awaits a supervisor's approval."),
         redirect_to=lambda _decision: _after(request, case, "identification"),
@@ -184,12 +233,57 @@ def decision_propose(request: ActorRequest, case_id: UUID) -> HttpResponse:
 @require_POST
 @never_cache
 @actor_required(perms.CASES_VIEW)
+def decision_record(request: ActorRequest, case_id: UUID) -> HttpResponse:
+    """Record the competent authority's decision: first what it will do, then, once confirmed,
+    the record (no second supervisor: nobody here decided)."""
+    case = _case_for_write(request, case_id)
+    form = AuthorityDecisionForm(request.POST)
+    if not _confirmed(request) and form.is_valid():
+        return _preview(
+            request,
+            case_id,
+            form,
+            lambda: services.identification_record_preview(
+                actor=request.actor, case=case, **form.cleaned_data
+            ),
+            reverse("cases:decision_record", args=[case.uuid]),
+        )
+    done = submit(
+        request,
+        form,
+        lambda: services.identification_record(actor=request.actor, case=case, **form.cleaned_data),
+        success=_("The authority's decision was recorded."),
+        redirect_to=lambda _decision: _after(request, case, "identification"),
+    )
+    return done or _render_case(request, case_id, "identification", authority_form=form)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.CASES_VIEW)
 def decision_review(
     request: ActorRequest, case_id: UUID, decision_id: UUID, approve: bool
 ) -> HttpResponse:
-    """A supervisor approves or rejects a proposed decision."""
+    """A supervisor approves or rejects a proposed decision, after seeing what it will do."""
     case = _case_for_write(request, case_id)
     decision = selectors.case_decision_get(actor=request.actor, case=case, decision_id=decision_id)
+    if not _confirmed(request):
+        try:
+            effect = services.identification_review_preview(
+                actor=request.actor, decision=decision, approve=approve
+            )
+        except (ValidationFailed, Conflict) as exc:
+            messages.error(request, problem_lines(exc))
+            return _after(request, case, "identification")
+        name = "cases:decision_approve" if approve else "cases:decision_reject"
+        confirm = {
+            "effect": effect,
+            "decision": decision,
+            "approve": approve,
+            "action": reverse(name, args=[case.uuid, decision.uuid]),
+            "kind": "review",
+        }
+        return _render_case(request, case_id, "identification", confirm=confirm)
     return perform(
         request,
         lambda: services.identification_review(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from opennrm.accounts import permissions as perms
-from opennrm.accounts.models import Organization, OrganizationType
+from opennrm.accounts.models import IdentificationBy, Organization, OrganizationType
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.people.models import DocumentStatus, DocumentType, document_status
@@ -42,6 +42,7 @@ from .. import selectors, services
 from ..choices import ExploitationType
 from ..fields import MultiChoiceField
 from ..forms import (
+    AuthorityDecisionForm,
     CaseEditForm,
     CaseFilterForm,
     CaseSearchForm,
@@ -158,13 +159,30 @@ def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | Non
 
 
 def _identification_tab(
-    request: ActorRequest, case: Case, form: DecisionForm | None = None
+    request: ActorRequest,
+    case: Case,
+    form: DecisionForm | None = None,
+    authority_form: AuthorityDecisionForm | None = None,
+    confirm: dict[str, Any] | None = None,
 ) -> dict:
+    """The decisions (superseded ones kept), the deadlines, and what this actor may do: propose
+    (or reconsider) where the organization decides, record where an authority does."""
     actor = request.actor
+    by_authority = case.organization.identification_by == IdentificationBy.AUTHORITY
+    may_propose = actor.can(perms.IDENTIFICATION_PROPOSE) and confirm is None
+    in_force = case.status_decision
     return {
         "decisions": selectors.case_decision_list(actor=actor, case=case),
-        "form": (form or DecisionForm()) if actor.can(perms.IDENTIFICATION_PROPOSE) else None,
-        "can_approve": actor.can(perms.IDENTIFICATION_APPROVE),
+        "deadlines": selectors.identification_deadlines(actor=actor, case=case),
+        "by_authority": by_authority,
+        "form": (form or DecisionForm(in_force=in_force))
+        if may_propose and not by_authority
+        else None,
+        "authority_form": (authority_form or AuthorityDecisionForm())
+        if may_propose and by_authority
+        else None,
+        "can_approve": actor.can(perms.IDENTIFICATION_APPROVE) and confirm is None,
+        "confirm": confirm,
     }
 
 
@@ -275,6 +293,7 @@ def _render_case(
         "status_form": status_form,
         "can_assign": actor.can(perms.CASES_VIEW_ALL),
         "htmx": htmx,
+        "deadlines": selectors.identification_deadlines(actor=actor, case=case),
         **TAB_CONTEXT[tab](request, case, **forms),
     }
     response = render(request, "cases/_fragment.html" if htmx else "cases/case_page.html", context)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from opennrm.accounts import permissions as perms
 from opennrm.cases.models import Case
 
-from .. import selectors
+from .. import deliveries, selectors
 
 register = template.Library()
 
@@ -34,6 +34,17 @@ def referrals_box(context: dict[str, Any], case: Case) -> dict[str, Any]:
         "can_transfer": actor.can(perms.CASES_TRANSFER),
         "can_assign": actor.can(perms.CASES_VIEW_ALL),
     }
+
+
+@register.inclusion_tag("referrals/_case_services.html", takes_context=True)
+def case_services_delivered(context: dict[str, Any], case: Case) -> dict[str, Any]:
+    """Services other organizations delivered on the case's referrals, as they recorded them
+    (decision 0018); nothing for an actor who does not see referrals."""
+    actor = context["request"].actor
+    if not actor.can(perms.REFERRALS_VIEW):
+        return {"show": False}
+    rows = list(deliveries.case_services_delivered(actor=actor, case=case)[:100])
+    return {"show": bool(rows), "rows": rows}
 
 
 @register.filter

@@ -14,7 +14,7 @@ def dated_events_known_to_the_day(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_number_sequence'),
+        ('cases', '0005_identification_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
