@@ -16,6 +16,8 @@ class CaseAction(models.TextChoices):
     IDENTIFICATION_RECEIVE = "identification.receive", _("Decision received with a referral")
     IDENTIFICATION_SUPERSEDE = "identification.supersede", _("Decision superseded")
     HISTORIC_EVENT_ADD = "historic_event.add", _("Event recorded")
+    HISTORIC_EVENT_UPDATE = "historic_event.update", _("Route stop changed")
+    HISTORIC_EVENT_REMOVE = "historic_event.remove", _("Route stop removed")
     SUPPORT_PLAN_CREATE = "support_plan.create", _("Support plan created")
     SERVICE_ADD = "service.add", _("Service added")
     CONSENT_RECORD = "consent.record", _("Consent recorded")

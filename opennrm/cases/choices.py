@@ -269,3 +269,15 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
     WRITTEN = "written", _("Written")
     ELECTRONIC = "electronic", _("Electronic")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a route event's date is known; the date stored is the period's first day."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+# The order of a route's stops on one day, or among stops of unknown date.
+EVENT_TYPE_ORDER = ("Recruitment", "Transit", "Exploitation")

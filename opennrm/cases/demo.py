@@ -195,7 +195,14 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
             "family_name": "Рахимова",
             "names": ["Diana Rakhimova", "Diana Rahimova"],
             "birth_year": 1977,
-            "documents": [{"type": "passport", "number": "CA7731904", "country": "UZ"}],
+            "documents": [
+                {
+                    "type": "passport",
+                    "number": "CA7731904",
+                    "country": "UZ",
+                    "status": "taken_by_trafficker",
+                }
+            ],
             "phones": ["+7 701 555 0142"],
             "gender": "Feminine",
             "citizenship": "UZ",

@@ -15,12 +15,22 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
-from opennrm.people.models import DocumentType, Education, Gender, MaritalStatus, Person
+from opennrm.locales import CountryField
+from opennrm.people.models import (
+    DocumentStatus,
+    DocumentType,
+    Education,
+    Gender,
+    MaritalStatus,
+    Person,
+    document_status,
+)
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -32,9 +42,11 @@ from .choices import (
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    DatePrecision,
     DecisionMakingOrganization,
     ExploitationType,
     ForcedLabourIndustry,
+    HistoricEventType,
     IdentificationStage,
     MethodOfControl,
     PerpetratorRole,
@@ -47,7 +59,7 @@ from .choices import (
     SupportPlanType,
     TraffickingStatus,
 )
-from .models import Case, IdentificationDecision, SupportPlan
+from .models import Case, HistoricEvent, IdentificationDecision, SupportPlan
 from .selectors import CaseFilters
 
 PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
@@ -139,6 +151,7 @@ ERROR_FIELDS: dict[str, str] = {
     "person.documents[0].type": "document_type",
     "person.documents[0].number": "document_number",
     "person.documents[0].country": "document_country",
+    "person.documents[0].status": "document_status",
     "person.phones": "phones",
     "person.phones[]": "phones",
     "person.address": "address",
@@ -210,6 +223,12 @@ class PersonForm(GroupedForm):
     )
     document_number = _text(gettext_lazy("Document number"), 50, **PRIVATE)
     document_country = CodeField(label=gettext_lazy("Issued by (country)"))
+    document_status = forms.ChoiceField(
+        label=gettext_lazy("Where the document is"),
+        choices=DocumentStatus.choices,
+        initial=DocumentStatus.HELD_BY_PERSON,
+        required=False,
+    )
     phones = _area(
         gettext_lazy("Phone numbers"),
         rows=2,
@@ -243,7 +262,7 @@ class PersonForm(GroupedForm):
         ),
         (
             gettext_lazy("Identity document"),
-            ["document_type", "document_number", "document_country"],
+            ["document_type", "document_number", "document_country", "document_status"],
         ),
         (gettext_lazy("Contact"), ["phones", "address"]),
         (
@@ -272,6 +291,10 @@ class PersonForm(GroupedForm):
             "number": d["document_number"],
             "country": d["document_country"],
         }
+        status = d["document_status"] or DocumentStatus.HELD_BY_PERSON
+        # A status other than the default is a document too ("passport taken", number unknown).
+        if any(document.values()) or status != DocumentStatus.HELD_BY_PERSON:
+            document["status"] = status
         return {
             "given_name": d["given_name"],
             "family_name": d["family_name"],
@@ -280,7 +303,7 @@ class PersonForm(GroupedForm):
             "birth_date": d["birth_date"],
             "birth_year": d["birth_year"],
             "approximate_age": d["approximate_age"],
-            "documents": ([document] if any(document.values()) else []) + list(other_documents),
+            "documents": ([document] if "status" in document else []) + list(other_documents),
             "phones": lines(d["phones"]),
             "address": d["address"],
             "gender": d["gender"],
@@ -310,6 +333,7 @@ class PersonEditForm(PersonForm):
             "document_type": document.get("type", ""),
             "document_number": document.get("number", ""),
             "document_country": document.get("country", ""),
+            "document_status": document_status(document) if document else "",
             "phones": "\n".join(person.phones),
             "address": person.address,
             "gender": person.gender,
@@ -753,3 +777,125 @@ class AssignForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, MemberChoiceField | MembersChoiceField)
             field.queryset = members
+
+
+# --- The route: its stops (historic events) and the case's files.
+
+
+# The service's names for the date of a stop, and the form fields that show their errors.
+STOP_ERROR_FIELDS = {"occurred_on": "year", "date_precision": "month"}
+
+
+class RouteStopForm(PartForm):
+    """A stop of the route. The date is typed as a year, a month and a day, each of which may
+    be left out from the day upwards: "2005", "March 2005", "14 March 2005", or nothing."""
+
+    id_prefix = "stop"
+
+    event_type = forms.ChoiceField(label=gettext_lazy("What happened there"))
+    city = _text(gettext_lazy("Place (city, town or village)"), 100)
+    country = CountryField(label=gettext_lazy("Country"))
+    day = forms.IntegerField(
+        label=gettext_lazy("Day"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 3}),
+    )
+    month = forms.ChoiceField(
+        label=gettext_lazy("Month"),
+        choices=[("", "—"), *((str(n), name) for n, name in MONTHS.items())],
+        required=False,
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 5}),
+    )
+    description = _area(gettext_lazy("What happened (optional)"), 5000, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "event_type").choices = HistoricEventType.choices
+        for name in ("city", "description"):
+            self.fields[name].widget.attrs.update(PRIVATE)
+
+    def place_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("event_type", "city", "country")]
+
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("day", "month", "year")]
+
+    def note_fields(self) -> list[forms.BoundField]:
+        return [self["description"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, month, year = data.get("day"), data.get("month"), data.get("year")
+        if day is not None and not month:
+            self.add_error("month", _("Give the month of this day, or leave the day out."))
+        elif month and year is None:
+            self.add_error("year", _("Give the year of this month, or leave the month out."))
+        elif year is not None:
+            try:
+                date(year, int(month or 1), day or 1)
+            except (ValueError, OverflowError):
+                self.add_error("day", _("There is no such day in this month."))
+        return data
+
+    def stop_data(self) -> dict[str, Any]:
+        """The stop as the services take it: a date and how much of it is known."""
+        d = self.cleaned_data
+        day, month, year = d["day"], d["month"], d["year"]
+        if year is None:
+            occurred_on, precision = None, DatePrecision.DAY
+        elif not month:
+            occurred_on, precision = date(year, 1, 1), DatePrecision.YEAR
+        elif day is None:
+            occurred_on, precision = date(year, int(month), 1), DatePrecision.MONTH
+        else:
+            occurred_on, precision = date(year, int(month), day), DatePrecision.DAY
+        return {
+            "event_type": d["event_type"],
+            "occurred_on": occurred_on,
+            "date_precision": precision,
+            "country": d["country"],
+            "city": d["city"],
+            "description": d["description"],
+        }
+
+    @classmethod
+    def initial_for(cls, event: HistoricEvent) -> dict[str, Any]:
+        """The stop's current values, as the edit form shows them."""
+        on, precision = event.occurred_on, event.date_precision
+        return {
+            "event_type": event.event_type,
+            "city": event.city,
+            "country": event.country,
+            "year": on.year if on else None,
+            "month": str(on.month) if on and precision != DatePrecision.YEAR else "",
+            "day": on.day if on and precision == DatePrecision.DAY else None,
+            "description": event.description,
+        }
+
+
+def add_stop_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's errors about a stop beside the fields: the date's beside the year."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for path, messages in error.errors.items():
+        name = STOP_ERROR_FIELDS.get(path, path)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class AttachmentForm(PartForm):
+    """A file for the case: what it is is checked by its content, by the service."""
+
+    id_prefix = "attachment"
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        allow_empty_file=True,  # the service says why an empty file is refused
+        help_text=gettext_lazy("PDF, PNG or JPEG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+    description = _text(gettext_lazy("What it is (optional)"), 1000, **PRIVATE)

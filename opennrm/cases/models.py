@@ -14,6 +14,7 @@ from .choices import (
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    DatePrecision,
     DecisionMakingOrganization,
     DecisionSource,
     DecisionState,
@@ -223,18 +224,41 @@ class IdentificationDecision(models.Model):
 
 
 class HistoricEvent(models.Model):
-    """A recruitment, transit or exploitation event (``hte_``)."""
+    """A recruitment, transit or exploitation event (``hte_``): one stop of the route.
+
+    The date may be unknown (empty) or partial: ``date_precision`` says whether the day, only the
+    month or only the year is known, and ``occurred_on`` is then the first day of that period.
+    A stop removed in the pages is kept, marked removed (``removed_at``), like any part of a case.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(_("type"), max_length=20, choices=HistoricEventType.choices)
     occurred_on = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("how much of the date is known"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
     country = models.CharField(_("country"), max_length=2, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     description = EncryptedTextField(_("description"), blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_type__in=HistoricEventType.values), name="historic_event_type"
+            ),
+            # A date and how much of it is known go together; no precision without a date.
+            models.CheckConstraint(
+                condition=Q(occurred_on__isnull=True, date_precision="")
+                | Q(occurred_on__isnull=False, date_precision__in=DatePrecision.values),
+                name="historic_event_date_precision",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.occurred_on}"

@@ -35,7 +35,8 @@ from opennrm.cases.choices import (
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, ValidationFailed
-from opennrm.people.models import AgeBand, DocumentType, Gender
+from opennrm.locales import country_name
+from opennrm.people.models import AgeBand, DocumentStatus, DocumentType, Gender, document_status
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -248,10 +249,11 @@ def _shown(name: str, value: Any) -> Any:
     if name == SharedField.PHONES:
         return ", ".join(phone_display(p) for p in value)
     if name == SharedField.DOCUMENTS:
-        kinds = dict(DocumentType.choices)
+        kinds, statuses = dict(DocumentType.choices), dict(DocumentStatus.choices)
         return "; ".join(
-            f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}"
-            + (f" ({d['country']})" if d.get("country") else "")
+            f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}".strip()
+            + (f" ({country_name(d['country'])})" if d.get("country") else "")
+            + f" — {str(statuses.get(document_status(d), document_status(d))).lower()}"
             for d in value
         )
     if name == SharedField.BIRTH:

@@ -134,7 +134,9 @@ def test_open_a_case_with_good_data(world, worker):
         {"value": "Diana Karimova", "script": "Latn"},
         {"value": "Dilnoza", "script": "Latn"},
     ]
-    assert person.documents == [{"type": "passport", "number": "AA1234567", "country": "UZ"}]
+    assert person.documents == [
+        {"type": "passport", "number": "AA1234567", "country": "UZ", "status": "held_by_person"}
+    ]
     assert person.phones == ["+998901234567"] and person.languages == ["uz", "ru"]
     assert case.owner == world.a["case_worker"].user
     assert case.exploitation_types == ["SexualExploitation"]
@@ -165,7 +167,8 @@ BAD_INPUT = [
     ({"city_of_exploitation": "z" * 150}, "city_of_exploitation", "at most 100"),
     ({"languages": "ru, zz"}, "languages", "“zz”"),
     ({"phones": "+998 90 123 45 67\n12"}, "phones", "Line 2"),
-    ({"document_number": ""}, "document_number", "missing"),
+    ({"document_type": "", "document_status": "lost"}, "document_type", "Unknown document type"),
+    ({"document_status": "burnt"}, "document_status", "valid choice"),
     ({"birth_year": "1850"}, "birth_year", "between"),
     ({"number_of_children": "40"}, "number_of_children", "between"),
 ]

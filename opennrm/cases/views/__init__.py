@@ -21,6 +21,7 @@ from .actions import (
     service_add,
     trafficking_save,
 )
+from .route import file_add, file_download, route_add, route_edit, route_remove
 from .tabs import case_list, case_tab
 
 __all__ = [
@@ -39,4 +40,9 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "note_add",
+    "route_add",
+    "route_edit",
+    "route_remove",
+    "file_add",
+    "file_download",
 ]

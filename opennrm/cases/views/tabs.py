@@ -31,7 +31,7 @@ from opennrm.accounts.models import IdentificationBy, Organization, Organization
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import AgeBand, DocumentType
+from opennrm.people.models import AgeBand, DocumentStatus, DocumentType, document_status
 from opennrm.people.services import person_age
 from opennrm.web import (
     ActorRequest,
@@ -58,15 +58,18 @@ from ..forms import (
     StatusForm,
 )
 from ..models import Case, Consent
+from .route_tabs import files_tab, route_tab
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
     ("person", gettext_lazy("Person")),
     ("trafficking", gettext_lazy("Trafficking")),
+    ("route", gettext_lazy("Route")),
     ("identification", gettext_lazy("Identification")),
     ("plan", gettext_lazy("Plan and services")),
     ("consent", gettext_lazy("Consent")),
     ("notes", gettext_lazy("Notes")),
+    ("files", gettext_lazy("Files")),
     ("history", gettext_lazy("History")),
 ]
 
@@ -123,7 +126,12 @@ def _partner(request: ActorRequest, organization_id: str) -> Organization | None
 def _person_tab(request: ActorRequest, case: Case, form: PersonEditForm | None = None) -> dict:
     person = case.person
     documents = [
-        {**d, "type_label": _label(DocumentType, d.get("type", ""))} for d in person.documents
+        {
+            **d,
+            "type_label": _label(DocumentType, d.get("type", "")),
+            "status_label": _label(DocumentStatus, document_status(d)),
+        }
+        for d in person.documents
     ]
     return {
         "person": person,
@@ -264,6 +272,8 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
     "plan": _plan_tab,
     "consent": _consent_tab,
     "notes": _notes_tab,
+    "route": route_tab,
+    "files": files_tab,
     "history": _history_tab,
 }
 
