@@ -351,6 +351,10 @@ class Perpetrator(models.Model):
     def __str__(self) -> str:
         return f"perpetrator {self.uuid}"
 
+    def role_labels(self) -> list[str]:
+        names = dict(PerpetratorRole.choices)
+        return [str(names.get(role, role)) for role in self.roles]
+
 
 class PerpetratorShare(models.Model):
     """A supervisor's choice to let the organization's law-enforcement liaison read the
@@ -438,6 +442,10 @@ class NeedsAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"assessment {self.uuid}"
+
+    def contact_channel_labels(self) -> list[str]:
+        names = dict(ContactChannel.choices)
+        return [str(names.get(channel, channel)) for channel in self.contact_channels]
 
 
 class PersonalAccount(models.Model):

@@ -20,6 +20,16 @@ from .actions import (
     service_add,
     trafficking_save,
 )
+from .records import (
+    account_record,
+    assessment_record,
+    perpetrator_add,
+    perpetrator_edit,
+    perpetrator_remove,
+    perpetrators_share,
+    shared_case,
+    shared_list,
+)
 from .tabs import case_list, case_tab
 
 __all__ = [
@@ -37,4 +47,12 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "note_add",
+    "perpetrator_add",
+    "perpetrator_edit",
+    "perpetrator_remove",
+    "perpetrators_share",
+    "assessment_record",
+    "account_record",
+    "shared_list",
+    "shared_case",
 ]
