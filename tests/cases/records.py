@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from opennrm.cases import needs, perpetrators
-from opennrm.cases.models import Case, NeedsAssessment, PersonalAccount, Perpetrator
+from opennrm.cases.models import Case, NeedsAssessment, Perpetrator, PersonalAccount
 from tests.conftest import World
 
 TAXI_DRIVER = {

@@ -16,9 +16,9 @@ from opennrm.cases import needs, perpetrators
 from opennrm.cases.models import (
     Case,
     NeedsAssessment,
-    PersonalAccount,
     Perpetrator,
     PerpetratorShare,
+    PersonalAccount,
 )
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.cases.factories import open_diana
@@ -244,9 +244,7 @@ def test_the_edit_page_shows_the_record_in_the_form(world, case, signed_in):
 # --- Sharing with the police liaison.
 
 
-def test_the_liaison_reads_only_while_shared_and_only_in_their_organization(
-    world, case, signed_in
-):
+def test_the_liaison_reads_only_while_shared_and_only_in_their_organization(world, case, signed_in):
     record_perpetrator(world, case)
     liaison = signed_in(world.a["law_enforcement_liaison"].user, world.a["law_enforcement_liaison"])
     other = signed_in(world.b["law_enforcement_liaison"].user, world.b["law_enforcement_liaison"])
@@ -287,9 +285,7 @@ def test_only_a_supervisor_shares_and_never_twice(world, case):
 def test_roles_that_do_not_work_the_case_read_no_perpetrator(world, case):
     for role in ("hotline_operator", "service_provider", "data_analyst", "organization_admin"):
         with pytest.raises((PermissionDenied, NotFound)):
-            perpetrators.readable_perpetrators(
-                actor=world.actor(world.a[role]), case_id=case.uuid
-            )
+            perpetrators.readable_perpetrators(actor=world.actor(world.a[role]), case_id=case.uuid)
 
 
 def test_a_hotline_operator_on_the_team_has_no_perpetrators_tab(world, case, signed_in):

@@ -203,7 +203,7 @@ def perpetrator_remove(request: HttpRequest, case_id: UUID, perpetrator_id: UUID
     return perpetrators.perpetrator_remove(actor=common.actor(request), perpetrator=record)
 
 
-@router.get("/{case_id}/perpetrators/shares", response={200: list[ShareOut], **ERRORS})
+@router.get("/{case_id}/perpetrator-sharing", response={200: list[ShareOut], **ERRORS})
 def perpetrator_share_list(request: HttpRequest, case_id: UUID) -> QuerySet[PerpetratorShare]:
     """When the case's perpetrator records were shared with the police liaison, and stopped."""
     actor = common.actor(request)
@@ -211,7 +211,7 @@ def perpetrator_share_list(request: HttpRequest, case_id: UUID) -> QuerySet[Perp
     return perpetrators.perpetrator_share_history(actor=actor, case=case)
 
 
-@router.post("/{case_id}/perpetrators/share", response={201: ShareOut, **ERRORS})
+@router.post("/{case_id}/perpetrator-sharing", response={201: ShareOut, **ERRORS})
 def perpetrator_share(request: HttpRequest, case_id: UUID) -> Status:
     """A supervisor shares the case's perpetrator records with the organization's police
     liaison, until withdrawn."""
@@ -219,7 +219,7 @@ def perpetrator_share(request: HttpRequest, case_id: UUID) -> Status:
     return Status(201, perpetrators.perpetrators_share(actor=common.actor(request), case=case))
 
 
-@router.post("/{case_id}/perpetrators/unshare", response={200: ShareOut, **ERRORS})
+@router.post("/{case_id}/perpetrator-sharing/withdraw", response={200: ShareOut, **ERRORS})
 def perpetrator_unshare(request: HttpRequest, case_id: UUID) -> PerpetratorShare:
     """A supervisor withdraws the share: the liaison reads the records no more."""
     case = case_for_write(request, case_id)
