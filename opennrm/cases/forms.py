@@ -842,6 +842,14 @@ class AssessmentForm(PartForm, GroupedForm):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
 
+    @classmethod
+    def initial_from(cls, current: Any) -> dict[str, Any]:
+        """The current assessment's answers, for the next one to start from (dated today)."""
+        if current is None:
+            return {}
+        names = [name for name in cls.base_fields if name != "assessed_on"]
+        return {name: getattr(current, name) for name in names}
+
 
 class AccountForm(PartForm, GroupedForm):
     id_prefix = "account"

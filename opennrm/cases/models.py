@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opennrm.crypto.fields import EncryptedJSONField, EncryptedTextField
 from opennrm.people.models import Gender
+from opennrm.web import phone_display
 
 from .choices import (
     AccommodationNeed,
@@ -350,6 +351,9 @@ class Perpetrator(models.Model):
 
     def __str__(self) -> str:
         return f"perpetrator {self.uuid}"
+
+    def phones_shown(self) -> list[str]:
+        return [phone_display(phone) for phone in self.phones]
 
     def role_labels(self) -> list[str]:
         names = dict(PerpetratorRole.choices)

@@ -184,6 +184,7 @@ def account_record(
     if not any(sections.values()) and not any(check.has(name) for name in sections):
         check.add("before", _("Write at least one part of the account."))
     check.raise_if_errors()
+    assert told_on is not None  # required: refused above when missing
     account = PersonalAccount(
         case=case,
         told_on=told_on,

@@ -51,7 +51,10 @@ def needs_tab(
         "earlier": assessments[1:],
     }
     if request.actor.can(perms.CASES_UPDATE):
-        context["form"] = form or AssessmentForm()
+        # A new assessment starts from the current one: the worker changes what changed.
+        context["form"] = form or AssessmentForm(
+            initial=AssessmentForm.initial_from(context["current"])
+        )
     return context
 
 
