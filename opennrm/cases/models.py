@@ -332,9 +332,14 @@ class Perpetrator(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
-    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("removed by"),
     )
 
     class Meta:
@@ -366,12 +371,19 @@ class PerpetratorShare(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perpetrator_shares")
-    shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    shared_at = models.DateTimeField(auto_now_add=True)
-    withdrawn_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    shared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared by")
     )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    shared_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("sharing stopped by"),
+    )
+    withdrawn_at = models.DateTimeField(_("sharing stopped at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-shared_at", "-id"]
