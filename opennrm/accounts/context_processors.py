@@ -18,6 +18,7 @@ NAVIGATION = [
     (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
     (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
     (perms.RETURNS_MANAGE, "returns:follow_ups_due", _("Follow-ups")),
+    (perms.PERPETRATORS_VIEW_SHARED, "cases:perpetrators_shared", _("Shared perpetrator records")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),

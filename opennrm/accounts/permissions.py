@@ -47,6 +47,10 @@ REFERRALS_OVERRIDE_CONSENT = "referrals.override_consent"  # send without consen
 REFERRALS_STATS_VIEW = "referrals.stats"  # referral counts and response times; no content
 CASES_TRANSFER = "cases.transfer"  # transfer a case to another organization, accept a transfer
 RETURNS_MANAGE = "returns.manage"  # voluntary return details and reintegration follow-ups
+# Perpetrator records of a case (decision 0017): who did it, their phones, vehicles, places.
+PERPETRATORS_WORK = "perpetrators.work"  # read and record them on a visible case
+PERPETRATORS_SHARE = "perpetrators.share"  # share a case's records with the police liaison, or stop
+PERPETRATORS_VIEW_SHARED = "perpetrators.view_shared"  # read them where a supervisor shared them
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
@@ -68,7 +72,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND}
     ),
     Role.CASE_WORKER: frozenset(
-        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | _REFERRAL_WORK | {IDENTIFICATION_PROPOSE}
+        _EVERY_MEMBER
+        | _CASE_WORK
+        | _SIGNAL_WORK
+        | _REFERRAL_WORK
+        | {IDENTIFICATION_PROPOSE, PERPETRATORS_WORK}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
@@ -78,10 +86,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _REFERRAL_WORK
         | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW, REFERRALS_OVERRIDE_CONSENT}
         | {REFERRALS_STATS_VIEW, CASES_TRANSFER, DIRECTORY_MANAGE}
+        | {PERPETRATORS_WORK, PERPETRATORS_SHARE}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
+    # The liaison reads perpetrator records only of the cases a supervisor shared (0017).
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(
-        _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING
+        _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, PERPETRATORS_VIEW_SHARED} | _REFERRAL_RECEIVING
     ),
     Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
     Role.ORGANIZATION_ADMIN: frozenset(

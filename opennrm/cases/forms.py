@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
-from opennrm.locales import CountryField
+from opennrm.locales import CountryField, LanguageField
 from opennrm.people.models import (
     DocumentStatus,
     DocumentType,
@@ -39,9 +39,12 @@ if TYPE_CHECKING:
 from .choices import (
     CLOSED_STATUSES,
     STATUS_TRANSITIONS,
+    AccommodationNeed,
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    ContactChannel,
+    ContactSafety,
     DatePrecision,
     DecisionMakingOrganization,
     ExploitationType,
@@ -53,6 +56,7 @@ from .choices import (
     RecruitmentMethod,
     RecruitmentPlatform,
     RelationshipToTrafficker,
+    RiskLevel,
     ServiceStatus,
     ServiceType,
     SexExploitationType,
@@ -899,3 +903,201 @@ class AttachmentForm(PartForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     description = _text(gettext_lazy("What it is (optional)"), 1000, **PRIVATE)
+
+
+# --- Perpetrators, needs and risks, the person's own account (decision 0017).
+
+
+def add_list_errors(form: forms.Form, error: ApplicationError) -> None:
+    """A service's errors beside the fields their paths name ("phones[2]" beside ``phones``,
+    as "Line 3: ..."), the rest above the form."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for path, messages in error.errors.items():
+        name = _INDEX.sub("", path)
+        index = _INDEX.search(path)
+        line = index is not None and isinstance(form.fields.get(name), forms.CharField)
+        for message in messages:
+            if line and index is not None:
+                message = _("Line %(number)d: %(message)s") % {
+                    "number": int(index.group(1)) + 1,
+                    "message": message,
+                }
+            form.add_error(name if name in form.fields else None, message)
+
+
+class PerpetratorForm(PartForm):
+    id_prefix = "perpetrator"
+
+    name = _area(
+        gettext_lazy("Name or description"),
+        500,
+        rows=2,
+        help_text=gettext_lazy("A name, a nickname, or what the person remembers of them."),
+        attrs=PRIVATE,
+    )
+    roles = _checks(PerpetratorRole, gettext_lazy("Role in the process"))
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Relationship to the person"),
+        choices=_blank(RelationshipToTrafficker),
+        required=False,
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=_blank(Gender), required=False)
+    nationality = CountryField(label=gettext_lazy("Nationality"))
+    phones = _area(
+        gettext_lazy("Phone numbers"),
+        rows=2,
+        help_text=gettext_lazy("One per line, with the country code, e.g. +7 701 555 01 42."),
+        attrs=PRIVATE,
+    )
+    vehicles = _area(
+        gettext_lazy("Vehicles"),
+        rows=2,
+        help_text=gettext_lazy("One per line: make, colour, registration number."),
+        attrs=PRIVATE,
+    )
+    places = _area(
+        gettext_lazy("Places"),
+        rows=2,
+        help_text=gettext_lazy("One per line: addresses, venues, where they were seen."),
+        attrs=PRIVATE,
+    )
+    actions = _area(gettext_lazy("What they did"), 5000, rows=4, attrs=PRIVATE)
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The record as the services take it."""
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "roles": list(d["roles"]),
+            "relationship": d["relationship"],
+            "sex": d["sex"],
+            "nationality": d["nationality"],
+            "phones": lines(d["phones"]),
+            "vehicles": lines(d["vehicles"]),
+            "places": lines(d["places"]),
+            "actions": d["actions"],
+        }
+
+
+class PerpetratorEditForm(PerpetratorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, perpetrator: Any) -> dict[str, Any]:
+        """The record's current values, as the edit form shows them."""
+        return {
+            "name": perpetrator.name,
+            "roles": perpetrator.roles,
+            "relationship": perpetrator.relationship,
+            "sex": perpetrator.sex,
+            "nationality": perpetrator.nationality,
+            "phones": "\n".join(perpetrator.phones),
+            "vehicles": "\n".join(perpetrator.vehicles),
+            "places": "\n".join(perpetrator.places),
+            "actions": perpetrator.actions,
+            "version": perpetrator.version,
+        }
+
+
+class AssessmentForm(PartForm, GroupedForm):
+    id_prefix = "assessment"
+
+    assessed_on = _date(label=gettext_lazy("Assessed on"))
+    contact_safety = forms.ChoiceField(
+        label=gettext_lazy("Is it safe to contact the person?"),
+        choices=ContactSafety.choices,
+        initial=ContactSafety.UNKNOWN,
+    )
+    contact_channels = _checks(ContactChannel, gettext_lazy("Contact by"))
+    contact_when = _text(gettext_lazy("When to contact"), 200, **PRIVATE)
+    contact_warning = _area(
+        gettext_lazy("Warning for anyone contacting the person"),
+        500,
+        rows=2,
+        help_text=gettext_lazy(
+            "Shown at the top of the case, e.g. “Do not call back: the phone is checked.”"
+        ),
+        attrs=PRIVATE,
+    )
+    trafficker_risk = forms.ChoiceField(
+        label=gettext_lazy("Risk from the traffickers"),
+        choices=RiskLevel.choices,
+        initial=RiskLevel.UNKNOWN,
+    )
+    trafficker_risk_details = _area(gettext_lazy("About the risk"), 5000, attrs=PRIVATE)
+    health_needs = _area(gettext_lazy("Health needs"), 5000, attrs=PRIVATE)
+    children_count = forms.IntegerField(label=gettext_lazy("Number of children"), required=False)
+    children_whereabouts = _area(gettext_lazy("Where the children are"), 5000, attrs=PRIVATE)
+    accommodation_need = forms.ChoiceField(
+        label=gettext_lazy("Accommodation"),
+        choices=AccommodationNeed.choices,
+        initial=AccommodationNeed.UNKNOWN,
+    )
+    other_needs = _area(gettext_lazy("Other urgent needs"), 5000, attrs=PRIVATE)
+    interpreter_needed = forms.BooleanField(
+        label=gettext_lazy("An interpreter is needed"), required=False
+    )
+    interpreter_language = LanguageField(label=gettext_lazy("Interpreter's language"))
+
+    fieldsets = [
+        (
+            gettext_lazy("Contacting the person"),
+            [
+                "assessed_on",
+                "contact_safety",
+                "contact_when",
+                "contact_channels",
+                "contact_warning",
+            ],
+        ),
+        (gettext_lazy("Risk"), ["trafficker_risk", "trafficker_risk_details"]),
+        (
+            gettext_lazy("Health, children and a place to stay"),
+            ["health_needs", "children_count", "children_whereabouts", "accommodation_need"],
+        ),
+        (
+            gettext_lazy("Other needs and an interpreter"),
+            ["other_needs", "interpreter_needed", "interpreter_language"],
+        ),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+
+    @classmethod
+    def initial_from(cls, current: Any) -> dict[str, Any]:
+        """The current assessment's answers, for the next one to start from (dated today)."""
+        if current is None:
+            return {}
+        names = [name for name in cls.base_fields if name != "assessed_on"]
+        return {name: getattr(current, name) for name in names}
+
+
+class AccountForm(PartForm, GroupedForm):
+    id_prefix = "account"
+
+    told_on = _date(label=gettext_lazy("Told on"))
+    language = LanguageField(label=gettext_lazy("Language of the telling"))
+    with_interpreter = forms.BooleanField(
+        label=gettext_lazy("Told through an interpreter"), required=False
+    )
+    before = _area(gettext_lazy("Life before leaving"), 20_000, rows=4, attrs=PRIVATE)
+    recruitment = _area(gettext_lazy("Recruitment"), 20_000, rows=4, attrs=PRIVATE)
+    journey = _area(gettext_lazy("The journey"), 20_000, rows=4, attrs=PRIVATE)
+    exploitation = _area(gettext_lazy("The exploitation"), 20_000, rows=4, attrs=PRIVATE)
+    ending = _area(gettext_lazy("How it ended"), 20_000, rows=4, attrs=PRIVATE)
+    wishes = _area(gettext_lazy("What the person wants now"), 20_000, rows=4, attrs=PRIVATE)
+
+    fieldsets = [
+        (gettext_lazy("The telling"), ["told_on", "language", "with_interpreter"]),
+        (
+            gettext_lazy("In the person's words"),
+            ["before", "recruitment", "journey", "exploitation", "ending", "wishes"],
+        ),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["told_on"].initial = timezone.localdate()

@@ -214,6 +214,10 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         case.attachments,
         case.screenings,
         case.signals,
+        case.perpetrators,
+        case.perpetrator_shares,
+        case.assessments,
+        case.accounts,
     ):
         ids.extend(related.values_list("uuid", flat=True))
     returned = Case.objects.filter(pk=case.pk, return_record__isnull=False)

@@ -80,4 +80,44 @@ urlpatterns = [
         views.file_download,
         name="file_download",
     ),
+    # Perpetrators, needs and risks, the person's own account (decision 0017).
+    path("cases/<uuid:case_id>/needs/", views.case_tab, {"tab": "needs"}, name="needs"),
+    path(
+        "cases/<uuid:case_id>/perpetrators/",
+        views.case_tab,
+        {"tab": "perpetrators"},
+        name="perpetrators",
+    ),
+    path("cases/<uuid:case_id>/account/", views.case_tab, {"tab": "account"}, name="account"),
+    path("cases/<uuid:case_id>/perpetrators/add/", views.perpetrator_add, name="perpetrator_add"),
+    path(
+        "cases/<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/edit/",
+        views.perpetrator_edit,
+        name="perpetrator_edit",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/remove/",
+        views.perpetrator_remove,
+        name="perpetrator_remove",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/share/",
+        views.perpetrators_share,
+        {"share": True},
+        name="perpetrators_share",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/unshare/",
+        views.perpetrators_share,
+        {"share": False},
+        name="perpetrators_unshare",
+    ),
+    path("cases/<uuid:case_id>/needs/record/", views.assessment_record, name="assessment_record"),
+    path("cases/<uuid:case_id>/account/record/", views.account_record, name="account_record"),
+    path("perpetrators/shared/", views.shared_list, name="perpetrators_shared"),
+    path(
+        "perpetrators/shared/<uuid:case_id>/",
+        views.shared_case,
+        name="perpetrators_shared_case",
+    ),
 ]

@@ -21,6 +21,16 @@ from .actions import (
     service_add,
     trafficking_save,
 )
+from .records import (
+    account_record,
+    assessment_record,
+    perpetrator_add,
+    perpetrator_edit,
+    perpetrator_remove,
+    perpetrators_share,
+    shared_case,
+    shared_list,
+)
 from .route import file_add, file_download, route_add, route_edit, route_remove
 from .tabs import case_list, case_tab
 
@@ -45,4 +55,12 @@ __all__ = [
     "route_remove",
     "file_add",
     "file_download",
+    "perpetrator_add",
+    "perpetrator_edit",
+    "perpetrator_remove",
+    "perpetrators_share",
+    "assessment_record",
+    "account_record",
+    "shared_list",
+    "shared_case",
 ]

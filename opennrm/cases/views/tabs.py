@@ -40,7 +40,7 @@ from opennrm.web import (
     page_of,
 )
 
-from .. import selectors, services
+from .. import needs, selectors, services
 from ..choices import ExploitationType
 from ..fields import MultiChoiceField
 from ..forms import (
@@ -58,13 +58,17 @@ from ..forms import (
     StatusForm,
 )
 from ..models import Case, Consent
+from . import record_tabs
 from .route_tabs import files_tab, route_tab
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
     ("person", gettext_lazy("Person")),
+    ("needs", gettext_lazy("Needs and risks")),
     ("trafficking", gettext_lazy("Trafficking")),
     ("route", gettext_lazy("Route")),
+    ("perpetrators", gettext_lazy("Perpetrators")),
+    ("account", gettext_lazy("Own account")),
     ("identification", gettext_lazy("Identification")),
     ("plan", gettext_lazy("Plan and services")),
     ("consent", gettext_lazy("Consent")),
@@ -72,6 +76,11 @@ TABS = [
     ("files", gettext_lazy("Files")),
     ("history", gettext_lazy("History")),
 ]
+# Tabs that need more than seeing the case: shown, and answered, only to those who hold this.
+TAB_PERMISSIONS = {
+    "person": perms.IDENTIFYING_DATA_VIEW,
+    "perpetrators": perms.PERPETRATORS_WORK,
+}
 
 # What the trafficking tab shows; the trafficking status is in the page header.
 TRAFFICKING_FIELDS = [
@@ -275,6 +284,9 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
     "route": route_tab,
     "files": files_tab,
     "history": _history_tab,
+    "needs": record_tabs.needs_tab,
+    "perpetrators": record_tabs.perpetrators_tab,
+    "account": record_tabs.account_tab,
 }
 
 
@@ -307,15 +319,15 @@ def _render_case(
 ) -> HttpResponse:
     """The case page on ``tab``, or the tab alone for htmx (with the header swapped alongside)."""
     actor = request.actor
-    if tab == "person":
-        _require_identifying(request)
+    if tab in TAB_PERMISSIONS and not actor.can(TAB_PERMISSIONS[tab]):
+        raise PermissionDenied(_("You do not have permission to do this."))
     case = selectors.case_get(actor=actor, case_id=case_id)
     if status_form is None and actor.can(perms.CASES_UPDATE):
         status_form = StatusForm(case=case, can_close=actor.can(perms.CASES_CLOSE))
     tabs = [
         {"key": key, "label": label, "url": reverse(f"cases:{key}", args=[case.uuid])}
         for key, label in TABS
-        if key != "person" or actor.can(perms.IDENTIFYING_DATA_VIEW)
+        if key not in TAB_PERMISSIONS or actor.can(TAB_PERMISSIONS[key])
     ]
     htmx = _htmx(request)
     context = {
@@ -328,6 +340,8 @@ def _render_case(
         "can_assign": actor.can(perms.CASES_VIEW_ALL),
         "htmx": htmx,
         "deadlines": selectors.identification_deadlines(actor=actor, case=case),
+        # Any of those who see the case may call the person: how to do it safely is on top.
+        "contact_alert": needs.case_contact_alert(actor=actor, case=case),
         **TAB_CONTEXT[tab](request, case, **forms),
     }
     response = render(request, "cases/_fragment.html" if htmx else "cases/case_page.html", context)
