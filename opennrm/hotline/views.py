@@ -109,7 +109,7 @@ def _render_signal(
     signal = selectors.signal_get(actor=actor, signal_id=signal_id)
     show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
     can_record = actor.can(perms.SIGNALS_RECORD)
-    if form is None and can_record:
+    if form is None and can_record and not signal.closed:
         form = SignalEditForm(
             initial=SignalEditForm.initial_for(signal), signal=signal, show_phone=show_phone
         )
@@ -121,7 +121,14 @@ def _render_signal(
         "known": selectors.known_caller(actor=actor, signal=signal),
         "form": form,
         "can_record": can_record,
-        "can_open_case": can_record and actor.can(perms.CASES_CREATE) and not signal.case_id,
+        "can_open_case": can_record
+        and actor.can(perms.CASES_CREATE)
+        and not signal.case_id
+        and not signal.closed,
+        "can_hand_on": can_record
+        and not signal.closed
+        and (not signal.case_id or actor.can(perms.CASES_HAND_ON)),
+        "retention_days": services.retention_days(),
         "follow_up_due": signal.follow_up_open
         and signal.follow_up_on is not None
         and signal.follow_up_on <= local_today(actor.organization),
@@ -204,6 +211,26 @@ def signal_followed_up(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     if request.POST.get("next") == "queue":
         return redirect("hotline:queue")
     return redirect("hotline:signal_detail", signal_id=signal.uuid)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_hand_on(request: ActorRequest, signal_id: UUID) -> HttpResponse:
+    """Hand the contact on and close the hotline's copy (and its case, closed as referred)."""
+    signal = _signal_for_write(request, signal_id)
+    form = FollowedUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and retry."))
+        return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    return perform(
+        request,
+        lambda: services.signal_hand_on(
+            actor=request.actor, signal=signal, version=form.cleaned_data["version"]
+        ),
+        success=_("The contact was handed on and closed."),
+        redirect_to=_signal_url(signal),
+    )
 
 
 @never_cache
