@@ -25,6 +25,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
+from opennrm.locales import language_name
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -36,7 +37,7 @@ from opennrm.web import (
 )
 
 from . import selectors, services
-from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name
+from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm
 from .models import Channel, Reason, Signal
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from opennrm.accounts.models import Organization
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import ApplicationError
+from opennrm.locales import country_name
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class ReferralForm(forms.Form):
         self.kind = kind
         choices: list[tuple[str, str]] = [("", "—")]
         for organization in organizations:
-            label = f"{organization.name} ({organization.country})"
+            label = f"{organization.name} ({country_name(organization.country)})"
             if organization.pk in covered:
                 label += " — " + _("consent on record")
             choices.append((str(organization.uuid), label))

@@ -30,6 +30,7 @@ from opennrm.cases.choices import ServiceType
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, ValidationFailed
+from opennrm.locales import country_filter, country_name, language_filter
 from opennrm.people.models import AgeBand, DocumentType, Gender
 from opennrm.web import (
     ActorRequest,
@@ -228,17 +229,24 @@ def _labels(choices: type[TextChoices], values: list[str]) -> str:
     return ", ".join(str(names.get(v, v)) for v in values)
 
 
+COUNTRY_FIELDS = ("country_of_origin", "transit_countries", "country_of_exploitation")
+
+
 def _shown(name: str, value: Any) -> Any:
     """One shared value as the page shows it: text, or a list of (label, text)."""
-    if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
+    if name == SharedField.OTHER_NAMES:
         return ", ".join(value)
+    if name == SharedField.LANGUAGES:
+        return language_filter(value)
+    if name == SharedField.CITIZENSHIP:
+        return country_name(value)
     if name == SharedField.PHONES:
         return ", ".join(phone_display(p) for p in value)
     if name == SharedField.DOCUMENTS:
         kinds = dict(DocumentType.choices)
         return "; ".join(
             f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}"
-            + (f" ({d['country']})" if d.get("country") else "")
+            + (f" ({country_name(d['country'])})" if d.get("country") else "")
             for d in value
         )
     if name == SharedField.BIRTH:
@@ -262,7 +270,9 @@ def _shown(name: str, value: Any) -> Any:
             item = (value or {}).get(field_name)
             if not item:
                 continue
-            if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+            if field_name in COUNTRY_FIELDS:
+                item = country_filter(item)
+            elif isinstance(field, MultiChoiceField) and field.choices_class is not None:
                 item = _labels(field.choices_class, item)
             elif field.choices:
                 item = dict(field.choices).get(item, item)

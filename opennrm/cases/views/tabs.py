@@ -30,6 +30,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
+from opennrm.locales import country_filter
 from opennrm.people.models import DocumentType
 from opennrm.web import (
     ActorRequest,
@@ -134,7 +135,9 @@ def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | Non
         field = Case._meta.get_field(name)
         assert isinstance(field, models.Field)  # the case's own fields
         value = getattr(case, name)
-        if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+        if name in ("country_of_origin", "transit_countries", "country_of_exploitation"):
+            value = country_filter(value)
+        elif isinstance(field, MultiChoiceField) and field.choices_class is not None:
             value = _labels(field.choices_class, value)
         elif field.choices:
             value = getattr(case, f"get_{name}_display")()
