@@ -56,6 +56,9 @@ from .models import Referral
 FIELD_LABELS = {
     "from_case": gettext_lazy("case"),
     "shared_values": gettext_lazy("shared values"),
+    # Fields without a verbose name would show Django's English default ("shares revoked at").
+    "shares_revoked_at": gettext_lazy("shared details cleared at"),
+    "overdue_notified_at": gettext_lazy("overdue notice sent at"),
 }
 TITLES = {
     ReferralKind.REFERRAL: gettext_lazy("Refer the case"),

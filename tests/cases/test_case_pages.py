@@ -524,7 +524,9 @@ def test_history_shows_who_did_what_to_which_fields(world, diana, worker):
     worker.post(f"/cases/{diana.uuid}/notes/add/", {"body": "Seen today."})
     html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
     assert "Case opened" in html and "Person recorded" in html and "Note added" in html
-    assert world.a["case_worker"].user.email in html
+    # Authors by their name, not their e-mail address.
+    user = world.a["case_worker"].user
+    assert user.full_name and user.full_name in html and user.email not in html
     assert "family name" in html and "types of exploitation" in html
     assert "Seen today." not in html and "Каримова" not in html
 
@@ -591,6 +593,27 @@ def test_history_includes_screenings_of_the_case_never_their_answers(world, dian
     html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
     assert "Screening started" in html and "Screening answers saved" in html
     assert code not in html
+
+
+def test_history_groups_consecutive_identical_events(world, diana, worker):
+    """67 "screening answers saved" in a row were 67 rows: now one, with its count."""
+    from opennrm.screening import services as screening_services
+
+    actor = world.actor(world.a["case_worker"])
+    screening = screening_services.screening_start(
+        actor=actor,
+        case=diana,
+        questionnaire_code="ilo-forced-labour-11",
+        language="ru",
+        mode="worker_led",
+    )
+    codes = list(screening.questionnaire.indicators.order_by("pk").values_list("code", flat=True))
+    for code in codes[:3]:
+        screening_services.screening_answer(actor=actor, screening=screening, answers={code: "no"})
+    html = worker.get(f"/cases/{diana.uuid}/history/").content.decode()
+    assert html.count("Screening answers saved") == 1 and "3 times" in html
+    rows = worker.get(f"/cases/{diana.uuid}/history/").context["rows"]
+    assert [r["count"] for r in rows if r["action"] == "Screening answers saved"] == [3]
 
 
 def test_history_includes_the_return_and_its_follow_ups(world, diana, worker):
