@@ -22,3 +22,17 @@ def test_the_language_switcher_shows_the_page_s_language(world, signed_in, langu
     selected = re.findall(r'<option value="([^"]+)" selected>([^<]+)</option>', switch)
     assert selected == [(language, shown)]
     assert re.findall(r'<option value="([^"]+)"', switch) == [c for c, _n in settings.LANGUAGES]
+
+
+@pytest.mark.parametrize(
+    "role, shown", [("data_analyst", True), ("supervisor", True), ("case_worker", False)]
+)
+def test_the_referral_figures_are_in_the_navigation_of_those_who_may_see_them(
+    world, signed_in, role, shown
+):
+    membership = world.a[role]
+    html = signed_in(membership.user, membership).get("/").content.decode()
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
+    assert ('href="/referrals/figures/"' in nav) is shown
+    # The home page lists the same places.
+    assert (html.count('href="/referrals/figures/"') >= 2) is shown
