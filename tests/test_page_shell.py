@@ -36,3 +36,24 @@ def test_the_referral_figures_are_in_the_navigation_of_those_who_may_see_them(
     assert ('href="/referrals/figures/"' in nav) is shown
     # The home page lists the same places.
     assert (html.count('href="/referrals/figures/"') >= 2) is shown
+
+
+def test_one_word_for_a_hotline_contact_and_neutral_wording_about_the_person(world, signed_in):
+    """ "Contact" and "Signal" named the same thing; "Record her consent" assumed a woman. The
+    English source says "contact" and "the person" everywhere a user reads it."""
+    from pathlib import Path
+
+    from tests.hotline.factories import record
+
+    signal = record(world.a["hotline_operator"], phone="+998 90 123 45 67")
+    record(world.a["hotline_operator"], phone="+998 90 123 45 67")
+    client = signed_in(world.a["hotline_operator"].user, world.a["hotline_operator"])
+    for url in ("/hotline/", f"/hotline/{signal.uuid}/", "/hotline/figures/"):
+        html = client.get(url).content.decode()
+        visible = re.sub(r"<[^>]+>", " ", html)
+        assert not re.search(r"\b[Ss]ignals?\b", visible), url
+    sources = Path(__file__).resolve().parents[1] / "opennrm"
+    gendered = re.compile(r"\b(her|she|hers|herself)\b", re.IGNORECASE)
+    for template in sources.rglob("templates/**/*.html"):
+        for text in re.findall(r"translate \"([^\"]+)\"", template.read_text()):
+            assert not gendered.search(text), (template.name, text)

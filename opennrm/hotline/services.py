@@ -53,7 +53,7 @@ def _locked(actor: Actor, signal: Signal, *, open_only: bool = True) -> Signal:
     try:
         signal = signal_visible(actor=actor).select_for_update().get(pk=signal.pk)
     except Signal.DoesNotExist:
-        raise NotFound(_("No such signal.")) from None
+        raise NotFound(_("No such contact.")) from None
     if open_only and signal.closed:
         raise Conflict(_("This contact was handed on and closed; it is not changed any more."))
     return signal
@@ -96,9 +96,9 @@ def _field_values(
             values[name] = check.choice(name, data[name], choices.values, required=required)
     if "outcome" in values and values["outcome"] != signal.outcome:
         if signal.case_id:
-            check.add("outcome", _("A case was opened from this signal; the outcome stays so."))
+            check.add("outcome", _("A case was opened from this contact; the outcome stays so."))
         elif values["outcome"] == Outcome.CASE_OPENED:
-            check.add("outcome", _("Open a case from the signal to record this outcome."))
+            check.add("outcome", _("Open a case from the contact to record this outcome."))
         elif values["outcome"] == Outcome.HANDED_ON:
             check.add("outcome", _("Hand the contact on to record this outcome."))
     if "language" in data:
@@ -141,12 +141,12 @@ def _check_follow_up(
     received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
-        check.add("follow_up_on", _("Cannot be before the signal was received."))
+        check.add("follow_up_on", _("Cannot be before the contact was received."))
     if followed_up_on:
         if not follow_up_on:
             check.add("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
-            check.add("followed_up_on", _("Cannot be before the signal was received."))
+            check.add("followed_up_on", _("Cannot be before the contact was received."))
         if followed_up_on > local_today(organization):
             check.add("followed_up_on", _("This date is in the future."))
 
@@ -232,7 +232,7 @@ def signal_take(*, actor: Actor, signal: Signal) -> Signal:
     """An operator takes an unanswered web tip: it becomes theirs to answer."""
     signal = _locked(actor, signal)
     if signal.operator_id is not None:
-        raise Conflict(_("This signal was already taken."))
+        raise Conflict(_("This contact was already taken."))
     signal.operator = actor.user
     signal.version += 1
     signal.save()
@@ -246,7 +246,7 @@ def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any)
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
-            _("Someone else changed this signal while you were editing. Reload and retry.")
+            _("Someone else changed this contact while you were editing. Reload and retry.")
         )
     changed = _apply(signal, changes, organization=actor.active_organization)
     if changed:
@@ -271,10 +271,10 @@ def signal_open_case(
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
-            _("Someone else changed this signal while you were editing. Reload and retry.")
+            _("Someone else changed this contact while you were editing. Reload and retry.")
         )
     if signal.case_id is not None:
-        raise ValidationFailed.of({"case": [_("A case was already opened from this signal.")]})
+        raise ValidationFailed.of({"case": [_("A case was already opened from this contact.")]})
     case = case_open(actor=actor, person=person, **case_fields)
     signal.case = case
     signal.outcome = Outcome.CASE_OPENED
@@ -296,7 +296,7 @@ def signal_hand_on(*, actor: Actor, signal: Signal, version: int) -> Signal:
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
-            _("Someone else changed this signal while you were editing. Reload and retry.")
+            _("Someone else changed this contact while you were editing. Reload and retry.")
         )
     if signal.case_id is not None:
         assert signal.case is not None

@@ -168,7 +168,7 @@ def signal_save(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         lambda: services.signal_update(
             actor=actor, signal=signal, version=form.cleaned_data["version"], **form.signal_data()
         ),
-        success=_("The signal was saved."),
+        success=_("The contact was saved."),
         redirect_to=_signal_url,
     )
     return done or _render_signal(request, signal_id, form=form)
@@ -183,7 +183,7 @@ def signal_take(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     return perform(
         request,
         lambda: services.signal_take(actor=request.actor, signal=signal),
-        success=_("The signal is yours to answer."),
+        success=_("The contact is yours to answer."),
         redirect_to=_signal_url(signal),
     )
 
@@ -243,7 +243,7 @@ def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         raise DjangoPermissionDenied
     signal = _signal_for_write(request, signal_id)
     if signal.case_id:
-        messages.error(request, _("A case was already opened from this signal."))
+        messages.error(request, _("A case was already opened from this contact."))
         return redirect("hotline:signal_detail", signal_id=signal.uuid)
     show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
     form = SignalCaseForm(

@@ -106,7 +106,9 @@ class ReferralForm(forms.Form):
         if kind == ReferralKind.ANONYMOUS:
             for name in ("share_identifying", "note", "override_reason"):
                 del self.fields[name]
-            self.fields["share_statistical"].label = _("Fields to share (none identifies her)")
+            self.fields["share_statistical"].label = _(
+                "Fields to share (none identifies the person)"
+            )
             self.fields["reason"].initial = ReferralReason.OTHER
         elif not can_override:
             del self.fields["override_reason"]

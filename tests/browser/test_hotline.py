@@ -110,7 +110,7 @@ def test_an_operator_logs_a_call_and_opens_a_case(
     assert page.url == f"{base}/hotline/{signal.uuid}/"
     assert signal.channel == "call" and signal.language == "en"
     assert signal.operator == membership.user
-    expect(page.locator("#known-caller")).to_contain_text("1 earlier signal from this phone")
+    expect(page.locator("#known-caller")).to_contain_text("1 earlier contact from this phone")
     expect(page.locator(".signal-header")).to_contain_text("+998 90 123 45 67")
     shot(page, screenshots / "hotline-signal.png")
 
@@ -137,7 +137,7 @@ def test_an_operator_logs_a_call_and_opens_a_case(
     # Back in the queue: the call is answered, and the number is nowhere on the page.
     page.goto(base + "/hotline/")
     expect(page.locator("#recent")).to_contain_text("Case opened")
-    expect(page.locator("#recent")).to_contain_text("Known caller: 1 earlier signal, 1 case")
+    expect(page.locator("#recent")).to_contain_text("Known caller: 1 earlier contact, 1 case")
     html = page.content()
     assert "998901234567" not in html and "90 123 45 67" not in html
     shot(page, screenshots / "hotline-queue.png")

@@ -91,7 +91,7 @@ def test_the_queue_shows_the_known_caller_never_the_phone(world, operator):
         notes="Calls again: still no news of the daughter.",
     )
     html = operator.get("/hotline/").content.decode()
-    assert "Known caller: 1 earlier signal, 1 case" in html
+    assert "Known caller: 1 earlier contact, 1 case" in html
     assert f"/hotline/{again.uuid}/#known-caller" in html
     for form in PHONE_FORMS:
         assert form not in html
