@@ -44,7 +44,8 @@ def test_received_at_is_prefilled_and_read_in_local_time(world, signed_in):
         # Shown back on the organization's clock, on the signal page and in the queue.
         page = client.get(response["Location"]).content.decode()
         assert "Contact of 2026-03-10 00:45" in page
-        assert "2026-03-10 00:45" in client.get("/hotline/").content.decode()
+        queue = client.get("/hotline/").content.decode()
+        assert '2026-03-10</span> <span class="nowrap">00:45' in queue
         edit = client.get(response["Location"]).content.decode()
         assert 'value="2026-03-10T00:45"' in edit
 
