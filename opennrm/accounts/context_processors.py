@@ -16,6 +16,7 @@ NAVIGATION = [
     (perms.REFERRALS_VIEW, "referrals:inbox", _("Referrals")),
     (perms.SIGNALS_VIEW, "hotline:queue", _("Hotline")),
     (perms.HOTLINE_STATS_VIEW, "hotline:dashboard", _("Hotline figures")),
+    (perms.REFERRALS_STATS_VIEW, "referrals:figures", _("Referral figures")),
     (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
     (perms.RETURNS_MANAGE, "returns:follow_ups_due", _("Follow-ups")),
     (perms.PERPETRATORS_VIEW_SHARED, "cases:perpetrators_shared", _("Shared perpetrator records")),

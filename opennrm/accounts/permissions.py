@@ -32,6 +32,7 @@ CASES_VIEW_ALL = "cases.view_all"  # every case of the active organization
 CASES_CREATE = "cases.create"  # open a case (and record its person)
 CASES_UPDATE = "cases.update"  # edit a visible case, its person, plan, services, consent, notes
 CASES_CLOSE = "cases.close"  # close or reopen a case
+CASES_HAND_ON = "cases.hand_on"  # close a case as handed on to another organization
 IDENTIFICATION_PROPOSE = "identification.propose"  # propose a presumed/identified decision
 IDENTIFICATION_APPROVE = "identification.approve"  # approve or reject a proposed decision
 SIGNALS_VIEW = "signals.view"  # the hotline signals (calls, chats, tips) of the organization
@@ -69,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _EVERY_MEMBER
         | _CASE_WORK
         | _SIGNAL_WORK
-        | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND}
+        | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND, CASES_HAND_ON}
     ),
     Role.CASE_WORKER: frozenset(
         _EVERY_MEMBER
@@ -82,7 +83,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _EVERY_MEMBER
         | _CASE_WORK
         | _SIGNAL_WORK
-        | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, IDENTIFICATION_PROPOSE}
+        | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, CASES_HAND_ON, IDENTIFICATION_PROPOSE}
         | _REFERRAL_WORK
         | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW, REFERRALS_OVERRIDE_CONSENT}
         | {REFERRALS_STATS_VIEW, CASES_TRANSFER, DIRECTORY_MANAGE}

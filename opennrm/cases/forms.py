@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
-from opennrm.locales import CountryField, LanguageField
+from opennrm.locales import CountriesField, CountryField, LanguageField, LanguagesField
 from opennrm.people.models import (
     DocumentStatus,
     DocumentType,
@@ -67,7 +67,6 @@ from .models import Case, HistoricEvent, IdentificationDecision, SupportPlan
 from .selectors import CaseFilters
 
 PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
-COUNTRY_HELP = gettext_lazy("ISO 3166 two-letter code, e.g. KZ")
 
 
 def _blank(choices: type[TextChoices], label: StrOrPromise = "—") -> list[tuple[str, StrOrPromise]]:
@@ -106,27 +105,8 @@ def _area(
     )
 
 
-class CodeField(forms.CharField):
-    """An ISO code typed by hand: trimmed and upper-cased; the service says whether it exists."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 60)
-        kwargs.setdefault("help_text", COUNTRY_HELP)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("size", 6)
-
-    def to_python(self, value: Any) -> str:
-        return (super().to_python(value) or "").upper()
-
-
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def codes(text: str) -> list[str]:
-    """Codes separated by commas or spaces: "uz, ru" -> ["uz", "ru"]."""
-    return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
 class GroupedForm(forms.Form):
@@ -226,7 +206,7 @@ class PersonForm(GroupedForm):
         label=gettext_lazy("Document type"), choices=_blank(DocumentType), required=False
     )
     document_number = _text(gettext_lazy("Document number"), 50, **PRIVATE)
-    document_country = CodeField(label=gettext_lazy("Issued by (country)"))
+    document_country = CountryField(label=gettext_lazy("Issued by (country)"))
     document_status = forms.ChoiceField(
         label=gettext_lazy("Where the document is"),
         choices=DocumentStatus.choices,
@@ -243,8 +223,8 @@ class PersonForm(GroupedForm):
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN
     )
-    citizenship = CodeField(label=gettext_lazy("Citizenship"))
-    languages = _text(gettext_lazy("Languages"), 200)
+    citizenship = CountryField(label=gettext_lazy("Citizenship"))
+    languages = LanguagesField(label=gettext_lazy("Languages"))
     marital_status = forms.ChoiceField(
         label=gettext_lazy("Marital status"), choices=_blank(MaritalStatus), required=False
     )
@@ -282,10 +262,6 @@ class PersonForm(GroupedForm):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["languages"].help_text = _("ISO 639 codes separated by commas, e.g. uz, ru")
-
     def person_data(self, *, other_documents: Iterable[dict] = ()) -> dict[str, Any]:
         """The person as the services take it. The form edits the first identity document;
         ``other_documents`` (entered through the API) are kept after it."""
@@ -312,7 +288,7 @@ class PersonForm(GroupedForm):
             "address": d["address"],
             "gender": d["gender"],
             "citizenship": d["citizenship"],
-            "languages": codes(d["languages"]),
+            "languages": d["languages"],
             "marital_status": d["marital_status"],
             "education": d["education"],
             "number_of_children": d["number_of_children"],
@@ -342,7 +318,7 @@ class PersonEditForm(PersonForm):
             "address": person.address,
             "gender": person.gender,
             "citizenship": person.citizenship,
-            "languages": ", ".join(person.languages),
+            "languages": person.languages,
             "marital_status": person.marital_status,
             "education": person.education,
             "number_of_children": person.number_of_children,
@@ -378,9 +354,9 @@ class CaseFieldsForm(GroupedForm):
         label=gettext_lazy("Age when trafficked"), required=False
     )
     perpetrator_roles = _checks(PerpetratorRole, gettext_lazy("Perpetrators' roles"))
-    country_of_origin = CodeField(label=gettext_lazy("Country of origin"))
-    transit_countries = _text(gettext_lazy("Transit countries"), 200)
-    country_of_exploitation = CodeField(label=gettext_lazy("Country of exploitation"))
+    country_of_origin = CountryField(label=gettext_lazy("Country of origin"))
+    transit_countries = CountriesField(label=gettext_lazy("Transit countries"))
+    country_of_exploitation = CountryField(label=gettext_lazy("Country of exploitation"))
     city_of_exploitation = _text(gettext_lazy("City of exploitation"), 100)
     recruited_on = _date(label=gettext_lazy("Date of recruitment"))
     exploitation_began_on = _date(label=gettext_lazy("Exploitation began"))
@@ -420,17 +396,9 @@ class CaseFieldsForm(GroupedForm):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["transit_countries"].help_text = _(
-            "ISO 3166 two-letter codes separated by commas, e.g. KZ, RU"
-        )
-
     def case_data(self) -> dict[str, Any]:
         """The case fields as the services take them."""
-        data = {name: self.cleaned_data[name] for name in CaseFieldsForm.base_fields}
-        data["transit_countries"] = codes(data["transit_countries"].upper())
-        return data
+        return {name: self.cleaned_data[name] for name in CaseFieldsForm.base_fields}
 
 
 class CaseEditForm(CaseFieldsForm):
@@ -439,7 +407,6 @@ class CaseEditForm(CaseFieldsForm):
     @classmethod
     def initial_for(cls, case: Case) -> dict[str, Any]:
         initial = {name: getattr(case, name) for name in cls.base_fields if name != "version"}
-        initial["transit_countries"] = ", ".join(case.transit_countries)
         initial["version"] = case.version
         return initial
 
@@ -473,8 +440,8 @@ class CaseFilterForm(forms.Form):
         choices=_blank(ExploitationType, gettext_lazy("Any")),
         required=False,
     )
-    # Two letters at most: a GET form must give no room to type a name into the URL.
-    citizenship = CodeField(label=gettext_lazy("Citizenship"), help_text="", max_length=2)
+    # Chosen from a list: a GET form must give no room to type a name into the URL.
+    citizenship = CountryField(label=gettext_lazy("Citizenship"))
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"), choices=_blank(Gender, gettext_lazy("Any")), required=False
     )
@@ -494,7 +461,6 @@ class CaseFilterForm(forms.Form):
         choice_field(self, "owner").choices = [("", _("Anyone"))] + [
             (str(user.uuid), user.full_name or user.email) for user in owners
         ]
-        self.fields["citizenship"].widget.attrs["placeholder"] = "KZ"
 
     def filters(self, *, q: str = "") -> CaseFilters:
         """The valid filters; a bad one is shown beside its field and left out."""
@@ -675,9 +641,8 @@ class ServiceForm(PartForm):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ServiceStatus.choices)
     started_on = _date(label=gettext_lazy("Start"))
     ended_on = _date(label=gettext_lazy("End"))
-    destination_country = CodeField(
-        label=gettext_lazy("Country of return"),
-        help_text=gettext_lazy("For return travel. ISO 3166 two-letter code."),
+    destination_country = CountryField(
+        label=gettext_lazy("Country of return"), help_text=gettext_lazy("For return travel.")
     )
 
     def __init__(

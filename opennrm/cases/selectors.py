@@ -226,7 +226,7 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(object_id__in=ids)
         .exclude(action="read")
-        .select_related("actor")
+        .select_related("actor", "organization")
         .order_by("-id")
     )
 

@@ -1111,3 +1111,74 @@ def case_assign(
             fields=changed,
         )
     return case
+
+
+@transaction.atomic
+def case_close_referred(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Close a case handed on to another organization (HTCDS ClosedReferred): the everyday end
+    of a hotline's case, which its operator records; reopening still needs the close right."""
+    case = _require_case(actor, case, perms.CASES_HAND_ON)
+    if CaseStatus.CLOSED_REFERRED not in STATUS_TRANSITIONS[case.status]:
+        raise ValidationFailed.of({"status": [_("This case is already closed.")]})
+    check = Checker()
+    reason = check.text("reason", reason, max_length=MAX_REASON, required=True)
+    check.raise_if_errors()
+    case.status = CaseStatus.CLOSED_REFERRED
+    case.closure_reason = reason
+    case.closed_on = local_today(actor.organization)
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action=CaseAction.STATUS,
+        obj=case,
+        fields=["status", "closure_reason", "closed_on"],
+    )
+    return case
+
+
+# What the retention of a closed copy clears of the person: every identifying field. The
+# statistical ones (sex, citizenship, languages, age band) stay for the figures.
+_PERSON_CLEARED: dict[str, Any] = {
+    "given_name": "",
+    "family_name": "",
+    "patronymic": "",
+    "names": [],
+    "birth_date": "",
+    "birth_year": "",
+    "approximate_age": "",
+    "documents": [],
+    "phones": [],
+    "address": "",
+}
+
+
+def case_identifying_clear(*, case: Case, action: models.TextChoices) -> list[str]:
+    """Clear the identifying fields of a closed case's person and its closure reason, keeping the
+    statistical ones; for retention jobs, acting for no one. Audited under ``action``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_identifying_clear must run inside the caller's transaction")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in CLOSED_STATUSES:
+        raise Conflict(_("Only a closed case can be cleared."))
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    age_band, is_minor = person.age_band, person.is_minor
+    changed = person_apply(person, dict(_PERSON_CLEARED), identified_on=case.opened_on)
+    # The age band was computed from the birth data now cleared: the figures keep it.
+    person.age_band, person.is_minor = age_band, is_minor
+    person_save_changes(
+        actor=None, person=person, changed=changed, action=action, organization=case.organization
+    )
+    if case.closure_reason:
+        case.closure_reason = ""
+        case.version += 1
+        case.save()
+        audit_record(
+            actor=None,
+            organization=case.organization,
+            action=action,
+            obj=case,
+            fields=["closure_reason"],
+        )
+        changed.append("closure_reason")
+    return changed

@@ -240,7 +240,7 @@ def person_reindex(person: Person) -> None:
 
 def person_save_changes(
     *,
-    actor: Actor,
+    actor: Actor | None,
     person: Person,
     changed: list[str],
     action: TextChoices,
@@ -250,7 +250,8 @@ def person_save_changes(
     phones changed, and the audit event naming the fields. Nothing when nothing changed.
 
     The event is written under the actor's organization, or under ``organization`` when the
-    record belongs to another one (a receiver's copy cleared by the sender's withdrawal)."""
+    record belongs to another one (a receiver's copy cleared by the sender's withdrawal) or when
+    no one acts (a retention job)."""
     if not changed:
         return
     # What the organization changed itself is its own: a single-valued field no longer depends

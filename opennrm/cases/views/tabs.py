@@ -31,6 +31,7 @@ from opennrm.accounts.models import IdentificationBy, Organization, Organization
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
+from opennrm.locales import country_filter
 from opennrm.people.models import AgeBand, DocumentStatus, DocumentType, document_status
 from opennrm.people.services import person_age
 from opennrm.web import (
@@ -155,7 +156,9 @@ def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | Non
         field = Case._meta.get_field(name)
         assert isinstance(field, models.Field)  # the case's own fields
         value = getattr(case, name)
-        if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+        if name in ("country_of_origin", "transit_countries", "country_of_exploitation"):
+            value = country_filter(value)
+        elif isinstance(field, MultiChoiceField) and field.choices_class is not None:
             value = _labels(field.choices_class, value)
         elif field.choices:
             value = getattr(case, f"get_{name}_display")()
@@ -260,17 +263,42 @@ def _field_labels(object_type: str, names: list[str]) -> list[str]:
     return labels
 
 
+def _author(event: Any, own_organization_id: int) -> str:
+    """Who acted, by name within one's own organization; another organization by its name; a
+    scheduled job as OpenNRM."""
+    if event.actor is None:
+        return (
+            event.organization.name if event.organization_id != own_organization_id else "OpenNRM"
+        )
+    if event.organization_id == own_organization_id:
+        return str(event.actor.full_name or event.actor.email)
+    return event.organization.name if event.organization is not None else "—"
+
+
 def _history_tab(request: ActorRequest, case: Case) -> dict:
+    """The page's events, consecutive identical ones (same author, action and fields: 67
+    "screening answers saved" in a row) as one row with their count and the latest time."""
     events = selectors.case_history(actor=request.actor, case=case)
     page = page_of(events, page_number(request.GET.get("page")))
-    rows = [
-        (
-            event,
-            action_label(event.action),
-            _field_labels(event.object_type, event.fields),
+    own = request.actor.active_organization.pk
+    rows: list[dict[str, Any]] = []
+    for event in page.rows:
+        key = (event.actor_id, event.organization_id, event.action, tuple(event.fields))
+        if rows and rows[-1]["key"] == key:
+            rows[-1]["count"] += 1
+            rows[-1]["first"] = event.occurred_at
+            continue
+        rows.append(
+            {
+                "key": key,
+                "event": event,
+                "first": event.occurred_at,
+                "count": 1,
+                "author": _author(event, own),
+                "action": action_label(event.action),
+                "fields": _field_labels(event.object_type, event.fields),
+            }
         )
-        for event in page.rows
-    ]
     return {"page": page, "rows": rows}
 
 
