@@ -115,36 +115,108 @@ def language_choices() -> list[Any]:
     return _grouped(_languages(str(_locale())), REGION_LANGUAGES, ())
 
 
+class _LeanMixin:
+    """A list rendered lean: the region's entries and the chosen ones, never every country or
+    language (a case form with six lists would weigh 70 KB more). ``opennrm/lists.js`` adds the
+    others from ``static/opennrm/lists/<language>.json``, cached by the browser once for every
+    page. Validation always uses the full list."""
+
+    def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
+        groups = super().optgroups(name, value, attrs)  # type: ignore[misc]
+        chosen = {str(v) for v in value if v}
+        kept: list[Any] = []
+        for group_name, options, index in groups:
+            # The blank choice and the first named group (the region's) stay whole.
+            if group_name is None or not any(g[0] for g in kept):
+                kept.append((group_name, options, index))
+                continue
+            options = [o for o in options if str(o["value"]) in chosen]
+            if options:
+                kept.append((group_name, options, index))
+        return kept
+
+
+class LeanSelect(_LeanMixin, forms.Select):
+    pass
+
+
+class LeanSelectMultiple(_LeanMixin, forms.SelectMultiple):
+    pass
+
+
+def _lean(field: forms.Field, kind: str) -> None:
+    field.widget.attrs["data-list"] = kind
+
+
 class CountryField(forms.ChoiceField):
     """A country chosen by its name; the value is the ISO 3166-1 alpha-2 code."""
+
+    widget = LeanSelect
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(choices=country_choices, **kwargs)
+        _lean(self, "country")
 
 
 class LanguageField(forms.ChoiceField):
     """A language chosen by its name; the value is the ISO 639 code in its one form."""
 
+    widget = LeanSelect
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(choices=language_choices, **kwargs)
+        _lean(self, "language")
 
 
 class LanguagesField(forms.MultipleChoiceField):
     """Several languages chosen by name (a list of ISO 639 codes)."""
 
+    widget = LeanSelectMultiple
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(choices=lambda: language_choices()[1:], **kwargs)
+        _lean(self, "language")
 
 
 class CountriesField(forms.MultipleChoiceField):
     """Several countries chosen by name (a list of ISO 3166-1 alpha-2 codes)."""
 
+    widget = LeanSelectMultiple
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(choices=lambda: country_choices()[1:], **kwargs)
+        _lean(self, "country")
+
+
+def lists_document(django_language: str) -> dict[str, Any]:
+    """What ``opennrm/lists.js`` adds to the lean lists of a page in ``django_language``: the
+    label of the group and every entry outside the region's, by name."""
+    with translation.override(django_language):
+        document: dict[str, Any] = {"others": str(_("All others"))}
+        for kind, choices in (("country", country_choices()), ("language", language_choices())):
+            document[kind] = [list(entry) for entry in choices[2][1]]
+    return document
+
+
+def write_static_lists(directory: Any) -> list[Any]:
+    """Write ``<language>.json`` for every interface language into ``directory`` (the files
+    under ``opennrm/static/opennrm/lists/``; tests/test_locales.py checks they are current)."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    written = []
+    for code, _name in settings.LANGUAGES:
+        path = Path(directory) / f"{code}.json"
+        text = json.dumps(lists_document(code), ensure_ascii=False, separators=(",", ":"))
+        path.write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _names(value: Any, one: Any) -> str:

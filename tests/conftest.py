@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -280,3 +280,11 @@ def _fresh_cache():
     """Rate-limit counters live in the cache: no test inherits another's searches or sign-ins."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page requested in Russian leaves Russian active in the test's thread (LocaleMiddleware
+    does not reset it): the next test would read Russian messages where it expects English."""
+    yield
+    translation.deactivate()

@@ -12,6 +12,7 @@ from opennrm.locales import (
     LanguagesField,
     country_name,
     language_name,
+    lists_document,
 )
 
 
@@ -61,9 +62,14 @@ def test_choices_are_names_region_first_and_values_are_codes():
     with translation.override("ru"):
         html = str(Form()["country"])
         assert '<option value="KZ">Казахстан</option>' in html
-        # The region's countries come first, in their own group.
-        assert html.index("Казахстан") < html.index("Австралия")
+        # The region's countries come first, in their own group; the others are in the
+        # language's static list that lists.js adds (the page stays light).
+        assert "Австралия" not in html and 'data-list="country"' in html
         assert ">KZ<" not in html
+    others = lists_document("ru")
+    assert others["others"] == "Все остальные" or others["others"]
+    names = [name for _code, name in others["country"]]
+    assert "Австралия" in names and "Казахстан" not in names
     form = Form({"country": "UZ", "language": "uz", "countries": ["KZ", "KG"], "languages": ["ru"]})
     assert form.is_valid(), form.errors
     assert form.cleaned_data == {
@@ -87,3 +93,35 @@ def test_every_language_offered_is_in_the_stored_form():
         codes = [c for _g, group in Form()["language"].field.choices[1:] for c, _n in group]
     assert "uz" in codes and "kk" in codes and len(codes) > 150
     assert all(language_code(c) == c for c in codes)
+
+
+def test_the_static_lists_are_current(tmp_path):
+    """lists.js fills the lean lists from these files: regenerate them with
+    ``write_static_lists("opennrm/static/opennrm/lists")`` when Babel or the languages change."""
+    from pathlib import Path
+
+    from opennrm.locales import write_static_lists
+
+    static = Path(__file__).resolve().parents[1] / "opennrm/static/opennrm/lists"
+    for path in write_static_lists(tmp_path):
+        assert path.read_text(encoding="utf-8") == (static / path.name).read_text(
+            encoding="utf-8"
+        ), f"{path.name} is stale"
+
+
+def test_a_lean_list_shows_the_region_and_the_choice_and_accepts_every_country():
+    from django import forms
+
+    from opennrm.locales import CountriesField, CountryField
+
+    class Form(forms.Form):
+        country = CountryField()
+        countries = CountriesField()
+
+    with translation.override("ru"):
+        html = str(Form(initial={"country": "TH", "countries": ["NO"]}))
+        assert "Казахстан" in html and "Таиланд" in html and "Норвегия" in html
+        assert "Франция" not in html and ">TH<" not in html
+        assert 'data-list="country"' in html
+        form = Form(data={"country": "FR", "countries": ["PE", "KZ"]})
+        assert form.is_valid() and form.cleaned_data["countries"] == ["PE", "KZ"]

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opennrm.locales import CountryField
+
 from .models import IdentificationBy, OrganizationType, Role
 from .timezones import time_zone_choices
 
@@ -35,9 +37,7 @@ class OrganizationForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrganizationType.choices)
-    country = forms.CharField(
-        label=_("Country"), max_length=2, help_text=_("ISO 3166 two-letter code, e.g. KZ")
-    )
+    country = CountryField(label=_("Country"), required=True)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     time_zone = forms.ChoiceField(

@@ -32,6 +32,7 @@ CASES_VIEW_ALL = "cases.view_all"  # every case of the active organization
 CASES_CREATE = "cases.create"  # open a case (and record its person)
 CASES_UPDATE = "cases.update"  # edit a visible case, its person, plan, services, consent, notes
 CASES_CLOSE = "cases.close"  # close or reopen a case
+CASES_HAND_ON = "cases.hand_on"  # close a case as handed on to another organization
 IDENTIFICATION_PROPOSE = "identification.propose"  # propose a presumed/identified decision
 IDENTIFICATION_APPROVE = "identification.approve"  # approve or reject a proposed decision
 SIGNALS_VIEW = "signals.view"  # the hotline signals (calls, chats, tips) of the organization
@@ -47,6 +48,10 @@ REFERRALS_OVERRIDE_CONSENT = "referrals.override_consent"  # send without consen
 REFERRALS_STATS_VIEW = "referrals.stats"  # referral counts and response times; no content
 CASES_TRANSFER = "cases.transfer"  # transfer a case to another organization, accept a transfer
 RETURNS_MANAGE = "returns.manage"  # voluntary return details and reintegration follow-ups
+# Perpetrator records of a case (decision 0017): who did it, their phones, vehicles, places.
+PERPETRATORS_WORK = "perpetrators.work"  # read and record them on a visible case
+PERPETRATORS_SHARE = "perpetrators.share"  # share a case's records with the police liaison, or stop
+PERPETRATORS_VIEW_SHARED = "perpetrators.view_shared"  # read them where a supervisor shared them
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
@@ -65,23 +70,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _EVERY_MEMBER
         | _CASE_WORK
         | _SIGNAL_WORK
-        | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND}
+        | {HOTLINE_STATS_VIEW, REFERRALS_VIEW, REFERRALS_SEND, CASES_HAND_ON}
     ),
     Role.CASE_WORKER: frozenset(
-        _EVERY_MEMBER | _CASE_WORK | _SIGNAL_WORK | _REFERRAL_WORK | {IDENTIFICATION_PROPOSE}
+        _EVERY_MEMBER
+        | _CASE_WORK
+        | _SIGNAL_WORK
+        | _REFERRAL_WORK
+        | {IDENTIFICATION_PROPOSE, PERPETRATORS_WORK}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
         | _CASE_WORK
         | _SIGNAL_WORK
-        | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, IDENTIFICATION_PROPOSE}
+        | {MEMBERS_VIEW, CASES_VIEW_ALL, CASES_CLOSE, CASES_HAND_ON, IDENTIFICATION_PROPOSE}
         | _REFERRAL_WORK
         | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW, REFERRALS_OVERRIDE_CONSENT}
         | {REFERRALS_STATS_VIEW, CASES_TRANSFER, DIRECTORY_MANAGE}
+        | {PERPETRATORS_WORK, PERPETRATORS_SHARE}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
+    # The liaison reads perpetrator records only of the cases a supervisor shared (0017).
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(
-        _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING
+        _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, PERPETRATORS_VIEW_SHARED} | _REFERRAL_RECEIVING
     ),
     Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
     Role.ORGANIZATION_ADMIN: frozenset(

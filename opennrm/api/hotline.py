@@ -63,6 +63,10 @@ class SignalPatch(In):
     phone: str | None = None
 
 
+class SignalHandOnIn(In):
+    version: int
+
+
 class SignalCaseIn(CaseFieldsIn):
     """The person and (optionally) what is known of the exploitation, as ``POST /cases``."""
 
@@ -99,6 +103,7 @@ class SignalListItemOut(UuidOut):
     outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
+    closed_on: date | None
     operator_id: UUID | None
     case_id: UUID | None
     has_phone: bool
@@ -137,6 +142,10 @@ class SignalOut(Schema):
     outcome: Annotated[str, OneOf(Outcome, blank=True)]
     follow_up_on: date | None
     followed_up_on: date | None
+    closed_on: date | None = Field(description="Handed on and closed (the organization's day).")
+    cleared_at: datetime | None = Field(
+        description="When the phone, the notes and the person's identifying data were cleared."
+    )
     operator_id: UUID | None
     case_id: UUID | None
     notes: str
@@ -150,6 +159,7 @@ class BucketOut(Schema):
     start: date
     total: int
     cases: int
+    handed_on: int
     by_reason: dict[str, int]
     by_channel: dict[str, int]
     by_language: dict[str, int]
@@ -179,6 +189,8 @@ def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
         outcome=signal.outcome,
         follow_up_on=signal.follow_up_on,
         followed_up_on=signal.followed_up_on,
+        closed_on=signal.closed_on,
+        cleared_at=signal.cleared_at,
         operator_id=signal.operator.uuid if signal.operator is not None else None,
         case_id=signal.case.uuid if signal.case is not None else None,
         notes=signal.notes,
@@ -197,6 +209,7 @@ def _bucket_out(bucket: selectors.Bucket) -> BucketOut:
         start=bucket.start,
         total=bucket.total,
         cases=bucket.cases,
+        handed_on=bucket.handed_on,
         by_reason=bucket.by["reason"],
         by_channel=bucket.by["channel"],
         by_language=bucket.by["language"],
@@ -277,6 +290,17 @@ def signal_take(request: HttpRequest, signal_id: UUID) -> SignalOut:
     """Take an unanswered web tip (409 when someone already took it)."""
     signal = services.signal_take(
         actor=common.actor(request), signal=_for_write(request, signal_id)
+    )
+    return _signal_out(request, signal)
+
+
+@router.post("/{signal_id}/hand-on", response={200: SignalOut, **ERRORS})
+def signal_hand_on(request: HttpRequest, signal_id: UUID, payload: SignalHandOnIn) -> SignalOut:
+    """Hand the contact on and close the hotline's copy (outcome ``handed_on``; its case, if any,
+    ``ClosedReferred``). Phone, notes and the person's identifying data are cleared after the
+    retention; the counts stay."""
+    signal = services.signal_hand_on(
+        actor=common.actor(request), signal=_for_write(request, signal_id), version=payload.version
     )
     return _signal_out(request, signal)
 

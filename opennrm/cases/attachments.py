@@ -26,8 +26,11 @@ from opennrm.audit.services import audit_read, audit_record
 from opennrm.crypto.fields import EncryptedTextField
 from opennrm.crypto.keyring import keyring
 from opennrm.errors import NotFound, ValidationFailed
+from opennrm.validation import Checker
 
 from .audit import CaseAction
+
+MAX_DESCRIPTION = 1000
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,9 @@ def attachment_add(
     from .services import _require_case
 
     case = _require_case(actor, case, perms.CASES_UPDATE)
+    check = Checker()
+    description = check.text("description", description, max_length=MAX_DESCRIPTION)
+    check.raise_if_errors()
     limit = settings.OPENNRM_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationFailed(
@@ -113,6 +119,10 @@ def attachment_add(
             errors={"file": [_("At most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}]},
         )
     data = upload.read(limit + 1)
+    if not data:
+        raise ValidationFailed(
+            _("The file is empty."), errors={"file": [_("The file is empty: choose another.")]}
+        )
     kind = _kind_of(data)
     name = (upload.name or "").strip()
     if kind is None:
@@ -135,7 +145,7 @@ def attachment_add(
     attachment = Attachment(
         case=case,
         filename=name[:200],
-        description=description.strip()[:1000],
+        description=description,
         content_type=kind.content_type,
         size=len(data),
         uploaded_by=actor.user,

@@ -269,3 +269,54 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
     WRITTEN = "written", _("Written")
     ELECTRONIC = "electronic", _("Electronic")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a route event's date is known; the date stored is the period's first day."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+# The order of a route's stops on one day, or among stops of unknown date.
+EVENT_TYPE_ORDER = ("Recruitment", "Transit", "Exploitation")
+
+
+class ContactSafety(models.TextChoices):
+    """Whether the person may be contacted safely, from the latest needs assessment."""
+
+    SAFE = "safe", _("Safe to contact")
+    WITH_CARE = "with_care", _("Only as agreed")
+    UNSAFE = "unsafe", _("Not safe to contact")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class ContactChannel(models.TextChoices):
+    """How the person may be contacted."""
+
+    PHONE_CALL = "phone_call", _("Phone call")
+    TEXT_MESSAGE = "text_message", _("Text message")
+    MESSENGER = "messenger", _("Messenger app")
+    IN_PERSON = "in_person", _("In person")
+    THROUGH_TRUSTED_PERSON = "trusted_person", _("Through a trusted person")
+    EMAIL = "email", _("E-mail")
+
+
+class RiskLevel(models.TextChoices):
+    """Risk from the traffickers, as the case worker assesses it."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class AccommodationNeed(models.TextChoices):
+    """What the person needs for a place to stay."""
+
+    NONE = "none", _("Has a safe place to stay")
+    EMERGENCY = "emergency", _("Needs emergency shelter now")
+    SHELTER = "shelter", _("Needs a shelter place")
+    LONGER_TERM = "longer_term", _("Needs longer-term housing")
+    UNKNOWN = "unknown", _("Not known")

@@ -14,7 +14,7 @@ from opennrm.accounts.demo import DemoWorld
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 
-from . import services
+from . import needs, perpetrators, services
 from .choices import IdentificationStage
 
 _WOMEN = {
@@ -195,7 +195,14 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
             "family_name": "Рахимова",
             "names": ["Diana Rakhimova", "Diana Rahimova"],
             "birth_year": 1977,
-            "documents": [{"type": "passport", "number": "CA7731904", "country": "UZ"}],
+            "documents": [
+                {
+                    "type": "passport",
+                    "number": "CA7731904",
+                    "country": "UZ",
+                    "status": "taken_by_trafficker",
+                }
+            ],
             "phones": ["+7 701 555 0142"],
             "gender": "Feminine",
             "citizenship": "UZ",
@@ -332,4 +339,68 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
         actor=worker,
         case=case,
         body="Diana escaped and came to the centre. She wishes to stay in Kazakhstan.",
+    )
+    _diana_story(worker, case)
+
+
+def _diana_story(worker: Actor, case: Any) -> None:
+    """Who did it, the needs and risks, and Diana's own account (decision 0017)."""
+    for record in [
+        {
+            "name": "Lola, an acquaintance from Tashkent",
+            "roles": ["RecruiterOrIntermediary"],
+            "relationship": "Acquainted",
+            "sex": "Feminine",
+            "nationality": "UZ",
+            "phones": ["+998 90 111 22 33"],
+            "places": ["Tashkent, Chilanzar bazaar"],
+            "actions": "Offered the job in Almaty and bought the bus ticket.",
+        },
+        {
+            "name": "Marat, the owner of the flat",
+            "roles": ["Exploiter", "ControlledIndividual", "ReceivedIndividual"],
+            "relationship": "Unaquainted",
+            "sex": "Masculine",
+            "nationality": "KZ",
+            "phones": ["+7 777 123 45 67"],
+            "places": ["Almaty, a flat near the Zelyony bazaar"],
+            "actions": "Took the passports on arrival, beat the women, kept the earnings.",
+        },
+        {
+            "name": "Two taxi drivers working for Marat",
+            "roles": ["Transporter", "ControlledIndividual"],
+            "relationship": "Unaquainted",
+            "sex": "Masculine",
+            "vehicles": ["white Daewoo Nexia, 123 ABC 02"],
+            "actions": "Drove the women to clients and back and reported where they went.",
+        },
+    ]:
+        perpetrators.perpetrator_add(actor=worker, case=case, **record)
+    needs.assessment_record(
+        actor=worker,
+        case=case,
+        assessed_on=date(2005, 10, 4),
+        contact_safety="with_care",
+        contact_channels=["in_person"],
+        contact_when="Tuesdays at the centre",
+        contact_warning="Do not call back: the phone is checked by the traffickers.",
+        trafficker_risk="high",
+        trafficker_risk_details="Lola knows the address of the family in Tashkent.",
+        health_needs="Gynaecologist; HIV test.",
+        children_count=0,
+        accommodation_need="emergency",
+        other_needs="A new passport.",
+        interpreter_needed=False,
+    )
+    needs.account_record(
+        actor=worker,
+        case=case,
+        told_on=date(2005, 10, 5),
+        language="ru",
+        before="Worked at a market stall; debts after the husband left.",
+        recruitment="Lola promised work as a cosmetics sales manager, 100-200 dollars a month.",
+        journey="By bus from Tashkent through Shymkent, with a friend.",
+        exploitation="In Almaty the passports were taken; forced into prostitution; beaten.",
+        ending="Escaped while the driver was away and came to the centre.",
+        wishes="To stay in Kazakhstan, get a new passport and work legally.",
     )

@@ -15,12 +15,22 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from opennrm.accounts.models import Organization, OrganizationType, User
 from opennrm.errors import ApplicationError
-from opennrm.people.models import DocumentType, Education, Gender, MaritalStatus, Person
+from opennrm.locales import CountriesField, CountryField, LanguageField, LanguagesField
+from opennrm.people.models import (
+    DocumentStatus,
+    DocumentType,
+    Education,
+    Gender,
+    MaritalStatus,
+    Person,
+    document_status,
+)
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -29,29 +39,34 @@ if TYPE_CHECKING:
 from .choices import (
     CLOSED_STATUSES,
     STATUS_TRANSITIONS,
+    AccommodationNeed,
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    ContactChannel,
+    ContactSafety,
+    DatePrecision,
     DecisionMakingOrganization,
     ExploitationType,
     ForcedLabourIndustry,
+    HistoricEventType,
     IdentificationStage,
     MethodOfControl,
     PerpetratorRole,
     RecruitmentMethod,
     RecruitmentPlatform,
     RelationshipToTrafficker,
+    RiskLevel,
     ServiceStatus,
     ServiceType,
     SexExploitationType,
     SupportPlanType,
     TraffickingStatus,
 )
-from .models import Case, IdentificationDecision, SupportPlan
+from .models import Case, HistoricEvent, IdentificationDecision, SupportPlan
 from .selectors import CaseFilters
 
 PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
-COUNTRY_HELP = gettext_lazy("ISO 3166 two-letter code, e.g. KZ")
 
 
 def _blank(choices: type[TextChoices], label: StrOrPromise = "—") -> list[tuple[str, StrOrPromise]]:
@@ -90,27 +105,8 @@ def _area(
     )
 
 
-class CodeField(forms.CharField):
-    """An ISO code typed by hand: trimmed and upper-cased; the service says whether it exists."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 60)
-        kwargs.setdefault("help_text", COUNTRY_HELP)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("size", 6)
-
-    def to_python(self, value: Any) -> str:
-        return (super().to_python(value) or "").upper()
-
-
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def codes(text: str) -> list[str]:
-    """Codes separated by commas or spaces: "uz, ru" -> ["uz", "ru"]."""
-    return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
 class GroupedForm(forms.Form):
@@ -139,6 +135,7 @@ ERROR_FIELDS: dict[str, str] = {
     "person.documents[0].type": "document_type",
     "person.documents[0].number": "document_number",
     "person.documents[0].country": "document_country",
+    "person.documents[0].status": "document_status",
     "person.phones": "phones",
     "person.phones[]": "phones",
     "person.address": "address",
@@ -209,7 +206,13 @@ class PersonForm(GroupedForm):
         label=gettext_lazy("Document type"), choices=_blank(DocumentType), required=False
     )
     document_number = _text(gettext_lazy("Document number"), 50, **PRIVATE)
-    document_country = CodeField(label=gettext_lazy("Issued by (country)"))
+    document_country = CountryField(label=gettext_lazy("Issued by (country)"))
+    document_status = forms.ChoiceField(
+        label=gettext_lazy("Where the document is"),
+        choices=DocumentStatus.choices,
+        initial=DocumentStatus.HELD_BY_PERSON,
+        required=False,
+    )
     phones = _area(
         gettext_lazy("Phone numbers"),
         rows=2,
@@ -220,8 +223,8 @@ class PersonForm(GroupedForm):
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN
     )
-    citizenship = CodeField(label=gettext_lazy("Citizenship"))
-    languages = _text(gettext_lazy("Languages"), 200)
+    citizenship = CountryField(label=gettext_lazy("Citizenship"))
+    languages = LanguagesField(label=gettext_lazy("Languages"))
     marital_status = forms.ChoiceField(
         label=gettext_lazy("Marital status"), choices=_blank(MaritalStatus), required=False
     )
@@ -243,7 +246,7 @@ class PersonForm(GroupedForm):
         ),
         (
             gettext_lazy("Identity document"),
-            ["document_type", "document_number", "document_country"],
+            ["document_type", "document_number", "document_country", "document_status"],
         ),
         (gettext_lazy("Contact"), ["phones", "address"]),
         (
@@ -259,10 +262,6 @@ class PersonForm(GroupedForm):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["languages"].help_text = _("ISO 639 codes separated by commas, e.g. uz, ru")
-
     def person_data(self, *, other_documents: Iterable[dict] = ()) -> dict[str, Any]:
         """The person as the services take it. The form edits the first identity document;
         ``other_documents`` (entered through the API) are kept after it."""
@@ -272,6 +271,10 @@ class PersonForm(GroupedForm):
             "number": d["document_number"],
             "country": d["document_country"],
         }
+        status = d["document_status"] or DocumentStatus.HELD_BY_PERSON
+        # A status other than the default is a document too ("passport taken", number unknown).
+        if any(document.values()) or status != DocumentStatus.HELD_BY_PERSON:
+            document["status"] = status
         return {
             "given_name": d["given_name"],
             "family_name": d["family_name"],
@@ -280,12 +283,12 @@ class PersonForm(GroupedForm):
             "birth_date": d["birth_date"],
             "birth_year": d["birth_year"],
             "approximate_age": d["approximate_age"],
-            "documents": ([document] if any(document.values()) else []) + list(other_documents),
+            "documents": ([document] if "status" in document else []) + list(other_documents),
             "phones": lines(d["phones"]),
             "address": d["address"],
             "gender": d["gender"],
             "citizenship": d["citizenship"],
-            "languages": codes(d["languages"]),
+            "languages": d["languages"],
             "marital_status": d["marital_status"],
             "education": d["education"],
             "number_of_children": d["number_of_children"],
@@ -310,11 +313,12 @@ class PersonEditForm(PersonForm):
             "document_type": document.get("type", ""),
             "document_number": document.get("number", ""),
             "document_country": document.get("country", ""),
+            "document_status": document_status(document) if document else "",
             "phones": "\n".join(person.phones),
             "address": person.address,
             "gender": person.gender,
             "citizenship": person.citizenship,
-            "languages": ", ".join(person.languages),
+            "languages": person.languages,
             "marital_status": person.marital_status,
             "education": person.education,
             "number_of_children": person.number_of_children,
@@ -350,9 +354,9 @@ class CaseFieldsForm(GroupedForm):
         label=gettext_lazy("Age when trafficked"), required=False
     )
     perpetrator_roles = _checks(PerpetratorRole, gettext_lazy("Perpetrators' roles"))
-    country_of_origin = CodeField(label=gettext_lazy("Country of origin"))
-    transit_countries = _text(gettext_lazy("Transit countries"), 200)
-    country_of_exploitation = CodeField(label=gettext_lazy("Country of exploitation"))
+    country_of_origin = CountryField(label=gettext_lazy("Country of origin"))
+    transit_countries = CountriesField(label=gettext_lazy("Transit countries"))
+    country_of_exploitation = CountryField(label=gettext_lazy("Country of exploitation"))
     city_of_exploitation = _text(gettext_lazy("City of exploitation"), 100)
     recruited_on = _date(label=gettext_lazy("Date of recruitment"))
     exploitation_began_on = _date(label=gettext_lazy("Exploitation began"))
@@ -392,17 +396,9 @@ class CaseFieldsForm(GroupedForm):
         ),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["transit_countries"].help_text = _(
-            "ISO 3166 two-letter codes separated by commas, e.g. KZ, RU"
-        )
-
     def case_data(self) -> dict[str, Any]:
         """The case fields as the services take them."""
-        data = {name: self.cleaned_data[name] for name in CaseFieldsForm.base_fields}
-        data["transit_countries"] = codes(data["transit_countries"].upper())
-        return data
+        return {name: self.cleaned_data[name] for name in CaseFieldsForm.base_fields}
 
 
 class CaseEditForm(CaseFieldsForm):
@@ -411,7 +407,6 @@ class CaseEditForm(CaseFieldsForm):
     @classmethod
     def initial_for(cls, case: Case) -> dict[str, Any]:
         initial = {name: getattr(case, name) for name in cls.base_fields if name != "version"}
-        initial["transit_countries"] = ", ".join(case.transit_countries)
         initial["version"] = case.version
         return initial
 
@@ -445,8 +440,8 @@ class CaseFilterForm(forms.Form):
         choices=_blank(ExploitationType, gettext_lazy("Any")),
         required=False,
     )
-    # Two letters at most: a GET form must give no room to type a name into the URL.
-    citizenship = CodeField(label=gettext_lazy("Citizenship"), help_text="", max_length=2)
+    # Chosen from a list: a GET form must give no room to type a name into the URL.
+    citizenship = CountryField(label=gettext_lazy("Citizenship"))
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"), choices=_blank(Gender, gettext_lazy("Any")), required=False
     )
@@ -466,7 +461,6 @@ class CaseFilterForm(forms.Form):
         choice_field(self, "owner").choices = [("", _("Anyone"))] + [
             (str(user.uuid), user.full_name or user.email) for user in owners
         ]
-        self.fields["citizenship"].widget.attrs["placeholder"] = "KZ"
 
     def filters(self, *, q: str = "") -> CaseFilters:
         """The valid filters; a bad one is shown beside its field and left out."""
@@ -647,9 +641,8 @@ class ServiceForm(PartForm):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ServiceStatus.choices)
     started_on = _date(label=gettext_lazy("Start"))
     ended_on = _date(label=gettext_lazy("End"))
-    destination_country = CodeField(
-        label=gettext_lazy("Country of return"),
-        help_text=gettext_lazy("For return travel. ISO 3166 two-letter code."),
+    destination_country = CountryField(
+        label=gettext_lazy("Country of return"), help_text=gettext_lazy("For return travel.")
     )
 
     def __init__(
@@ -753,3 +746,323 @@ class AssignForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, MemberChoiceField | MembersChoiceField)
             field.queryset = members
+
+
+# --- The route: its stops (historic events) and the case's files.
+
+
+# The service's names for the date of a stop, and the form fields that show their errors.
+STOP_ERROR_FIELDS = {"occurred_on": "year", "date_precision": "month"}
+
+
+class RouteStopForm(PartForm):
+    """A stop of the route. The date is typed as a year, a month and a day, each of which may
+    be left out from the day upwards: "2005", "March 2005", "14 March 2005", or nothing."""
+
+    id_prefix = "stop"
+
+    event_type = forms.ChoiceField(label=gettext_lazy("What happened there"))
+    city = _text(gettext_lazy("Place (city, town or village)"), 100)
+    country = CountryField(label=gettext_lazy("Country"))
+    day = forms.IntegerField(
+        label=gettext_lazy("Day"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 3}),
+    )
+    month = forms.ChoiceField(
+        label=gettext_lazy("Month"),
+        choices=[("", "—"), *((str(n), name) for n, name in MONTHS.items())],
+        required=False,
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 5}),
+    )
+    description = _area(gettext_lazy("What happened (optional)"), 5000, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "event_type").choices = HistoricEventType.choices
+        for name in ("city", "description"):
+            self.fields[name].widget.attrs.update(PRIVATE)
+
+    def place_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("event_type", "city", "country")]
+
+    def date_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("day", "month", "year")]
+
+    def note_fields(self) -> list[forms.BoundField]:
+        return [self["description"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, month, year = data.get("day"), data.get("month"), data.get("year")
+        if day is not None and not month:
+            self.add_error("month", _("Give the month of this day, or leave the day out."))
+        elif month and year is None:
+            self.add_error("year", _("Give the year of this month, or leave the month out."))
+        elif year is not None:
+            try:
+                date(year, int(month or 1), day or 1)
+            except (ValueError, OverflowError):
+                self.add_error("day", _("There is no such day in this month."))
+        return data
+
+    def stop_data(self) -> dict[str, Any]:
+        """The stop as the services take it: a date and how much of it is known."""
+        d = self.cleaned_data
+        day, month, year = d["day"], d["month"], d["year"]
+        if year is None:
+            occurred_on, precision = None, DatePrecision.DAY
+        elif not month:
+            occurred_on, precision = date(year, 1, 1), DatePrecision.YEAR
+        elif day is None:
+            occurred_on, precision = date(year, int(month), 1), DatePrecision.MONTH
+        else:
+            occurred_on, precision = date(year, int(month), day), DatePrecision.DAY
+        return {
+            "event_type": d["event_type"],
+            "occurred_on": occurred_on,
+            "date_precision": precision,
+            "country": d["country"],
+            "city": d["city"],
+            "description": d["description"],
+        }
+
+    @classmethod
+    def initial_for(cls, event: HistoricEvent) -> dict[str, Any]:
+        """The stop's current values, as the edit form shows them."""
+        on, precision = event.occurred_on, event.date_precision
+        return {
+            "event_type": event.event_type,
+            "city": event.city,
+            "country": event.country,
+            "year": on.year if on else None,
+            "month": str(on.month) if on and precision != DatePrecision.YEAR else "",
+            "day": on.day if on and precision == DatePrecision.DAY else None,
+            "description": event.description,
+        }
+
+
+def add_stop_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's errors about a stop beside the fields: the date's beside the year."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for path, messages in error.errors.items():
+        name = STOP_ERROR_FIELDS.get(path, path)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class AttachmentForm(PartForm):
+    """A file for the case: what it is is checked by its content, by the service."""
+
+    id_prefix = "attachment"
+
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        allow_empty_file=True,  # the service says why an empty file is refused
+        help_text=gettext_lazy("PDF, PNG or JPEG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+    description = _text(gettext_lazy("What it is (optional)"), 1000, **PRIVATE)
+
+
+# --- Perpetrators, needs and risks, the person's own account (decision 0017).
+
+
+def add_list_errors(form: forms.Form, error: ApplicationError) -> None:
+    """A service's errors beside the fields their paths name ("phones[2]" beside ``phones``,
+    as "Line 3: ..."), the rest above the form."""
+    if not error.errors:
+        form.add_error(None, error.message)
+    for path, messages in error.errors.items():
+        name = _INDEX.sub("", path)
+        index = _INDEX.search(path)
+        line = index is not None and isinstance(form.fields.get(name), forms.CharField)
+        for message in messages:
+            if line and index is not None:
+                message = _("Line %(number)d: %(message)s") % {
+                    "number": int(index.group(1)) + 1,
+                    "message": message,
+                }
+            form.add_error(name if name in form.fields else None, message)
+
+
+class PerpetratorForm(PartForm):
+    id_prefix = "perpetrator"
+
+    name = _area(
+        gettext_lazy("Name or description"),
+        500,
+        rows=2,
+        help_text=gettext_lazy("A name, a nickname, or what the person remembers of them."),
+        attrs=PRIVATE,
+    )
+    roles = _checks(PerpetratorRole, gettext_lazy("Role in the process"))
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Relationship to the person"),
+        choices=_blank(RelationshipToTrafficker),
+        required=False,
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=_blank(Gender), required=False)
+    nationality = CountryField(label=gettext_lazy("Nationality"))
+    phones = _area(
+        gettext_lazy("Phone numbers"),
+        rows=2,
+        help_text=gettext_lazy("One per line, with the country code, e.g. +7 701 555 01 42."),
+        attrs=PRIVATE,
+    )
+    vehicles = _area(
+        gettext_lazy("Vehicles"),
+        rows=2,
+        help_text=gettext_lazy("One per line: make, colour, registration number."),
+        attrs=PRIVATE,
+    )
+    places = _area(
+        gettext_lazy("Places"),
+        rows=2,
+        help_text=gettext_lazy("One per line: addresses, venues, where they were seen."),
+        attrs=PRIVATE,
+    )
+    actions = _area(gettext_lazy("What they did"), 5000, rows=4, attrs=PRIVATE)
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The record as the services take it."""
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "roles": list(d["roles"]),
+            "relationship": d["relationship"],
+            "sex": d["sex"],
+            "nationality": d["nationality"],
+            "phones": lines(d["phones"]),
+            "vehicles": lines(d["vehicles"]),
+            "places": lines(d["places"]),
+            "actions": d["actions"],
+        }
+
+
+class PerpetratorEditForm(PerpetratorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, perpetrator: Any) -> dict[str, Any]:
+        """The record's current values, as the edit form shows them."""
+        return {
+            "name": perpetrator.name,
+            "roles": perpetrator.roles,
+            "relationship": perpetrator.relationship,
+            "sex": perpetrator.sex,
+            "nationality": perpetrator.nationality,
+            "phones": "\n".join(perpetrator.phones),
+            "vehicles": "\n".join(perpetrator.vehicles),
+            "places": "\n".join(perpetrator.places),
+            "actions": perpetrator.actions,
+            "version": perpetrator.version,
+        }
+
+
+class AssessmentForm(PartForm, GroupedForm):
+    id_prefix = "assessment"
+
+    assessed_on = _date(label=gettext_lazy("Assessed on"))
+    contact_safety = forms.ChoiceField(
+        label=gettext_lazy("Is it safe to contact the person?"),
+        choices=ContactSafety.choices,
+        initial=ContactSafety.UNKNOWN,
+    )
+    contact_channels = _checks(ContactChannel, gettext_lazy("Contact by"))
+    contact_when = _text(gettext_lazy("When to contact"), 200, **PRIVATE)
+    contact_warning = _area(
+        gettext_lazy("Warning for anyone contacting the person"),
+        500,
+        rows=2,
+        help_text=gettext_lazy(
+            "Shown at the top of the case, e.g. “Do not call back: the phone is checked.”"
+        ),
+        attrs=PRIVATE,
+    )
+    trafficker_risk = forms.ChoiceField(
+        label=gettext_lazy("Risk from the traffickers"),
+        choices=RiskLevel.choices,
+        initial=RiskLevel.UNKNOWN,
+    )
+    trafficker_risk_details = _area(gettext_lazy("About the risk"), 5000, attrs=PRIVATE)
+    health_needs = _area(gettext_lazy("Health needs"), 5000, attrs=PRIVATE)
+    children_count = forms.IntegerField(label=gettext_lazy("Number of children"), required=False)
+    children_whereabouts = _area(gettext_lazy("Where the children are"), 5000, attrs=PRIVATE)
+    accommodation_need = forms.ChoiceField(
+        label=gettext_lazy("Accommodation"),
+        choices=AccommodationNeed.choices,
+        initial=AccommodationNeed.UNKNOWN,
+    )
+    other_needs = _area(gettext_lazy("Other urgent needs"), 5000, attrs=PRIVATE)
+    interpreter_needed = forms.BooleanField(
+        label=gettext_lazy("An interpreter is needed"), required=False
+    )
+    interpreter_language = LanguageField(label=gettext_lazy("Interpreter's language"))
+
+    fieldsets = [
+        (
+            gettext_lazy("Contacting the person"),
+            [
+                "assessed_on",
+                "contact_safety",
+                "contact_when",
+                "contact_channels",
+                "contact_warning",
+            ],
+        ),
+        (gettext_lazy("Risk"), ["trafficker_risk", "trafficker_risk_details"]),
+        (
+            gettext_lazy("Health, children and a place to stay"),
+            ["health_needs", "children_count", "children_whereabouts", "accommodation_need"],
+        ),
+        (
+            gettext_lazy("Other needs and an interpreter"),
+            ["other_needs", "interpreter_needed", "interpreter_language"],
+        ),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+
+    @classmethod
+    def initial_from(cls, current: Any) -> dict[str, Any]:
+        """The current assessment's answers, for the next one to start from (dated today)."""
+        if current is None:
+            return {}
+        names = [name for name in cls.base_fields if name != "assessed_on"]
+        return {name: getattr(current, name) for name in names}
+
+
+class AccountForm(PartForm, GroupedForm):
+    id_prefix = "account"
+
+    told_on = _date(label=gettext_lazy("Told on"))
+    language = LanguageField(label=gettext_lazy("Language of the telling"))
+    with_interpreter = forms.BooleanField(
+        label=gettext_lazy("Told through an interpreter"), required=False
+    )
+    before = _area(gettext_lazy("Life before leaving"), 20_000, rows=4, attrs=PRIVATE)
+    recruitment = _area(gettext_lazy("Recruitment"), 20_000, rows=4, attrs=PRIVATE)
+    journey = _area(gettext_lazy("The journey"), 20_000, rows=4, attrs=PRIVATE)
+    exploitation = _area(gettext_lazy("The exploitation"), 20_000, rows=4, attrs=PRIVATE)
+    ending = _area(gettext_lazy("How it ended"), 20_000, rows=4, attrs=PRIVATE)
+    wishes = _area(gettext_lazy("What the person wants now"), 20_000, rows=4, attrs=PRIVATE)
+
+    fieldsets = [
+        (gettext_lazy("The telling"), ["told_on", "language", "with_interpreter"]),
+        (
+            gettext_lazy("In the person's words"),
+            ["before", "recruitment", "journey", "exploitation", "ending", "wishes"],
+        ),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["told_on"].initial = timezone.localdate()

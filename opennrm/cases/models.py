@@ -8,12 +8,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opennrm.crypto.fields import EncryptedTextField
+from opennrm.crypto.fields import EncryptedJSONField, EncryptedTextField
+from opennrm.people.models import Gender
+from opennrm.web import phone_display
 
 from .choices import (
+    AccommodationNeed,
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    ContactChannel,
+    ContactSafety,
+    DatePrecision,
     DecisionMakingOrganization,
     DecisionSource,
     DecisionState,
@@ -26,6 +32,7 @@ from .choices import (
     RecruitmentMethod,
     RecruitmentPlatform,
     RelationshipToTrafficker,
+    RiskLevel,
     ServiceStatus,
     ServiceType,
     SexExploitationType,
@@ -223,18 +230,41 @@ class IdentificationDecision(models.Model):
 
 
 class HistoricEvent(models.Model):
-    """A recruitment, transit or exploitation event (``hte_``)."""
+    """A recruitment, transit or exploitation event (``hte_``): one stop of the route.
+
+    The date may be unknown (empty) or partial: ``date_precision`` says whether the day, only the
+    month or only the year is known, and ``occurred_on`` is then the first day of that period.
+    A stop removed in the pages is kept, marked removed (``removed_at``), like any part of a case.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(_("type"), max_length=20, choices=HistoricEventType.choices)
     occurred_on = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("how much of the date is known"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
     country = models.CharField(_("country"), max_length=2, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     description = EncryptedTextField(_("description"), blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_type__in=HistoricEventType.values), name="historic_event_type"
+            ),
+            # A date and how much of it is known go together; no precision without a date.
+            models.CheckConstraint(
+                condition=Q(occurred_on__isnull=True, date_precision="")
+                | Q(occurred_on__isnull=False, date_precision__in=DatePrecision.values),
+                name="historic_event_date_precision",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.occurred_on}"
@@ -363,6 +393,190 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class Perpetrator(models.Model):
+    """Someone who took part in the trafficking (HTCDS ``per_``). Who they are, how to reach
+    them and where they were are encrypted like the person; role, relationship, sex and
+    nationality stay plain for statistics. Removal marks the record; it is never deleted."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perpetrators")
+    roles = MultiChoiceField(_("role in the process"), choices_class=PerpetratorRole)
+    relationship = models.CharField(
+        _("relationship to the person"),
+        max_length=20,
+        choices=RelationshipToTrafficker.choices,
+        blank=True,
+    )
+    name = EncryptedTextField(_("name or description"))
+    phones = EncryptedJSONField(_("phone numbers"), blank=True, default=list)
+    vehicles = EncryptedJSONField(_("vehicles"), blank=True, default=list)
+    places = EncryptedJSONField(_("places"), blank=True, default=list)
+    actions = EncryptedTextField(_("what they did"), blank=True)
+    sex = models.CharField(_("sex"), max_length=30, choices=Gender.choices, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("removed by"),
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relationship__in=[*RelationshipToTrafficker.values, ""]),
+                name="perpetrator_relationship",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=[*Gender.values, ""]), name="perpetrator_sex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"perpetrator {self.uuid}"
+
+    def phones_shown(self) -> list[str]:
+        return [phone_display(phone) for phone in self.phones]
+
+    def role_labels(self) -> list[str]:
+        names = dict(PerpetratorRole.choices)
+        return [str(names.get(role, role)) for role in self.roles]
+
+
+class PerpetratorShare(models.Model):
+    """A supervisor's choice to let the organization's law-enforcement liaison read the
+    perpetrator records of one case, until withdrawn. Kept after withdrawal, as history."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perpetrator_shares")
+    shared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared by")
+    )
+    shared_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("sharing stopped by"),
+    )
+    withdrawn_at = models.DateTimeField(_("sharing stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        constraints = [
+            # One share in force per case at most.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="perpetrator_share_one_in_force",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"perpetrator share {self.uuid}"
+
+
+class NeedsAssessment(models.Model):
+    """Immediate needs and risks of the person, as assessed on a day. A new assessment replaces
+    the current one (the newest recorded); the earlier ones stay, as history. What could locate
+    or expose the person (how and when to reach them, the warning, health, children) is encrypted.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    contact_safety = models.CharField(
+        _("is it safe to contact the person"),
+        max_length=20,
+        choices=ContactSafety.choices,
+        default=ContactSafety.UNKNOWN,
+    )
+    contact_channels = MultiChoiceField(_("contact by"), choices_class=ContactChannel)
+    contact_when = EncryptedTextField(_("when to contact"), blank=True)
+    contact_warning = EncryptedTextField(_("warning for anyone contacting the person"), blank=True)
+    trafficker_risk = models.CharField(
+        _("risk from the traffickers"),
+        max_length=20,
+        choices=RiskLevel.choices,
+        default=RiskLevel.UNKNOWN,
+    )
+    trafficker_risk_details = EncryptedTextField(_("about the risk"), blank=True)
+    health_needs = EncryptedTextField(_("health needs"), blank=True)
+    children_count = models.PositiveSmallIntegerField(_("children"), null=True, blank=True)
+    children_whereabouts = EncryptedTextField(_("where the children are"), blank=True)
+    accommodation_need = models.CharField(
+        _("accommodation"),
+        max_length=20,
+        choices=AccommodationNeed.choices,
+        default=AccommodationNeed.UNKNOWN,
+    )
+    other_needs = EncryptedTextField(_("other urgent needs"), blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpreter_language = models.CharField(_("interpreter's language"), max_length=3, blank=True)
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_safety__in=ContactSafety.values),
+                name="assessment_contact_safety",
+            ),
+            models.CheckConstraint(
+                condition=Q(trafficker_risk__in=RiskLevel.values), name="assessment_risk"
+            ),
+            models.CheckConstraint(
+                condition=Q(accommodation_need__in=AccommodationNeed.values),
+                name="assessment_accommodation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment {self.uuid}"
+
+    def contact_channel_labels(self) -> list[str]:
+        names = dict(ContactChannel.choices)
+        return [str(names.get(channel, channel)) for channel in self.contact_channels]
+
+
+class PersonalAccount(models.Model):
+    """The person's own account of what happened, in sections, as told on a day. Each telling is
+    kept; the newest comes first. Every section is encrypted."""
+
+    SECTIONS = ("before", "recruitment", "journey", "exploitation", "ending", "wishes")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="accounts")
+    told_on = models.DateField(_("told on"))
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    with_interpreter = models.BooleanField(_("with an interpreter"), default=False)
+    before = EncryptedTextField(_("life before leaving"), blank=True)
+    recruitment = EncryptedTextField(_("recruitment"), blank=True)
+    journey = EncryptedTextField(_("the journey"), blank=True)
+    exploitation = EncryptedTextField(_("the exploitation"), blank=True)
+    ending = EncryptedTextField(_("how it ended"), blank=True)
+    wishes = EncryptedTextField(_("what the person wants now"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-told_on", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"account {self.uuid}"
 
 
 from .attachments import Attachment  # noqa: E402, F401  (registers the model with the app)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
+from functools import cmp_to_key
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +27,7 @@ from opennrm.people.models import PersonName
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
-from .choices import CLOSED_STATUSES, DecisionState
+from .choices import CLOSED_STATUSES, EVENT_TYPE_ORDER, DatePrecision, DecisionState
 from .fields import has
 from .models import (
     Case,
@@ -212,6 +214,10 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
         case.attachments,
         case.screenings,
         case.signals,
+        case.perpetrators,
+        case.perpetrator_shares,
+        case.assessments,
+        case.accounts,
     ):
         ids.extend(related.values_list("uuid", flat=True))
     returned = Case.objects.filter(pk=case.pk, return_record__isnull=False)
@@ -220,7 +226,7 @@ def case_history(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(object_id__in=ids)
         .exclude(action="read")
-        .select_related("actor")
+        .select_related("actor", "organization")
         .order_by("-id")
     )
 
@@ -388,10 +394,52 @@ def case_note_list(*, actor: Actor, case: Case) -> QuerySet[Note]:
     return case.notes.select_related("author").order_by("-created_at", "-id")
 
 
-def case_event_list(*, actor: Actor, case: Case) -> QuerySet[HistoricEvent]:
-    """Recruitment, transit and exploitation events of a visible case, in date order."""
+def _period(event: HistoricEvent) -> tuple[date, date] | None:
+    """The first and last day an event may have happened on, as far as its date is known."""
+    first = event.occurred_on
+    if first is None:
+        return None
+    if event.date_precision == DatePrecision.YEAR:
+        return first, date(first.year, 12, 31)
+    if event.date_precision == DatePrecision.MONTH:
+        return first, date(first.year, first.month, monthrange(first.year, first.month)[1])
+    return first, first
+
+
+def _route_order(a: HistoricEvent, b: HistoricEvent) -> int:
+    """Stops in date order; where one date may fall within the other ("March 2005" and 2 March
+    2005), or on one day, recruitment before transit before exploitation; undated stops last."""
+    pa, pb = _period(a), _period(b)
+    if pa is None or pb is None:
+        if pa is not pb:
+            return -1 if pb is None else 1
+    elif pa[1] < pb[0]:
+        return -1
+    elif pb[1] < pa[0]:
+        return 1
+    rank = _stage(a) - _stage(b)
+    if rank:
+        return rank
+    return (pa[0] > pb[0]) - (pa[0] < pb[0]) if pa and pb else (a.pk > b.pk) - (a.pk < b.pk)
+
+
+def _stage(event: HistoricEvent) -> int:
+    kinds = list(EVENT_TYPE_ORDER)
+    return kinds.index(event.event_type) if event.event_type in kinds else len(kinds)
+
+
+def case_event_list(*, actor: Actor, case: Case) -> list[HistoricEvent]:
+    """The route of a visible case: its recruitment, transit and exploitation events (removed
+    ones left out) in route order (``_route_order``). A route is a few stops: sorted here."""
     _require_visible(actor, case)
-    return case.events.all()
+    events = case.events.filter(removed_at__isnull=True).order_by("occurred_on", "id")
+    return sorted(events, key=cmp_to_key(_route_order))
+
+
+def case_event_get(*, actor: Actor, case: Case, event_id: UUID | str) -> HistoricEvent:
+    """One stop of the route of a visible case, for a change; NotFound for any other."""
+    _require_visible(actor, case)
+    return _part_get(case.events.filter(removed_at__isnull=True).select_related("case"), event_id)
 
 
 def case_attachment_list(*, actor: Actor, case: Case) -> QuerySet[Any]:

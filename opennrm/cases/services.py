@@ -45,9 +45,11 @@ from .choices import (
     STATUS_TRANSITIONS,
     CaseStatus,
     ConsentPurpose,
+    DatePrecision,
     DecisionMakingOrganization,
     DecisionSource,
     DecisionState,
+    HistoricEventType,
     IdentificationStage,
     TraffickingStatus,
 )
@@ -771,6 +773,54 @@ def _save_part(
     return obj
 
 
+EVENT_FIELDS = ("event_type", "occurred_on", "date_precision", "country", "city", "description")
+
+
+def _event_values(
+    check: Checker, data: dict[str, Any], *, today: date, current: HistoricEvent | None = None
+) -> dict[str, Any]:
+    """The checked values of a route stop from ``data`` (a change names only some fields).
+
+    A partial date is kept as the first day of its month or year, so stops sort by date; no
+    date means "unknown", whatever the precision said.
+    """
+    check.unknown(data, EVENT_FIELDS)
+    values: dict[str, Any] = {}
+    if "event_type" in data:
+        values["event_type"] = check.choice(
+            "event_type", data["event_type"], HistoricEventType.values, required=True
+        )
+    if "country" in data:
+        values["country"] = check.country("country", data["country"])
+    if "city" in data:
+        values["city"] = check.text("city", data["city"], max_length=MAX_CITY, multiline=False)
+    if "description" in data:
+        values["description"] = check.text(
+            "description", data["description"], max_length=MAX_PARAGRAPH
+        )
+    if "occurred_on" in data or "date_precision" in data:
+        day = (
+            check.date(
+                "occurred_on", data["occurred_on"], earliest=EARLIEST_LIFE_EVENT, latest=today
+            )
+            if "occurred_on" in data
+            else (current.occurred_on if current else None)
+        )
+        precision = data.get("date_precision")
+        if precision is None:
+            precision = (current.date_precision if current else "") or DatePrecision.DAY
+        precision = check.choice(
+            "date_precision", precision or DatePrecision.DAY, DatePrecision.values
+        )
+        if day is not None and precision == DatePrecision.MONTH:
+            day = day.replace(day=1)
+        elif day is not None and precision == DatePrecision.YEAR:
+            day = day.replace(month=1, day=1)
+        values["occurred_on"] = day
+        values["date_precision"] = precision if day is not None else ""
+    return values
+
+
 @transaction.atomic
 def historic_event_add(
     *,
@@ -778,33 +828,72 @@ def historic_event_add(
     case: Case,
     event_type: str,
     occurred_on: date | None = None,
+    date_precision: str = DatePrecision.DAY,
     country: str = "",
     city: str = "",
     description: str = "",
 ) -> HistoricEvent:
-    """Record a recruitment, transit or exploitation event of the case."""
+    """Record a recruitment, transit or exploitation event of the case: a stop of its route."""
     case = _require_case(actor, case)
     check = Checker()
-    country = check.country("country", country)
-    occurred_on = check.date(
-        "occurred_on",
-        occurred_on,
-        earliest=EARLIEST_LIFE_EVENT,
-        latest=local_today(actor.organization),
+    values = _event_values(
+        check,
+        {
+            "event_type": event_type,
+            "occurred_on": occurred_on,
+            "date_precision": date_precision,
+            "country": country,
+            "city": city,
+            "description": description,
+        },
+        today=local_today(actor.organization),
     )
-    city = check.text("city", city, max_length=MAX_CITY, multiline=False)
-    description = check.text("description", description, max_length=MAX_PARAGRAPH)
     check.raise_if_errors()
-    event = HistoricEvent(
-        case=case,
-        event_type=event_type,
-        occurred_on=occurred_on,
-        country=country,
-        city=city,
-        description=description,
-    )
-    fields = ["event_type", "occurred_on", "country", "city", "description"]
+    event = HistoricEvent(case=case, **values)
+    fields = [name for name in EVENT_FIELDS if values.get(name)]
     return _save_part(actor, event, CaseAction.HISTORIC_EVENT_ADD, fields, ["case"])
+
+
+def _event_for_write(actor: Actor, event: HistoricEvent) -> HistoricEvent:
+    """The event, locked, if its case is visible and the actor may change it; NotFound if it
+    was removed."""
+    case = _require_case(actor, event.case)
+    try:
+        return HistoricEvent.objects.select_for_update().get(
+            pk=event.pk, case=case, removed_at__isnull=True
+        )
+    except HistoricEvent.DoesNotExist:
+        raise NotFound(_("Not found.")) from None
+
+
+@transaction.atomic
+def historic_event_update(*, actor: Actor, event: HistoricEvent, **changes: Any) -> HistoricEvent:
+    """Change a stop of the route: only the fields named in ``changes``."""
+    event = _event_for_write(actor, event)
+    check = Checker()
+    values = _event_values(
+        check, changes, today=local_today(event.case.organization), current=event
+    )
+    check.raise_if_errors()
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, values[name])
+    if changed:
+        _save_part(actor, event, CaseAction.HISTORIC_EVENT_UPDATE, changed, ["case", "removed_by"])
+    return event
+
+
+@transaction.atomic
+def historic_event_remove(*, actor: Actor, event: HistoricEvent) -> HistoricEvent:
+    """Take a stop off the route. It is kept, marked removed, as every part of a case is."""
+    event = _event_for_write(actor, event)
+    event.removed_at = timezone.now()
+    event.removed_by = actor.user
+    event.save(update_fields=["removed_at", "removed_by"])
+    audit_record(
+        actor=actor, action=CaseAction.HISTORIC_EVENT_REMOVE, obj=event, fields=["removed_at"]
+    )
+    return event
 
 
 @transaction.atomic
@@ -1022,3 +1111,74 @@ def case_assign(
             fields=changed,
         )
     return case
+
+
+@transaction.atomic
+def case_close_referred(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Close a case handed on to another organization (HTCDS ClosedReferred): the everyday end
+    of a hotline's case, which its operator records; reopening still needs the close right."""
+    case = _require_case(actor, case, perms.CASES_HAND_ON)
+    if CaseStatus.CLOSED_REFERRED not in STATUS_TRANSITIONS[case.status]:
+        raise ValidationFailed.of({"status": [_("This case is already closed.")]})
+    check = Checker()
+    reason = check.text("reason", reason, max_length=MAX_REASON, required=True)
+    check.raise_if_errors()
+    case.status = CaseStatus.CLOSED_REFERRED
+    case.closure_reason = reason
+    case.closed_on = local_today(actor.organization)
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action=CaseAction.STATUS,
+        obj=case,
+        fields=["status", "closure_reason", "closed_on"],
+    )
+    return case
+
+
+# What the retention of a closed copy clears of the person: every identifying field. The
+# statistical ones (sex, citizenship, languages, age band) stay for the figures.
+_PERSON_CLEARED: dict[str, Any] = {
+    "given_name": "",
+    "family_name": "",
+    "patronymic": "",
+    "names": [],
+    "birth_date": "",
+    "birth_year": "",
+    "approximate_age": "",
+    "documents": [],
+    "phones": [],
+    "address": "",
+}
+
+
+def case_identifying_clear(*, case: Case, action: models.TextChoices) -> list[str]:
+    """Clear the identifying fields of a closed case's person and its closure reason, keeping the
+    statistical ones; for retention jobs, acting for no one. Audited under ``action``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_identifying_clear must run inside the caller's transaction")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in CLOSED_STATUSES:
+        raise Conflict(_("Only a closed case can be cleared."))
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    age_band, is_minor = person.age_band, person.is_minor
+    changed = person_apply(person, dict(_PERSON_CLEARED), identified_on=case.opened_on)
+    # The age band was computed from the birth data now cleared: the figures keep it.
+    person.age_band, person.is_minor = age_band, is_minor
+    person_save_changes(
+        actor=None, person=person, changed=changed, action=action, organization=case.organization
+    )
+    if case.closure_reason:
+        case.closure_reason = ""
+        case.version += 1
+        case.save()
+        audit_record(
+            actor=None,
+            organization=case.organization,
+            action=action,
+            obj=case,
+            fields=["closure_reason"],
+        )
+        changed.append("closure_reason")
+    return changed

@@ -30,6 +30,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/consent/", views.case_tab, {"tab": "consent"}, name="consent"),
     path("cases/<uuid:case_id>/notes/", views.case_tab, {"tab": "notes"}, name="notes"),
     path("cases/<uuid:case_id>/history/", views.case_tab, {"tab": "history"}, name="history"),
+    path("cases/<uuid:case_id>/route/", views.case_tab, {"tab": "route"}, name="route"),
+    path("cases/<uuid:case_id>/files/", views.case_tab, {"tab": "files"}, name="files"),
     # Changes: POST only.
     path("cases/<uuid:case_id>/person/save/", views.person_save, name="person_save"),
     path("cases/<uuid:case_id>/trafficking/save/", views.trafficking_save, name="trafficking_save"),
@@ -64,4 +66,58 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("cases/<uuid:case_id>/notes/add/", views.note_add, name="note_add"),
+    # The route and the files: a file is named in its URL by its UUID only.
+    path("cases/<uuid:case_id>/route/add/", views.route_add, name="route_add"),
+    path("cases/<uuid:case_id>/route/<uuid:event_id>/edit/", views.route_edit, name="route_edit"),
+    path(
+        "cases/<uuid:case_id>/route/<uuid:event_id>/remove/",
+        views.route_remove,
+        name="route_remove",
+    ),
+    path("cases/<uuid:case_id>/files/add/", views.file_add, name="file_add"),
+    path(
+        "cases/<uuid:case_id>/files/<uuid:attachment_id>/",
+        views.file_download,
+        name="file_download",
+    ),
+    # Perpetrators, needs and risks, the person's own account (decision 0017).
+    path("cases/<uuid:case_id>/needs/", views.case_tab, {"tab": "needs"}, name="needs"),
+    path(
+        "cases/<uuid:case_id>/perpetrators/",
+        views.case_tab,
+        {"tab": "perpetrators"},
+        name="perpetrators",
+    ),
+    path("cases/<uuid:case_id>/account/", views.case_tab, {"tab": "account"}, name="account"),
+    path("cases/<uuid:case_id>/perpetrators/add/", views.perpetrator_add, name="perpetrator_add"),
+    path(
+        "cases/<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/edit/",
+        views.perpetrator_edit,
+        name="perpetrator_edit",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/<uuid:perpetrator_id>/remove/",
+        views.perpetrator_remove,
+        name="perpetrator_remove",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/share/",
+        views.perpetrators_share,
+        {"share": True},
+        name="perpetrators_share",
+    ),
+    path(
+        "cases/<uuid:case_id>/perpetrators/unshare/",
+        views.perpetrators_share,
+        {"share": False},
+        name="perpetrators_unshare",
+    ),
+    path("cases/<uuid:case_id>/needs/record/", views.assessment_record, name="assessment_record"),
+    path("cases/<uuid:case_id>/account/record/", views.account_record, name="account_record"),
+    path("perpetrators/shared/", views.shared_list, name="perpetrators_shared"),
+    path(
+        "perpetrators/shared/<uuid:case_id>/",
+        views.shared_case,
+        name="perpetrators_shared_case",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import ApplicationError
+from opennrm.locales import CountriesField, CountryField, LanguageField, LanguagesField
 
 from .models import DirectoryEntry, HotlineNumber
 
@@ -26,29 +27,15 @@ def add_errors(form: forms.Form, error: ApplicationError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def _codes(value: list[str]) -> str:
-    return ", ".join(value)
-
-
 class DirectorySearchForm(forms.Form):
     service_type = forms.ChoiceField(
         label=gettext_lazy("Service"),
         required=False,
         choices=[("", gettext_lazy("Any service")), *ServiceType.choices],
     )
-    country = forms.CharField(
-        label=gettext_lazy("Country"),
-        required=False,
-        max_length=2,
-        help_text=gettext_lazy("Two letters: KZ, UZ, TJ…"),
-    )
+    country = CountryField(label=gettext_lazy("Country"))
     city = forms.CharField(label=gettext_lazy("City or region"), required=False, max_length=100)
-    language = forms.CharField(
-        label=gettext_lazy("Language"),
-        required=False,
-        max_length=3,
-        help_text=gettext_lazy("A language code: ru, uz, kk…"),
-    )
+    language = LanguageField(label=gettext_lazy("Language"))
 
 
 class DirectoryEntryForm(forms.Form):
@@ -61,16 +48,8 @@ class DirectoryEntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("What the organization offers; never details of a person."),
     )
-    languages = forms.CharField(
-        label=gettext_lazy("Languages"),
-        required=False,
-        help_text=gettext_lazy("ISO 639 codes separated by commas: ru, kk, uz"),
-    )
-    countries = forms.CharField(
-        label=gettext_lazy("Countries served"),
-        required=False,
-        help_text=gettext_lazy("ISO 3166 codes separated by commas: KZ, UZ"),
-    )
+    languages = LanguagesField(label=gettext_lazy("Languages"))
+    countries = CountriesField(label=gettext_lazy("Countries served"))
     region = forms.CharField(label=gettext_lazy("Region or cities served"), required=False)
     hours = forms.CharField(
         label=gettext_lazy("Hours"),
@@ -103,8 +82,6 @@ class DirectoryEntryForm(forms.Form):
     @classmethod
     def initial_for(cls, entry: DirectoryEntry) -> dict[str, Any]:
         initial = {name: getattr(entry, name) for name in cls.base_fields if name != "version"}
-        initial["languages"] = _codes(entry.languages)
-        initial["countries"] = _codes(entry.countries)
         initial["version"] = entry.version
         return initial
 
@@ -117,26 +94,19 @@ class DirectoryEntryEditForm(DirectoryEntryForm):
 
 
 class HotlineNumberForm(forms.Form):
-    country = forms.CharField(
-        label=gettext_lazy("Country"), max_length=2, help_text=gettext_lazy("Two letters: KZ")
-    )
+    country = CountryField(label=gettext_lazy("Country"), required=True)
     number = forms.CharField(
         label=gettext_lazy("Number"),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
-    languages = forms.CharField(
-        label=gettext_lazy("Languages"),
-        required=False,
-        help_text=gettext_lazy("ISO 639 codes separated by commas: ru, kk, uz"),
-    )
+    languages = LanguagesField(label=gettext_lazy("Languages"))
     hours = forms.CharField(label=gettext_lazy("Hours"), required=False)
     free_of_charge = forms.BooleanField(label=gettext_lazy("Free of charge"), required=False)
 
     @classmethod
     def initial_for(cls, hotline: HotlineNumber) -> dict[str, Any]:
         initial = {name: getattr(hotline, name) for name in cls.base_fields}
-        initial["languages"] = _codes(hotline.languages)
         initial["version"] = hotline.version
         return initial
 

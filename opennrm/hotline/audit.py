@@ -10,3 +10,5 @@ class SignalAction(models.TextChoices):
     TAKE = "signal.take", _("Hotline contact taken")
     UPDATE = "signal.update", _("Hotline contact changed")
     OPEN_CASE = "signal.open_case", _("Case opened from a hotline contact")
+    HAND_ON = "signal.hand_on", _("Hotline contact handed on and closed")
+    CLEAR = "signal.clear", _("Identifying data of a closed hotline contact cleared")

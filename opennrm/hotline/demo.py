@@ -117,7 +117,11 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
     organization = world.organizations[OPERATOR[0]]
     today = timezone.localdate()
     callers = [_phone(rng) for _ in range(70)]  # some call more than once
-    counts = {"hotline contacts": 0, "hotline cases opened from a contact": 0}
+    counts = {
+        "hotline contacts": 0,
+        "hotline cases opened from a contact": 0,
+        "hotline contacts handed on and closed": 0,
+    }
     for days_ago in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=days_ago)
         calls = rng.randint(1, 3) if day.weekday() >= 5 else rng.randint(3, 7)
@@ -167,7 +171,7 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
                 continue
             if reason == "possible_trafficking" and rng.random() < 0.5:
                 women = signal.caller_type != "professional" and rng.random() < 0.7
-                services.signal_open_case(
+                signal = services.signal_open_case(
                     actor=operator,
                     signal=signal,
                     version=signal.version,
@@ -179,4 +183,8 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
                     exploitation_types=["SexualExploitation" if women else "ForcedLabour"],
                 )
                 counts["hotline cases opened from a contact"] += 1
+                if days_ago > 7 and rng.random() < 0.5:
+                    # Handed on to a crisis centre: the hotline's copy and case are closed.
+                    services.signal_hand_on(actor=operator, signal=signal, version=signal.version)
+                    counts["hotline contacts handed on and closed"] += 1
     return counts

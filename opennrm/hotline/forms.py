@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.conf.locale import LANG_INFO
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from opennrm.cases.forms import PRIVATE, PersonForm, codes, lines
+from opennrm.cases.forms import PRIVATE, PersonForm, lines
+from opennrm.locales import LanguageField
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -22,24 +22,6 @@ if TYPE_CHECKING:
 
 from .models import CallerType, Channel, Outcome, Reason, Signal
 from .services import MAX_NOTES
-
-# The languages a Central Asian hotline hears most, in the order an operator looks for them.
-COMMON_LANGUAGES = ["ru", "kk", "uz", "ky", "tg", "tk", "en", "tr", "zh", "ar", "fa", "ko"]
-
-
-def language_name(code: str) -> str:
-    """A language's own name for itself (“Русский”, “Қазақ”), the code when unknown."""
-    if code == "zh":
-        code = "zh-hans"
-    info = LANG_INFO.get(code)
-    return info["name_local"] if info else code
-
-
-def language_choices(current: str = "") -> list[tuple[str, str]]:
-    codes_ = list(COMMON_LANGUAGES)
-    if current and current not in codes_:
-        codes_.append(current)
-    return [("", "—"), *((code, f"{language_name(code)} ({code})") for code in codes_)]
 
 
 def ui_language() -> str:
@@ -74,7 +56,7 @@ class SignalForm(forms.Form):
         help_text=gettext_lazy("With the country code if it is not a local number."),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", **PRIVATE}),
     )
-    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    language = LanguageField(label=gettext_lazy("Language"))
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         required=False,
@@ -94,7 +76,6 @@ class SignalForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "language").choices = language_choices(language)
         if not self.is_bound:
             self.fields["language"].initial = language or ui_language()
             self.fields["received_at"].initial = timezone.localtime().replace(
@@ -199,7 +180,10 @@ class SignalCaseForm(forms.Form):
     def initial_for(cls, signal: Signal, *, with_phone: bool) -> dict[str, Any]:
         """What the signal already tells about the person: their language, and their phone
         when the caller was the person themself."""
-        initial: dict[str, Any] = {"version": signal.version, "languages": signal.language}
+        initial: dict[str, Any] = {
+            "version": signal.version,
+            "languages": [signal.language] if signal.language else [],
+        }
         if with_phone and signal.phone and signal.caller_type == CallerType.POTENTIAL_VICTIM:
             initial["phones"] = signal.phone
         return initial
@@ -215,6 +199,6 @@ class SignalCaseForm(forms.Form):
             "approximate_age": d["approximate_age"],
             "gender": d["gender"],
             "citizenship": d["citizenship"],
-            "languages": codes(d["languages"]),
+            "languages": d["languages"],
             "phones": lines(d["phones"]),
         }

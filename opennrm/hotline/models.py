@@ -51,6 +51,9 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("Referred")
     CASE_OPENED = "case_opened", _("Case opened")
     NO_ACTION = "no_action", _("No action")
+    # HTCDS cas_Status ClosedReferred: handed on (to a crisis centre...) and the hotline's copy
+    # closed; set only by ``signal_hand_on``, never chosen in the edit form.
+    HANDED_ON = "handed_on", _("Handed on and closed")
 
 
 class Signal(models.Model):
@@ -91,6 +94,10 @@ class Signal(models.Model):
         null=True,
         blank=True,
     )
+    # Handed on and closed (the organization's day); the phone and notes are cleared
+    # HOTLINE_CLOSED_RETENTION_DAYS later (``signals_clear_closed``), the figures stay.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("identifying data cleared at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -106,11 +113,23 @@ class Signal(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome__in=[*Outcome.values, ""]), name="signal_outcome"
             ),
-            # "Case opened" and the link to the case go together.
+            # "Case opened" and the link to the case go together; a contact handed on keeps the
+            # link to its (closed) case if it had one.
             models.CheckConstraint(
                 condition=Q(outcome=Outcome.CASE_OPENED, case__isnull=False)
+                | Q(outcome=Outcome.HANDED_ON)
                 | (~Q(outcome=Outcome.CASE_OPENED) & Q(case__isnull=True)),
                 name="signal_case_opened",
+            ),
+            # Closed exactly when handed on; cleared only once closed.
+            models.CheckConstraint(
+                condition=Q(outcome=Outcome.HANDED_ON, closed_on__isnull=False)
+                | (~Q(outcome=Outcome.HANDED_ON) & Q(closed_on__isnull=True)),
+                name="signal_closed_handed_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True) | Q(closed_on__isnull=False),
+                name="signal_cleared_closed",
             ),
             # Only a web tip can wait without an operator.
             models.CheckConstraint(
@@ -129,6 +148,11 @@ class Signal(models.Model):
                 name="signal_org_follow_up",
             ),
             models.Index(fields=["organization", "phone_token"], name="signal_org_phone"),
+            models.Index(
+                fields=["closed_on"],
+                condition=Q(closed_on__isnull=False, cleared_at__isnull=True),
+                name="signal_to_clear",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,4 +160,8 @@ class Signal(models.Model):
 
     @property
     def follow_up_open(self) -> bool:
-        return self.follow_up_on is not None and self.followed_up_on is None
+        return self.follow_up_on is not None and self.followed_up_on is None and not self.closed
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_on is not None

@@ -22,7 +22,7 @@ from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
 from opennrm.errors import NotFound
 
-from .models import Channel, Reason, Signal
+from .models import Channel, Outcome, Reason, Signal
 
 
 class KnownCallerCounts(TypedDict):
@@ -157,7 +157,10 @@ def signal_queue(*, actor: Actor, page: int = 1) -> SignalQueue:
     today = local_today(actor.organization)
     unanswered = signals.filter(outcome="").order_by("received_at", "id")
     due = signals.filter(
-        follow_up_on__isnull=False, follow_up_on__lte=today, followed_up_on__isnull=True
+        follow_up_on__isnull=False,
+        follow_up_on__lte=today,
+        followed_up_on__isnull=True,
+        closed_on__isnull=True,
     ).order_by("follow_up_on", "received_at", "id")
     start = (max(page, 1) - 1) * RECENT_PAGE_SIZE
     recent = list(signals.order_by("-received_at", "-id")[start : start + RECENT_PAGE_SIZE + 1])
@@ -247,21 +250,24 @@ WEEKS = 12
 
 @dataclass
 class Bucket:
-    """Signals received in one day or week: how many, how many became cases, and by kind."""
+    """Signals received in one day or week: how many, how many became cases or were handed on
+    and closed, and by kind."""
 
     start: date
     total: int = 0
     cases: int = 0
+    handed_on: int = 0
     by: dict[str, dict[str, int]] = field(
         default_factory=lambda: {dimension: {} for dimension in DIMENSIONS}
     )
 
-    def add(self, dimension: str, value: str, n: int, cases: int) -> None:
+    def add(self, dimension: str, value: str, n: int, cases: int, handed_on: int = 0) -> None:
         counts = self.by[dimension]
         counts[value] = counts.get(value, 0) + n
         if dimension == DIMENSIONS[0]:  # every signal has one reason: count totals once
             self.total += n
             self.cases += cases
+            self.handed_on += handed_on
 
     @property
     def case_share(self) -> float:
@@ -308,18 +314,27 @@ def signal_stats(*, actor: Actor, today: date | None = None) -> SignalStats:
     totals = Bucket(first_week)
     for dimension in DIMENSIONS:
         rows = (
-            window.order_by().values("day", dimension).annotate(n=Count("id"), cases=Count("case"))
+            window.order_by()
+            .values("day", dimension)
+            .annotate(
+                n=Count("id"),
+                cases=Count("case"),
+                handed_on=Count("id", filter=Q(outcome=Outcome.HANDED_ON)),
+            )
         )
         for row in rows:
-            day, value, n, cases = row["day"], row[dimension], row["n"], row["cases"]
+            day, value = row["day"], row[dimension]
+            counts = (row["n"], row["cases"], row["handed_on"])
             if day in days:
-                days[day].add(dimension, value, n, cases)
+                days[day].add(dimension, value, *counts)
             week = weeks.get(day - timedelta(days=day.weekday()))
             if week is not None:
-                week.add(dimension, value, n, cases)
-                totals.add(dimension, value, n, cases)
+                week.add(dimension, value, *counts)
+                totals.add(dimension, value, *counts)
     languages = sorted(totals.by["language"], key=lambda code: (-totals.by["language"][code], code))
-    overdue = signals.filter(follow_up_on__lt=today, followed_up_on__isnull=True).count()
+    overdue = signals.filter(
+        follow_up_on__lt=today, followed_up_on__isnull=True, closed_on__isnull=True
+    ).count()
     return SignalStats(
         days=sorted(days.values(), key=lambda b: b.start, reverse=True),
         weeks=sorted(weeks.values(), key=lambda b: b.start, reverse=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_date, local_today, organization_zone
 from opennrm.audit.services import audit_record
-from opennrm.cases.services import case_open
+from opennrm.cases.choices import CLOSED_STATUSES
+from opennrm.cases.services import case_close_referred, case_identifying_clear, case_open
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.people.services import phone_token
 from opennrm.validation import EARLIEST_RECORD, Checker
@@ -44,13 +46,17 @@ SIGNAL_FIELDS = (
 )
 
 
-def _locked(actor: Actor, signal: Signal) -> Signal:
-    """The signal, locked, if it is the actor's organization's and the actor may record."""
+def _locked(actor: Actor, signal: Signal, *, open_only: bool = True) -> Signal:
+    """The signal, locked, if it is the actor's organization's and the actor may record; a
+    contact handed on and closed is not changed any more."""
     actor.require(perms.SIGNALS_RECORD)
     try:
-        return signal_visible(actor=actor).select_for_update().get(pk=signal.pk)
+        signal = signal_visible(actor=actor).select_for_update().get(pk=signal.pk)
     except Signal.DoesNotExist:
-        raise NotFound(_("No such signal.")) from None
+        raise NotFound(_("No such contact.")) from None
+    if open_only and signal.closed:
+        raise Conflict(_("This contact was handed on and closed; it is not changed any more."))
+    return signal
 
 
 def _apply(signal: Signal, data: dict[str, Any], *, organization: Organization) -> list[str]:
@@ -90,9 +96,11 @@ def _field_values(
             values[name] = check.choice(name, data[name], choices.values, required=required)
     if "outcome" in values and values["outcome"] != signal.outcome:
         if signal.case_id:
-            check.add("outcome", _("A case was opened from this signal; the outcome stays so."))
+            check.add("outcome", _("A case was opened from this contact; the outcome stays so."))
         elif values["outcome"] == Outcome.CASE_OPENED:
-            check.add("outcome", _("Open a case from the signal to record this outcome."))
+            check.add("outcome", _("Open a case from the contact to record this outcome."))
+        elif values["outcome"] == Outcome.HANDED_ON:
+            check.add("outcome", _("Hand the contact on to record this outcome."))
     if "language" in data:
         values["language"] = check.language("language", data["language"])
     if "received_at" in data:
@@ -133,12 +141,12 @@ def _check_follow_up(
     received_on = local_date(received_at, organization) if received_at else None
     follow_up_on, followed_up_on = after("follow_up_on"), after("followed_up_on")
     if received_on and follow_up_on and follow_up_on < received_on:
-        check.add("follow_up_on", _("Cannot be before the signal was received."))
+        check.add("follow_up_on", _("Cannot be before the contact was received."))
     if followed_up_on:
         if not follow_up_on:
             check.add("followed_up_on", _("No follow-up was planned."))
         elif received_on and followed_up_on < received_on:
-            check.add("followed_up_on", _("Cannot be before the signal was received."))
+            check.add("followed_up_on", _("Cannot be before the contact was received."))
         if followed_up_on > local_today(organization):
             check.add("followed_up_on", _("This date is in the future."))
 
@@ -224,7 +232,7 @@ def signal_take(*, actor: Actor, signal: Signal) -> Signal:
     """An operator takes an unanswered web tip: it becomes theirs to answer."""
     signal = _locked(actor, signal)
     if signal.operator_id is not None:
-        raise Conflict(_("This signal was already taken."))
+        raise Conflict(_("This contact was already taken."))
     signal.operator = actor.user
     signal.version += 1
     signal.save()
@@ -238,7 +246,7 @@ def signal_update(*, actor: Actor, signal: Signal, version: int, **changes: Any)
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
-            _("Someone else changed this signal while you were editing. Reload and retry.")
+            _("Someone else changed this contact while you were editing. Reload and retry.")
         )
     changed = _apply(signal, changes, organization=actor.active_organization)
     if changed:
@@ -263,10 +271,10 @@ def signal_open_case(
     signal = _locked(actor, signal)
     if signal.version != version:
         raise Conflict(
-            _("Someone else changed this signal while you were editing. Reload and retry.")
+            _("Someone else changed this contact while you were editing. Reload and retry.")
         )
     if signal.case_id is not None:
-        raise ValidationFailed.of({"case": [_("A case was already opened from this signal.")]})
+        raise ValidationFailed.of({"case": [_("A case was already opened from this contact.")]})
     case = case_open(actor=actor, person=person, **case_fields)
     signal.case = case
     signal.outcome = Outcome.CASE_OPENED
@@ -278,3 +286,80 @@ def signal_open_case(
     signal.save()
     audit_record(actor=actor, action=SignalAction.OPEN_CASE, obj=signal, fields=fields)
     return signal
+
+
+@transaction.atomic
+def signal_hand_on(*, actor: Actor, signal: Signal, version: int) -> Signal:
+    """Hand the contact on (to a crisis centre, another service) and close the hotline's copy:
+    outcome "handed on", its case closed as referred (HTCDS ClosedReferred). The phone, notes and
+    the person's identifying data go after the retention (``signals_clear_closed``)."""
+    signal = _locked(actor, signal)
+    if signal.version != version:
+        raise Conflict(
+            _("Someone else changed this contact while you were editing. Reload and retry.")
+        )
+    if signal.case_id is not None:
+        assert signal.case is not None
+        case_close_referred(
+            actor=actor, case=signal.case, reason=_("Handed on by the hotline and closed.")
+        )
+    signal.outcome = Outcome.HANDED_ON
+    signal.closed_on = local_today(actor.organization)
+    fields = ["outcome", "closed_on"]
+    if signal.operator_id is None:
+        signal.operator = actor.user
+        fields.append("operator")
+    signal.version += 1
+    signal.save()
+    audit_record(actor=actor, action=SignalAction.HAND_ON, obj=signal, fields=fields)
+    return signal
+
+
+def retention_days() -> int:
+    """Days a closed contact keeps its identifying data (OPENNRM_HOTLINE_RETENTION_DAYS)."""
+    return max(int(getattr(settings, "OPENNRM_HOTLINE_RETENTION_DAYS", 30)), 0)
+
+
+def signals_clear_closed() -> int:
+    """Clear the phone, the notes and the person's identifying data of every contact handed on
+    and closed more than the retention ago (in its organization's days); reason, channel,
+    language, dates, outcome and counts stay. Audited per record; safe to run again. Returns how
+    many contacts were cleared. Run by the worker or ``manage.py hotline_clear_closed``."""
+    days = retention_days()
+    # The latest possible closing day anywhere (UTC+14); each organization decides exactly below.
+    latest = (timezone.now() + timedelta(hours=14)).date() - timedelta(days=days)
+    due = (
+        Signal.objects.filter(closed_on__lte=latest, cleared_at__isnull=True)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    cleared = 0
+    for candidate in due:
+        if candidate.closed_on and candidate.closed_on <= local_today(
+            candidate.organization
+        ) - timedelta(days=days):
+            cleared += _signal_clear(candidate.pk)
+    return cleared
+
+
+@transaction.atomic
+def _signal_clear(pk: int) -> int:
+    signal = Signal.objects.select_for_update().select_related("case").get(pk=pk)
+    if signal.cleared_at is not None:
+        return 0
+    fields = [name for name in ("phone", "notes") if getattr(signal, name)]
+    signal.phone = signal.notes = signal.phone_token = ""
+    signal.cleared_at = timezone.now()
+    signal.version += 1
+    signal.save()
+    audit_record(
+        actor=None,
+        organization=signal.organization,
+        action=SignalAction.CLEAR,
+        obj=signal,
+        fields=[*fields, "cleared_at"],
+    )
+    # A case reopened since (a supervisor's decision) is live work again: it is kept.
+    if signal.case is not None and signal.case.status in CLOSED_STATUSES:
+        case_identifying_clear(case=signal.case, action=SignalAction.CLEAR)
+    return 1

@@ -16,5 +16,6 @@ urlpatterns = [
         views.signal_followed_up,
         name="signal_followed_up",
     ),
+    path("hotline/<uuid:signal_id>/hand-on/", views.signal_hand_on, name="signal_hand_on"),
     path("hotline/<uuid:signal_id>/case/", views.signal_open_case, name="signal_open_case"),
 ]

@@ -25,6 +25,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
+from opennrm.locales import language_name
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -36,7 +37,7 @@ from opennrm.web import (
 )
 
 from . import selectors, services
-from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm, language_name
+from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm
 from .models import Channel, Reason, Signal
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def _render_signal(
     signal = selectors.signal_get(actor=actor, signal_id=signal_id)
     show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
     can_record = actor.can(perms.SIGNALS_RECORD)
-    if form is None and can_record:
+    if form is None and can_record and not signal.closed:
         form = SignalEditForm(
             initial=SignalEditForm.initial_for(signal), signal=signal, show_phone=show_phone
         )
@@ -121,7 +122,14 @@ def _render_signal(
         "known": selectors.known_caller(actor=actor, signal=signal),
         "form": form,
         "can_record": can_record,
-        "can_open_case": can_record and actor.can(perms.CASES_CREATE) and not signal.case_id,
+        "can_open_case": can_record
+        and actor.can(perms.CASES_CREATE)
+        and not signal.case_id
+        and not signal.closed,
+        "can_hand_on": can_record
+        and not signal.closed
+        and (not signal.case_id or actor.can(perms.CASES_HAND_ON)),
+        "retention_days": services.retention_days(),
         "follow_up_due": signal.follow_up_open
         and signal.follow_up_on is not None
         and signal.follow_up_on <= local_today(actor.organization),
@@ -160,7 +168,7 @@ def signal_save(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         lambda: services.signal_update(
             actor=actor, signal=signal, version=form.cleaned_data["version"], **form.signal_data()
         ),
-        success=_("The signal was saved."),
+        success=_("The contact was saved."),
         redirect_to=_signal_url,
     )
     return done or _render_signal(request, signal_id, form=form)
@@ -175,7 +183,7 @@ def signal_take(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     return perform(
         request,
         lambda: services.signal_take(actor=request.actor, signal=signal),
-        success=_("The signal is yours to answer."),
+        success=_("The contact is yours to answer."),
         redirect_to=_signal_url(signal),
     )
 
@@ -206,6 +214,26 @@ def signal_followed_up(request: ActorRequest, signal_id: UUID) -> HttpResponse:
     return redirect("hotline:signal_detail", signal_id=signal.uuid)
 
 
+@require_POST
+@never_cache
+@actor_required(perms.SIGNALS_RECORD)
+def signal_hand_on(request: ActorRequest, signal_id: UUID) -> HttpResponse:
+    """Hand the contact on and close the hotline's copy (and its case, closed as referred)."""
+    signal = _signal_for_write(request, signal_id)
+    form = FollowedUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and retry."))
+        return redirect("hotline:signal_detail", signal_id=signal.uuid)
+    return perform(
+        request,
+        lambda: services.signal_hand_on(
+            actor=request.actor, signal=signal, version=form.cleaned_data["version"]
+        ),
+        success=_("The contact was handed on and closed."),
+        redirect_to=_signal_url(signal),
+    )
+
+
 @never_cache
 @actor_required(perms.SIGNALS_RECORD)
 def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
@@ -215,7 +243,7 @@ def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         raise DjangoPermissionDenied
     signal = _signal_for_write(request, signal_id)
     if signal.case_id:
-        messages.error(request, _("A case was already opened from this signal."))
+        messages.error(request, _("A case was already opened from this contact."))
         return redirect("hotline:signal_detail", signal_id=signal.uuid)
     show_phone = actor.can(perms.IDENTIFYING_DATA_VIEW)
     form = SignalCaseForm(

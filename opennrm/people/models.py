@@ -133,6 +133,23 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DocumentStatus(models.TextChoices):
+    """Where an identity document is: a document taken by the trafficker is a means of control.
+
+    Rows recorded before the status existed have none and read as held by the person."""
+
+    HELD_BY_PERSON = "held_by_person", _("Held by the person")
+    TAKEN_BY_TRAFFICKER = "taken_by_trafficker", _("Taken by the trafficker")
+    LOST = "lost", _("Lost")
+    HELD_BY_ORGANIZATION = "held_by_organization", _("Held by our organization")
+    HELD_BY_AUTHORITIES = "held_by_authorities", _("Held by the authorities")
+
+
+def document_status(document: dict) -> str:
+    """The status of a stored document; rows older than the status are held by the person."""
+    return document.get("status") or DocumentStatus.HELD_BY_PERSON
+
+
 class PersonName(models.Model):
     """A keyed blind-index token of one normalized name, for exact search without decryption."""
 

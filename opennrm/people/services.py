@@ -17,6 +17,7 @@ from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
 
 from .models import (
     AgeBand,
+    DocumentStatus,
     DocumentType,
     Education,
     Gender,
@@ -164,19 +165,23 @@ def _documents(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> 
     documents = []
     for i, doc in enumerate(check.list_size("documents", data["documents"], max_items=MAX_ITEMS)):
         if not isinstance(doc, dict):
-            check.add(f"documents[{i}]", _("Give the type, number and country of the document."))
+            check.add(f"documents[{i}]", _("Give the type of the document."))
             continue
         field = f"documents[{i}]"
         doc_type = check.choice(f"{field}.type", doc.get("type"), DocumentType.values)
         if not doc_type and not check.has(f"{field}.type"):
             check.add(f"{field}.type", _("Unknown document type."))
+        # The number is often unknown: the trafficker took the passport, or it was lost.
         number = check.text(
             f"{field}.number", doc.get("number"), max_length=MAX_DOCUMENT_NUMBER, multiline=False
         )
-        if not number and not check.has(f"{field}.number"):
-            check.add(f"{field}.number", _("The document number is missing."))
         country = check.country(f"{field}.country", doc.get("country"))
-        documents.append({"type": doc_type, "number": number, "country": country})
+        status = check.choice(
+            f"{field}.status",
+            doc.get("status") or DocumentStatus.HELD_BY_PERSON,
+            DocumentStatus.values,
+        )
+        documents.append({"type": doc_type, "number": number, "country": country, "status": status})
     values["documents"] = documents
 
 
@@ -235,7 +240,7 @@ def person_reindex(person: Person) -> None:
 
 def person_save_changes(
     *,
-    actor: Actor,
+    actor: Actor | None,
     person: Person,
     changed: list[str],
     action: TextChoices,
@@ -245,7 +250,8 @@ def person_save_changes(
     phones changed, and the audit event naming the fields. Nothing when nothing changed.
 
     The event is written under the actor's organization, or under ``organization`` when the
-    record belongs to another one (a receiver's copy cleared by the sender's withdrawal)."""
+    record belongs to another one (a receiver's copy cleared by the sender's withdrawal) or when
+    no one acts (a retention job)."""
     if not changed:
         return
     # What the organization changed itself is its own: a single-valued field no longer depends

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from opennrm.accounts.models import Organization
 from opennrm.cases.choices import ServiceType
 from opennrm.errors import ApplicationError
+from opennrm.locales import country_name
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class ReferralForm(forms.Form):
                 ]
         choices: list[tuple[str, str]] = [("", "—")]
         for organization in organizations:
-            label = f"{organization.name} ({organization.country})"
+            label = f"{organization.name} ({country_name(organization.country)})"
             if organization.pk in covered:
                 label += " — " + _("consent on record")
             choices.append((str(organization.uuid), label))
@@ -131,7 +132,9 @@ class ReferralForm(forms.Form):
         if kind == ReferralKind.ANONYMOUS:
             for name in ("share_identifying", "note", "override_reason"):
                 del self.fields[name]
-            self.fields["share_statistical"].label = _("Fields to share (none identifies her)")
+            self.fields["share_statistical"].label = _(
+                "Fields to share (none identifies the person)"
+            )
             self.fields["reason"].initial = ReferralReason.OTHER
         elif not can_override:
             del self.fields["override_reason"]

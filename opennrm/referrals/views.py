@@ -35,7 +35,8 @@ from opennrm.cases.choices import (
 from opennrm.cases.fields import MultiChoiceField
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound, ValidationFailed
-from opennrm.people.models import AgeBand, DocumentType, Gender
+from opennrm.locales import country_filter, country_name, language_filter
+from opennrm.people.models import AgeBand, DocumentStatus, DocumentType, Gender, document_status
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -70,6 +71,9 @@ FIELD_LABELS = {
     "withdrawn_by": gettext_lazy("withdrawn by"),
     "overridden_by": gettext_lazy("sent without consent by"),
     "shared_values": gettext_lazy("shared values"),
+    # Fields without a verbose name would show Django's English default ("shares revoked at").
+    "shares_revoked_at": gettext_lazy("shared details cleared at"),
+    "overdue_notified_at": gettext_lazy("overdue notice sent at"),
 }
 TITLES = {
     ReferralKind.REFERRAL: gettext_lazy("Refer the case"),
@@ -251,17 +255,25 @@ def _label(choices: type[TextChoices], value: Any) -> str:
     return str(dict(choices.choices).get(value, value or "—"))
 
 
+COUNTRY_FIELDS = ("country_of_origin", "transit_countries", "country_of_exploitation")
+
+
 def _shown(name: str, value: Any) -> Any:
     """One shared value as the page shows it: text, or a list of (label, text)."""
-    if name == SharedField.OTHER_NAMES or name == SharedField.LANGUAGES:
+    if name == SharedField.OTHER_NAMES:
         return ", ".join(value)
+    if name == SharedField.LANGUAGES:
+        return language_filter(value)
+    if name == SharedField.CITIZENSHIP:
+        return country_name(value)
     if name == SharedField.PHONES:
         return ", ".join(phone_display(p) for p in value)
     if name == SharedField.DOCUMENTS:
-        kinds = dict(DocumentType.choices)
+        kinds, statuses = dict(DocumentType.choices), dict(DocumentStatus.choices)
         return "; ".join(
-            f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}"
-            + (f" ({d['country']})" if d.get("country") else "")
+            f"{kinds.get(d.get('type'), d.get('type'))} {d.get('number', '')}".strip()
+            + (f" ({country_name(d['country'])})" if d.get("country") else "")
+            + f" — {str(statuses.get(document_status(d), document_status(d))).lower()}"
             for d in value
         )
     if name == SharedField.BIRTH:
@@ -300,7 +312,9 @@ def _shown(name: str, value: Any) -> Any:
             item = (value or {}).get(field_name)
             if not item:
                 continue
-            if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+            if field_name in COUNTRY_FIELDS:
+                item = country_filter(item)
+            elif isinstance(field, MultiChoiceField) and field.choices_class is not None:
                 item = _labels(field.choices_class, item)
             elif field.choices:
                 item = dict(field.choices).get(item, item)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from opennrm.accounts.models import Organization
 from opennrm.cases.forms import PRIVATE
+from opennrm.locales import CountryField, country_name
 from opennrm.web import choice_field
 
 from .models import DocumentType, FollowUpOutcome, ReintegrationFollowUp, ReturnRecord
@@ -20,7 +21,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _organization_choices() -> list[tuple[str, str]]:
     organizations = Organization.objects.filter(is_active=True).order_by("country", "name")
     return [("", "—")] + [
-        (str(o.uuid), f"{o.name} ({o.country}{', ' + o.city if o.city else ''})")
+        (str(o.uuid), f"{o.name} ({country_name(o.country)}{', ' + o.city if o.city else ''})")
         for o in organizations
     ]
 
@@ -38,11 +39,7 @@ class ReturnForm(forms.Form):
         widget=forms.TextInput(attrs=PRIVATE),
     )
     travel_date = forms.DateField(label=gettext_lazy("Travel date"), required=False, widget=_DATE)
-    destination_country = forms.CharField(
-        label=gettext_lazy("Destination country"),
-        max_length=2,
-        help_text=gettext_lazy("Two letters: UZ, KZ, TJ…"),
-    )
+    destination_country = CountryField(label=gettext_lazy("Destination country"), required=True)
     destination_city = forms.CharField(
         label=gettext_lazy("Destination city"), required=False, max_length=100
     )

@@ -216,6 +216,9 @@ OPENNRM_REFERRAL_DEADLINES = {
         item.partition("=") for item in env.list("OPENNRM_REFERRAL_DEADLINES", default=[])
     )
 }
+# Days a hotline keeps the caller's phone, the notes and the person's identifying data of a
+# contact it handed on and closed; the counts stay (manage.py hotline_clear_closed).
+OPENNRM_HOTLINE_RETENTION_DAYS = env.int("OPENNRM_HOTLINE_RETENTION_DAYS", default=30)
 # Largest attachment accepted, in bytes.
 OPENNRM_ATTACHMENT_MAX_BYTES = env.int("OPENNRM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # API tokens live at most this long.

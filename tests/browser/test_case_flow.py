@@ -47,14 +47,14 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.fill("input[name=family_name]", "Каримова")
     page.fill("input[name=patronymic]", "Рустамовна")
     page.fill("textarea[name=other_names]", "Diana Karimova\nDilnoza")
-    page.fill("input[name=birth_year]", "1977")
+    page.fill("input[name=birth_year]", "1850")  # a mistake, to see the error beside the field
     page.select_option("select[name=document_type]", "passport")
     page.fill("input[name=document_number]", "AA1234567")
-    page.fill("input[name=document_country]", "UZ")
+    page.select_option("select[name=document_country]", "UZ")
     page.fill("textarea[name=phones]", "+998 90 123 45 67")
     page.select_option("select[name=gender]", "Feminine")
-    page.fill("input[name=citizenship]", "XX")  # a mistake, to see the error beside the field
-    page.fill("input[name=languages]", "uz, ru")
+    page.select_option("select[name=citizenship]", "UZ")  # by name; the value is the code
+    page.select_option("select[name=languages]", ["uz", "ru"])
     page.fill("input[name=opened_on]", "2005-10-03")
     page.check("input[name=exploitation_types][value=SexualExploitation]")
     page.check("input[name=methods_of_control][value=FalsePromises]")
@@ -62,17 +62,17 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.check("input[name=recruitment_methods][value=ThroughFriendsOrSocialEvents]")
     page.select_option("select[name=relationship_to_trafficker]", "Acquainted")
     page.check("input[name=perpetrator_roles][value=RecruiterOrIntermediary]")
-    page.fill("input[name=country_of_origin]", "UZ")
-    page.fill("input[name=country_of_exploitation]", "KZ")
+    page.select_option("select[name=country_of_origin]", "UZ")
+    page.select_option("select[name=country_of_exploitation]", "KZ")
     page.click("button:text-is('Open the case')")
-    page.wait_for_selector("#id_citizenship_error")
-    assert "ISO 3166" in page.inner_text("#id_citizenship_error")
+    page.wait_for_selector("#id_birth_year_error")
+    assert "between" in page.inner_text("#id_birth_year_error")
     assert page.url == base + "/cases/new/"
     assert Case.objects.count() == 0
-    page.locator("#id_citizenship").scroll_into_view_if_needed()
+    page.locator("#id_birth_year").scroll_into_view_if_needed()
     shot(page, screenshots / "case-new-error.png")
 
-    page.fill("input[name=citizenship]", "UZ")
+    page.fill("input[name=birth_year]", "1977")
     page.click("button:text-is('Open the case')")
     page.wait_for_selector("#tab-person")
     case = Case.objects.get()

@@ -6,8 +6,6 @@ rows of the page alone and recorded as one read event naming those cases (decisi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 
@@ -159,7 +157,8 @@ def test_filter_by_trafficking_status(world: World, diana: Case) -> None:
             stage=stage,
             grounds="Passport taken.",
             decided_by_type="NGO",
-            due_on=local_today(world.org_a) + timedelta(days=30),
+            # The conclusive decision before the reflection period ends, as the person asked.
+            requested_early=stage == IdentificationStage.IDENTIFIED,
         )
         services.identification_review(actor=supervisor, decision=decision, approve=True)
     assert listed(TraffickingStatus.ACTUAL) and not listed(TraffickingStatus.POSSIBLE)
@@ -176,7 +175,6 @@ def test_filter_by_decision_pending(world: World, diana: Case) -> None:
         stage=IdentificationStage.PRESUMED,
         grounds="Passport taken.",
         decided_by_type="NGO",
-        due_on=local_today(world.org_a) + timedelta(days=30),
     )
     html = client.get("/cases/", {"decision_pending": "on"}).content.decode()
     assert diana.number in html and other.number not in html and "1 case" in html

@@ -90,7 +90,11 @@ def test_bad_input_names_the_field_and_saves_nothing(world):
         ({"exploitation_types": ["Slavery"]}, {}, "exploitation_types"),
         ({}, {"given_name": "x" * 500}, "person.given_name"),
         ({}, {"phones": ["12"]}, "person.phones[0]"),
-        ({}, {"documents": [{"type": "passport", "number": ""}]}, "person.documents[0].number"),
+        (
+            {},
+            {"documents": [{"type": "passport", "status": "burnt"}]},
+            "person.documents[0].status",
+        ),
     ]
     for case_changes, person_changes, field in bad:
         with pytest.raises(ValidationFailed) as excinfo:

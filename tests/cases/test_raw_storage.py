@@ -18,6 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRETS = ["Диана", "Рахимова", "Diana Rakhimova", "CA7731904", "7015550142"]
+# Perpetrators, the contact warning and the account of the scenario (decision 0017).
+SECRETS += ["Chilanzar bazaar", "7771234567", "Daewoo Nexia", "the phone is checked"]
+SECRETS += ["Lola knows the address", "stay in Kazakhstan, get a new passport"]
 
 
 def _manage(env: dict[str, str], *args: str) -> None:

@@ -39,7 +39,7 @@ def test_search_page_filters_and_shows_hotlines(world: World, manager) -> None:
 def test_a_manager_lists_a_service_with_errors_beside_the_fields(world: World, manager) -> None:
     response = manager.post(
         "/directory/services/new/",
-        {"service_type": "Legal", "languages": "ru, qq9", "countries": "UZ, XX"},
+        {"service_type": "Legal", "languages": ["ru", "qq9"], "countries": ["UZ", "XX"]},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -49,8 +49,8 @@ def test_a_manager_lists_a_service_with_errors_beside_the_fields(world: World, m
         "/directory/services/new/",
         {
             "service_type": "Legal",
-            "languages": "uz, ru",
-            "countries": "UZ",
+            "languages": ["uz", "ru"],
+            "countries": ["UZ"],
             "contact_phone": "71 200 00 00",
             "capacity_free": "",
         },

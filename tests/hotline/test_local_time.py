@@ -43,8 +43,9 @@ def test_received_at_is_prefilled_and_read_in_local_time(world, signed_in):
         assert signal.received_at == datetime(2026, 3, 9, 19, 45, tzinfo=UTC)
         # Shown back on the organization's clock, on the signal page and in the queue.
         page = client.get(response["Location"]).content.decode()
-        assert "Signal of 2026-03-10 00:45" in page
-        assert "2026-03-10 00:45" in client.get("/hotline/").content.decode()
+        assert "Contact of 2026-03-10 00:45" in page
+        queue = client.get("/hotline/").content.decode()
+        assert '2026-03-10</span> <span class="nowrap">00:45' in queue
         edit = client.get(response["Location"]).content.decode()
         assert 'value="2026-03-10T00:45"' in edit
 

@@ -57,6 +57,14 @@ ENDPOINTS = [
     ),
     Route("take", "post", tip_of_a, SIGNAL_ROLES, sees=IN_A),
     Route(
+        "hand on",
+        "post",
+        at("/hand-on"),
+        SIGNAL_ROLES,
+        sees=IN_A,
+        data=lambda w: {"version": 1},
+    ),
+    Route(
         "open case",
         "post",
         at("/open-case"),

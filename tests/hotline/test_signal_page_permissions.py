@@ -106,6 +106,16 @@ ENDPOINTS = [
         data=lambda w: {"version": signal_of_a(w).version},
         lands=HOTLINE,
     ),
+    Route(
+        "hand on",
+        "post",
+        at("hand-on/"),
+        SIGNAL_ROLES,
+        ok=302,
+        sees=IN_A,
+        data=lambda w: {"version": signal_of_a(w).version},
+        lands=HOTLINE,
+    ),
     Route("open case form", "get", at("case/"), SIGNAL_ROLES, sees=IN_A),
     Route(
         "open case",

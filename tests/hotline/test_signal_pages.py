@@ -91,7 +91,7 @@ def test_the_queue_shows_the_known_caller_never_the_phone(world, operator):
         notes="Calls again: still no news of the daughter.",
     )
     html = operator.get("/hotline/").content.decode()
-    assert "Known caller: 1 earlier signal, 1 case" in html
+    assert "Known caller: 1 earlier contact, 1 case" in html
     assert f"/hotline/{again.uuid}/#known-caller" in html
     for form in PHONE_FORMS:
         assert form not in html
@@ -178,7 +178,7 @@ def test_marking_a_follow_up_done(world, operator):
 def test_opening_a_case_from_a_signal(world, operator):
     signal = record(world.b["hotline_operator"], phone=DIANA_PHONE, language="uz")
     form = operator.get(f"/hotline/{signal.uuid}/case/").context["form"]
-    assert form.initial["phones"] == "+998901234567" and form.initial["languages"] == "uz"
+    assert form.initial["phones"] == "+998901234567" and form.initial["languages"] == ["uz"]
     bad = operator.post(
         f"/hotline/{signal.uuid}/case/",
         {"version": 1, "given_name": "Dilnoza", "gender": "Feminine", "citizenship": "XX"},
@@ -193,7 +193,7 @@ def test_opening_a_case_from_a_signal(world, operator):
             "family_name": "Karimova",
             "gender": "Feminine",
             "citizenship": "UZ",
-            "languages": "uz, ru",
+            "languages": ["uz", "ru"],
             "phones": "+998 90 123 45 67",
         },
     )
@@ -240,6 +240,42 @@ def test_the_figures_count_without_content(world, signed_in):
     assert stats.totals.by["reason"].get("missing_person", 0) == 0
     assert stats.days[0].total == 1 and stats.days[1].total == 2
     html = response.content.decode()
-    assert "Secret" not in html and "Кыргызча" in html
+    assert "Secret" not in html and "Kyrgyz" in html
     by_channel = client.get("/hotline/figures/", {"by": "channel"}).content.decode()
     assert "Walk-in" in by_channel
+
+
+def test_countries_and_languages_are_chosen_and_shown_by_name_in_russian(world, operator):
+    """The pickers of the kit (opennrm/locales.py): names in the reader's language, codes posted
+    and stored, names shown, never a code."""
+    from django.conf import settings
+
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = operator.get("/hotline/new/").content.decode()
+    assert '<option value="uz">Узбекский</option>' in html
+    assert (
+        operator.post(
+            "/hotline/new/",
+            {
+                "channel": "call",
+                "caller_type": "family",
+                "reason": "missing_person",
+                "language": "ky",
+            },
+        ).status_code
+        == 302
+    )
+    signal = Signal.objects.get(language="ky")
+    page = operator.get(f"/hotline/{signal.uuid}/").content.decode()
+    assert "Киргизский" in page and ">ky<" not in page
+    form = operator.get(f"/hotline/{signal.uuid}/case/").content.decode()
+    assert '<option value="UZ">Узбекистан</option>' in form
+    operator.post(
+        f"/hotline/{signal.uuid}/case/",
+        {"version": 1, "given_name": "Dilnoza", "gender": "Feminine", "citizenship": "TJ"},
+    )
+    case = Case.objects.get()
+    assert case.person.citizenship == "TJ"
+    person = operator.get(f"/cases/{case.uuid}/person/").content.decode()
+    assert "Таджикистан" in person and "Киргизский" in person
+    assert "<dd>TJ</dd>" not in person and "<dd>ky</dd>" not in person

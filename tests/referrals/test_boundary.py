@@ -237,3 +237,20 @@ def test_withdrawing_consent_on_the_case_carries_it_out(world, shared):
     referral.refresh_from_db()
     assert referral.shares_revoked_at is not None
     assert referral.to_case.person.given_name == ""
+
+
+def test_the_clearing_is_named_in_the_reader_s_language(world, shared):
+    """ "shares revoked" appeared in English on Russian pages: the field had no verbose name."""
+    from django.conf import settings
+
+    _case, consent, referral = shared
+    withdraw(world, consent, carry_out=True)
+    b = client_for(world, "b:case_worker")
+    b.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    history = b.get(f"/referrals/{referral.uuid}/").content.decode()
+    history = history.split('id="referral-history"')[1]
+    assert "shares revoked" not in history and "shares_revoked" not in history
+    assert "общие сведения удалены" in history
+    b_case = referral.to_case
+    page = b.get(f"/cases/{b_case.uuid}/history/").content.decode()
+    assert "Shared details cleared" not in page and "shares" not in page

@@ -41,7 +41,7 @@ def form(world: World, **changes) -> dict:
 def test_the_form_shows_the_consent_and_preselects_the_minimum(world: World) -> None:
     case = diana_consenting(world)
     html = client_for(world, "a:case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
-    assert "Hotline B (UZ) — consent on record" in html
+    assert "Hotline B (Uzbekistan) — consent on record" in html
     assert 'id="consent-state"' in html and "In force" in html
     for name in ("citizenship", "gender", "age_band"):
         assert f'value="{name}" id="referral-share_statistical_' in html
@@ -206,5 +206,5 @@ def test_a_referral_to_a_consented_type_shows_on_the_form(world: World) -> None:
     unit, _liaison = police(world)
     consent_to(world, case, unit)
     html = client_for(world, "a:case_worker").get(f"/referrals/from/{case.uuid}/").content.decode()
-    assert "Police Unit P (KZ) — consent on record" in html
-    assert "Hotline B (UZ)</option>" in html
+    assert "Police Unit P (Kazakhstan) — consent on record" in html
+    assert "Hotline B (Uzbekistan)</option>" in html

@@ -15,7 +15,7 @@ resolved.
 """
 
 # Importing the modules adds their operations to the one router.
-from . import attachments, cases, parts, persons  # noqa: F401
+from . import attachments, cases, parts, persons, records  # noqa: F401
 from .router import router
 
 __all__ = ["router"]

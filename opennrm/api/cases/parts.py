@@ -35,6 +35,7 @@ from .schemas import (
     DecisionProposeIn,
     EventIn,
     EventOut,
+    EventPatch,
     NoteIn,
     NoteOut,
     PlanIn,
@@ -231,8 +232,9 @@ def plan_create(request: HttpRequest, case_id: UUID, payload: PlanIn) -> Status:
 
 
 @router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
-def event_list(request: HttpRequest, case_id: UUID) -> QuerySet[HistoricEvent]:
-    """Recruitment, transit and exploitation events (HTCDS ``hte_``), in date order."""
+def event_list(request: HttpRequest, case_id: UUID) -> list[HistoricEvent]:
+    """Recruitment, transit and exploitation events (HTCDS ``hte_``), in route order: by date,
+    and where dates overlap (a month and a day in it), recruitment, transit, exploitation."""
     actor = common.actor(request)
     case = selectors.case_get(actor=actor, case_id=case_id)
     return selectors.case_event_list(actor=actor, case=case)
@@ -240,6 +242,31 @@ def event_list(request: HttpRequest, case_id: UUID) -> QuerySet[HistoricEvent]:
 
 @router.post("/{case_id}/events", response={201: EventOut, **ERRORS})
 def event_add(request: HttpRequest, case_id: UUID, payload: EventIn) -> Status:
+    """Add a stop to the route; the date may be partial (``date_precision``) or unknown."""
     case = case_for_write(request, case_id)
     event = services.historic_event_add(actor=common.actor(request), case=case, **payload.dict())
     return Status(201, event)
+
+
+def _event(request: HttpRequest, case_id: UUID, event_id: UUID) -> HistoricEvent:
+    case = case_for_write(request, case_id)
+    return selectors.case_event_get(actor=common.actor(request), case=case, event_id=event_id)
+
+
+@router.patch("/{case_id}/events/{event_id}", response={200: EventOut, **ERRORS})
+def event_update(
+    request: HttpRequest, case_id: UUID, event_id: UUID, payload: EventPatch
+) -> HistoricEvent:
+    """Change a stop of the route: only the fields given."""
+    event = _event(request, case_id, event_id)
+    return services.historic_event_update(
+        actor=common.actor(request), event=event, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.delete("/{case_id}/events/{event_id}", response={204: None, **ERRORS})
+def event_remove(request: HttpRequest, case_id: UUID, event_id: UUID) -> Status:
+    """Take a stop off the route (kept on record, marked removed)."""
+    event = _event(request, case_id, event_id)
+    services.historic_event_remove(actor=common.actor(request), event=event)
+    return Status(204, None)

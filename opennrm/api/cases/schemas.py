@@ -13,6 +13,7 @@ from opennrm.cases.choices import (
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    DatePrecision,
     DecisionMakingOrganization,
     DecisionSource,
     DecisionState,
@@ -38,7 +39,15 @@ from opennrm.cases.models import (
     Note,
     Service,
 )
-from opennrm.people.models import AgeBand, DocumentType, Education, Gender, MaritalStatus, Person
+from opennrm.people.models import (
+    AgeBand,
+    DocumentStatus,
+    DocumentType,
+    Education,
+    Gender,
+    MaritalStatus,
+    Person,
+)
 
 # --- Input schemas. Unknown fields are refused, so a misspelt field is a 422, not a no-op.
 # Picklists are their model's choices (an enum in OpenAPI); codes (countries, languages) are
@@ -47,8 +56,9 @@ from opennrm.people.models import AgeBand, DocumentType, Education, Gender, Mari
 
 class DocumentIn(In):
     type: Annotated[str, OneOf(DocumentType)]
-    number: str
+    number: str = ""  # often unknown: the document was taken or lost
     country: str = ""
+    status: Annotated[str, OneOf(DocumentStatus)] = DocumentStatus.HELD_BY_PERSON.value
 
 
 class PersonIn(In):
@@ -187,7 +197,21 @@ class PlanIn(In):
 
 class EventIn(In):
     event_type: Annotated[str, OneOf(HistoricEventType)]
+    # A partial date: any day of the month or year known, with ``date_precision``.
     occurred_on: date | None = None
+    date_precision: Annotated[str, OneOf(DatePrecision)] = DatePrecision.DAY.value
+    country: str = ""
+    city: str = ""
+    description: str = ""
+
+
+class EventPatch(In):
+    """A change to a stop of the route: only the fields given change (``occurred_on: null``
+    makes the date unknown)."""
+
+    event_type: Annotated[str, OneOf(HistoricEventType, blank=True)] = ""
+    occurred_on: date | None = None
+    date_precision: Annotated[str, OneOf(DatePrecision, blank=True)] = ""
     country: str = ""
     city: str = ""
     description: str = ""
@@ -274,6 +298,8 @@ class DocumentOut(Schema):
     type: Annotated[str, OneOf(DocumentType)]
     number: str
     country: str
+    # Documents recorded before the status existed are held by the person.
+    status: Annotated[str, OneOf(DocumentStatus)] = DocumentStatus.HELD_BY_PERSON.value
 
 
 class PersonNameOut(Schema):
@@ -437,6 +463,7 @@ class EventOut(Schema):
     id: UUID = Field(alias="uuid")
     event_type: Annotated[str, OneOf(HistoricEventType)]
     occurred_on: date | None
+    date_precision: Annotated[str, OneOf(DatePrecision, blank=True)]
     country: str
     city: str
     description: str

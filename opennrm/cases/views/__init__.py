@@ -21,6 +21,17 @@ from .actions import (
     service_add,
     trafficking_save,
 )
+from .records import (
+    account_record,
+    assessment_record,
+    perpetrator_add,
+    perpetrator_edit,
+    perpetrator_remove,
+    perpetrators_share,
+    shared_case,
+    shared_list,
+)
+from .route import file_add, file_download, route_add, route_edit, route_remove
 from .tabs import case_list, case_tab
 
 __all__ = [
@@ -39,4 +50,17 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "note_add",
+    "route_add",
+    "route_edit",
+    "route_remove",
+    "file_add",
+    "file_download",
+    "perpetrator_add",
+    "perpetrator_edit",
+    "perpetrator_remove",
+    "perpetrators_share",
+    "assessment_record",
+    "account_record",
+    "shared_list",
+    "shared_case",
 ]

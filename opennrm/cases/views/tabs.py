@@ -31,7 +31,8 @@ from opennrm.accounts.models import IdentificationBy, Organization, Organization
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.actions import action_label
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
-from opennrm.people.models import AgeBand, DocumentType
+from opennrm.locales import country_filter
+from opennrm.people.models import AgeBand, DocumentStatus, DocumentType, document_status
 from opennrm.people.services import person_age
 from opennrm.web import (
     ActorRequest,
@@ -40,7 +41,7 @@ from opennrm.web import (
     page_of,
 )
 
-from .. import selectors, services
+from .. import needs, selectors, services
 from ..choices import ExploitationType
 from ..fields import MultiChoiceField
 from ..forms import (
@@ -58,17 +59,29 @@ from ..forms import (
     StatusForm,
 )
 from ..models import Case, Consent
+from . import record_tabs
+from .route_tabs import files_tab, route_tab
 
 # The tabs of the case page: (key, label). The key is the URL name and the template name.
 TABS = [
     ("person", gettext_lazy("Person")),
+    ("needs", gettext_lazy("Needs and risks")),
     ("trafficking", gettext_lazy("Trafficking")),
+    ("route", gettext_lazy("Route")),
+    ("perpetrators", gettext_lazy("Perpetrators")),
+    ("account", gettext_lazy("Own account")),
     ("identification", gettext_lazy("Identification")),
     ("plan", gettext_lazy("Plan and services")),
     ("consent", gettext_lazy("Consent")),
     ("notes", gettext_lazy("Notes")),
+    ("files", gettext_lazy("Files")),
     ("history", gettext_lazy("History")),
 ]
+# Tabs that need more than seeing the case: shown, and answered, only to those who hold this.
+TAB_PERMISSIONS = {
+    "person": perms.IDENTIFYING_DATA_VIEW,
+    "perpetrators": perms.PERPETRATORS_WORK,
+}
 
 # What the trafficking tab shows; the trafficking status is in the page header.
 TRAFFICKING_FIELDS = [
@@ -123,7 +136,12 @@ def _partner(request: ActorRequest, organization_id: str) -> Organization | None
 def _person_tab(request: ActorRequest, case: Case, form: PersonEditForm | None = None) -> dict:
     person = case.person
     documents = [
-        {**d, "type_label": _label(DocumentType, d.get("type", ""))} for d in person.documents
+        {
+            **d,
+            "type_label": _label(DocumentType, d.get("type", "")),
+            "status_label": _label(DocumentStatus, document_status(d)),
+        }
+        for d in person.documents
     ]
     return {
         "person": person,
@@ -138,7 +156,9 @@ def _trafficking_tab(request: ActorRequest, case: Case, form: CaseEditForm | Non
         field = Case._meta.get_field(name)
         assert isinstance(field, models.Field)  # the case's own fields
         value = getattr(case, name)
-        if isinstance(field, MultiChoiceField) and field.choices_class is not None:
+        if name in ("country_of_origin", "transit_countries", "country_of_exploitation"):
+            value = country_filter(value)
+        elif isinstance(field, MultiChoiceField) and field.choices_class is not None:
             value = _labels(field.choices_class, value)
         elif field.choices:
             value = getattr(case, f"get_{name}_display")()
@@ -243,17 +263,42 @@ def _field_labels(object_type: str, names: list[str]) -> list[str]:
     return labels
 
 
+def _author(event: Any, own_organization_id: int) -> str:
+    """Who acted, by name within one's own organization; another organization by its name; a
+    scheduled job as OpenNRM."""
+    if event.actor is None:
+        return (
+            event.organization.name if event.organization_id != own_organization_id else "OpenNRM"
+        )
+    if event.organization_id == own_organization_id:
+        return str(event.actor.full_name or event.actor.email)
+    return event.organization.name if event.organization is not None else "—"
+
+
 def _history_tab(request: ActorRequest, case: Case) -> dict:
+    """The page's events, consecutive identical ones (same author, action and fields: 67
+    "screening answers saved" in a row) as one row with their count and the latest time."""
     events = selectors.case_history(actor=request.actor, case=case)
     page = page_of(events, page_number(request.GET.get("page")))
-    rows = [
-        (
-            event,
-            action_label(event.action),
-            _field_labels(event.object_type, event.fields),
+    own = request.actor.active_organization.pk
+    rows: list[dict[str, Any]] = []
+    for event in page.rows:
+        key = (event.actor_id, event.organization_id, event.action, tuple(event.fields))
+        if rows and rows[-1]["key"] == key:
+            rows[-1]["count"] += 1
+            rows[-1]["first"] = event.occurred_at
+            continue
+        rows.append(
+            {
+                "key": key,
+                "event": event,
+                "first": event.occurred_at,
+                "count": 1,
+                "author": _author(event, own),
+                "action": action_label(event.action),
+                "fields": _field_labels(event.object_type, event.fields),
+            }
         )
-        for event in page.rows
-    ]
     return {"page": page, "rows": rows}
 
 
@@ -264,7 +309,12 @@ TAB_CONTEXT: dict[str, Callable[..., dict]] = {
     "plan": _plan_tab,
     "consent": _consent_tab,
     "notes": _notes_tab,
+    "route": route_tab,
+    "files": files_tab,
     "history": _history_tab,
+    "needs": record_tabs.needs_tab,
+    "perpetrators": record_tabs.perpetrators_tab,
+    "account": record_tabs.account_tab,
 }
 
 
@@ -297,15 +347,15 @@ def _render_case(
 ) -> HttpResponse:
     """The case page on ``tab``, or the tab alone for htmx (with the header swapped alongside)."""
     actor = request.actor
-    if tab == "person":
-        _require_identifying(request)
+    if tab in TAB_PERMISSIONS and not actor.can(TAB_PERMISSIONS[tab]):
+        raise PermissionDenied(_("You do not have permission to do this."))
     case = selectors.case_get(actor=actor, case_id=case_id)
     if status_form is None and actor.can(perms.CASES_UPDATE):
         status_form = StatusForm(case=case, can_close=actor.can(perms.CASES_CLOSE))
     tabs = [
         {"key": key, "label": label, "url": reverse(f"cases:{key}", args=[case.uuid])}
         for key, label in TABS
-        if key != "person" or actor.can(perms.IDENTIFYING_DATA_VIEW)
+        if key not in TAB_PERMISSIONS or actor.can(TAB_PERMISSIONS[key])
     ]
     htmx = _htmx(request)
     context = {
@@ -318,6 +368,8 @@ def _render_case(
         "can_assign": actor.can(perms.CASES_VIEW_ALL),
         "htmx": htmx,
         "deadlines": selectors.identification_deadlines(actor=actor, case=case),
+        # Any of those who see the case may call the person: how to do it safely is on top.
+        "contact_alert": needs.case_contact_alert(actor=actor, case=case),
         **TAB_CONTEXT[tab](request, case, **forms),
     }
     response = render(request, "cases/_fragment.html" if htmx else "cases/case_page.html", context)

@@ -1,4 +1,4 @@
-"""Filters for showing directory data: phone numbers as people write them, lists of codes."""
+"""Filters for showing directory data: phone numbers as people write them."""
 
 from django import template
 
@@ -10,8 +10,3 @@ register = template.Library()
 @register.filter
 def phone(number: str) -> str:
     return phone_display(number or "")
-
-
-@register.filter
-def codes(values: list[str]) -> str:
-    return ", ".join(values or [])
