@@ -133,27 +133,6 @@ def untranslated(text: str, data: list[str]) -> list[str]:
     return sorted({text[max(0, m.start() - 30) : m.end() + 30] for m in ENGLISH_RE.finditer(text)})
 
 
-def choose_country(page: Page, selector: str, code: str) -> None:
-    """A country by its code, whether the form offers a list or (still) a typed code."""
-    if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
-        page.select_option(selector, code)
-    else:
-        page.fill(selector, code)
-
-
-def choose_languages(page: Page, selector: str, codes: list[str]) -> None:
-    """Languages by their codes, from a list or (still) typed as codes."""
-    if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
-        page.select_option(selector, codes)
-    else:
-        page.fill(selector, ", ".join(codes))
-
-
-def has(page: Page, selector: str) -> bool:
-    """Whether the page offers ``selector``: the story takes in features as they land."""
-    return page.locator(selector).count() > 0
-
-
 def confirm(page: Page, done: str, story: Story | None = None, name: str = "") -> None:
     """Identification asks to confirm what the decision will do: confirm it (after the step
     ``name`` of ``story`` when given)."""
@@ -303,7 +282,7 @@ def test_the_whole_story_in_russian(
     page.fill("input[name=given_name]", "Диана")
     page.fill("input[name=family_name]", "Каримова")
     page.select_option("select[name=gender]", "Feminine")
-    choose_country(page, "#id_citizenship", "UZ")
+    page.select_option("#id_citizenship", "UZ")
     page.click("form.case-form button[type=submit]")
     page.wait_for_selector("#tab-person")
     hotline_case = Case.objects.get(organization=world.organizations["hotline"])
@@ -323,13 +302,13 @@ def test_the_whole_story_in_russian(
     story.step(page, "hotline-refers", ru("Referral %(number)s was sent.", number=to_crisis.number))
     signal = Signal.objects.get(case=hotline_case)
     page.goto(f"{base}/hotline/{signal.uuid}/")
-    if has(page, "details.hand-on"):  # the hotline hands the contact on and closes its copy
-        page.click("details.hand-on summary")
-        page.click("details.hand-on button[type=submit]")
-        page.wait_for_selector(".messages")
-        signal.refresh_from_db()
-        assert signal.closed_on is not None
-        story.step(page, "hotline-hands-on", ru("Closed on"))
+    # The hotline hands the contact on and closes its copy.
+    page.click("details.hand-on summary")
+    page.click("details.hand-on button[type=submit]")
+    page.wait_for_selector(".messages")
+    signal.refresh_from_db()
+    assert signal.closed_on is not None
+    story.step(page, "hotline-hands-on", ru("Closed on"))
     context.close()
 
     # --- 2. The crisis centre's case worker accepts and completes the case.
@@ -348,12 +327,12 @@ def test_the_whole_story_in_russian(
     page.click("#tab-person details > summary")
     page.fill("input[name=patronymic]", "Рустамовна")
     page.fill("input[name=birth_year]", "1998")
-    choose_country(page, "#id_citizenship", "UZ")
-    choose_languages(page, "[name=languages]", ["uz", "ru"])
-    if has(page, "select[name=document_status]"):  # the passport, taken, its number unknown
-        page.select_option("select[name=document_type]", "passport")
-        choose_country(page, "[name=document_country]", "UZ")
-        page.select_option("select[name=document_status]", "taken_by_trafficker")
+    page.select_option("#id_citizenship", "UZ")
+    page.select_option("[name=languages]", ["uz", "ru"])
+    # Her passport, taken by the trafficker, its number unknown.
+    page.select_option("select[name=document_type]", "passport")
+    page.select_option("[name=document_country]", "UZ")
+    page.select_option("select[name=document_status]", "taken_by_trafficker")
     page.click("form[action$='/person/save/'] button[type=submit]")
     expect(page.locator("#tab-person")).to_contain_text("Рустамовна")
     story.step(page, "crisis-person", ru("The person was saved."))
@@ -363,8 +342,8 @@ def test_the_whole_story_in_russian(
     page.check("input[name=exploitation_types][value=SexualExploitation]")
     page.check("input[name=methods_of_control][value=WithholdsDocuments]")
     page.check("input[name=recruitment_methods][value=ThroughFriendsOrSocialEvents]")
-    choose_country(page, "#id_country_of_origin", "UZ")
-    choose_country(page, "#id_country_of_exploitation", "KZ")
+    page.select_option("#id_country_of_origin", "UZ")
+    page.select_option("#id_country_of_exploitation", "KZ")
     page.fill("input[name=city_of_exploitation]", "Алматы")
     page.select_option("select[name=relationship_to_trafficker]", "Acquainted")
     page.fill("input[name=age_when_trafficked]", "28")
@@ -372,36 +351,36 @@ def test_the_whole_story_in_russian(
     expect(page.locator("#tab-trafficking")).to_contain_text("Алматы")
     story.step(page, "crisis-trafficking", ru("The case was saved."))
 
-    if has(page, "nav.tabs a[href$='/route/']"):  # recruited in Tashkent, via Shymkent, Almaty
-        open_tab(page, "route")
-        add_stop(page, "Recruitment", "Ташкент", "UZ", "14", "2")
-        add_stop(page, "Transit", "Шымкент", "KZ", "1", "3")
-        add_stop(page, "Exploitation", "Алматы", "KZ", "", "3")
-        story.step(page, "crisis-route", "Шымкент, Казахстан")
+    # Recruited in Tashkent, via Shymkent, Almaty.
+    open_tab(page, "route")
+    add_stop(page, "Recruitment", "Ташкент", "UZ", "14", "2")
+    add_stop(page, "Transit", "Шымкент", "KZ", "1", "3")
+    add_stop(page, "Exploitation", "Алматы", "KZ", "", "3")
+    story.step(page, "crisis-route", "Шымкент, Казахстан")
 
-    if has(page, "nav.tabs a[href$='/needs/']"):  # needs and risks: do not call back
-        open_tab(page, "needs")
-        page.select_option("#assessment-contact_safety", "with_care")
-        page.fill("#assessment-contact_warning", WARNING)
-        page.select_option("#assessment-trafficker_risk", "high")
-        page.fill("#assessment-health_needs", "Обследование, анализ на ВИЧ.")
-        page.select_option("#assessment-accommodation_need", "emergency")
-        page.check("#assessment-interpreter_needed")
-        page.select_option("#assessment-interpreter_language", "uz")
-        page.click("form[action$='/needs/record/'] button[type=submit]")
-        expect(page.locator("#contact-alert")).to_contain_text(WARNING)
-        story.step(page, "crisis-needs", WARNING)
+    # Needs and risks: do not call back.
+    open_tab(page, "needs")
+    page.select_option("#assessment-contact_safety", "with_care")
+    page.fill("#assessment-contact_warning", WARNING)
+    page.select_option("#assessment-trafficker_risk", "high")
+    page.fill("#assessment-health_needs", "Обследование, анализ на ВИЧ.")
+    page.select_option("#assessment-accommodation_need", "emergency")
+    page.check("#assessment-interpreter_needed")
+    page.select_option("#assessment-interpreter_language", "uz")
+    page.click("form[action$='/needs/record/'] button[type=submit]")
+    expect(page.locator("#contact-alert")).to_contain_text(WARNING)
+    story.step(page, "crisis-needs", WARNING)
 
-    if has(page, "nav.tabs a[href$='/perpetrators/']"):  # the recruiter
-        open_tab(page, "perpetrators")
-        page.fill("#perpetrator-name", "Гуля, знакомая из Ташкента")
-        page.check("input[name=roles][value=RecruiterOrIntermediary]")
-        page.select_option("#perpetrator-relationship", "Acquainted")
-        page.select_option("#perpetrator-sex", "Feminine")
-        page.fill("#perpetrator-actions", "Обещала работу продавцом косметики, забрала паспорт.")
-        page.click("form[action$='/perpetrators/add/'] button[type=submit]")
-        expect(page.locator("article.perpetrator")).to_contain_text("Гуля")
-        story.step(page, "crisis-perpetrators", "Гуля, знакомая из Ташкента")
+    # The recruiter.
+    open_tab(page, "perpetrators")
+    page.fill("#perpetrator-name", "Гуля, знакомая из Ташкента")
+    page.check("input[name=roles][value=RecruiterOrIntermediary]")
+    page.select_option("#perpetrator-relationship", "Acquainted")
+    page.select_option("#perpetrator-sex", "Feminine")
+    page.fill("#perpetrator-actions", "Обещала работу продавцом косметики, забрала паспорт.")
+    page.click("form[action$='/perpetrators/add/'] button[type=submit]")
+    expect(page.locator("article.perpetrator")).to_contain_text("Гуля")
+    story.step(page, "crisis-perpetrators", "Гуля, знакомая из Ташкента")
 
     open_tab(page, "consent")
     record_consent(page, "assistance", "written")
@@ -486,7 +465,7 @@ def test_the_whole_story_in_russian(
     page.select_option("select[name=document_type]", "return_certificate")
     page.fill("input[name=document_number]", "RC-0042")
     page.fill("input[name=travel_date]", in_days(7).isoformat())
-    choose_country(page, "[name=destination_country]", "UZ")
+    page.select_option("[name=destination_country]", "UZ")
     page.fill("input[name=destination_city]", "Ташкент")
     page.fill("input[name=route]", "Алматы – Шымкент – Ташкент, поездом")
     choose_organization(page, "select[name=receiving_organization]", "Tashkent Reintegration")
