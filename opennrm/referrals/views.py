@@ -344,7 +344,7 @@ def _history(request: ActorRequest, referral: Referral) -> list[dict[str, Any]]:
     rows = []
     for event in events:
         if event.organization_id == own and event.actor is not None:
-            who = event.actor.email
+            who = event.actor.full_name or event.actor.email
         elif event.organization is not None:
             who = event.organization.name
         else:
