@@ -208,12 +208,15 @@ def refer(
     identifying: list[str],
     note: str,
     statistical: tuple[str, ...] = (),
+    link: str = "#case-referrals a[href*='/referrals/from/']:not([href*='transfer'])",
 ) -> None:
-    """The referral form, from the case page's referral box."""
-    page.click("#case-referrals a[href*='/referrals/from/']:not([href*='transfer'])")
+    """The referral form, opened by ``link`` (the case page's referral box by default)."""
+    page.click(link)
     page.wait_for_selector("#referral-to_organization")
-    choose_organization(page, "#referral-to_organization", organization)
-    page.wait_for_load_state("networkidle")  # the form may redraw with the receiver's defaults
+    chosen = page.locator("#referral-to_organization option:checked").inner_text()
+    if not chosen.strip().startswith(organization):
+        choose_organization(page, "#referral-to_organization", organization)
+        page.wait_for_load_state("networkidle")  # the form redraws with the receiver's defaults
     for service in services:
         page.check(f"input[name=services_requested][value={service}]")
     for name in identifying:
@@ -474,16 +477,18 @@ def test_the_whole_story_in_russian(
     assert ReturnRecord.objects.filter(case=iom_case).exists()
     story.step(page, "iom-return", ru("The return was recorded."))
 
-    # Until the return is shared with the receiving organization, IOM refers her to Tashkent.
-    page.goto(f"{base}/cases/{iom_case.uuid}/")
+    # IOM refers her to the receiving centre for reintegration, from the return: the
+    # identification decision goes with it.
     refer(
         page,
         "Tashkent Reintegration Centre",
         ["Reintegration"],
         ["given_name", "family_name"],
         "Прибывает поездом; просим встретить.",
+        link="#return a[href*='for=return']",
     )
     to_tashkent = Referral.objects.get(from_case=iom_case)
+    assert "identification" in to_tashkent.shared_fields
     story.data.append(to_tashkent.number)
     story.step(
         page, "iom-refers-tashkent", ru("Referral %(number)s was sent.", number=to_tashkent.number)
