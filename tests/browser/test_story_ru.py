@@ -1,16 +1,24 @@
 """The whole story of issue 10, played in Russian by the people who do it, each in their browser.
 
 The scenario of ../shared/reference/scenario.md: a woman from Uzbekistan lured to Kazakhstan by a
-fake job, her passport taken. A relative calls the hotline; the operator hands the case to the
-crisis centre; its case worker completes it, records her consent and proposes identification; a
-supervisor (not the proposer) approves; the case is referred to IOM Almaty and to the HIV/AIDS
-dispensary; IOM organizes her return to Tashkent; the dispensary records the service; the Tashkent
-centre receives her and follows her up; the crisis centre withdraws the consent to share with IOM.
+fake job, her passport taken. A relative calls the hotline; the operator opens a case, refers it to
+the crisis centre and closes the hotline's copy. The centre's case worker, from the worklist,
+accepts and completes the case (the passport taken by the trafficker, the route Tashkent →
+Shymkent → Almaty, needs and risks with "do not call back", the recruiter), records her consent
+and proposes identification; a supervisor approves from the worklist (four eyes: the proposer is
+offered no approval). The case is referred to IOM Almaty (the decision shared) and to the HIV/AIDS
+dispensary. IOM accepts, records its own consent, organizes the return to Tashkent and refers her
+to the Tashkent centre from the return; the dispensary records the check-up, which completes the
+referral. A hundred days later (the clock moved) the Tashkent centre records the arrival and the
+3-month follow-up, which IOM sees; a supervisor proposes the conclusive decision and a second
+supervisor approves it; the crisis centre withdraws, with a reason, the consent to share with IOM,
+and IOM's and Tashkent's copies keep what IOM confirmed under its own consent.
 
 Every user works in Russian (a ru-RU browser, and Russian chosen in the language switcher as a user
-would), in the organizations and with the users of the demo. Each step saves a screenshot
-(test-output/browser/story-ru-NN-<step>.png), checks that the page shows no English UI words, no
-console error, and fits a 1366 px screen.
+would), in the organizations and with the users of the demo (plus an IOM case worker and a second
+supervisor). Each step saves a screenshot (test-output/browser/story-ru-NN-<step>.png), asserts a
+Russian text of the catalogue, finds no English UI word, no console error, no page or table wider
+than a 1366 px screen.
 """
 
 from __future__ import annotations
