@@ -168,7 +168,7 @@ class _Table:
                 continue
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 result[f.attname] = now
-            elif f.primary_key or callable(f.default):
+            elif f.primary_key or (f.has_default() and callable(f.default)):
                 # A key or a default made anew for each row (a UUID) cannot be shared.
                 raise CommandError(f"the loader sets no value for {self.model.__name__}.{f.name}")
             else:

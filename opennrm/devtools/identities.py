@@ -207,7 +207,7 @@ class Record(NamedTuple):
 
 def person_input(stored: dict[str, Any]) -> dict[str, Any]:
     """The input ``person_apply`` takes for a generated person's stored values."""
-    data = {k: v for k, v in stored.items() if k not in ("age_band", "is_minor")}
+    data = {k: v for k, v in stored.items() if k not in ("age_band", "is_minor", "held_under")}
     data["names"] = [n["value"] for n in stored["names"]]
     return data
 
@@ -482,7 +482,14 @@ def _record(
         approximate_age = str(age)
     documents = []
     if keep(0.55):
-        documents = [{"type": "passport", "number": who.passport, "country": who.nationality}]
+        documents = [
+            {
+                "type": "passport",
+                "number": who.passport,
+                "country": who.nationality,
+                "status": "held_by_person",
+            }
+        ]
     phones: list[str] = []
     if keep(0.6):
         phones.append(who.phone if rng.random() < 0.7 else _phone(rng, who.nationality))
@@ -517,6 +524,7 @@ def _record(
         "number_of_children": who.children if keep(0.5) else None,
         "age_band": age_band_for(age),
         "is_minor": age is not None and age < 18,
+        "held_under": {},  # the organization's own record: nothing came through a referral
     }
     tokens = sorted(name_tokens(given=given, family=family, patronymic=patronymic, others=others))
     case = dict(who.story) if not nth else _thinner_story(rng, who.story)

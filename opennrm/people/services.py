@@ -85,6 +85,17 @@ def person_age(*, person: Person, on: date) -> int | None:
     return _age_on(person, on)
 
 
+def person_take_age_band(person: Person, band: str) -> bool:
+    """Give a person without birth data the age band another organization shared (a referral
+    carries the band for figures even when it carries no birth data); True when it changed."""
+    if band not in AgeBand.values or band == AgeBand.UNKNOWN or person.age_band != AgeBand.UNKNOWN:
+        return False
+    person.age_band = band
+    person.is_minor = band in (AgeBand.CHILD_0_11, AgeBand.CHILD_12_17)
+    person.save(update_fields=["age_band", "is_minor", "updated_at"])
+    return True
+
+
 def age_band_for(age: int | None) -> str:
     if age is None:
         return AgeBand.UNKNOWN

@@ -30,7 +30,13 @@ from opennrm.cases.services import case_change_status, case_open, identification
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person
-from opennrm.people.services import LIST_FIELDS, held_item, person_clear_held, person_hold
+from opennrm.people.services import (
+    LIST_FIELDS,
+    held_item,
+    person_clear_held,
+    person_hold,
+    person_take_age_band,
+)
 from opennrm.validation import Checker
 
 from .audit import ReferralAction
@@ -431,6 +437,7 @@ def _open_receiving_case(actor: Actor, referral: Referral) -> Case:
                 ]
             }
         ) from None
+    person_take_age_band(case.person, referral.shared_values.get(SharedField.AGE_BAND) or "")
     shared = referral.shared_values.get(SharedField.IDENTIFICATION) or {}
     if shared.get("stage"):
         identification_receive(

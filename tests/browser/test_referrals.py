@@ -103,7 +103,8 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     page.click("#case-referrals a:text-is('Refer')")
     page.wait_for_selector("#consent-state")
     # Without her consent, IOM Türkiye is refused, beside the organization chosen.
-    page.select_option("#referral-to_organization", label="IOM Türkiye (TR)")
+    page.select_option("#referral-to_organization", label="IOM Türkiye (Türkiye)")
+    page.wait_for_load_state("networkidle")  # the form redraws for the receiver
     page.check("input[name=services_requested][value=Legal]")
     page.click("button:text-is('Send the referral')")
     expect(page.locator("#referral-to_organization_error")).to_contain_text("No consent in force")
@@ -111,8 +112,10 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     assert not Referral.objects.exists()
 
     page.select_option(
-        "#referral-to_organization", label="IOM Kazakhstan, Almaty office (KZ) — consent on record"
+        "#referral-to_organization",
+        label="IOM Kazakhstan, Almaty office (Kazakhstan) — consent on record",
     )
+    page.wait_for_load_state("networkidle")  # the form redraws for the receiver
     page.select_option("#referral-reason", "AdditionalServicesRequired")
     page.check("input[name=services_requested][value=Medical]")
     for name in ("given_name", "family_name", "birth"):
@@ -158,8 +161,9 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     page.goto(f"{base}/referrals/from/{diana.uuid}/")
     page.select_option(
         "#referral-to_organization",
-        label="Almaty City HIV/AIDS Dispensary (KZ) — consent on record",
+        label="Almaty City HIV/AIDS Dispensary (Kazakhstan) — consent on record",
     )
+    page.wait_for_load_state("networkidle")  # the form redraws for the receiver
     page.check("input[name=services_requested][value=Medical]")
     page.select_option("#referral-urgency", "urgent")
     page.check("input[name=share_identifying][value=given_name]")
@@ -218,8 +222,10 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     page.goto(f"{base}/cases/{returnee.uuid}/")
     page.click("#case-referrals a:text-is('Refer')")
     page.select_option(
-        "#referral-to_organization", label="Tashkent Reintegration Centre (UZ) — consent on record"
+        "#referral-to_organization",
+        label="Tashkent Reintegration Centre (Uzbekistan) — consent on record",
     )
+    page.wait_for_load_state("networkidle")  # the form redraws for the receiver
     page.select_option("#referral-reason", "MigrationOrChangeOfLocation")
     page.check("input[name=services_requested][value=ReturnTravel]")
     page.check("input[name=services_requested][value=Reintegration]")
@@ -247,11 +253,12 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     page.select_option("select[name=document_type]", "return_certificate")
     page.fill("input[name=document_number]", "RC-2026-555")
     page.fill("input[name=travel_date]", arrived.isoformat())
-    page.fill("input[name=destination_country]", "UZ")
+    page.select_option("select[name=destination_country]", "UZ")
     page.fill("input[name=destination_city]", "Tashkent")
     page.fill("input[name=route]", "Istanbul – Tashkent by air")
     page.select_option(
-        "select[name=receiving_organization]", label="Tashkent Reintegration Centre (UZ, Tashkent)"
+        "select[name=receiving_organization]",
+        label="Tashkent Reintegration Centre (Uzbekistan, Tashkent)",
     )
     page.click("button:text-is('Record the return')")
     page.wait_for_selector("#arrival")

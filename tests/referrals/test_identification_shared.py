@@ -156,3 +156,20 @@ def test_the_form_preselects_the_decision_for_iom_and_a_return(world: World, sig
     assert SharedField.IDENTIFICATION in ticked(f"?to={world.org_b.uuid}&for=return")
     page = client.get(url).content.decode()
     assert f'hx-get="{url}"' in page  # choosing the receiver redraws the defaults
+
+
+def test_b_keeps_the_shared_age_band_without_birth_data(world: World) -> None:
+    """The minimum a referral shares is for figures: B's person has A's age band even when no
+    birth data was shared (seen in the Russian story: B's case said "unknown")."""
+    case = diana_consenting(world)
+    band = case.person.age_band
+    assert band not in ("", "unknown")
+    referral = send(world, case, shared_fields=list(MINIMUM_SHARED_FIELDS))
+    assert "birth" not in referral.shared_values
+    accepted = services.referral_accept(
+        actor=world.actor(world.b["case_worker"]), referral=referral
+    )
+    assert accepted.to_case is not None
+    person = accepted.to_case.person
+    person.refresh_from_db()
+    assert (person.age_band, person.birth_year, person.birth_date) == (band, "", "")
