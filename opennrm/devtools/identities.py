@@ -505,7 +505,7 @@ def _record(
                 address = f"{pn.latin(city, scheme)}, {pn.latin(street, scheme)} str., {number}"
             else:
                 address = f"г. {city}, ул. {street}, д. {number}"
-    person = {
+    person: dict[str, Any] = {
         "given_name": given,
         "family_name": family,
         "patronymic": patronymic,
