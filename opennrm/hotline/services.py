@@ -344,7 +344,7 @@ def signals_clear_closed() -> int:
 
 @transaction.atomic
 def _signal_clear(pk: int) -> int:
-    signal = Signal.objects.select_for_update().select_related("case").get(pk=pk)
+    signal = Signal.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
     if signal.cleared_at is not None:
         return 0
     fields = [name for name in ("phone", "notes") if getattr(signal, name)]

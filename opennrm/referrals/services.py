@@ -733,7 +733,7 @@ def _withdraw_onward(
     while cases:
         seen |= cases
         onward = list(
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))  # to_case is an outer join
             .filter(from_case__in=cases)
             .select_related("from_organization", "to_organization", "to_case")
             .order_by("pk")
@@ -789,7 +789,7 @@ def referral_consent_withdrawn(*, actor: Actor, consent: Consent) -> int:
     if consent.withdrawn_on is None:
         return 0
     covered = list(
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))  # to_case is an outer join
         .filter(consent=consent)
         .select_related("from_organization", "to_organization", "to_case")
         .order_by("pk")

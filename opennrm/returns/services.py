@@ -394,7 +394,8 @@ def follow_ups_notify_due(*, today: date | None = None) -> int:
     for pk in list(pending):
         with transaction.atomic():
             follow_up = (
-                ReintegrationFollowUp.objects.select_for_update()
+                # Lock the follow-up only: the receiving organization is an outer join.
+                ReintegrationFollowUp.objects.select_for_update(of=("self",))
                 .select_related(
                     "return_record__case", "return_record__receiving_organization", "organization"
                 )
