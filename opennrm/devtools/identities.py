@@ -31,7 +31,7 @@ from opennrm.cases.choices import (
     TraffickingStatus,
 )
 from opennrm.people.models import Gender
-from opennrm.people.names import name_tokens, script_of
+from opennrm.matching.names import index_keys, script_of
 from opennrm.people.services import age_band_for, phone_token
 
 from . import population_names as pn
@@ -526,7 +526,7 @@ def _record(
         "is_minor": age is not None and age < 18,
         "held_under": {},  # the organization's own record: nothing came through a referral
     }
-    tokens = sorted(name_tokens(given=given, family=family, patronymic=patronymic, others=others))
+    tokens = sorted(index_keys(given=given, family=family, patronymic=patronymic, others=others))
     case = dict(who.story) if not nth else _thinner_story(rng, who.story)
     case.update(_case_state(rng, opened_on, plan.today))
     owner = _owners(org.case_workers).pick(rng)

@@ -32,7 +32,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.cases.models import Case
 from opennrm.errors import ValidationFailed
 from opennrm.people.models import Person
-from opennrm.people.names import name_tokens
+from opennrm.matching.names import index_keys
 from opennrm.people.services import person_apply, phone_token
 
 from .bulk_writer import (
@@ -163,7 +163,7 @@ def check_sample(
         for name, value in record.person.items():
             if getattr(person, name) != value:
                 raise CommandError(f"a generated person differs from person_apply in {name}")
-        expected = name_tokens(
+        expected = index_keys(
             given=person.given_name,
             family=person.family_name,
             patronymic=person.patronymic,

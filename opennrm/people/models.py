@@ -151,7 +151,8 @@ def document_status(document: dict) -> str:
 
 
 class PersonName(models.Model):
-    """A keyed blind-index token of one normalized name, for exact search without decryption."""
+    """A keyed blind-index token of one name or of one word's key (``matching.names``), for
+    search without decryption; the token alone is indexed for the check across organizations."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     organization = models.ForeignKey(
@@ -160,7 +161,10 @@ class PersonName(models.Model):
     token = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["organization", "token"])]
+        indexes = [
+            models.Index(fields=["organization", "token"]),
+            models.Index(fields=["token"], name="personname_token"),
+        ]
 
     def __str__(self) -> str:
         return f"name token of {self.person_id}"

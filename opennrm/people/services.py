@@ -26,7 +26,7 @@ from .models import (
     PersonName,
     PersonPhone,
 )
-from .names import name_tokens, script_of
+from opennrm.matching.names import index_keys, script_of
 
 PERSON_FIELDS = (
     "given_name",
@@ -233,7 +233,7 @@ def phone_token(e164: str) -> str:
 def person_reindex(person: Person) -> None:
     """Replace the person's name and phone tokens after its names or phones changed."""
     PersonName.objects.filter(person=person).delete()
-    tokens = name_tokens(
+    tokens = index_keys(
         given=person.given_name,
         family=person.family_name,
         patronymic=person.patronymic,

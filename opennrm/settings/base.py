@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "opennrm.audit",
     "opennrm.crypto",
     "opennrm.accounts",
+    "opennrm.matching",
     "opennrm.people",
     "opennrm.cases",
     "opennrm.hotline",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "opennrm.directory",
     "opennrm.referrals",
     "opennrm.returns",
+    "opennrm.linkage",
     "opennrm.api",
     "opennrm.worklist",
 ]
