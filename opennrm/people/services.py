@@ -13,6 +13,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
+from opennrm.matching.names import index_keys, script_of
 from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
 
 from .models import (
@@ -26,7 +27,6 @@ from .models import (
     PersonName,
     PersonPhone,
 )
-from opennrm.matching.names import index_keys, script_of
 
 PERSON_FIELDS = (
     "given_name",

@@ -20,8 +20,8 @@ from opennrm.cases.models import Case, NumberKind, NumberSequence
 from opennrm.cases.selectors import CaseFilters, case_list
 from opennrm.crypto.keyring import blind_index
 from opennrm.devtools import bulk_writer
-from opennrm.people.models import Person, PersonPhone
 from opennrm.matching.names import script_of
+from opennrm.people.models import Person, PersonPhone
 from opennrm.people.services import phone_token
 
 PERSONS = 300
