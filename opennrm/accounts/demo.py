@@ -125,6 +125,9 @@ def load_demo(world: DemoWorld) -> dict[str, int]:
         world.organizations[key] = services.organization_create(
             actor=platform, name=name, org_type=org_type, country=country, city=city
         )
+    coordinator = world.organizations["coordinator"]
+    coordinator.national_coordinator = True  # its analyst runs linkage across organizations
+    coordinator.save(update_fields=["national_coordinator"])
     for email, full_name, roles in USERS:
         for key, role in roles:
             world.memberships[key, email] = services.membership_create(

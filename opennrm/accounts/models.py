@@ -90,6 +90,15 @@ class Organization(models.Model):
         validators=[MinValueValidator(REFLECTION_DAYS[0]), MaxValueValidator(REFLECTION_DAYS[1])],
         help_text=_("Counted from the approved reasonable-grounds decision."),
     )
+    # Whether the organization's persons may be offered to other organizations as "a possible
+    # record exists here" at their intake, and its members see such hints (decision 0021).
+    # Reciprocal: an organization that opts out neither gives nor receives hints.
+    match_hints = models.BooleanField(
+        _("take part in the duplicate check across organizations"), default=True
+    )
+    # The national coordinator: its data analysts run linkage across organizations (counts and
+    # pairs of case numbers, never names). Set by the platform administrator.
+    national_coordinator = models.BooleanField(_("national coordinator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -52,10 +52,29 @@ RETURNS_MANAGE = "returns.manage"  # voluntary return details and reintegration 
 PERPETRATORS_WORK = "perpetrators.work"  # read and record them on a visible case
 PERPETRATORS_SHARE = "perpetrators.share"  # share a case's records with the police liaison, or stop
 PERPETRATORS_VIEW_SHARED = "perpetrators.view_shared"  # read them where a supervisor shared them
+# Finding the same person (decision 0021).
+PERSONS_MATCH = "persons.match"  # the duplicate check at intake and name search, own organization
+MATCH_HINTS_VIEW = "matching.hints"  # "a possible record exists at X"; ask X to get in touch
+MATCH_REQUESTS_RESPOND = (
+    "matching.requests"  # answer another organization's request to get in touch
+)
+PERSONS_MERGE = "persons.merge"  # declare two persons of the organization one, or undo it
+LINKAGE_RUN = "linkage.run"  # batch duplicate search within the organization
+LINKAGE_NATIONAL = "linkage.national"  # linkage across organizations, at the national coordinator
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
-_CASE_WORK = {IDENTIFYING_DATA_VIEW, CASES_VIEW, CASES_CREATE, CASES_UPDATE, SCREENING_CONDUCT}
+_CASE_WORK = {
+    IDENTIFYING_DATA_VIEW,
+    CASES_VIEW,
+    CASES_CREATE,
+    CASES_UPDATE,
+    SCREENING_CONDUCT,
+    PERSONS_MATCH,
+}
+# Hints across organizations: those who register persons and answer for them; never a service
+# provider, the law-enforcement liaison or an analyst (decision 0021).
+_MATCHING_ACROSS = {MATCH_HINTS_VIEW, MATCH_REQUESTS_RESPOND}
 
 # Those who receive referrals; service providers and liaisons see only what is referred to them.
 _REFERRAL_RECEIVING = {REFERRALS_VIEW, REFERRALS_RESPOND}
@@ -78,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SIGNAL_WORK
         | _REFERRAL_WORK
         | {IDENTIFICATION_PROPOSE, PERPETRATORS_WORK}
+        | _MATCHING_ACROSS
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
@@ -88,13 +108,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {IDENTIFICATION_APPROVE, HOTLINE_STATS_VIEW, REFERRALS_OVERRIDE_CONSENT}
         | {REFERRALS_STATS_VIEW, CASES_TRANSFER, DIRECTORY_MANAGE}
         | {PERPETRATORS_WORK, PERPETRATORS_SHARE}
+        | _MATCHING_ACROSS
+        | {PERSONS_MERGE, LINKAGE_RUN}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
     # The liaison reads perpetrator records only of the cases a supervisor shared (0017).
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(
         _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, PERPETRATORS_VIEW_SHARED} | _REFERRAL_RECEIVING
     ),
-    Role.DATA_ANALYST: frozenset(_EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW}),
+    # LINKAGE_NATIONAL acts only in the national coordinator organization (linkage selectors).
+    Role.DATA_ANALYST: frozenset(
+        _EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW, LINKAGE_NATIONAL}
+    ),
     Role.ORGANIZATION_ADMIN: frozenset(
         _EVERY_MEMBER
         | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}

@@ -30,8 +30,8 @@ from opennrm.cases.choices import (
     SexExploitationType,
     TraffickingStatus,
 )
-from opennrm.people.models import Gender
 from opennrm.matching.names import index_keys, script_of
+from opennrm.people.models import Gender
 from opennrm.people.services import age_band_for, phone_token
 
 from . import population_names as pn

@@ -31,8 +31,8 @@ from opennrm.accounts.models import Membership, Organization, OrganizationType, 
 from opennrm.accounts.permissions import Actor
 from opennrm.cases.models import Case
 from opennrm.errors import ValidationFailed
-from opennrm.people.models import Person
 from opennrm.matching.names import index_keys
+from opennrm.people.models import Person
 from opennrm.people.services import person_apply, phone_token
 
 from .bulk_writer import (
