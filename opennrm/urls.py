@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("opennrm.directory.urls")),
     path("", include("opennrm.referrals.urls")),
     path("", include("opennrm.returns.urls")),
+    path("linkage/", include("opennrm.linkage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

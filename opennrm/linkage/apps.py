@@ -7,3 +7,10 @@ class LinkageConfig(AppConfig):
 
     name = "opennrm.linkage"
     label = "linkage"
+
+    def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        from . import audit_batch, audit_intake, audit_merge
+
+        actions_register(*audit_batch.ACTIONS, *audit_intake.ACTIONS, *audit_merge.ACTIONS)
