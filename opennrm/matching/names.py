@@ -8,7 +8,9 @@ indexes (``index_keys``), so encrypted names are found without decrypting a tabl
 - ``exact``: the word as written, normalized (as before this app);
 - ``fold``: the folded spelling;
 - ``sound``: a coarser key (first letter and consonants), for spellings folding does not reach;
-- ``stem``: the sound of the word without a gendered or patronymic ending (Yusupov, Yusupova).
+- ``stem``: the sound of the word without a gendered or patronymic ending (Yusupov, Yusupova);
+- ``near``: the sound with one letter left out, each, so one slip of the keyboard still shares a
+  key (Lebedeva, Lebwdeva); long sounds only, a short one would share keys with half the names.
 
 Words in scripts that are not transliterated (Arabic, Chinese, Georgian...) get the exact key
 only: they are found as written, and scored conservatively.
@@ -33,13 +35,21 @@ OTHER_SEX = 0.84  # at most, the score of a name that differs by its sex's endin
 MIN_KEYED = 2  # letters: a single letter (an initial) is too common to be a key
 
 # The blind-index purpose of each kind of key; "name" is the exact key stored before folding.
-PURPOSES = {"exact": "name", "fold": "name-fold", "sound": "name-sound", "stem": "name-stem"}
+PURPOSES = {
+    "exact": "name",
+    "fold": "name-fold",
+    "sound": "name-sound",
+    "stem": "name-stem",
+    "near": "name-near",
+}
 # How much a key of each kind says when it is shared (ranks candidates before scoring). The kinds
 # nest (a word with the same fold has the same sound and stem), so a word's weight is the sum of
 # the kinds it shares: 15 written alike, 14 folded alike, 12 sounding alike, 8 with another
 # ending. Any word shared in a coarser form outweighs the steps between finer ones, so a person
 # sharing two words loosely comes before one sharing a single word exactly.
-WEIGHTS = {"exact": 1, "fold": 2, "sound": 4, "stem": 8}
+WEIGHTS = {"exact": 1, "fold": 2, "sound": 4, "stem": 8, "near": 1}
+NEAR_MIN = 4  # letters of a sound key from which its one-letter-less forms are keys ("near")
+NEAR_MAX = 12  # and up to which: a longer word is not a name a person would have
 
 _SCRIPTS = {"LATIN": "Latn", "CYRILLIC": "Cyrl", "ARABIC": "Arab", "GREEK": "Grek"}
 _SPLIT = re.compile(r"[\s\-‐‑‒–—_/,.;:()\[\]{}\"«»„“”!?&+*=<>|\\@#$%^~0-9]+")
@@ -142,7 +152,7 @@ def initial(item: Word) -> bool:
 
 
 def word_keys(item: Word) -> dict[str, str]:
-    """The keys of one word by kind, before blind indexing."""
+    """The keys of one word by kind, before blind indexing (``near`` ones: ``near_keys``)."""
     keys = {"exact": item.written}
     if not initial(item):
         keys["fold"] = item.fold
@@ -150,6 +160,18 @@ def word_keys(item: Word) -> dict[str, str]:
         if item.stem:
             keys["stem"] = item.stem
     return keys
+
+
+def near_keys(item: Word) -> set[str]:
+    """The word's sound with one letter left out, for each letter but the first (a slip of the
+    keyboard rarely hits the first letter): two sounds one slip apart share one of them."""
+    sound = item.sound
+    if initial(item) or not NEAR_MIN - 1 <= len(sound) <= NEAR_MAX:
+        return set()
+    near = {sound}  # the sound itself meets the other's with one letter more
+    if len(sound) >= NEAR_MIN:
+        near |= {sound[:i] + sound[i + 1 :] for i in range(1, len(sound))}
+    return near
 
 
 def index_values(
@@ -166,6 +188,7 @@ def index_values(
     for item in name_words(*parts, *others):
         for kind, value in word_keys(item).items():
             values.add((PURPOSES[kind], value))
+        values |= {(PURPOSES["near"], value) for value in near_keys(item)}
     return values
 
 
@@ -188,6 +211,9 @@ def query_values(text: str) -> dict[tuple[str, str], int]:
                 weight += WEIGHTS["stem"]  # is its stem, and weighs as much as another's
             key = (PURPOSES[kind], value)
             values[key] = max(values.get(key, 0), weight)
+        for value in near_keys(item):
+            key = (PURPOSES["near"], value)
+            values[key] = max(values.get(key, 0), WEIGHTS["near"])
     return values
 
 

@@ -69,6 +69,12 @@ PHONETIC: list[Rule] = [
         ("sarsenbaeva", "sarsenbeva"),
         "vowels vary between spellings; a final a stays (it marks a woman: Yusupova, Yusupov)",
     ),  # fmt: skip
+    Rule(
+        r"(?<=.)ch(?![aeiou])",
+        "h",
+        ("rachmonov", "rahmonov"),
+        "х: ch in German spelling, before a consonant or at the end (Rachmonow, Farruch)",
+    ),  # fmt: skip
     Rule(r"(?<=.)h", "", ("rahimova", "raimova"), "х is often not written: Rahimova, Raimova"),
     Rule(
         r"(?<=[bcdfgklmnprstvz])j(?=[aeiou])",

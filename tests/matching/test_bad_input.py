@@ -7,6 +7,7 @@ import pytest
 
 from opennrm.matching.names import (
     MAX_WORDS,
+    NEAR_MAX,
     compare_name,
     index_keys,
     query_keys,
@@ -43,9 +44,11 @@ BAD = [
 def test_bad_input_raises_nothing_and_keys_are_bounded(text):
     keys = query_keys(text)
     stored = index_keys(given=text, family=text, patronymic=text, others=[text])
-    # Per word at most four keys, plus the whole text; per person the parts and both orders.
-    assert len(keys) <= 4 * MAX_WORDS + 1
-    assert len(stored) <= 4 * 3 * MAX_WORDS + 6
+    # Per word at most four keys and its near ones, plus the whole text; per person the parts
+    # and both orders.
+    per_word = 4 + NEAR_MAX
+    assert len(keys) <= per_word * MAX_WORDS + 1
+    assert len(stored) <= per_word * 3 * MAX_WORDS + 6
     assert len(words(text)) <= MAX_WORDS
     match = compare_name(text, given="Жанар", family="Юсупова", patronymic="", others=[])
     assert 0.0 <= match.score <= 1.0
@@ -104,3 +107,14 @@ def test_a_word_mixing_scripts_is_compared_conservatively():
     # Latin and Georgian letters in one word: not folded, found only as written.
     assert word("Ninoნინო").fold == ""
     assert compare_name("Ninoნინო", given="Nino", family="", patronymic="", others=[]).score == 0
+
+
+def test_one_slip_of_the_keyboard_still_shares_a_key():
+    for slip, name in (
+        ("Lebwdeva", "Лебедева"),
+        ("Atamvaeva", "Атамбаева"),
+        ("Davlatvoa", "Давлатова"),
+    ):
+        assert set(query_keys(slip)) & index_keys(given="", family=name, patronymic="", others=[])
+    # A very short name has no near keys: it would meet half the short names.
+    assert not [value for purpose, value in query_values("Ali") if purpose == "name-near"]
