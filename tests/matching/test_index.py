@@ -53,7 +53,7 @@ def test_the_bench_reads_a_file_of_labelled_pairs(capsys, tmp_path):
         _bench().main(["--pairs", str(pairs), "--population", "2000", "--output", str(output)]) == 0
     )
     printed = capsys.readouterr().out
-    assert "labelled pairs: 4" in printed
+    assert "labelled pairs: 4 from" in printed and "(4 distinct records)" in printed
     assert "all: 4 queries, recall@1 1.000, recall@10 1.000" in printed
     assert "command: .venv/bin/python bench/matching_names.py --pairs" in printed
     assert output.read_text(encoding="utf-8") == printed
