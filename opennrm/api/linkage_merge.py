@@ -73,11 +73,11 @@ class MergeOut(Schema):
 
     @staticmethod
     def resolve_kept_person_id(obj: PersonMerge) -> UUID:
-        return getattr(obj, "kept_uuid")  # annotated by merge_list
+        return getattr(obj, "kept_uuid", None) or obj.kept.uuid  # annotated by merge_list
 
     @staticmethod
     def resolve_absorbed_person_id(obj: PersonMerge) -> UUID:
-        return getattr(obj, "absorbed_uuid")  # annotated by merge_list
+        return getattr(obj, "absorbed_uuid", None) or obj.absorbed.uuid  # as kept_uuid
 
     @staticmethod
     def resolve_moved_case_ids(obj: PersonMerge) -> list[str]:

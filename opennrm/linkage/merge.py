@@ -22,13 +22,12 @@ without anyone deciding it), and while the kept person is itself absorbed by a l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +45,9 @@ from opennrm.validation import MAX_ITEMS
 from .audit_merge import MergeAction
 from .models_merge import PersonMerge
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 KEEP, ABSORB, BOTH = "keep", "absorb", "both"
 
 
@@ -55,7 +57,7 @@ class MergeField:
     possible (``listed``)."""
 
     key: str
-    label: str | Promise
+    label: StrOrPromise
     fields: tuple[str, ...]
     listed: bool = False
 
@@ -152,7 +154,7 @@ def merge_get(*, actor: Actor, merge_id: UUID | str) -> PersonMerge:
         raise NotFound(_("No such merge.")) from None
 
 
-def persons_absorbed(*, organization_ids: list[int] | None = None) -> QuerySet[PersonMerge]:
+def persons_absorbed(*, organization_ids: list[int] | None = None) -> QuerySet[PersonMerge, int]:
     """The ids of persons absorbed by a live merge (``values_list``), for linkage that must not
     offer them as candidates; within the given organizations, or all."""
     merges = PersonMerge.objects.filter(undone_at__isnull=True)
@@ -305,7 +307,7 @@ def person_merge(
     try:
         with transaction.atomic():
             merge = PersonMerge.objects.create(
-                organization=actor.organization,
+                organization=actor.active_organization,
                 kept=kept,
                 absorbed=absorbed,
                 kept_case=keep,

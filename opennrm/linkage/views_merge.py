@@ -79,7 +79,11 @@ def field_text(person: Person, field: MergeField) -> str:
     if key == "birth":
         if person.birth_date or person.birth_year:
             return person.birth_date or person.birth_year
-        return _("age %(age)s") % {"age": person.approximate_age} if person.approximate_age else ""
+        return (
+            _("about %(age)s years old") % {"age": person.approximate_age}
+            if person.approximate_age
+            else ""
+        )
     if key == "gender":
         return "" if person.gender == "NonSpecifiedUnknown" else str(person.get_gender_display())
     if key == "citizenship":

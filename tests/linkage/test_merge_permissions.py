@@ -73,9 +73,7 @@ PAGES = [
         },
         lands=("/linkage/merge/?",),
     ),
-    Route(
-        "merge compare", "get", lambda w: f"/linkage/merge/?{pair(w)}", MERGING, sees=IN_A
-    ),
+    Route("merge compare", "get", lambda w: f"/linkage/merge/?{pair(w)}", MERGING, sees=IN_A),
     Route(
         "merge review",
         "post",
@@ -120,9 +118,7 @@ PAGES = [
     ),
 ]
 ENDPOINTS = [
-    Route(
-        "api merge list", "get", lambda w: (merge_of_a(w), "/api/v1/linkage/merges")[1], MERGING
-    ),
+    Route("api merge list", "get", lambda w: (merge_of_a(w), "/api/v1/linkage/merges")[1], MERGING),
     Route(
         "api merge create",
         "post",
