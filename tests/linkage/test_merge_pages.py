@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from opennrm.cases.models import Case
+from opennrm.linkage.merge import person_merge
 from opennrm.linkage.models_merge import PersonMerge
 from opennrm.people.models import Person
+from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
-from tests.linkage.merge_factories import case_of_b, first_case, second_case
+from tests.linkage.merge_factories import case_of_b, first_case, second_case, supervisor
 from tests.linkage.test_merge_permissions import confirm
 
 
@@ -176,3 +180,23 @@ def test_api_undo_refused_after_an_edit_says_why(world):
     refused = _post(client, f"/api/v1/linkage/merges/{merge['id']}/undo", {})
     assert refused.status_code == 409
     assert "changed after the merge" in refused.json()["title"]
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_merge_lists_read_the_same_number_of_queries_whatever_their_length(world):
+    client = _supervisor(world)
+    _post(client, "/api/v1/linkage/merges", _body(world))
+    one = _queries(client, "/linkage/merges/"), _queries(client, "/api/v1/linkage/merges")
+    for _ in range(3):
+        keep, absorb = open_diana(world.a["case_worker"]), open_diana(world.a["case_worker"])
+        person_merge(
+            actor=supervisor(world), keep=keep, absorb=absorb, keep_version=1, absorb_version=1
+        )
+    four = _queries(client, "/linkage/merges/"), _queries(client, "/api/v1/linkage/merges")
+    assert one == four
+    assert one[0] <= 11 and one[1] <= 8, one
