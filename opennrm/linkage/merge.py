@@ -38,7 +38,7 @@ from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_get, case_visible
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.matching.names import script_of
-from opennrm.people.models import Gender, Person, PersonName, PersonPhone
+from opennrm.people.models import AgeBand, Gender, Person, PersonName, PersonPhone
 from opennrm.people.services import held_item, person_reindex
 from opennrm.validation import MAX_ITEMS
 
@@ -111,6 +111,8 @@ def _empty(field: MergeField, person: Person) -> bool:
     values = [getattr(person, name) for name in field.fields]
     if field.key == "gender":
         return person.gender == Gender.UNKNOWN
+    if field.key == "birth" and person.age_band != AgeBand.UNKNOWN:
+        return False  # an age band received without birth data is worth keeping too
     return all(value in ("", None, [], {}) for value in values)
 
 

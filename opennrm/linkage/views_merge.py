@@ -138,6 +138,11 @@ def _render_find(request: ActorRequest, form: FindForm) -> HttpResponse:
 def _render_compare(
     request: ActorRequest, keep: Case, absorb: Case, form: ChoicesForm | None = None
 ) -> HttpResponse:
+    """The side-by-side table. Shown again after a refused POST, it reads both persons anew,
+    audited: what it shows is what is stored now."""
+    if form is not None:
+        keep = merging.merge_case_get(actor=request.actor, case_id=keep.uuid)
+        absorb = merging.merge_case_get(actor=request.actor, case_id=absorb.uuid)
     kept, absorbed = keep.person, absorb.person
     form = form or ChoicesForm(
         initial={"keep_version": kept.version, "absorb_version": absorbed.version}
