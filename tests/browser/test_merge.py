@@ -42,7 +42,7 @@ def test_merge_and_undo(live_server, browser: Browser, screenshots: Path) -> Non
     fits(page, 1280)
     shot(page, screenshots / "merge-compare.png")
     page.click("button:text-is('Review the merge')")
-    expect(page.locator("main")).to_contain_text("1 case will be re-attached to her")
+    expect(page.locator("main")).to_contain_text("1 case will be re-attached to the kept person")
     shot(page, screenshots / "merge-confirm.png")
     page.click("button:text-is('Merge')")
     expect(page.locator("main")).to_contain_text("The persons were merged.")

@@ -68,7 +68,7 @@ def test_review_then_confirm_merges_and_the_result_page_lists_the_cases(world):
     review = client.post(url, {**confirm(world), "step": "review"})
     text = review.content.decode()
     assert review.status_code == 200 and "Confirm the merge" in text
-    assert "1 case will be re-attached to her" in text
+    assert "1 case will be re-attached to the kept person" in text
     assert not PersonMerge.objects.exists()
     done = client.post(url, confirm(world))
     merge = PersonMerge.objects.get()
