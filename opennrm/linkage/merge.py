@@ -7,8 +7,8 @@ without repeats. The birth date, year and approximate age go together, with the 
 gave, so a record never mixes a date from one side with a year from the other.
 
 With ``names`` set to ``both`` (the default), the full name a side loses is kept among the other
-names, so that a search by either spelling still finds the person; unless that name was received under
-another organization's consent (decision 0013), because a withdrawal could not find it there.
+names, so that a search by either spelling still finds the person; unless that name was received
+under another organization's consent (decision 0013), because a withdrawal could not find it there.
 Provenance (``held_under``) follows the value chosen: the consents of the winning side, or both
 sides' for a union.
 
