@@ -60,7 +60,9 @@ def _load() -> tuple[Any, Any, set[tuple[str, str]]]:
 
 
 def _clean(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    return (
+        "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    )
 
 
 def _score(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
@@ -68,7 +70,13 @@ def _score(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict
     precision = found / len(predicted) if predicted else 0.0
     recall = found / len(truth) if truth else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pairs": len(predicted), "true": found, "precision": precision, "recall": recall, "f1": f1}
+    return {
+        "pairs": len(predicted),
+        "true": found,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
 
 
 def _oriented(pairs: list[tuple[str, str, float]], threshold: float) -> set[tuple[str, str]]:
@@ -209,24 +217,32 @@ def main(argv: list[str] | None = None) -> int:
     say(f"Splink example settings: {SPLINK_SOURCE}")
     say(f"OpenNRM parameters: {'EM-trained on the pool' if trained else 'fixed priors'}")
     say("")
-    say(f"{'threshold':>9}  {'linker':<8} {'pairs':>6} {'true':>5} {'precision':>9} "
-        f"{'recall':>7} {'F1':>7}")
+    say(
+        f"{'threshold':>9}  {'linker':<8} {'pairs':>6} {'true':>5} {'precision':>9} "
+        f"{'recall':>7} {'F1':>7}"
+    )
     headline: dict[str, dict[str, float]] = {}
     for threshold in THRESHOLDS:
         for name, pairs in (("OpenNRM", ours), ("Splink", theirs)):
             s = _score(_oriented(pairs, threshold), truth)
             if threshold == args.threshold:
                 headline[name] = s
-            say(f"{threshold:>9}  {name:<8} {s['pairs']:>6} {s['true']:>5} {s['precision']:>9.4f} "
-                f"{s['recall']:>7.4f} {s['f1']:>7.4f}")
+            say(
+                f"{threshold:>9}  {name:<8} {s['pairs']:>6} {s['true']:>5} {s['precision']:>9.4f} "
+                f"{s['recall']:>7.4f} {s['f1']:>7.4f}"
+            )
     say("")
-    say(f"seconds (training + prediction, 2 DuckDB threads): OpenNRM {our_seconds:.1f}, "
-        f"Splink {their_seconds:.1f}")
+    say(
+        f"seconds (training + prediction, 2 DuckDB threads): OpenNRM {our_seconds:.1f}, "
+        f"Splink {their_seconds:.1f}"
+    )
     if headline:
         ok = headline["OpenNRM"]["f1"] >= headline["Splink"]["f1"]
-        say(f"goal at threshold {args.threshold}: OpenNRM F1 {headline['OpenNRM']['f1']:.4f} "
+        say(
+            f"goal at threshold {args.threshold}: OpenNRM F1 {headline['OpenNRM']['f1']:.4f} "
             f"{'>=' if ok else '<'} Splink F1 {headline['Splink']['f1']:.4f}: "
-            f"{'met' if ok else 'NOT met'}")
+            f"{'met' if ok else 'NOT met'}"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(buffer.getvalue(), encoding="utf-8")

@@ -118,9 +118,7 @@ def linkage_run_open(*, organization: Organization, scope: str) -> LinkageRun:
         raise NotFound("No such duplicate search.")
     with transaction.atomic():
         run = LinkageRun.objects.create(scope=scope, organization=organization, started_by=None)
-        audit_record(
-            actor=None, action=LinkageAction.RUN_START, obj=run, organization=organization
-        )
+        audit_record(actor=None, action=LinkageAction.RUN_START, obj=run, organization=organization)
     return run
 
 
@@ -280,11 +278,15 @@ def linkage_pairs(*, actor: Actor, run: LinkageRun) -> list[CasePair]:
     """The pairs of an organization run as cases the actor may open (each person's first case);
     the view is audited."""
     _require_scope(actor, LinkageScope.ORGANIZATION)
-    if run.scope != LinkageScope.ORGANIZATION or run.organization_id != actor.active_organization.pk:
+    if (
+        run.scope != LinkageScope.ORGANIZATION
+        or run.organization_id != actor.active_organization.pk
+    ):
         raise NotFound("No such duplicate search.")
     links = list(run.links.order_by("-probability", "id"))
     first_case = _first_cases(
-        case_visible(actor=actor), {p for link in links for p in (link.person_a_id, link.person_b_id)}
+        case_visible(actor=actor),
+        {p for link in links for p in (link.person_a_id, link.person_b_id)},
     )
     pairs = []
     for link in links:
@@ -307,9 +309,11 @@ def _first_cases(cases: QuerySet[Case], person_ids: set[int]) -> dict[int, Case]
     out: dict[int, Case] = {}
     if not person_ids:
         return out
-    for case in cases.filter(person_id__in=person_ids).only(
-        "uuid", "number", "person_id", "opened_on"
-    ).order_by("opened_on", "id"):
+    for case in (
+        cases.filter(person_id__in=person_ids)
+        .only("uuid", "number", "person_id", "opened_on")
+        .order_by("opened_on", "id")
+    ):
         out.setdefault(case.person_id, case)
     return out
 
@@ -384,9 +388,7 @@ def latest_national_run() -> LinkageRun | None:
     )
 
 
-def person_clusters(
-    person_ids: Iterable[int], *, run: LinkageRun | None = None
-) -> list[list[int]]:
+def person_clusters(person_ids: Iterable[int], *, run: LinkageRun | None = None) -> list[list[int]]:
     """The given persons grouped into people by the links of ``run`` (default: the latest
     finished national run) among them: each group sorted, singletons included. Ids only."""
     ids = sorted(set(person_ids))

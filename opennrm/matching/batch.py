@@ -172,7 +172,8 @@ def _name_comparison(part: str, other: str, *, trained: bool) -> dict:
         _level(f'"{stem}_l" = "{stem}_r"', "same stem", 0.03, 0.003, trained=trained),
         _level(f"{jw} >= 0.92", "close spelling", 0.03, 0.005, trained=trained),
         _level(
-            f'list_contains("name_folds_r", "{fold}_l") OR list_contains("name_folds_l", "{fold}_r")',
+            f'list_contains("name_folds_r", "{fold}_l") '
+            f'OR list_contains("name_folds_l", "{fold}_r")',
             "among the other names",
             0.01,
             0.002,
@@ -236,9 +237,7 @@ def _list_comparison(column: str, m: float, u: float, *, trained: bool) -> dict:
         "output_column_name": column,
         "comparison_levels": [
             _null(column),
-            _level(
-                f'list_has_any("{column}_l", "{column}_r")', "shared", m, u, trained=trained
-            ),
+            _level(f'list_has_any("{column}_l", "{column}_r")', "shared", m, u, trained=trained),
             _level("ELSE", "none shared", 1 - m, 1 - u, trained=trained),
         ],
     }

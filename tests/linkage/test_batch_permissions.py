@@ -5,7 +5,6 @@ other member gets the page-not-found answer, as for a page that does not exist."
 
 from __future__ import annotations
 
-
 from opennrm.linkage.models_batch import LinkageScope
 from tests.conftest import World
 from tests.linkage.batch_factories import finished_run, make_coordinator
@@ -43,7 +42,9 @@ ROUTES = [
         ok=302,
         lands=("/linkage/runs/",),
     ),
-    Route("run", "get", lambda w: f"/linkage/runs/{_a_run(w).uuid}/", SUPERVISOR, sees=A_SUPERVISOR),
+    Route(
+        "run", "get", lambda w: f"/linkage/runs/{_a_run(w).uuid}/", SUPERVISOR, sees=A_SUPERVISOR
+    ),
     Route(
         "run progress",
         "get",
@@ -89,5 +90,3 @@ def test_a_coordinator_analyst_of_another_org_is_not_the_coordinator(world, sign
     client = signed_in(world.b["data_analyst"].user, world.b["data_analyst"])
     assert client.get("/linkage/national/").status_code == 404
     assert client.post("/linkage/national/start/").status_code == 404
-
-
