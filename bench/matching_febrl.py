@@ -42,6 +42,7 @@ SPLINK_SOURCE = (
     "(moj-analytical-services.github.io/splink/demos/examples/duckdb/febrl4.html)"
 )
 DEFAULT_OUT = ROOT / "bench" / "results" / "matching-febrl-2026-12-03.txt"
+MODEL_OUT = ROOT / "bench" / "results" / "matching-febrl-model.json"
 
 
 def _load() -> tuple[Any, Any, set[tuple[str, str]]]:
@@ -92,7 +93,7 @@ def opennrm_run(a: Any, b: Any) -> tuple[list[tuple[str, str, float]], float, bo
     import django
 
     django.setup()
-    from opennrm.matching.batch import Record, link
+    from opennrm.matching.batch import Record, link, save_model
 
     records = []
     for org, frame in (("A", a), ("B", b)):
@@ -122,6 +123,7 @@ def opennrm_run(a: Any, b: Any) -> tuple[list[tuple[str, str, float]], float, bo
     )
     if os.environ.get("BENCH_STEPS"):
         print(steps, file=sys.stderr)
+    save_model(result.model, str(MODEL_OUT))  # settings and parameters only: no record
     seconds = time.perf_counter() - started
     return [(p.id_a, p.id_b, p.probability) for p in result.pairs], seconds, result.trained
 
@@ -215,7 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     say(f"command: .venv/bin/python bench/matching_febrl.py --threshold {args.threshold}")
     say(f"records: A {len(a)}, B {len(b)}; true pairs {len(truth)}")
     say(f"Splink example settings: {SPLINK_SOURCE}")
-    say(f"OpenNRM parameters: {'EM-trained on the pool' if trained else 'fixed priors'}")
+    say(
+        "OpenNRM parameters: "
+        + (
+            "EM-trained on the pool (u: 1e6 random pairs, seed fixed)"
+            if trained
+            else "fixed priors"
+        )
+        + f"; model saved to {MODEL_OUT.relative_to(ROOT)}"
+    )
     say("")
     say(
         f"{'threshold':>9}  {'linker':<8} {'pairs':>6} {'true':>5} {'precision':>9} "

@@ -21,6 +21,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from django.db import transaction
@@ -44,6 +45,7 @@ from .models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
 
 logger = logging.getLogger(__name__)
 
+STALE_AFTER = timedelta(hours=6)  # a run queued or running longer has lost its worker
 PROGRESS_STEP = 0.05  # the job writes its progress when it moved at least this much
 BANDS = [
     (0.95, "high", gettext_lazy("Very likely the same person")),
@@ -99,6 +101,7 @@ def linkage_run_start(*, actor: Actor, scope: str) -> LinkageRun:
             organization=organization,
             scope=scope,
             status__in=[LinkageStatus.QUEUED, LinkageStatus.RUNNING],
+            created_at__gte=timezone.now() - STALE_AFTER,
         ).exists()
         if busy:
             raise Conflict(_("A duplicate search is already running; wait for it to finish."))

@@ -441,6 +441,39 @@ def _splink(
         connection.close()
 
 
+def save_model(model: Mapping[str, Any], path: str) -> None:
+    """Write a run's Splink settings with its parameters as JSON: the same file loads into a
+    Splink ``Linker`` on DuckDB or Spark (docs/linkage-spark.md). It holds no record."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(model, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+# DuckDB's names of the functions the custom levels use, and Spark's (the last two are
+# Splink's own UDFs, registered by SparkAPI(register_udfs_automatically=True)).
+_SPARK_FUNCTIONS = {
+    "list_has_any(": "arrays_overlap(",
+    "list_contains(": "array_contains(",
+    "jaro_winkler_similarity(": "jaro_winkler(",
+    "damerau_levenshtein(": "damerau_levenshtein(",
+    "TRY_CAST(": "try_cast(",
+}
+
+
+def for_spark(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The same model (comparisons, blocking, parameters) with Spark SQL's function names."""
+    import json
+
+    text = json.dumps(model)
+    for duckdb_name, spark_name in _SPARK_FUNCTIONS.items():
+        text = text.replace(duckdb_name, spark_name)
+    converted = json.loads(text)
+    converted["sql_dialect"] = "spark"
+    return converted
+
+
 def clusters_of(pairs: Iterable[Pair | tuple[str, str]]) -> list[list[str]]:
     """Connected groups of ids (union-find), each sorted, largest first."""
     parent: dict[str, str] = {}

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from opennrm.matching.batch import Pair, Record, clusters_of, features, link, settings
+from opennrm.matching.batch import (
+    Pair,
+    Record,
+    clusters_of,
+    features,
+    for_spark,
+    link,
+    settings,
+)
 
 
 def rec(id: str, given: str, family: str, **more) -> Record:
@@ -104,3 +112,10 @@ def test_the_settings_are_one_model_for_every_backend():
     )
     levels = [lvl for c in model["comparisons"] for lvl in c["comparison_levels"]]
     assert all("m_probability" in lvl for lvl in levels if not lvl.get("is_null_level"))
+
+
+def test_the_model_converts_to_spark_sql():
+    text = repr(for_spark(link(POOL).model))
+    for duckdb_only in ("list_has_any(", "list_contains(", "jaro_winkler_similarity("):
+        assert duckdb_only not in text
+    assert "'sql_dialect': 'spark'" in text and "arrays_overlap(" in text
