@@ -265,7 +265,9 @@ def _document_comparison(*, trained: bool) -> dict:
 
 def _extra_comparison(column: str, *, trained: bool) -> dict:
     col = f"x_{column}"
-    dl = f'damerau_levenshtein("{col}_l", "{col}_r")'
+    # Levenshtein, not Damerau-Levenshtein: six times faster in DuckDB, and an address's typo is
+    # rarely a transposition.
+    dl = f'levenshtein("{col}_l", "{col}_r")'
     return {
         "output_column_name": col,
         "comparison_levels": [
