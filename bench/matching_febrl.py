@@ -89,7 +89,9 @@ def _oriented(pairs: list[tuple[str, str, float]], threshold: float) -> set[tupl
     return out
 
 
-def opennrm_run(a: Any, b: Any) -> tuple[list[tuple[str, str, float]], float, bool]:
+def opennrm_run(
+    a: Any, b: Any, *, address: bool = True
+) -> tuple[list[tuple[str, str, float]], float, bool]:
     import django
 
     django.setup()
@@ -108,7 +110,7 @@ def opennrm_run(a: Any, b: Any) -> tuple[list[tuple[str, str, float]], float, bo
                     birth_date=born if len(born) == 8 and born.isdigit() else "",
                     birth_year=int(born[:4]) if len(born) >= 4 and born[:4].isdigit() else None,
                     documents=(_clean(row.soc_sec_id),) if _clean(row.soc_sec_id) else (),
-                    extra={c: _clean(getattr(row, c)) for c in EXTRA},
+                    extra={c: _clean(getattr(row, c)) for c in EXTRA} if address else {},
                 )
             )
     started = time.perf_counter()
@@ -116,14 +118,15 @@ def opennrm_run(a: Any, b: Any) -> tuple[list[tuple[str, str, float]], float, bo
     result = link(
         records,
         threshold=min(THRESHOLDS),
-        extra_columns=EXTRA,
-        extra_blocking=EXTRA_BLOCKING,
+        extra_columns=EXTRA if address else (),
+        extra_blocking=EXTRA_BLOCKING if address else (),
         between_organizations=True,
         progress=lambda f: steps.append((f, time.perf_counter() - started)),
     )
     if os.environ.get("BENCH_STEPS"):
         print(steps, file=sys.stderr)
-    save_model(result.model, str(MODEL_OUT))  # settings and parameters only: no record
+    if address:
+        save_model(result.model, str(MODEL_OUT))  # settings and parameters only: no record
     seconds = time.perf_counter() - started
     return [(p.id_a, p.id_b, p.probability) for p in result.pairs], seconds, result.trained
 
@@ -212,10 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     a, b, truth = _load()
     with redirect_stdout(io.StringIO()):  # Splink prints its training progress
         ours, our_seconds, trained = opennrm_run(a, b)
+        # Without the address: what names, birth date and document number alone give.
+        bare, bare_seconds, _ = opennrm_run(a, b, address=False)
         theirs, their_seconds = splink_run(a, b)
     say("FEBRL4 linkage: OpenNRM batch linkage vs plain Splink (its documented example)")
     say(f"command: .venv/bin/python bench/matching_febrl.py --threshold {args.threshold}")
     say(f"records: A {len(a)}, B {len(b)}; true pairs {len(truth)}")
+    say(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end "
+        "(shared: the seconds vary with the load; the pairs do not)"
+    )
     say(f"Splink example settings: {SPLINK_SOURCE}")
     say(
         "OpenNRM parameters: "
@@ -233,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     headline: dict[str, dict[str, float]] = {}
     for threshold in THRESHOLDS:
-        for name, pairs in (("OpenNRM", ours), ("Splink", theirs)):
+        for name, pairs in (("OpenNRM", ours), ("Splink", theirs), ("OpenNRM-", bare)):
             s = _score(_oriented(pairs, threshold), truth)
             if threshold == args.threshold:
                 headline[name] = s
@@ -244,7 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     say("")
     say(
         f"seconds (training + prediction, 2 DuckDB threads): OpenNRM {our_seconds:.1f}, "
-        f"Splink {their_seconds:.1f}"
+        f"Splink {their_seconds:.1f}, OpenNRM- {bare_seconds:.1f}"
+    )
+    say(
+        "OpenNRM: names, birth date, document number and the address (street number, "
+        "address_1, suburb, postcode, state; blocking also on postcode and street + address_1, "
+        "as Splink's example does). OpenNRM-: names, birth date and document number only."
     )
     if headline:
         ok = headline["OpenNRM"]["f1"] >= headline["Splink"]["f1"]
