@@ -1,7 +1,8 @@
 """Batch linkage: which records of a pool are the same person (Splink on DuckDB, in process).
 
 Pure: records in, pairs and clusters out; no models, no actor, no network. The caller decrypts
-the records in memory and hands them here; nothing is written to disk (DuckDB in memory).
+the records in memory and hands them here; nothing is written to disk (DuckDB in memory, its
+spilling to temporary files turned off).
 
 Features come from ``matching.names``: each name word's folded spelling, sound and stem, so
 "Юсупова Жанар" and "Yusupova Zhanar" compare as the same spelling. The given and family names
@@ -406,6 +407,9 @@ def _splink(
 
     connection = duckdb.connect(":memory:")
     connection.execute(f"SET threads = {THREADS}")
+    # The features are decrypted names: never spilled to a temporary file (an oversized pool
+    # fails with an out-of-memory error instead of writing them to disk).
+    connection.execute("SET temp_directory = ''")
     try:
         db_api = DuckDBAPI(connection=connection)
         table = db_api.register(rows, table_name="records")
