@@ -9,9 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('linkage', '0001_batch'),
         ('accounts', '0005_matching_settings'),
         ('cases', '0008_perpetrators_needs_accounts'),
         ('people', '0004_name_keys'),
