@@ -190,45 +190,75 @@ def _named_or_numbered(
     *, actor: Actor, cases: QuerySet[Case], q: str, narrowed: bool
 ) -> tuple[QuerySet[Case], dict[int, NameHit]]:
     """The cases of ``cases`` whose person's name matches ``q`` in any script or spelling, or
-    whose number is ``q``; with each case's score and reason (the number scores 1).
-
-    The persons sharing name keys with ``q`` come from their blind indexes
-    (``people.search.persons_by_name``: at most ``CANDIDATES``, best first, of the actor's
-    organization, and among the persons of ``cases`` when ``narrowed``, so a case worker or a
-    filtered search still finds its own among a common name's thousands). The visible ones among
-    them are decrypted in memory only, scored with ``compare_name`` and kept from
-    ``NAME_MATCH_THRESHOLD``. Nothing of the name reaches a query: keys and primary keys only.
-    """
-    within = cases.order_by().values("person_id") if narrowed else None
-    candidates = persons_by_name(
-        q, organization_ids=[actor.organization.pk], within=within, limit=NAME_CANDIDATES
+    whose number is ``q``; with each case's score and reason (the number scores 1)."""
+    hits = _name_hits(
+        actor=actor, cases=cases, name=q, narrowed=narrowed, threshold=NAME_MATCH_THRESHOLD
     )
-    hits: dict[int, NameHit] = {}
-    if candidates:
-        found = cases.filter(person_id__in=[pk for pk, _weight in candidates]).order_by()
-        persons: dict[int, list[int]] = {}
-        for case_pk, person_pk in found.values_list("pk", "person_id"):
-            persons.setdefault(person_pk, []).append(case_pk)
-        names = Person.objects.filter(pk__in=list(persons)).values_list(
-            "pk", "given_name", "family_name", "patronymic", "names"
-        )
-        for person_pk, given, family, patronymic, others in names:
-            match = compare_name(
-                q,
-                given=given or "",
-                family=family or "",
-                patronymic=patronymic or "",
-                others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
-            )
-            if match.score >= NAME_MATCH_THRESHOLD:
-                how = set(match.parts.values())
-                reason = next((r for r in _MATCH_REASONS if r in how), "")
-                for case_pk in persons[person_pk]:
-                    hits[case_pk] = NameHit(score=round(match.score, 4), reason=reason)
     numbered = cases.filter(number=q.upper()).order_by().values_list("pk", flat=True)
     for case_pk in numbered:
         hits[case_pk] = NameHit(score=1.0, reason="")
     return Case.objects.filter(pk__in=list(hits)), hits
+
+
+def _name_hits(
+    *, actor: Actor, cases: QuerySet[Case], name: str, narrowed: bool, threshold: float
+) -> dict[int, NameHit]:
+    """The cases of ``cases`` whose person's name scores at least ``threshold`` against ``name``.
+
+    The persons sharing name keys with ``name`` come from their blind indexes
+    (``people.search.persons_by_name``: at most ``NAME_CANDIDATES``, best first, of the actor's
+    organization, and among the persons of ``cases`` when ``narrowed``, so a case worker or a
+    filtered search still finds its own among a common name's thousands). The visible ones among
+    them are decrypted in memory only and scored with ``compare_name``. Nothing of the name
+    reaches a query: keys and primary keys only.
+    """
+    within = cases.order_by().values("person_id") if narrowed else None
+    candidates = persons_by_name(
+        name, organization_ids=[actor.organization.pk], within=within, limit=NAME_CANDIDATES
+    )
+    hits: dict[int, NameHit] = {}
+    if not candidates:
+        return hits
+    found = cases.filter(person_id__in=[pk for pk, _weight in candidates]).order_by()
+    persons: dict[int, list[int]] = {}
+    for case_pk, person_pk in found.values_list("pk", "person_id"):
+        persons.setdefault(person_pk, []).append(case_pk)
+    names = Person.objects.filter(pk__in=list(persons)).values_list(
+        "pk", "given_name", "family_name", "patronymic", "names"
+    )
+    for person_pk, given, family, patronymic, others in names:
+        match = compare_name(
+            name,
+            given=given or "",
+            family=family or "",
+            patronymic=patronymic or "",
+            others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
+        )
+        if match.score >= threshold:
+            how = set(match.parts.values())
+            reason = next((r for r in _MATCH_REASONS if r in how), "")
+            for case_pk in persons[person_pk]:
+                hits[case_pk] = NameHit(score=round(match.score, 4), reason=reason)
+    return hits
+
+
+def case_name_matches(
+    *, actor: Actor, name: str, threshold: float = NAME_MATCH_THRESHOLD
+) -> list[tuple[Case, NameHit]]:
+    """Visible cases whose person's name matches ``name`` in any script or spelling from
+    ``threshold``, best first (then newest first), with what a hint shows (number, status)."""
+    if not name.strip() or text_problem(name):
+        return []
+    cases = case_visible(actor=actor)
+    narrowed = not actor.can(perms.CASES_VIEW_ALL)
+    hits = _name_hits(
+        actor=actor, cases=cases, name=name.strip(), narrowed=narrowed, threshold=threshold
+    )
+    found = list(
+        Case.objects.filter(pk__in=list(hits)).only("uuid", "number", "status", "opened_on")
+    )
+    found.sort(key=lambda c: (-hits[c.pk].score, -c.opened_on.toordinal(), -c.pk))
+    return [(case, hits[case.pk]) for case in found]
 
 
 def _by_score(cases: QuerySet[Case], hits: dict[int, NameHit]) -> QuerySet[Case]:
