@@ -238,7 +238,7 @@ def _name_hits(
             how = set(match.parts.values())
             reason = next((r for r in _MATCH_REASONS if r in how), "")
             for case_pk in persons[person_pk]:
-                hits[case_pk] = NameHit(score=round(match.score, 4), reason=reason)
+                hits[case_pk] = NameHit(score=round(match.score, 3), reason=reason)
     return hits
 
 
@@ -262,24 +262,31 @@ def case_name_matches(
 
 
 def _by_score(cases: QuerySet[Case], hits: dict[int, NameHit]) -> QuerySet[Case]:
-    """``cases`` best match first (then newest first), each with its ``name_match`` reason."""
+    """``cases`` best match first (then newest first), each with its ``name_match`` reason.
+
+    One ``When`` per distinct score and per reason, each over the keys that have it: a branch
+    per case (up to ``NAME_CANDIDATES``) would cost more to build than the search to run.
+    """
     if not hits:
         return cases.order_by("-opened_on", "-id")
+    by_score: dict[float, list[int]] = {}
+    by_reason: dict[str, list[int]] = {}
+    for pk, hit in hits.items():
+        by_score.setdefault(hit.score, []).append(pk)
+        if hit.reason:
+            by_reason.setdefault(hit.reason, []).append(pk)
     score = DbCase(
-        *(When(pk=pk, then=Value(hit.score)) for pk, hit in hits.items()),
+        *(When(pk__in=pks, then=Value(value)) for value, pks in by_score.items()),
         default=Value(0.0),
         output_field=FloatField(),
     )
-    reasons = [(pk, hit.reason) for pk, hit in hits.items() if hit.reason]
-    reason = (
-        DbCase(
-            *(When(pk=pk, then=Value(why)) for pk, why in reasons),
+    reason: Any = Value("", output_field=CharField())
+    if by_reason:
+        reason = DbCase(
+            *(When(pk__in=pks, then=Value(why)) for why, pks in by_reason.items()),
             default=Value(""),
             output_field=CharField(),
         )
-        if reasons
-        else Value("", output_field=CharField())
-    )
     return (
         cases.alias(name_score=score)
         .annotate(name_match=reason)
