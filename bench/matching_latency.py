@@ -248,7 +248,9 @@ def _measure(backend: str, size: int, requests: int) -> dict[str, Any]:
             )
         )
 
-        def search(query: dict[str, Any], page: Any = page) -> int:
+        def search(
+            query: dict[str, Any], page: Any = page, person_case: dict[int, str] = person_case
+        ) -> int:
             response = page.post("/cases/", {"q": query["q"]})
             assert response.status_code == 200, response.status_code
             html = response.content.decode()
@@ -256,9 +258,15 @@ def _measure(backend: str, size: int, requests: int) -> dict[str, Any]:
             found_self["page"][0] += person_case.get(query["person_id"], "\0") in html
             return max(0, html.count("<tr") - 1)
 
+        def plain(query: dict[str, Any], page: Any = page) -> int:
+            response = page.get("/cases/")
+            assert response.status_code == 200, response.status_code
+            return max(0, response.content.decode().count("<tr") - 1)
+
         for channel, call, goal in (
             (f"check: {label}", check, GOAL_CHECK_MS),
             ("page: POST /cases/ q=<name>", search, GOAL_PAGE_MS),
+            ("reference: GET /cases/, no search, same moment", plain, GOAL_PAGE_MS),
         ):
             measured = _timed(call, queries, requests)
             sql = measured.pop("slowest_sql")

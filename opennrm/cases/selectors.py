@@ -219,10 +219,16 @@ def _name_hits(
     hits: dict[int, NameHit] = {}
     if not candidates:
         return hits
-    found = cases.filter(person_id__in=[pk for pk, _weight in candidates]).order_by()
+    # Their cases by the person index, then the visible ones among those by primary key: put
+    # as one query, both databases walk every case of the organization testing each person.
+    of_persons = dict(
+        Case.objects.filter(person_id__in=[pk for pk, _weight in candidates]).values_list(
+            "pk", "person_id"
+        )
+    )
     persons: dict[int, list[int]] = {}
-    for case_pk, person_pk in found.values_list("pk", "person_id"):
-        persons.setdefault(person_pk, []).append(case_pk)
+    for case_pk in cases.filter(pk__in=list(of_persons)).order_by().values_list("pk", flat=True):
+        persons.setdefault(of_persons[case_pk], []).append(case_pk)
     names = Person.objects.filter(pk__in=list(persons)).values_list(
         "pk", "given_name", "family_name", "patronymic", "names"
     )
