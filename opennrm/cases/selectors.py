@@ -214,7 +214,7 @@ def _name_hits(
     """
     within = cases.order_by().values("person_id") if narrowed else None
     candidates = persons_by_name(
-        name, organization_ids=[actor.organization.pk], within=within, limit=NAME_CANDIDATES
+        name, organization_ids=[actor.active_organization.pk], within=within, limit=NAME_CANDIDATES
     )
     hits: dict[int, NameHit] = {}
     if not candidates:
