@@ -15,7 +15,7 @@ from opennrm.audit.models import AuditEvent
 from opennrm.cases import services as case_services
 from opennrm.cases.models import Case
 from opennrm.errors import ValidationFailed
-from opennrm.hotline import selectors, services
+from opennrm.hotline import selectors
 from opennrm.hotline.models import Signal
 from tests.cases.factories import DIANA_CASE
 from tests.hotline.factories import DIANA_PHONE, record
