@@ -8,7 +8,9 @@ indexes (``index_keys``), so encrypted names are found without decrypting a tabl
 - ``exact``: the word as written, normalized (as before this app);
 - ``fold``: the folded spelling;
 - ``sound``: a coarser key (first letter and consonants), for spellings folding does not reach;
-- ``stem``: the sound of the word without a gendered or patronymic ending (Yusupov, Yusupova).
+- ``stem``: the sound of the word without a gendered or patronymic ending (Yusupov, Yusupova);
+- ``near``: the sound with one letter left out, each, so one slip of the keyboard still shares a
+  key (Lebedeva, Lebwdeva); long sounds only, a short one would share keys with half the names.
 
 Words in scripts that are not transliterated (Arabic, Chinese, Georgian...) get the exact key
 only: they are found as written, and scored conservatively.
@@ -21,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from opennrm.crypto.keyring import blind_index
 
@@ -29,12 +31,25 @@ from . import rules
 from .translit import to_latin
 
 MAX_WORDS = 8  # of one name: a longer text is not a name, and would flood the keys
+OTHER_SEX = 0.84  # at most, the score of a name that differs by its sex's ending: below the band
 MIN_KEYED = 2  # letters: a single letter (an initial) is too common to be a key
 
 # The blind-index purpose of each kind of key; "name" is the exact key stored before folding.
-PURPOSES = {"exact": "name", "fold": "name-fold", "sound": "name-sound", "stem": "name-stem"}
-# How much a key of each kind says when it is shared (ranks candidates before scoring).
-WEIGHTS = {"exact": 4, "fold": 3, "sound": 2, "stem": 1}
+PURPOSES = {
+    "exact": "name",
+    "fold": "name-fold",
+    "sound": "name-sound",
+    "stem": "name-stem",
+    "near": "name-near",
+}
+# How much a key of each kind says when it is shared (ranks candidates before scoring). The kinds
+# nest (a word with the same fold has the same sound and stem), so a word's weight is the sum of
+# the kinds it shares: 15 written alike, 14 folded alike, 12 sounding alike, 8 with another
+# ending. Any word shared in a coarser form outweighs the steps between finer ones, so a person
+# sharing two words loosely comes before one sharing a single word exactly.
+WEIGHTS = {"exact": 1, "fold": 2, "sound": 4, "stem": 8, "near": 1}
+NEAR_MIN = 4  # letters of a sound key from which its one-letter-less forms are keys ("near")
+NEAR_MAX = 12  # and up to which: a longer word is not a name a person would have
 
 _SCRIPTS = {"LATIN": "Latn", "CYRILLIC": "Cyrl", "ARABIC": "Arab", "GREEK": "Grek"}
 _SPLIT = re.compile(r"[\s\-‐‑‒–—_/,.;:()\[\]{}\"«»„“”!?&+*=<>|\\@#$%^~0-9]+")
@@ -42,6 +57,9 @@ _MARKS = str.maketrans("", "", rules.MARKS)
 _FOLDING = [(re.compile(r.pattern), r.replacement) for r in rules.FOLDING]
 _PHONETIC = [(re.compile(r.pattern), r.replacement) for r in rules.PHONETIC]
 _ENDINGS = [(re.compile(r.pattern), r.replacement) for r in rules.ENDINGS]
+_VOWELS = next(r.pattern for r in rules.PHONETIC if "vowels" in r.why)
+_FEMALE = re.compile(rules.FEMALE)
+_MALE = re.compile(rules.MALE)
 
 
 def script_of_char(char: str) -> str:
@@ -94,7 +112,9 @@ def word(written: str) -> Word:
 def latin_letters(written: str) -> str:
     """The word in lower-case ASCII letters, or "" if it holds letters of a script we do not
     transliterate (then it is compared as written)."""
-    text = to_latin(written).translate(_MARKS).lower()
+    text = unicodedata.normalize("NFC", to_latin(written)).translate(_MARKS).lower()
+    if text.startswith("ë"):  # an initial ё is yo in every spelling (Ёқубова, Yoqubova)
+        text = "yo" + text[1:]
     text = "".join(rules.LETTERS.get(c, c) for c in text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     if any(c.isalpha() and not ("a" <= c <= "z") for c in text):
@@ -125,10 +145,16 @@ def name_words(*texts: str) -> list[Word]:
     return out
 
 
+def initial(item: Word) -> bool:
+    """A single letter (Ю is two in Latin, yu, and still one letter): too common to be a key."""
+    letters = sum(1 for c in item.written if c.isalpha())
+    return letters < MIN_KEYED or len(item.fold) < MIN_KEYED
+
+
 def word_keys(item: Word) -> dict[str, str]:
-    """The keys of one word by kind, before blind indexing."""
+    """The keys of one word by kind, before blind indexing (``near`` ones: ``near_keys``)."""
     keys = {"exact": item.written}
-    if len(item.fold) >= MIN_KEYED:
+    if not initial(item):
         keys["fold"] = item.fold
         keys["sound"] = item.sound
         if item.stem:
@@ -136,29 +162,67 @@ def word_keys(item: Word) -> dict[str, str]:
     return keys
 
 
-def index_keys(*, given: str, family: str, patronymic: str, others: list[str]) -> set[str]:
-    """The blind-index tokens to store for a person's names: each word's keys, the full name in
-    both orders and each other name as written (exact search, as before)."""
+def near_keys(item: Word) -> set[str]:
+    """The word's sound with one letter left out, for each letter but the first (a slip of the
+    keyboard rarely hits the first letter): two sounds one slip apart share one of them."""
+    sound = item.sound
+    if initial(item) or not NEAR_MIN - 1 <= len(sound) <= NEAR_MAX:
+        return set()
+    near = {sound}  # the sound itself meets the other's with one letter more
+    if len(sound) >= NEAR_MIN:
+        near |= {sound[:i] + sound[i + 1 :] for i in range(1, len(sound))}
+    return near
+
+
+def index_values(
+    *, given: str, family: str, patronymic: str, others: list[str]
+) -> set[tuple[str, str]]:
+    """(purpose, value) of each key of a person's names, before blind indexing: each word's keys,
+    the full name in both orders and each other name as written (exact search, as before).
+    ``index_keys`` stores their blind indexes; ``index.NameIndex`` keeps them in memory."""
     parts = [p for p in (given, family, patronymic) if p.strip()]
     exact = set(parts) | {v for v in others if v.strip()}
     if given.strip() and family.strip():
         exact |= {f"{given} {family}", f"{family} {given}"}
-    tokens = {blind_index(v, purpose="name") for v in exact}
+    values = {(PURPOSES["exact"], v) for v in exact}
     for item in name_words(*parts, *others):
         for kind, value in word_keys(item).items():
-            tokens.add(blind_index(value, purpose=PURPOSES[kind]))
-    return tokens
+            values.add((PURPOSES[kind], value))
+        values |= {(PURPOSES["near"], value) for value in near_keys(item)}
+    return values
+
+
+def index_keys(*, given: str, family: str, patronymic: str, others: list[str]) -> set[str]:
+    """The blind-index tokens to store for a person's names (see ``index_values``)."""
+    values = index_values(given=given, family=family, patronymic=patronymic, others=others)
+    return {blind_index(value, purpose=purpose) for purpose, value in values}
+
+
+def query_values(text: str) -> dict[tuple[str, str], int]:
+    """(purpose, value) of each key to look up for a searched name, with its weight."""
+    values: dict[tuple[str, str], int] = {}
+    if text.strip():
+        values[(PURPOSES["exact"], text)] = WEIGHTS["stem"] * 2  # the whole name
+    for item in name_words(text):
+        keys = word_keys(item)
+        for kind, value in keys.items():
+            weight = WEIGHTS[kind]
+            if kind == "sound" and "stem" not in keys:  # a word without an ending: its sound
+                weight += WEIGHTS["stem"]  # is its stem, and weighs as much as another's
+            key = (PURPOSES[kind], value)
+            values[key] = max(values.get(key, 0), weight)
+        for value in near_keys(item):
+            key = (PURPOSES["near"], value)
+            values[key] = max(values.get(key, 0), WEIGHTS["near"])
+    return values
 
 
 def query_keys(text: str) -> dict[str, int]:
     """The blind-index tokens to look up for a searched name, each with its weight."""
     keys: dict[str, int] = {}
-    if text.strip():
-        keys[blind_index(text, purpose="name")] = WEIGHTS["exact"] * 2  # the whole name
-    for item in name_words(text):
-        for kind, value in word_keys(item).items():
-            token = blind_index(value, purpose=PURPOSES[kind])
-            keys[token] = max(keys.get(token, 0), WEIGHTS[kind])
+    for (purpose, value), weight in query_values(text).items():
+        token = blind_index(value, purpose=purpose)
+        keys[token] = max(keys.get(token, 0), weight)
     return keys
 
 
@@ -177,18 +241,52 @@ def compare_words(a: Word, b: Word) -> WordMatch:
         return WordMatch(1.0, "exact")
     if not a.fold or not b.fold:  # a script we do not fold: only the written form counts
         return WordMatch(0.0, "")
-    if len(a.fold) < MIN_KEYED or len(b.fold) < MIN_KEYED:  # an initial
+    if initial(a) or initial(b):
         same = a.fold[:1] == b.fold[:1]
         return WordMatch(0.5 if same else 0.0, "similar" if same else "")
     if a.fold == b.fold:
         return WordMatch(0.97, "transliterated" if a.script != b.script else "spelling")
-    similarity = JaroWinkler.similarity(a.fold, b.fold)
-    if a.sound == b.sound:
-        return WordMatch(max(0.92, similarity), "sound")
+    similarity = spelling_similarity(a.fold, b.fold)
+    if a.sound == b.sound and not other_sex(a, b):
+        if consonants(a.fold) == consonants(b.fold):  # only how a sound is written differs
+            return WordMatch(max(0.92, similarity), "sound")
+        return WordMatch(similarity, "sound")  # the vowels differ: Marat, Murat
     stems = {a.stem or a.sound, b.stem or b.sound}
-    if len(stems) == 1:
-        return WordMatch(max(0.8, min(similarity, 0.88)), "ending")
+    if len(stems) == 1:  # one name with another ending: of the other sex, or a patronymic form
+        return WordMatch(0.8 if other_sex(a, b) else max(0.8, min(similarity, 0.88)), "ending")
+    if other_sex(a, b):
+        similarity = min(similarity, 0.8)
     return WordMatch(similarity, "similar" if similarity >= 0.85 else "")
+
+
+def consonants(folded: str) -> str:
+    """The word through the phonetic rules except the one that drops vowels."""
+    for pattern, replacement in _PHONETIC:
+        if pattern.pattern != _VOWELS:
+            folded = pattern.sub(replacement, folded)
+    return folded
+
+
+def spelling_similarity(a: str, b: str) -> float:
+    """Mostly the edit distance counting a swap of two letters as one slip (one slip in a long
+    name stays in the band, in a short one it does not: Marat, Murat), a little Jaro-Winkler (kind
+    to a shared beginning)."""
+    return 0.8 * OSA.normalized_similarity(a, b) + 0.2 * JaroWinkler.similarity(a, b)
+
+
+def sex_of(item: Word) -> str:
+    """ "f" or "m" when the word's ending tells (-ova, -ovna, -kyzy; -ov, -ovich, -uly), else ""."""
+    if _FEMALE.search(item.fold):
+        return "f"
+    if _MALE.search(item.fold):
+        return "m"
+    return ""
+
+
+def other_sex(a: Word, b: Word) -> bool:
+    """The two words' endings are of a woman's and a man's name (Yusupova, Yusupov)."""
+    sexes = {sex_of(a), sex_of(b)}
+    return sexes == {"f", "m"}
 
 
 @dataclass
@@ -221,20 +319,26 @@ def compare_name(query: str, *, given: str, family: str, patronymic: str, others
     total = weight_sum = 0.0
     result = NameMatch()
     order: list[str] = []
+    other = False  # a word is the same name with the other sex's ending: another person
     for item in asked:
-        best_part, best = "", WordMatch(0.0, "")
+        best_part, best, best_word = "", WordMatch(0.0, ""), item
         for part, candidate in theirs:
             m = compare_words(item, candidate)
             if m.similarity > best.similarity:
-                best_part, best = part, m
-        weight = min(max(len(item.fold or item.written), 1), 8)
+                best_part, best, best_word = part, m, candidate
+        other = other or (best.how == "ending" and other_sex(item, best_word))
+        # A long name counts more than a short one; an initial as much as a short name, so that
+        # a wrong or missing given name is not hidden behind a long family name.
+        weight = min(max(len(item.fold or item.written), 4), 8)
         total += best.similarity * weight
         weight_sum += weight
         if best.how and best_part not in result.parts:
             result.parts[best_part] = best.how
             order.append(best_part)
     result.score = total / weight_sum if weight_sum else 0.0
+    if other:
+        result.score = min(result.score, OTHER_SEX)
     # Swapped: the words were asked in the other order than the person's given, family.
     if "given" in order and "family" in order:
-        result.swapped = order.index("family") > order.index("given")
+        result.swapped = order.index("family") < order.index("given")
     return result

@@ -49,17 +49,39 @@ FOLDING: list[Rule] = [
     ),  # fmt: skip
     Rule(r"^ye|^je", "e", ("yerlan", "erlan"), "initial е: ye or e"),
     Rule(r"^i(?=[aeou])", "y", ("iusupova", "yusupova"), "initial ю, я: iu, ia (ICAO) or yu, ya"),
-    Rule(r"(?<=[aeiou])y(?![aeiou])", "i", ("kayrat", "kairat"), "й after a vowel: y or i"),
-    Rule(r"(?:iy|yy|ii|y)$", "i", ("dmitriy", "dmitri"), "final ий, ы: iy, ii, y, i"),
+    Rule(
+        r"(?<=.)y",
+        "i",
+        ("tatyana", "tatiana"),
+        "я, ю, й, ы inside a word: ya, yu, y (press, BGN) or ia, iu, i (ICAO, Kazakh Latin)",
+    ),  # fmt: skip
     Rule(r"(.)\1+", r"\1", ("anna", "ana"), "doubled letters are written once or twice"),
 ]
 
 # Sounds a coarser key merges: vowels after the first letter go, y and j meet, h goes.
 PHONETIC: list[Rule] = [
     Rule(r"^[yji](?=[aeiou])", "j", ("yusupova", "jusupova"), "ю: yu, ju (German), iu"),
-    Rule(r"(?<=.)[aeiouy]", "", ("sarsenbaeva", "sarsenbeva"), "vowels vary between spellings"),
+    Rule(r"z", "s", ("mehranges", "mehrangez"), "з: s in German spelling (Sarina, Mehranges)"),
+    Rule(r"sch|sh", "j", ("schanar", "janar"), "ж: sch in German spelling (Schanar)"),
+    Rule(
+        r"(?<=.)[aeiouy](?!$)|(?<=.)[eiouy]$",
+        "",
+        ("sarsenbaeva", "sarsenbeva"),
+        "vowels vary between spellings; a final a stays (it marks a woman: Yusupova, Yusupov)",
+    ),  # fmt: skip
+    Rule(
+        r"(?<=.)ch(?![aeiou])",
+        "h",
+        ("rachmonov", "rahmonov"),
+        "х: ch in German spelling, before a consonant or at the end (Rachmonow, Farruch)",
+    ),  # fmt: skip
     Rule(r"(?<=.)h", "", ("rahimova", "raimova"), "х is often not written: Rahimova, Raimova"),
-    Rule(r"(.)\1+", r"\1", ("jussupova", "jusupova"), "doubled letters are written once or twice"),
+    Rule(
+        r"(?<=[bcdfgklmnprstvz])j(?=[aeiou])",
+        "",
+        ("natalja", "natalya"),
+        "ья, ья: ja in German spelling where others write ya, ia",
+    ),  # fmt: skip
 ]
 
 # Endings that mark sex or descent, not the person: the stem key leaves them out.
@@ -71,12 +93,16 @@ ENDINGS: list[Rule] = [
         ("kairatkyzy", "kairatuly"),
         "Kazakh, Kyrgyz and Uzbek patronymic: -uly, -kyzy, -ulu, -qizi, -oʻgʻli",
     ),  # fmt: skip
-    Rule(r"bekova?$", "bek", ("nurbekova", "nurbek"), "-bek and -bekov(a)"),
-    Rule(r"(?:ova|eva|ov|ev)$", "", ("yusupova", "yusupov"), "-ov/-ova, -ev/-eva"),
+    Rule(r"(?:ova|eva|ov|ev)$", "", ("yusupova", "yusupov"), "-ov/-ova, -ev/-eva, -bekov/-bek"),
     Rule(
         r"(?:ina|in|skaya|skii|skiy|ski|sky)$", "", ("ivanina", "ivanin"), "-in/-ina, -sky/-skaya"
     ),
 ]
+
+# Endings that tell a woman's name from a man's (on folded words): two names that differ only
+# there are of two people (a sister and a brother, a wife and a husband).
+FEMALE = r"(?:ova|eva|ina|yna|aya|ovna|evna|ichna|kizi|kyzy)$"
+MALE = r"(?:ov|ev|in|yn|ii|oi|ovich|evich|ich|uly|uli|ulu|ugli|ogli)$"
 
 # Words that mark descent, written apart from the father's name: "Rustam oʻgʻli".
 PARTICLES = frozenset({"uly", "uli", "ulu", "ugli", "ogli", "kizi", "kyzy", "kyzi", "kizy", "ibn"})

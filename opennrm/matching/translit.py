@@ -3,7 +3,9 @@
 A Russian-language form often holds Kazakh letters (ұ ү қ ғ ң ә ө і һ), so the language is decided
 for each word, not for the record. ICU has transforms for Russian, Kazakh, Kyrgyz and Uzbek; it
 has none for Tajik, whose letters are the small table below (the Tajik Latin of 1928–1940, close
-to what Tajik passports print today).
+to what Tajik passports print today). The ``interscript`` package (PyPI, 0.1.0, offline, pure
+Python) has BGN/PCGN 1994 and ODNI 2015 maps for Tajik; their letters ғ қ ҳ ҷ ӯ ӣ agree with this
+table (gh q h j u/ŭ i/í), so six letters did not earn a dependency.
 """
 
 from __future__ import annotations
