@@ -168,6 +168,7 @@ def _check_call(actor: Any) -> tuple[str, Any]:
 
         return "linkage.intake.possible_matches", check
 
+    from opennrm.cases.selectors import NAME_MATCH_THRESHOLD
     from opennrm.matching.names import compare_name
     from opennrm.people.models import Person
     from opennrm.people.search import persons_by_name
@@ -186,7 +187,7 @@ def _check_call(actor: Any) -> tuple[str, Any]:
                 patronymic=patronymic or "",
                 others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
             )
-            kept += match.score >= 0.75
+            kept += match.score >= NAME_MATCH_THRESHOLD
         return kept
 
     return "STAND-IN (persons_by_name across organizations + decrypt + compare_name)", stand_in

@@ -167,11 +167,12 @@ def case_person_names(*, actor: Actor, cases: list[Case]) -> dict[int, str]:
 
 # A name search keeps the persons whose names score at least this against the searched text
 # (``matching.names.compare_name``): 1 for the same words, 0.97 for the same folded spelling in
-# another script ("Yusupova" and "Юсупова"), 0.92 and more for the same sound, 0.8 and more for the
-# same stem with another ending. A searched word found nowhere in the person's names pulls the
-# score down: "Zhanar Yusupova" keeps Юсупова Дильноза (0.77, below Юсупова Жанар at 0.97), while
-# a name that shares only a common ending ("Каримова" for Бекова, 0.72) is left out.
-NAME_MATCH_THRESHOLD = 0.75
+# another script ("Yusupova" and "Юсупова"), 0.92 and more for the same sound, 0.8 for the same
+# stem with another ending (Karimov, Karimova). A searched word found nowhere in the person's names
+# pulls the score down: "Zhanar Yusupova" keeps Юсупова Дильноза (0.68, below Юсупова Жанар at
+# 0.97), while names sharing no word score under 0.45 ("Каримова" for Бекова, "Petrova" for
+# Каримова) and are left out.
+NAME_MATCH_THRESHOLD = 0.65
 # Persons decrypted and scored per name search at most: the best by shared key weight.
 NAME_CANDIDATES = CANDIDATES
 # Why a name matched, shown on a list row: the strongest reason among the name's parts.

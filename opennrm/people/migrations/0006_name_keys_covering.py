@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_matching_settings'),
-        ('people', '0004_name_keys'),
+        ('people', '0005_name_keys_again'),
     ]
 
     operations = [
