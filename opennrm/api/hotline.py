@@ -47,6 +47,7 @@ class SignalIn(In):
     follow_up_on: date | None = None
     notes: str = ""
     phone: str = ""
+    caller_name: str = Field("", description="As the caller gave it, in any script.")
 
 
 class SignalPatch(In):
@@ -61,6 +62,7 @@ class SignalPatch(In):
     followed_up_on: date | None = None
     notes: str | None = None
     phone: str | None = None
+    caller_name: str | None = None
 
 
 class SignalHandOnIn(In):
@@ -128,7 +130,11 @@ class SignalListItemOut(UuidOut):
 
 class KnownCallerOut(Schema):
     earlier_signal_ids: list[UUID]
-    case_ids: list[UUID]
+    case_ids: list[UUID] = Field(description="Cases of persons with the caller's phone.")
+    name_case_ids: list[UUID] = Field(
+        description="Cases of persons whose name matches the caller's name (any script or "
+        "spelling), best match first."
+    )
 
 
 class SignalOut(Schema):
@@ -150,6 +156,7 @@ class SignalOut(Schema):
     case_id: UUID | None
     notes: str
     phone: str | None  # null to those who may not see identifying data
+    caller_name: str | None  # null to those who may not see identifying data
     known_caller: KnownCallerOut
     created_at: datetime
     updated_at: datetime
@@ -195,9 +202,11 @@ def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
         case_id=signal.case.uuid if signal.case is not None else None,
         notes=signal.notes,
         phone=signal.phone if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
+        caller_name=signal.caller_name if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
         known_caller=KnownCallerOut(
             earlier_signal_ids=[s.uuid for s in known.signals],
             case_ids=[c.uuid for c in known.cases],
+            name_case_ids=[c.uuid for c in known.name_cases],
         ),
         created_at=signal.created_at,
         updated_at=signal.updated_at,

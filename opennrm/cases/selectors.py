@@ -12,7 +12,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
@@ -21,9 +21,10 @@ from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read, audit_read_many
-from opennrm.crypto.keyring import blind_index
 from opennrm.errors import NotFound
-from opennrm.people.models import PersonName
+from opennrm.matching.names import compare_name
+from opennrm.people.models import Person
+from opennrm.people.search import CANDIDATES, persons_by_name
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
@@ -59,11 +60,6 @@ def case_visible(*, actor: Actor) -> QuerySet[Case]:
     return cases.filter(Q(owner=actor.user) | Q(pk__in=on_team))
 
 
-# Above this many matches a name search keeps the matching set in the database (a subquery)
-# rather than as a list of keys: SQLite refuses statements with more than 32,766 parameters.
-NAME_SEARCH_MAX_KEYS = 20_000
-
-
 @dataclass
 class CaseFilters:
     status: str = ""
@@ -73,7 +69,7 @@ class CaseFilters:
     gender: str = ""
     opened_from: date | None = None
     opened_to: date | None = None
-    q: str = ""  # case number or a name in any script, exact after normalization
+    q: str = ""  # case number, or a name in any script and spelling (best match first)
     trafficking_status: str = ""
     decision_pending: bool = False  # an identification decision awaits review
 
@@ -106,8 +102,15 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         # a lone surrogate could not even be hashed into a search token.
         cases = cases.none()
     elif f.q.strip():
-        cases = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip())
-    # A list row shows no names: leave the person's identifying fields encrypted, unread.
+        narrowed = not actor.can(perms.CASES_VIEW_ALL) or f != CaseFilters(q=f.q)
+        cases, hits = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip(), narrowed=narrowed)
+        # A list row shows no names: leave the person's identifying fields encrypted, unread.
+        return _by_score(
+            cases.select_related("person", "owner").defer(
+                *(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS))
+            ),
+            hits,
+        )
     return (
         cases.select_related("person", "owner")
         .defer(*(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS)))
@@ -162,27 +165,140 @@ def case_person_names(*, actor: Actor, cases: list[Case]) -> dict[int, str]:
     return names
 
 
-def _named_or_numbered(*, actor: Actor, cases: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """The cases of ``cases`` whose person bears the name ``q`` or whose number is ``q``.
+# A name search keeps the persons whose names score at least this against the searched text
+# (``matching.names.compare_name``): 1 for the same words, 0.97 for the same folded spelling in
+# another script ("Yusupova" and "Юсупова"), 0.92 and more for the same sound, 0.8 for the same
+# stem with another ending (Karimov, Karimova). A searched word found nowhere in the person's names
+# pulls the score down: "Zhanar Yusupova" keeps Юсупова Дильноза (0.68, below Юсупова Жанар at
+# 0.97), while names sharing no word score under 0.45 ("Каримова" for Бекова, "Petrova" for
+# Каримова) and are left out.
+NAME_MATCH_THRESHOLD = 0.65
+# Persons decrypted and scored per name search at most: the best by shared key weight.
+NAME_CANDIDATES = CANDIDATES
+# Why a name matched, shown on a list row: the strongest reason among the name's parts.
+_MATCH_REASONS = ("transliterated", "spelling", "sound", "ending", "similar")
 
-    Each step is one index lookup: the persons bearing the name (name-token index), their cases
-    (person index) and the case of that number, then the visible ones among those few (primary
-    key). Put as one statement, the OR across tables and the date order make both SQLite and
-    PostgreSQL walk every case of the organization newest first, testing each: seconds at a
-    million cases. The result is keyed by primary key alone, so the final date sort runs over
-    the matches only.
+
+@dataclass(frozen=True)
+class NameHit:
+    """A case found by name: its score and why (``_MATCH_REASONS``; "" for the same words)."""
+
+    score: float
+    reason: str
+
+
+def _named_or_numbered(
+    *, actor: Actor, cases: QuerySet[Case], q: str, narrowed: bool
+) -> tuple[QuerySet[Case], dict[int, NameHit]]:
+    """The cases of ``cases`` whose person's name matches ``q`` in any script or spelling, or
+    whose number is ``q``; with each case's score and reason (the number scores 1)."""
+    hits = _name_hits(
+        actor=actor, cases=cases, name=q, narrowed=narrowed, threshold=NAME_MATCH_THRESHOLD
+    )
+    numbered = cases.filter(number=q.upper()).order_by().values_list("pk", flat=True)
+    for case_pk in numbered:
+        hits[case_pk] = NameHit(score=1.0, reason="")
+    return Case.objects.filter(pk__in=list(hits)), hits
+
+
+def _name_hits(
+    *, actor: Actor, cases: QuerySet[Case], name: str, narrowed: bool, threshold: float
+) -> dict[int, NameHit]:
+    """The cases of ``cases`` whose person's name scores at least ``threshold`` against ``name``.
+
+    The persons sharing name keys with ``name`` come from their blind indexes
+    (``people.search.persons_by_name``: at most ``NAME_CANDIDATES``, best first, of the actor's
+    organization, and among the persons of ``cases`` when ``narrowed``, so a case worker or a
+    filtered search still finds its own among a common name's thousands). The visible ones among
+    them are decrypted in memory only and scored with ``compare_name``. Nothing of the name
+    reaches a query: keys and primary keys only.
     """
-    persons = PersonName.objects.filter(
-        organization=actor.organization, token=blind_index(q, purpose="name")
-    ).values("person_id")
-    named = Case.objects.filter(person_id__in=persons).values_list("pk", flat=True)
-    keys = list(named[: NAME_SEARCH_MAX_KEYS + 1])
-    if len(keys) > NAME_SEARCH_MAX_KEYS:
-        return cases.filter(Q(person_id__in=persons) | Q(number=q.upper()))
-    numbered = Case.objects.filter(organization=actor.organization, number=q.upper())
-    keys.extend(numbered.values_list("pk", flat=True))
-    visible = list(cases.filter(pk__in=keys).order_by().values_list("pk", flat=True))
-    return Case.objects.filter(pk__in=visible)
+    within = cases.order_by().values("person_id") if narrowed else None
+    candidates = persons_by_name(
+        name, organization_ids=[actor.active_organization.pk], within=within, limit=NAME_CANDIDATES
+    )
+    hits: dict[int, NameHit] = {}
+    if not candidates:
+        return hits
+    # Their cases by the person index, then the visible ones among those by primary key: put
+    # as one query, both databases walk every case of the organization testing each person.
+    of_persons = dict(
+        Case.objects.filter(person_id__in=[pk for pk, _weight in candidates]).values_list(
+            "pk", "person_id"
+        )
+    )
+    persons: dict[int, list[int]] = {}
+    for case_pk in cases.filter(pk__in=list(of_persons)).order_by().values_list("pk", flat=True):
+        persons.setdefault(of_persons[case_pk], []).append(case_pk)
+    names = Person.objects.filter(pk__in=list(persons)).values_list(
+        "pk", "given_name", "family_name", "patronymic", "names"
+    )
+    for person_pk, given, family, patronymic, others in names:
+        match = compare_name(
+            name,
+            given=given or "",
+            family=family or "",
+            patronymic=patronymic or "",
+            others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
+        )
+        if match.score >= threshold:
+            how = set(match.parts.values())
+            reason = next((r for r in _MATCH_REASONS if r in how), "")
+            for case_pk in persons[person_pk]:
+                hits[case_pk] = NameHit(score=round(match.score, 3), reason=reason)
+    return hits
+
+
+def case_name_matches(
+    *, actor: Actor, name: str, threshold: float = NAME_MATCH_THRESHOLD
+) -> list[tuple[Case, NameHit]]:
+    """Visible cases whose person's name matches ``name`` in any script or spelling from
+    ``threshold``, best first (then newest first), with what a hint shows (number, status)."""
+    if not name.strip() or text_problem(name):
+        return []
+    cases = case_visible(actor=actor)
+    narrowed = not actor.can(perms.CASES_VIEW_ALL)
+    hits = _name_hits(
+        actor=actor, cases=cases, name=name.strip(), narrowed=narrowed, threshold=threshold
+    )
+    found = list(
+        Case.objects.filter(pk__in=list(hits)).only("uuid", "number", "status", "opened_on")
+    )
+    found.sort(key=lambda c: (-hits[c.pk].score, -c.opened_on.toordinal(), -c.pk))
+    return [(case, hits[case.pk]) for case in found]
+
+
+def _by_score(cases: QuerySet[Case], hits: dict[int, NameHit]) -> QuerySet[Case]:
+    """``cases`` best match first (then newest first), each with its ``name_match`` reason.
+
+    One ``When`` per distinct score and per reason, each over the keys that have it: a branch
+    per case (up to ``NAME_CANDIDATES``) would cost more to build than the search to run.
+    """
+    if not hits:
+        return cases.order_by("-opened_on", "-id")
+    by_score: dict[float, list[int]] = {}
+    by_reason: dict[str, list[int]] = {}
+    for pk, hit in hits.items():
+        by_score.setdefault(hit.score, []).append(pk)
+        if hit.reason:
+            by_reason.setdefault(hit.reason, []).append(pk)
+    score = DbCase(
+        *(When(pk__in=pks, then=Value(value)) for value, pks in by_score.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    reason: Any = Value("", output_field=CharField())
+    if by_reason:
+        reason = DbCase(
+            *(When(pk__in=pks, then=Value(why)) for why, pks in by_reason.items()),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    return (
+        cases.alias(name_score=score)
+        .annotate(name_match=reason)
+        .order_by(F("name_score").desc(), "-opened_on", "-id")
+    )
 
 
 def case_get(*, actor: Actor, case_id: UUID | str, audit: bool = True) -> Case:

@@ -1,8 +1,8 @@
 """Forms of the hotline pages. They parse input only; the rules are the services'.
 
 The new-signal form is built for speed: big radio groups for channel, caller and reason (one
-click each), the phone, one notes box, and defaults for the rest (a call, now, in the language
-the operator works in).
+click each), the caller's name and phone, one notes box, and defaults for the rest (a call, now,
+in the language the operator works in).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from opennrm.cases.forms import PRIVATE, PersonForm, lines
 from opennrm.locales import LanguageField
+from opennrm.validation import MAX_NAME
 from opennrm.web import choice_field
 
 if TYPE_CHECKING:
@@ -48,6 +49,15 @@ class SignalForm(forms.Form):
         gettext_lazy("Outcome"),
         required=False,
         initial="",
+    )
+    caller_name = forms.CharField(
+        label=gettext_lazy("Caller's name"),
+        required=False,
+        max_length=MAX_NAME,
+        help_text=gettext_lazy(
+            "As the caller gives it, in any script: cases of the same name show."
+        ),
+        widget=forms.TextInput(attrs=PRIVATE),
     )
     phone = forms.CharField(
         label=gettext_lazy("Caller's phone"),
@@ -92,7 +102,7 @@ class SignalForm(forms.Form):
 
     @property
     def detail_fields(self) -> list[forms.BoundField]:
-        return self._bound("phone", "language", "notes")
+        return self._bound("caller_name", "phone", "language", "notes")
 
     @property
     def outcome_group(self) -> forms.BoundField:
@@ -129,6 +139,7 @@ class SignalEditForm(SignalForm):
             self.fields["outcome"].disabled = True
         if not show_phone:
             del self.fields["phone"]
+            del self.fields["caller_name"]
 
     @classmethod
     def initial_for(cls, signal: Signal) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 Most of a Central Asian hotline's contacts are not trafficking: a migrant checking a job offer,
 someone asking how to work abroad safely. Those are first-class reasons here and are counted.
-The caller's phone and the notes are encrypted; the phone is found again only through a keyed
-blind-index token (``phone_token``), never by its value.
+The caller's phone, name and the notes are encrypted; the phone is found again only through a
+keyed blind-index token (``phone_token``), never by its value, and the name through the persons'
+name keys (``known_caller``).
 """
 
 import uuid
@@ -78,6 +79,8 @@ class Signal(models.Model):
     notes = EncryptedTextField(_("notes"), blank=True)
     phone = EncryptedTextField(_("caller's phone"), blank=True)  # E.164
     phone_token = models.CharField(max_length=64, blank=True)  # blind_index(phone, "phone")
+    # As the caller gave it, in any script: compared with the persons' names (known caller).
+    caller_name = EncryptedTextField(_("caller's name"), blank=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("operator"),
@@ -94,7 +97,7 @@ class Signal(models.Model):
         null=True,
         blank=True,
     )
-    # Handed on and closed (the organization's day); the phone and notes are cleared
+    # Handed on and closed (the organization's day); the phone, name and notes are cleared
     # HOTLINE_CLOSED_RETENTION_DAYS later (``signals_clear_closed``), the figures stay.
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("identifying data cleared at"), null=True, blank=True)

@@ -19,7 +19,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today, organization_zone
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
-from opennrm.cases.selectors import case_visible
+from opennrm.cases.selectors import case_name_matches, case_visible
 from opennrm.errors import NotFound
 
 from .models import Channel, Outcome, Reason, Signal
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 QUEUE_SECTION_SIZE = 50
 RECENT_PAGE_SIZE = 25
-# Never decrypted for a list: the caller's phone and the notes.
-PRIVATE_FIELDS = ("phone", "notes")
+# Never decrypted for a list: the caller's phone and name, and the notes.
+PRIVATE_FIELDS = ("phone", "caller_name", "notes")
 
 
 def signal_visible(*, actor: Actor) -> QuerySet[Signal]:
@@ -202,43 +202,66 @@ def signal_get(*, actor: Actor, signal_id: UUID | str, audit: bool = True) -> Si
     return signal
 
 
+# A case is offered as "same name" from this score (``matching.names.compare_name``): the same
+# words in another script or spelling (0.92 and more), not a name sharing one word of two.
+KNOWN_NAME_THRESHOLD = 0.85
+
+
 @dataclass
 class KnownCaller:
-    """Earlier signals from the same phone, and cases of persons with that phone."""
+    """Earlier signals from the same phone, cases of persons with that phone, and cases of
+    persons whose name matches the caller's name (any script or spelling)."""
 
     signals: list[Signal] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    name_cases: list[Case] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.signals or self.cases)
+        return bool(self.signals or self.cases or self.name_cases)
+
+    @property
+    def hints(self) -> list[tuple[Case, bool, bool]]:
+        """Each case once, with (same phone, same name): the phone's first, then the name's."""
+        by_phone = {case.pk for case in self.cases}
+        by_name = {case.pk for case in self.name_cases}
+        ordered = [*self.cases, *(c for c in self.name_cases if c.pk not in by_phone)]
+        return [(case, case.pk in by_phone, case.pk in by_name) for case in ordered]
 
 
 def known_caller(*, actor: Actor, signal: Signal) -> KnownCaller:
-    """Whether the signal's phone was seen before: found by its blind-index token only."""
-    if not signal.phone_token:
-        return KnownCaller()
-    earlier = (
-        signal_visible(actor=actor)
-        .filter(phone_token=signal.phone_token)
-        .filter(
-            Q(received_at__lt=signal.received_at)
-            | Q(received_at=signal.received_at, pk__lt=signal.pk)
-        )
-        .defer(*PRIVATE_FIELDS)
-        .order_by("-received_at", "-id")
-    )
+    """Whether the signal's caller was seen before: earlier signals and cases by the phone's
+    blind-index token, and cases whose person's name matches the caller's name (found through
+    the name keys, scored in memory; never by a name in a query)."""
     cases: list[Case] = []
-    if actor.can(perms.CASES_VIEW):
-        cases = list(
-            case_visible(actor=actor)
+    name_cases: list[Case] = []
+    earlier: list[Signal] = []
+    if signal.phone_token:
+        earlier = list(
+            signal_visible(actor=actor)
+            .filter(phone_token=signal.phone_token)
             .filter(
-                person__phone_tokens__organization=actor.organization,
-                person__phone_tokens__token=signal.phone_token,
+                Q(received_at__lt=signal.received_at)
+                | Q(received_at=signal.received_at, pk__lt=signal.pk)
             )
-            .only("uuid", "number", "status", "opened_on")
-            .order_by("-opened_on", "-id")
+            .defer(*PRIVATE_FIELDS)
+            .order_by("-received_at", "-id")
         )
-    return KnownCaller(signals=list(earlier), cases=cases)
+        if actor.can(perms.CASES_VIEW):
+            cases = list(
+                case_visible(actor=actor)
+                .filter(
+                    person__phone_tokens__organization=actor.organization,
+                    person__phone_tokens__token=signal.phone_token,
+                )
+                .only("uuid", "number", "status", "opened_on")
+                .order_by("-opened_on", "-id")
+            )
+    if signal.caller_name and actor.can(perms.CASES_VIEW) and actor.can(perms.PERSONS_MATCH):
+        matches = case_name_matches(
+            actor=actor, name=signal.caller_name, threshold=KNOWN_NAME_THRESHOLD
+        )
+        name_cases = [case for case, _hit in matches]
+    return KnownCaller(signals=earlier, cases=cases, name_cases=name_cases)
 
 
 # --- The dashboard: counts only, never content.

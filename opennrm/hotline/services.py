@@ -23,7 +23,7 @@ from opennrm.cases.choices import CLOSED_STATUSES
 from opennrm.cases.services import case_close_referred, case_identifying_clear, case_open
 from opennrm.errors import Conflict, NotFound, ValidationFailed
 from opennrm.people.services import phone_token
-from opennrm.validation import EARLIEST_RECORD, Checker
+from opennrm.validation import EARLIEST_RECORD, MAX_NAME, Checker
 
 from .audit import SignalAction
 from .models import CallerType, Channel, Outcome, Reason, Signal
@@ -43,6 +43,7 @@ SIGNAL_FIELDS = (
     "followed_up_on",
     "notes",
     "phone",
+    "caller_name",
 )
 
 
@@ -119,6 +120,10 @@ def _field_values(
         values["notes"] = check.text("notes", data["notes"], max_length=MAX_NOTES)
     if "phone" in data:
         values["phone"] = check.phone("phone", data["phone"], region=organization.country or None)
+    if "caller_name" in data:
+        values["caller_name"] = check.text(
+            "caller_name", data["caller_name"], max_length=MAX_NAME, multiline=False
+        )
     # A new follow-up date opens a new follow-up, unless its completion is given too.
     if (
         "follow_up_on" in values
@@ -169,6 +174,7 @@ def signal_record(
     follow_up_on: date | str | None = None,
     notes: str = "",
     phone: str = "",
+    caller_name: str = "",
 ) -> Signal:
     """Log a contact taken by the actor: who called and why are required; it was a call,
     received now, unless said otherwise."""
@@ -184,6 +190,7 @@ def signal_record(
         "follow_up_on": follow_up_on,
         "notes": notes,
         "phone": phone,
+        "caller_name": caller_name,
     }
     _apply(signal, data, organization=actor.active_organization)
     signal.save()
@@ -321,8 +328,8 @@ def retention_days() -> int:
 
 
 def signals_clear_closed() -> int:
-    """Clear the phone, the notes and the person's identifying data of every contact handed on
-    and closed more than the retention ago (in its organization's days); reason, channel,
+    """Clear the phone, the name, the notes and the person's identifying data of every contact
+    handed on and closed more than the retention ago (in its organization's days); reason, channel,
     language, dates, outcome and counts stay. Audited per record; safe to run again. Returns how
     many contacts were cleared. Run by the worker or ``manage.py hotline_clear_closed``."""
     days = retention_days()
@@ -347,8 +354,8 @@ def _signal_clear(pk: int) -> int:
     signal = Signal.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
     if signal.cleared_at is not None:
         return 0
-    fields = [name for name in ("phone", "notes") if getattr(signal, name)]
-    signal.phone = signal.notes = signal.phone_token = ""
+    fields = [name for name in ("phone", "caller_name", "notes") if getattr(signal, name)]
+    signal.phone = signal.caller_name = signal.notes = signal.phone_token = ""
     signal.cleared_at = timezone.now()
     signal.version += 1
     signal.save()

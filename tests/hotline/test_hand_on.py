@@ -119,7 +119,7 @@ def test_the_retention_job_clears_identifying_data_and_keeps_the_figures(
     settings.OPENNRM_HOTLINE_RETENTION_DAYS = 30
     operator = world.actor(world.b["hotline_operator"])
     with at(MONDAY):
-        signal = _signal_with_case(world, operator)
+        signal = _signal_with_case(world, operator, caller_name="Дильноза Каримова")
         signal = services.signal_hand_on(actor=operator, signal=signal, version=signal.version)
         before = selectors.signal_stats(actor=operator)
     assert before.totals.total == 1 and before.totals.handed_on == 1 and before.totals.cases == 1
@@ -130,9 +130,10 @@ def test_the_retention_job_clears_identifying_data_and_keeps_the_figures(
     person = Person.objects.get(pk=signal.case.person_id)
     if not cleared:
         assert signal.phone and signal.notes and person.given_name == "Dilnoza"
+        assert signal.caller_name == "Дильноза Каримова"
         assert signal.cleared_at is None
         return
-    assert signal.phone == signal.notes == signal.phone_token == ""
+    assert signal.phone == signal.notes == signal.phone_token == signal.caller_name == ""
     assert signal.cleared_at is not None
     assert person.given_name == person.family_name == person.birth_year == ""
     assert person.phones == [] and person.names == []
@@ -153,12 +154,14 @@ def test_the_retention_job_clears_identifying_data_and_keeps_the_figures(
     assert {e.object_type for e in clears} == {"hotline.signal", "people.person", "cases.case"}
     assert all(e.actor is None and e.organization == world.org_b for e in clears)
     signal_event = clears.get(object_type="hotline.signal")
-    assert set(signal_event.fields) == {"phone", "notes", "cleared_at"}
+    assert set(signal_event.fields) == {"phone", "caller_name", "notes", "cleared_at"}
     assert "Dilnoza" not in str(list(clears.values_list("fields", flat=True)))
     # Nothing readable is left in the row either.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT phone, notes FROM hotline_signal WHERE id = %s", [signal.pk])
-        assert cursor.fetchone() in (("", ""), (None, None))
+        cursor.execute(
+            "SELECT phone, notes, caller_name FROM hotline_signal WHERE id = %s", [signal.pk]
+        )
+        assert cursor.fetchone() in (("", "", ""), (None, None, None))
     # Again: nothing more to do.
     with at(MONDAY + timedelta(days=days_after + 1)):
         assert services.signals_clear_closed() == 0

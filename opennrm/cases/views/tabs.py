@@ -406,6 +406,15 @@ def _case_for_write(request: ActorRequest, case_id: UUID) -> Case:
 
 # --- The list and opening a case.
 
+# Why a searched name matched (``selectors.NameHit.reason``), beside the case number.
+MATCH_REASONS = {
+    "transliterated": gettext_lazy("name in another script"),
+    "spelling": gettext_lazy("name spelled differently"),
+    "sound": gettext_lazy("name sounds alike"),
+    "ending": gettext_lazy("name with another ending"),
+    "similar": gettext_lazy("similar name"),
+}
+
 
 @never_cache
 @actor_required(perms.CASES_VIEW)
@@ -436,7 +445,12 @@ def case_list(request: ActorRequest) -> HttpResponse:
             "q": q,
             "page": page,
             "rows": [
-                (case, _labels(ExploitationType, case.exploitation_types), names.get(case.pk, ""))
+                (
+                    case,
+                    _labels(ExploitationType, case.exploitation_types),
+                    names.get(case.pk, ""),
+                    MATCH_REASONS.get(getattr(case, "name_match", ""), ""),
+                )
                 for case in page.rows
             ],
             "show_names": actor.can(perms.IDENTIFYING_DATA_VIEW),
