@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opennrm.crypto.fields import EncryptedTextField
 
@@ -18,9 +19,9 @@ __all__ = ["Band", "ContactRequest", "ContactRequestStatus", "MatchHint"]
 
 
 class Band(models.TextChoices):
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
+    HIGH = "high", pgettext_lazy("likeness", "high")
+    MEDIUM = "medium", pgettext_lazy("likeness", "medium")
+    LOW = "low", pgettext_lazy("likeness", "low")
 
 
 class MatchHint(models.Model):
