@@ -205,7 +205,9 @@ def _scored(
     return out
 
 
-def possible_matches(*, actor: Actor, data: dict[str, Any], exclude_case: Case | None = None):
+def possible_matches(
+    *, actor: Actor, data: dict[str, Any], exclude_case: Case | None = None
+) -> Matches:
     """The possible matches of a person being recorded or edited: the actor's organization's
     (as the actor may already see them) and hints of other organizations' records, best first.
 

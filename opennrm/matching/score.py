@@ -124,7 +124,7 @@ def band_of(score: float) -> str:
 def _name(probe: Probe, candidate: Probe) -> tuple[float, dict[str, str], bool, int]:
     """The best likeness of any of the probe's names to the candidate's: the score, how each
     part matched, whether the order was swapped, and how many words matched."""
-    best = (0.0, {}, False, 0)
+    best: tuple[float, dict[str, str], bool, int] = (0.0, {}, False, 0)
     for text in probe.name_texts():
         m = compare_name(
             text,

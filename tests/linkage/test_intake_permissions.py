@@ -38,7 +38,9 @@ def person(world) -> dict:
 
 ROUTES = [
     Route("check", "post", lambda w: "/linkage/check/", MATCH, data=person),
-    Route("hint ask page", "get", hint_url("/linkage/hints/HINT/ask/"), HINTS, owner="a:case_worker"),
+    Route(
+        "hint ask page", "get", hint_url("/linkage/hints/HINT/ask/"), HINTS, owner="a:case_worker"
+    ),
     Route(
         "hint ask",
         "post",
