@@ -47,7 +47,9 @@ class MatchHint(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(band__in=Band.values), name="match_hint_band"),
-            models.UniqueConstraint(fields=["asked_by", "person"], name="match_hint_unique"),
+            models.UniqueConstraint(
+                fields=["organization", "asked_by", "person"], name="match_hint_unique"
+            ),
         ]
 
     def __str__(self) -> str:
