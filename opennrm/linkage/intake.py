@@ -18,9 +18,10 @@ Who sees what (decision 0021, as built here):
   where the person's consent rules hold. Both sides' audit logs record the hint and the request,
   never a value.
 
-Latency: one query for the other organizations, one for the candidates of each side (name keys,
-``people.search``), one for the visible cases, one load of at most ``CANDIDATES`` persons per
-side; phones add one query per side when given.
+Latency: one query for the other organizations, one for the candidates of both sides (name keys,
+``people.search``, the best ``INTAKE_CANDIDATES`` by key weight), two for our visible cases among
+them, one load of the persons to score; phones add one query when given; the first showing of a
+hint writes it and its audit events (bench/intake_check.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ from opennrm.errors import Conflict, NotFound, PermissionDenied
 from opennrm.matching.score import LOW, MEDIUM, Match, Probe, score
 from opennrm.notifications.services import notification_send
 from opennrm.people.models import Person, PersonPhone
-from opennrm.people.search import CANDIDATES, persons_by_name
+from opennrm.people.search import persons_by_name
 from opennrm.people.services import MAX_TEXT, PERSON_FIELDS, phone_token
 from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
 
@@ -56,6 +57,9 @@ from .audit_intake import IntakeAction
 from .models_intake import ContactRequest, ContactRequestStatus, MatchHint
 
 MAX_OWN = 10  # own-organization matches shown
+# Candidates scored per side, the best by shared name-key weight: a person sharing the name's
+# keys ranks near the top, and scoring (decrypting) more costs the typist time (bench/intake_check).
+INTAKE_CANDIDATES = 80
 MAX_HINTS = 5  # other organizations named at most
 MAX_MESSAGE = 500
 _FIELDS = (*PERSON_FIELDS, "sex")  # the API and bench may say "sex" for "gender"
@@ -181,12 +185,13 @@ def _candidates(probe: Probe, organization_ids: list[int]) -> tuple[list[int], d
     """The ids of the persons sharing name keys (best first) or a phone with the probe, within
     the organizations; and, per person, the phone tokens shared."""
     text = " ".join(probe.name_texts())
-    ids = [pk for pk, _weight in persons_by_name(text, organization_ids=organization_ids)]
+    ranked = persons_by_name(text, organization_ids=organization_ids, limit=INTAKE_CANDIDATES)
+    ids = [pk for pk, _weight in ranked]
     shared: dict[int, set] = {}
     if probe.phones:
         rows = PersonPhone.objects.filter(
             organization_id__in=organization_ids, token__in=sorted(probe.phones)
-        ).values_list("person_id", "token")[:CANDIDATES]
+        ).values_list("person_id", "token")[:INTAKE_CANDIDATES]
         for pk, token in rows:
             shared.setdefault(pk, set()).add(token)
             if pk not in ids:
@@ -195,10 +200,10 @@ def _candidates(probe: Probe, organization_ids: list[int]) -> tuple[list[int], d
 
 
 def _scored(
-    probe: Probe, persons: QuerySet[Person], shared: dict[int, set], floor: float
+    probe: Probe, persons: list[Person], shared: dict[int, set], floor: float
 ) -> dict[int, tuple[Person, Match]]:
     out = {}
-    for person in persons.only(*_PERSON_COLUMNS):
+    for person in persons:
         m = score(probe, _record(person, frozenset(shared.get(person.pk, ()))))
         if m.score >= floor:
             out[person.pk] = (person, m)
@@ -221,25 +226,43 @@ def possible_matches(
     if not probe.has_name():
         return result
     result.checked = True
-    result.own = _own_matches(actor, organization, probe, exclude_case)
-    if _takes_part(actor, organization):
-        result.hints = _hints(actor, organization, probe)
+    offering = _offering(organization) if _takes_part(actor, organization) else {}
+    # One candidates query for both sides: the best by key weight, here and at the others.
+    ids, shared = _candidates(probe, [organization.pk, *offering])
+    if not ids:
+        return result
+    # Our cases of those persons that the actor sees: the keys by the person index, then the
+    # visible ones among those few (as the case list's name search does).
+    keys = Case.objects.filter(person_id__in=ids)
+    if exclude_case is not None:
+        keys = keys.exclude(pk=exclude_case.pk).exclude(person_id=exclude_case.person_id)
+    rows = list(
+        case_visible(actor=actor)
+        .filter(pk__in=list(keys.values_list("pk", flat=True)))
+        .order_by("-opened_on")
+        .values_list("uuid", "number", "person_id")
+    )
+    # One load, decrypting only persons of visible cases and other organizations' offered ones.
+    visible = {person_id for _uuid, _number, person_id in rows}
+    wanted = [pk for pk in ids if pk in visible] if not offering else ids
+    persons = Person.objects.filter(pk__in=wanted)
+    if offering:
+        persons = persons.filter(Q(pk__in=visible) | Q(organization_id__in=list(offering)))
+    loaded = list(persons.only(*_PERSON_COLUMNS))
+    own = [p for p in loaded if p.organization_id == organization.pk]
+    others = [p for p in loaded if p.organization_id != organization.pk]
+    result.own = _own_matches(actor, probe, rows, _scored(probe, own, shared, LOW))
+    if offering and others:
+        result.hints = _hints(actor, organization, offering, _scored(probe, others, shared, MEDIUM))
     return result
 
 
 def _own_matches(
-    actor: Actor, organization: Organization, probe: Probe, exclude_case: Case | None
+    actor: Actor,
+    probe: Probe,
+    rows: list[tuple[UUID, str, int]],
+    scored: dict[int, tuple[Person, Match]],
 ) -> list[OwnMatch]:
-    ids, shared = _candidates(probe, [organization.pk])
-    if not ids:
-        return []
-    cases = case_visible(actor=actor).filter(person_id__in=ids)
-    if exclude_case is not None:
-        cases = cases.exclude(pk=exclude_case.pk).exclude(person_id=exclude_case.person_id)
-    rows = list(cases.order_by("-opened_on").values_list("uuid", "number", "person_id"))
-    if not rows:
-        return []
-    scored = _scored(probe, Person.objects.filter(pk__in={r[2] for r in rows}), shared, LOW)
     names = actor.can(perms.IDENTIFYING_DATA_VIEW)
     found = []
     for case_uuid, number, person_id in rows:
@@ -283,14 +306,12 @@ def _offering(organization: Organization) -> dict[int, Organization]:
 
 
 @transaction.atomic
-def _hints(actor: Actor, organization: Organization, probe: Probe) -> list[Hint]:
-    offering = _offering(organization)
-    if not offering:
-        return []
-    ids, shared = _candidates(probe, list(offering))
-    if not ids:
-        return []
-    scored = _scored(probe, Person.objects.filter(pk__in=ids[:CANDIDATES]), shared, MEDIUM)
+def _hints(
+    actor: Actor,
+    organization: Organization,
+    offering: dict[int, Organization],
+    scored: dict[int, tuple[Person, Match]],
+) -> list[Hint]:
     best: dict[int, tuple[Person, Match]] = {}  # one per organization: its best
     for person, m in scored.values():
         current = best.get(person.organization_id)
@@ -327,12 +348,23 @@ def _hints(actor: Actor, organization: Organization, probe: Probe) -> list[Hint]
     MatchHint.objects.bulk_create(created)
     if changed:
         MatchHint.objects.bulk_update(changed, ["band", "kinds", "updated_at"])
-    for hint in created:  # the first showing, under both organizations; no value
-        audit_record(actor=actor, action=IntakeAction.HINT_SHOWN, obj=hint)
+    fresh = {id(h) for h in created}
+    # The first showing, under both organizations: one event per organization naming the
+    # hints (their own uuids), no value.
+    label = MatchHint._meta.label_lower
+    if created:
         audit_record(
             actor=actor,
             action=IntakeAction.HINT_SHOWN,
-            obj=hint,
+            object_type=label,
+            object_ids=[h.uuid for h in created],
+        )
+    for hint in created:
+        audit_record(
+            actor=actor,
+            action=IntakeAction.HINT_SHOWN,
+            object_type=label,
+            object_id=hint.uuid,
             organization=offering[hint.offered_organization_id],
         )
     return [
@@ -341,7 +373,7 @@ def _hints(actor: Actor, organization: Organization, probe: Probe) -> list[Hint]
             organization_name=offering[h.offered_organization_id].name,
             band=h.band,
             kinds=list(h.kinds),
-            request_status=_request_status(h),
+            request_status="" if id(h) in fresh else _request_status(h),
         )
         for h in hints
     ]

@@ -143,14 +143,10 @@ def score(probe: Probe, candidate: Probe) -> Match:
     similarity, parts, swapped, matched_words = _name(probe, candidate)
     if similarity <= 0:
         return Match()
-    reasons = [
-        Reason(f"{part}.{how}", f"{_PARTS[part]}, {_HOWS[how]}")
-        for part, how in parts.items()
-        if part in _PARTS and how in _HOWS
-    ]
+    codes = [f"{part}.{how}" for part, how in parts.items() if part in _PARTS and how in _HOWS]
     if swapped:
-        reasons.append(Reason("order.swapped", str(_("name order swapped"))))
-    kinds = {"name"} if reasons else set()
+        codes.append("order.swapped")
+    kinds = {"name"} if codes else set()
     value = 0.8 * similarity
     strong = False  # evidence besides the name that lets a single word reach "high"
 
@@ -160,11 +156,11 @@ def score(probe: Probe, candidate: Probe) -> Match:
             value += 0.15
             strong = True
             kinds.add("birth_date")
-            reasons.append(Reason("birth.day", str(_("born the same day"))))
+            codes.append("birth.day")
         elif probe.birth_date[:4] == candidate.birth_date[:4]:
             value += 0.03
             kinds.add("birth_date")
-            reasons.append(Reason("birth.year", str(_("born the same year"))))
+            codes.append("birth.year")
         else:
             value -= 0.05 if _years_apart(probe, candidate) <= 1 else 0.35
     elif probe.year is not None and candidate.year is not None:
@@ -172,7 +168,7 @@ def score(probe: Probe, candidate: Probe) -> Match:
         if apart == 0:
             value += 0.07
             kinds.add("birth_date")
-            reasons.append(Reason("birth.year", str(_("born the same year"))))
+            codes.append("birth.year")
         elif apart > 1:
             value -= 0.35
 
@@ -187,7 +183,7 @@ def score(probe: Probe, candidate: Probe) -> Match:
         if probe.citizenship == candidate.citizenship:
             value += 0.03
             kinds.add("citizenship")
-            reasons.append(Reason("citizenship", str(_("same citizenship"))))
+            codes.append("citizenship")
         else:
             value -= 0.05  # citizenship is sometimes recorded from what the person said
 
@@ -195,17 +191,37 @@ def score(probe: Probe, candidate: Probe) -> Match:
         value += 0.2
         strong = True
         kinds.add("phone")
-        reasons.append(Reason("phone", str(_("same phone"))))
+        codes.append("phone")
 
     if matched_words < 2 and not strong:
         value = min(value, HIGH - 0.01)
     value = max(0.0, min(1.0, value))
+    band = band_of(value)
     return Match(
         score=round(value, 3),
-        band=band_of(value),
-        reasons=reasons,
+        band=band,
+        # Labels are translated for the few shown only: most candidates fall below the bands.
+        reasons=[Reason(code, reason_label(code)) for code in codes] if band else [],
         kinds=[k for k in KINDS if k in kinds],
     )
+
+
+_REASONS = {
+    "order.swapped": _("name order swapped"),
+    "birth.day": _("born the same day"),
+    "birth.year": _("born the same year"),
+    "citizenship": _("same citizenship"),
+    "phone": _("same phone"),
+}
+
+
+def reason_label(code: str) -> str:
+    """The reader's words for a reason's code ("family.transliterated" → "family name,
+    transliterated")."""
+    if code in _REASONS:
+        return str(_REASONS[code])
+    part, _dot, how = code.partition(".")
+    return f"{_PARTS[part]}, {_HOWS[how]}"
 
 
 def _years_apart(a: Probe, b: Probe) -> int:
