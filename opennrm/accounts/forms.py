@@ -72,4 +72,13 @@ class OrganizationSettingsForm(forms.Form):
             "conclusive decision is due 14 days after it ends."
         ),
     )
+    match_hints = forms.BooleanField(
+        label=_("Take part in the duplicate check across organizations"),
+        required=False,
+        help_text=_(
+            "When on, other organizations that take part learn at intake only that a possible "
+            "record of the same person exists here, and may ask you to get in touch; your case "
+            "workers see the same of theirs. When off, neither."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)

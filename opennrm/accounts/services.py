@@ -111,7 +111,13 @@ def organization_update(
 
 # What an organization's admin sets for their own organization (decision 0014 for the
 # identification settings); each change is audited by name, like the time zone.
-SETTINGS_FIELDS = ("time_zone", "identification_by", "reasonable_grounds_days", "reflection_days")
+SETTINGS_FIELDS = (
+    "time_zone",
+    "identification_by",
+    "reasonable_grounds_days",
+    "reflection_days",
+    "match_hints",  # decision 0021: the duplicate check across organizations, reciprocal
+)
 
 
 @transaction.atomic
@@ -131,6 +137,8 @@ def organization_settings_update(*, actor: Actor, version: int, **changes: Any) 
     ):
         if name in values:
             values[name] = check.integer(name, values[name], low=low, high=high, required=True)
+    if "match_hints" in values and not isinstance(values["match_hints"], bool):
+        check.add("match_hints", _("Choose yes or no."))
     check.raise_if_errors()
     return _organization_change(actor, organization, version, values)
 

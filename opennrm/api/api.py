@@ -25,6 +25,7 @@ from .cases import router as cases_router
 from .common import ERRORS, Api, problem_for_status, problem_response
 from .directory import router as directory_router
 from .hotline import router as hotline_router
+from .linkage_intake import router as linkage_intake_router
 from .linkage_merge import router as linkage_merge_router
 from .members import router as members_router
 from .notifications import router as notifications_router
@@ -61,6 +62,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/returns", returns_router)
 api.add_router("/members", members_router)
 api.add_router("/linkage/merges", linkage_merge_router)
+api.add_router("/", linkage_intake_router)
 
 
 @api.exception_handler(ApplicationError)

@@ -84,6 +84,11 @@ class OrganizationSettingsOut(Schema):
         description="The recovery and reflection period, from the approved reasonable-grounds "
         "decision."
     )
+    match_hints: bool = Field(
+        description="Whether the organization takes part in the duplicate check across "
+        "organizations (reciprocal: off, its persons are never offered and its members see no "
+        "hints)."
+    )
     version: int
 
 
@@ -95,3 +100,4 @@ class OrganizationSettingsPatch(In):
     identification_by: Annotated[str, OneOf(IdentificationBy)] | None = None
     reasonable_grounds_days: int | None = Field(None, description="1 to 90.")
     reflection_days: int | None = Field(None, description="30 to 365.")
+    match_hints: bool | None = None

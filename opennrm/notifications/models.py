@@ -25,6 +25,8 @@ class Kind(models.TextChoices):
     FOLLOWUP_DUE = "followup.due", _("Follow-up due")
     ROLE_GRANT = "role_grant", _("Role request")
     IDENTIFICATION_PROPOSED = "identification.proposed", _("Identification awaiting approval")
+    CONTACT_REQUEST_NEW = "contact_request.new", _("Request to get in touch")
+    CONTACT_REQUEST_ANSWERED = "contact_request.answered", _("Request to get in touch answered")
 
 
 class Notification(models.Model):

@@ -17,6 +17,7 @@ PAGE = {
     "identification_by": "authority",
     "reasonable_grounds_days": "3",
     "reflection_days": "45",
+    "match_hints": "on",  # a checkbox left out is "off" (linkage intake, decision 0021)
     "version": "1",
 }
 
