@@ -11,7 +11,6 @@ from playwright.sync_api import Browser, expect
 
 from opennrm.linkage.batch import linkage_run_open
 from opennrm.linkage.models_batch import LinkageScope
-from tests.browser.conftest import browser, screenshots  # noqa: F401 (fixtures)
 from tests.conftest import build_world
 from tests.linkage.batch_factories import (
     NAMES,
@@ -25,7 +24,7 @@ from tests.support.browser import shot, signed_in_context, watch
 
 
 @pytest.mark.browser
-def test_duplicate_search_pages(live_server, browser: Browser, screenshots: Path):  # noqa: F811
+def test_duplicate_search_pages(live_server, browser: Browser, screenshots: Path):
     world = build_world()
     supervisor = world.a["supervisor"]
     first, second = open_case(supervisor, ZHANAR_CYRILLIC), open_case(supervisor, ZHANAR_LATIN)
