@@ -25,7 +25,30 @@ def signed_in_context(
     kw.setdefault("locale", "en-US")
     context: BrowserContext = browser.new_context(**kw)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+    context.add_init_script(SETTLE_BEFORE_SUBMIT)
     return context
+
+
+# A test types and submits faster than a person: a form submitted while htmx still asks the
+# server something (the duplicate check as the name is typed) would reach the live server's
+# in-memory SQLite at the same moment, whose shared cache locks tables instead of waiting
+# ("database table is locked"). A person cannot hit this on a file or PostgreSQL database, which
+# wait for the lock; the test's browser waits for htmx to settle before it submits.
+SETTLE_BEFORE_SUBMIT = """
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset.settled || !document.querySelector(".htmx-request")) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const submitter = event.submitter;
+  const wait = () => {
+    if (document.querySelector(".htmx-request")) { setTimeout(wait, 25); return; }
+    form.dataset.settled = "1";
+    form.requestSubmit(submitter || undefined);
+  };
+  wait();
+}, true);
+"""
 
 
 def watch(page: Page, errors: list[str]) -> Page:
