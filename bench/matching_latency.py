@@ -1,9 +1,7 @@
 """Latency of the name matching a typist and a searcher wait for: p50 and p95 of
 
 (a) the intake duplicate check, ``opennrm.linkage.intake.possible_matches(actor=..., data=...)``,
-    or, until that module is on the branch measured, a stand-in labelled so: the candidates of
-    the name across every organization (``people.search.persons_by_name``), their names loaded,
-    decrypted and scored with ``matching.names.compare_name`` (what the check does at least);
+    what the person form and ``POST /api/v1/persons/matches`` call: own organization and hints;
 (b) the name search page, a POST of ``q`` to ``/cases/`` through the test client (the full page:
     session, the ranked search, the names of the page's rows and their read event). The page
     searches by POST only: a name never goes in a URL, so there is no ``GET /cases/?q=``.
@@ -156,41 +154,14 @@ def _queries(actor: Any, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 def _check_call(actor: Any) -> tuple[str, Any]:
-    """The intake check, or its stand-in until ``linkage.intake`` is on this branch."""
-    try:
-        from opennrm.linkage.intake import possible_matches  # type: ignore[import-not-found]
-    except ImportError:
-        possible_matches = None
-    if possible_matches is not None:
+    """The intake check, as the page and the API call it."""
+    from opennrm.linkage.intake import possible_matches
 
-        def check(query: dict[str, Any]) -> int:
-            return len(list(possible_matches(actor=actor, data=query["data"])))
+    def check(query: dict[str, Any]) -> int:
+        found = possible_matches(actor=actor, data=query["data"])
+        return len(found.own) + len(found.hints)
 
-        return "linkage.intake.possible_matches", check
-
-    from opennrm.cases.selectors import NAME_MATCH_THRESHOLD
-    from opennrm.matching.names import compare_name
-    from opennrm.people.models import Person
-    from opennrm.people.search import persons_by_name
-
-    def stand_in(query: dict[str, Any]) -> int:
-        candidates = persons_by_name(query["q"])
-        names = Person.objects.filter(pk__in=[pk for pk, _ in candidates]).values_list(
-            "given_name", "family_name", "patronymic", "names"
-        )
-        kept = 0
-        for given, family, patronymic, others in names:
-            match = compare_name(
-                query["q"],
-                given=given or "",
-                family=family or "",
-                patronymic=patronymic or "",
-                others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
-            )
-            kept += match.score >= NAME_MATCH_THRESHOLD
-        return kept
-
-    return "STAND-IN (persons_by_name across organizations + decrypt + compare_name)", stand_in
+    return "linkage.intake.possible_matches", check
 
 
 def _timed(call: Any, queries: list[dict[str, Any]], requests: int) -> dict[str, Any]:

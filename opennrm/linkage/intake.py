@@ -21,7 +21,7 @@ Who sees what (decision 0021, as built here):
 Latency: one query for the other organizations, one for the candidates of both sides (name keys,
 ``people.search``, the best ``INTAKE_CANDIDATES`` by key weight), two for our visible cases among
 them, one load of the persons to score; phones add one query when given; the first showing of a
-hint writes it and its audit events (bench/intake_check.py).
+hint writes it and its audit events (bench/matching.py latency).
 """
 
 from __future__ import annotations
