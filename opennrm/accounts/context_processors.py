@@ -20,6 +20,8 @@ NAVIGATION = [
     (perms.DIRECTORY_VIEW, "directory:search", _("Directory")),
     (perms.RETURNS_MANAGE, "returns:follow_ups_due", _("Follow-ups")),
     (perms.PERPETRATORS_VIEW_SHARED, "cases:perpetrators_shared", _("Shared perpetrator records")),
+    (perms.MATCH_REQUESTS_RESPOND, "linkage:requests", _("Requests to get in touch")),
+    (perms.LINKAGE_RUN, "linkage:batch_runs", _("Duplicate search")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),

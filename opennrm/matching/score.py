@@ -83,9 +83,9 @@ class Probe:
         return self.birth_year
 
     def name_texts(self) -> list[str]:
-        """The full name (family name first, as ``compare_name`` reads an unswapped order)
+        """The full name (given name first, the order ``compare_name`` reads as not swapped)
         and each other name: what is searched."""
-        full = " ".join(p for p in (self.family, self.given, self.patronymic) if p.strip())
+        full = " ".join(p for p in (self.given, self.family, self.patronymic) if p.strip())
         return [t for t in (full, *self.others) if t.strip()]
 
     def has_name(self) -> bool:

@@ -165,7 +165,12 @@ def test_the_organization_admin_sets_their_own_zone_on_a_page(world, signed_in):
         assert "2026-03-10 01:00" in page  # the organization's clock, not UTC's 2026-03-09 20:00
         response = client.post(
             "/organization/",
-            {**IDENTIFICATION_SETTINGS, "time_zone": "Asia/Aqtobe", "version": "1"},
+            {
+                **IDENTIFICATION_SETTINGS,
+                "match_hints": "on",
+                "time_zone": "Asia/Aqtobe",
+                "version": "1",
+            },
         )
     assert response.status_code == 302
     world.org_a.refresh_from_db()
@@ -230,12 +235,14 @@ def test_the_organization_admin_sets_their_own_zone_through_the_api(world, signe
     assert client.get(url).json() == {
         "time_zone": "Asia/Tashkent",
         **IDENTIFICATION_SETTINGS,
+        "match_hints": True,
         "version": 1,
     }
     response = _json(client, "patch", url, {"version": 1, "time_zone": "Asia/Samarkand"})
     assert response.json() == {
         "time_zone": "Asia/Samarkand",
         **IDENTIFICATION_SETTINGS,
+        "match_hints": True,
         "version": 2,
     }
     stale = _json(client, "patch", url, {"version": 1, "time_zone": "UTC"})
