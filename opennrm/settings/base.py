@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "opennrm.referrals",
     "opennrm.returns",
     "opennrm.linkage",
+    "opennrm.stats",
     "opennrm.api",
     "opennrm.worklist",
 ]

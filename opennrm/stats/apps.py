@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    """Every count the product shows or publishes (decision 0022): one query layer over the
+    domain apps, disclosure control, differential privacy, reference data sets, reports."""
+
+    name = "opennrm.stats"
+    label = "stats"

@@ -1,0 +1,1 @@
+"""Stats' models, one module per part (decision 0022)."""
