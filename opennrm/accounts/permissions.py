@@ -62,6 +62,15 @@ PERSONS_MERGE = "persons.merge"  # declare two persons of the organization one, 
 LINKAGE_RUN = "linkage.run"  # batch duplicate search within the organization
 LINKAGE_NATIONAL = "linkage.national"  # linkage across organizations, at the national coordinator
 
+# Statistics (decision 0022). No permission here reaches a person, a case number or a worker,
+# but for the organization's own caseload per worker on its own dashboard.
+STATS_VIEW = "stats.view"  # the organization's dashboard and annual report
+STATS_NATIONAL = "stats.national"  # the national view; acts only at the national coordinator
+STATS_SHARING_MANAGE = "stats.sharing"  # the organization's data-sharing agreement
+STATS_RELEASE = "stats.release"  # suppressed tables, DP releases and CTDC microdata leaving
+STATS_REFERENCE_IMPORT = "stats.reference"  # import a reference data set (CTDC)
+_STATS_ANALYSIS = {STATS_VIEW, STATS_RELEASE, STATS_NATIONAL, STATS_REFERENCE_IMPORT}
+
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
 _CASE_WORK = {
@@ -110,20 +119,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {PERPETRATORS_WORK, PERPETRATORS_SHARE}
         | _MATCHING_ACROSS
         | {PERSONS_MERGE, LINKAGE_RUN}
+        | {STATS_VIEW}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
     # The liaison reads perpetrator records only of the cases a supervisor shared (0017).
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(
         _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, PERPETRATORS_VIEW_SHARED} | _REFERRAL_RECEIVING
     ),
-    # LINKAGE_NATIONAL acts only in the national coordinator organization (linkage selectors).
+    # LINKAGE_NATIONAL and STATS_NATIONAL act only in the national coordinator organization (linkage selectors).
     Role.DATA_ANALYST: frozenset(
-        _EVERY_MEMBER | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW, LINKAGE_NATIONAL}
+        _EVERY_MEMBER
+        | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW, LINKAGE_NATIONAL}
+        | _STATS_ANALYSIS
     ),
     Role.ORGANIZATION_ADMIN: frozenset(
         _EVERY_MEMBER
         | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
-        | {ORGANIZATION_SETTINGS}
+        | {ORGANIZATION_SETTINGS, STATS_SHARING_MANAGE}
     ),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})
