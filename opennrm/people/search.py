@@ -56,8 +56,9 @@ def persons_by_name(
         sql, within_params = within.query.sql_with_params()
         where.append(f"person_id IN ({sql})")
         params += list(within_params)
+    # Only placeholders and the quoted table name are formatted in; every value is a parameter.
     query = (
-        f"SELECT person_id, SUM(CASE token {weight} ELSE 0 END) AS weight FROM {table} "
+        f"SELECT person_id, SUM(CASE token {weight} ELSE 0 END) AS weight FROM {table} "  # noqa: S608
         f"WHERE {' AND '.join(where)} GROUP BY person_id ORDER BY weight DESC, person_id LIMIT %s"
     )
     with connection.cursor() as cursor:
