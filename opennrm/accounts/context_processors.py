@@ -40,7 +40,8 @@ def shell(request: HttpRequest) -> dict:
     if not actor or two_factor_pending(request):
         return context
     context["actor"] = actor
-    national = actor.active_organization.national_coordinator
+    # The platform admin acts without a membership, so for no organization.
+    national = actor.membership is not None and actor.active_organization.national_coordinator
     context["navigation"] = [
         {
             "name": name,

@@ -18,6 +18,17 @@ from opennrm.matching.names import query_keys
 from .models import PersonName
 
 CANDIDATES = 200  # persons scored per search at most: the best by shared key weight
+# The person's fields a candidate is scored on, loaded (and decrypted) for the candidates only.
+COMPARED_FIELDS = (
+    "given_name",
+    "family_name",
+    "patronymic",
+    "names",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "citizenship",
+)
 
 
 def persons_by_name(
