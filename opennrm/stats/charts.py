@@ -27,7 +27,7 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .tables import Table
 
@@ -43,13 +43,16 @@ CARD = "#fff"
 PALETTE = (FG, MUTED, LINE, ACCENT, WARN)
 
 WIDTH = 300
-FONT = 13  # labels
-SMALL = 12  # ticks, legends, notes
-EM = 0.6  # a character's advance in ems, generous for Cyrillic: label widths are estimated
+FONT = 14  # labels
+SMALL = 13  # ticks, legends, notes
+# A character's advance in ems, to estimate label widths: DejaVu Sans (Debian's default, what
+# the browser tests see) is wide, Cyrillic wider than Latin.
+EM = 0.64
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NOT_ID = re.compile(r"[^a-z0-9_-]+")
 ARROW = "→"
+DIRECT = "\x00"  # the transit of a route without one: no node is drawn for it
 
 
 def suppressed_marker() -> str:
@@ -205,7 +208,7 @@ def bar_chart(table: Table, column: int = 0, *, marker: str | None = None) -> Sa
     most = max(v for v in values if v is not None) or 1
     value_w = max(_width(_count(most), SMALL), _width(marker, SMALL)) + 6
     longest = max(_width(row.label) for row in table.rows)
-    label_w = min(longest, WIDTH * 0.4)
+    label_w = min(longest, WIDTH * 0.45)
     chars = int(label_w / (FONT * EM))
     bar_x = label_w + 6
     room = WIDTH - bar_x - value_w - 2
@@ -506,9 +509,9 @@ def flow_diagram(
     title = title or _("Routes: origin, transit, exploitation")
     ident = _ident(key, "flow")
     every = routes_of(routes)
-    direct, unknown = _("no transit"), _("unknown")
+    unknown = _("unknown")
     drawn = [
-        Route(r.origin or unknown, r.transit or direct, r.exploitation or unknown, r.count)
+        Route(r.origin or unknown, r.transit or DIRECT, r.exploitation or unknown, r.count)
         for r in every
         if r.count
     ]
@@ -534,14 +537,15 @@ def flow_diagram(
     anchors = ("start", "middle", "end")
     label_x = (0.0, WIDTH / 2, float(WIDTH))
     # A third of the width each; country names are mostly short, so the estimate is closer.
-    label_chars = int((WIDTH / 3 - 4) / (SMALL * 0.55))
+    label_chars = int((WIDTH / 3 - 4) / (SMALL * 0.58))
     node_y: list[dict[str, float]] = [{}, {}, {}]
     body: list[str] = []
-    headings = (_("Origin"), _("Transit"), _("Exploitation"))
+    headings = (pgettext("route flow", "Origin"), _("Transit"), _("Exploitation"))
     for c, heading in enumerate(headings):
         body.append(
             f'<text x="{_n(label_x[c])}" y="{_n(SMALL)}" text-anchor="{anchors[c]}"'
-            f' font-size="{SMALL}" font-weight="700" fill="{MUTED}">{_t(heading)}</text>'
+            f' font-size="{SMALL - 1}" font-weight="700" fill="{MUTED}">'
+            f"{_t(_clip(heading, label_chars))}</text>"
         )
     labels: list[str] = []
     for c, order in enumerate(orders):
@@ -552,16 +556,28 @@ def flow_diagram(
             y += gap
             h = max(columns[c][name] * scale, 2)
             node_y[c][name] = y
-            body.append(
-                f'<rect x="{_n(xs[c])}" y="{_n(y)}" width="{node_w}" height="{_n(h)}" fill="{FG}"/>'
-            )
-            text = f"{_clip(name, label_chars - len(str(columns[c][name])) - 1)}"
-            labels.append(
-                f'<text x="{_n(label_x[c])}" y="{_n(y - 4)}" text-anchor="{anchors[c]}"'
-                f' font-size="{SMALL}">{_t(text)} <tspan font-weight="700">'
-                f"{columns[c][name]}</tspan></text>"
-            )
             y += h
+            if name == DIRECT:  # no stop: the bands pass straight through, no node or label
+                body.append(
+                    f'<rect x="{_n(xs[c])}" y="{_n(y - h)}" width="{node_w}" height="{_n(h)}"'
+                    f' fill="{ACCENT}" fill-opacity="0.35"/>'
+                )
+                continue
+            body.append(
+                f'<rect x="{_n(xs[c])}" y="{_n(y - h)}" width="{node_w}" height="{_n(h)}"'
+                f' fill="{FG}"/>'
+            )
+            # The name above the node, the count beside it on the bands' side.
+            labels.append(
+                f'<text x="{_n(label_x[c])}" y="{_n(y - h - 4)}" text-anchor="{anchors[c]}"'
+                f' font-size="{SMALL}">{_t(_clip(name, label_chars))}</text>'
+            )
+            side = xs[c] - 3 if c == 2 else xs[c] + node_w + 3
+            labels.append(
+                f'<text x="{_n(side)}" y="{_n(y - h / 2 + SMALL * 0.35)}"'
+                f' text-anchor="{"end" if c == 2 else "start"}" font-size="{SMALL}"'
+                f' font-weight="700">{_t(_count(columns[c][name]))}</text>'
+            )
     # Bands from each column to the next, ordered within a node by the other end's position
     # so they do not cross inside it.
     for c in (0, 1):
