@@ -71,7 +71,7 @@ def _n(x: float) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
-def _count(value: int) -> str:
+def count_display(value: int) -> str:
     """A count as the reader's language writes it (1 000 in Russian, 1,000 in English)."""
     return str(number_format(value, force_grouping=True))
 
@@ -206,7 +206,7 @@ def bar_chart(table: Table, column: int = 0, *, marker: str | None = None) -> Sa
     if why:
         return _message(ident, table.title, why)
     most = max(v for v in values if v is not None) or 1
-    value_w = max(_width(_count(most), SMALL), _width(marker, SMALL)) + 6
+    value_w = max(_width(count_display(most), SMALL), _width(marker, SMALL)) + 6
     longest = max(_width(row.label) for row in table.rows)
     label_w = min(longest, WIDTH * 0.45)
     chars = int(label_w / (FONT * EM))
@@ -233,7 +233,7 @@ def bar_chart(table: Table, column: int = 0, *, marker: str | None = None) -> Sa
                     f'<rect x="{_n(bar_x)}" y="{_n(mid - 7)}" width="{_n(end - bar_x)}"'
                     f' height="14" fill="{ACCENT}"/>'
                 )
-            shown, colour = _count(value), FG
+            shown, colour = count_display(value), FG
         body.append(
             f'<text x="{_n(end + 4)}" y="{_n(mid + SMALL * 0.35)}" font-size="{SMALL}"'
             f' fill="{colour}">{_t(shown)}</text>'
@@ -246,7 +246,7 @@ def bar_chart(table: Table, column: int = 0, *, marker: str | None = None) -> Sa
         [
             _("Bar chart: %(column)s by %(heading)s.")
             % {"column": table.columns[column], "heading": table.row_heading},
-            _("Largest: %(label)s, %(value)s.") % {"label": top_label, "value": _count(top)},
+            _("Largest: %(label)s, %(value)s.") % {"label": top_label, "value": count_display(top)},
             _suppressed_sentence(values),
         ]
     ).strip()
@@ -304,7 +304,7 @@ def _time_frame(
     peak = max(v for v in values if v is not None) or 1
     step = _nice_step(peak)
     most = step * math.ceil(peak / step)
-    tick_w = _width(_count(most), SMALL) + 6
+    tick_w = _width(count_display(most), SMALL) + 6
     items = [(_series_fill(ident, n), table.columns[i]) for n, i in enumerate(series)]
     if kind == "line":
         items = [
@@ -340,7 +340,7 @@ def _time_frame(
         )
         body.append(
             f'<text x="{_n(left - 4)}" y="{_n(y + SMALL * 0.35)}" text-anchor="end"'
-            f' font-size="{SMALL}" fill="{MUTED}">{_t(_count(tick))}</text>'
+            f' font-size="{SMALL}" fill="{MUTED}">{_t(count_display(tick))}</text>'
         )
     base = top + height
     for i, label in enumerate(shown):
@@ -377,8 +377,8 @@ def _time_desc(table: Table, series: Sequence[int], kind: str) -> str:
             _("%(series)s: %(total)s in all, at most %(most)s.")
             % {
                 "series": table.columns[i],
-                "total": _count(sum(known)),
-                "most": _count(max(known, default=0)),
+                "total": count_display(sum(known)),
+                "most": count_display(max(known, default=0)),
             }
         )
     sentences.append(_suppressed_sentence(v for i in series for v in table.column(i)))
@@ -576,7 +576,7 @@ def flow_diagram(
             labels.append(
                 f'<text x="{_n(side)}" y="{_n(y - h / 2 + SMALL * 0.35)}"'
                 f' text-anchor="{"end" if c == 2 else "start"}" font-size="{SMALL}"'
-                f' font-weight="700">{_t(_count(columns[c][name]))}</text>'
+                f' font-weight="700">{_t(count_display(columns[c][name]))}</text>'
             )
     # Bands from each column to the next, ordered within a node by the other end's position
     # so they do not cross inside it.
@@ -639,7 +639,7 @@ def flow_diagram(
             _("Largest: %(label)s, %(value)s.")
             % {
                 "label": f" {ARROW} ".join((largest.origin, largest.transit, largest.exploitation)),
-                "value": _count(largest.count or 0),
+                "value": count_display(largest.count or 0),
             },
         ]
     )

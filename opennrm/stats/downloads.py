@@ -97,6 +97,9 @@ def table_xlsx(table: Table, *, marker: str | None = None) -> HttpResponse:
             cell.font = Font(bold=True)
         return cell
 
+    # Widths set before the first row (write-only): the labels' column as wide as its longest.
+    longest = max((len(row.label) for row in table.rows), default=0)
+    sheet.column_dimensions["A"].width = min(max(longest, len(table.row_heading), 10) + 2, 60)
     sheet.append([text(table.title, bold=True)])
     for note in table.notes:
         sheet.append([text(note)])

@@ -132,3 +132,8 @@ def test_a_page_answers_its_downloads_and_audits_them(world):
         ask(download="cases-by-worker")
     with pytest.raises(Http404):
         ask(download="other", format="pdf")
+
+
+def test_xlsx_label_column_is_as_wide_as_its_longest_label():
+    sheet = load_workbook(io.BytesIO(table_xlsx(TABLE).content)).active
+    assert sheet.column_dimensions["A"].width == len('=HYPERLINK("http://evil")') + 2

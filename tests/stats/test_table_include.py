@@ -106,3 +106,11 @@ def test_the_figure_speaks_the_readers_language():
         html = render(TABLE)
     assert "Скачать таблицу:" in html
     assert '<td class="num suppressed">скрыто</td>' in html
+
+
+def test_the_data_table_groups_digits_as_the_chart_does():
+    big = Table("big", "Signals", "Year", ("Signals",), (Row("2005", (12345,)),))
+    html = render(big)
+    assert '<td class="num">12,345</td>' in html and ">12,345</text>" in html
+    with translation.override("ru"):
+        assert '<td class="num">12\xa0345</td>' in render(big)

@@ -1,5 +1,13 @@
 """``{% table_figure table chart="bar" %}``: one Table as a chart beside its data table, with
-its notes and download links (stats/_table.html)."""
+its notes and download links (stats/_table.html).
+
+A stats page passes its tables to the template and answers their download links first::
+
+    tables = [cases_by_month(scope), people_by_citizenship(scope)]
+    return download_response(request, tables) or render(request, "...", {"tables": tables})
+
+    {% load stats_tables %}{% table_figure tables.0 chart="column" %}
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from django.utils.safestring import SafeString
 from opennrm.stats.charts import (
     bar_chart,
     column_chart,
+    count_display,
     flow_diagram,
     line_chart,
     no_data_message,
@@ -55,6 +64,12 @@ def figure_context(
         "csv_url": csv_url,
         "xlsx_url": xlsx_url,
     }
+
+
+@register.filter
+def stats_count(value: int) -> str:
+    """A count as the charts write it: grouped as the reader's language groups digits."""
+    return count_display(value)
 
 
 @register.inclusion_tag("stats/_table.html", takes_context=True)
