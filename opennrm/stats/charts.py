@@ -227,7 +227,7 @@ def bar_chart(table: Table, column: int = 0, *, marker: str | None = None) -> Sa
             )
             shown, colour = marker, MUTED
         else:
-            end = bar_x + room * value / most
+            end = bar_x + room * max(value, 0) / most
             if value:
                 body.append(
                     f'<rect x="{_n(bar_x)}" y="{_n(mid - 7)}" width="{_n(end - bar_x)}"'
@@ -412,7 +412,7 @@ def column_chart(
                 f'<rect x="{_n(x + 0.5)}" y="{_n(frame.y(0) - 10)}" width="{_n(bar_w - 1)}"'
                 f' height="10" {_suppressed_fill(ident)}/>'
             )
-        elif value:
+        elif value > 0:
             top = frame.y(value)
             body.append(
                 f'<rect x="{_n(x + 0.5)}" y="{_n(top)}" width="{_n(bar_w - 1)}"'
@@ -478,13 +478,13 @@ class Route:
 
 
 def routes_of(routes: Table | Iterable[tuple[str, str, str, int | None]]) -> list[Route]:
-    """Routes from a Table whose row labels read "origin → transit → exploitation" (two parts:
-    no transit; more than three: the middle ones are the transit) or from 4-tuples."""
+    """Routes from a Table whose row labels read "origin → transit → exploitation" ("->" too;
+    two parts: no transit; more than three: the middle ones are the transit) or from 4-tuples."""
     if not isinstance(routes, Table):
         return [Route(o, t, e, c) for o, t, e, c in routes]
     out = []
     for row in routes.rows:
-        parts = [p.strip() for p in row.label.split(ARROW)]
+        parts = [p.strip() for p in re.split(f"{ARROW}|->", row.label)]
         if len(parts) >= 3:
             origin, transit, exploitation = parts[0], f" {ARROW} ".join(parts[1:-1]), parts[-1]
         elif len(parts) == 2:

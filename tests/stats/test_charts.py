@@ -246,3 +246,8 @@ def test_charts_use_only_the_stylesheets_colours():
     ):
         used |= set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{3,6})"', svg))
     assert used <= {*charts.PALETTE, charts.CARD}, used
+
+
+def test_routes_may_be_written_with_an_ascii_arrow():
+    table = Table("r", "Routes", "Route", ("People",), (Row("UZ -> KZ -> RU", (12,)),))
+    assert charts.routes_of(table) == [charts.Route("UZ", "KZ", "RU", 12)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
@@ -114,3 +115,8 @@ def test_the_data_table_groups_digits_as_the_chart_does():
     assert '<td class="num">12,345</td>' in html and ">12,345</text>" in html
     with translation.override("ru"):
         assert '<td class="num">12\xa0345</td>' in render(big)
+
+
+def test_an_unknown_chart_kind_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown chart 'pie'"):
+        figure_context(TABLE, chart="pie")

@@ -53,6 +53,8 @@ def figure_context(
     marker = marker or suppressed_marker()
     message = nothing_to_draw([v for row in table.rows for v in row.values]) or ""
     svg: SafeString | str = ""
+    if chart not in CHARTS and chart:
+        raise ValueError(f"unknown chart {chart!r}: one of {', '.join(CHARTS)} or empty")
     if chart and not message:
         svg = CHARTS[chart](table, column, marker)
     return {
