@@ -1,2 +1,4 @@
+from . import urls_sharing
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [*urls_sharing.urlpatterns]
