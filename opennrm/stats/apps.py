@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,12 @@ class StatsConfig(AppConfig):
 
     name = "opennrm.stats"
     label = "stats"
+
+    # The audit modules of the parts, one line each (their ACTIONS are registered in ready).
+    AUDIT_MODULES = ("audit_ctdc",)
+
+    def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        for module in self.AUDIT_MODULES:
+            actions_register(*import_module(f"{self.name}.{module}").ACTIONS)

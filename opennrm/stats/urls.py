@@ -1,2 +1,4 @@
+from . import urls_ctdc_import
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [*urls_ctdc_import.urlpatterns]
