@@ -1,4 +1,4 @@
-from . import urls_ctdc_import
+from . import urls_ctdc_export, urls_ctdc_import
 
 app_name = "stats"
-urlpatterns = [*urls_ctdc_import.urlpatterns]
+urlpatterns = [*urls_ctdc_import.urlpatterns, *urls_ctdc_export.urlpatterns]
