@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
@@ -61,7 +62,11 @@ MAX_HEADER = 1_000_000  # characters of the header record (the terms of use are 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 # ISO codes outside ISO 3166 that CTDC uses (Kosovo).
 EXTRA_ALPHA_3 = {"XKX": "XK", "KOS": "XK"}
-SEPARATORS = {",": "commas", "\t": "tabs", "|": "vertical bars"}
+SEPARATORS = {
+    ",": gettext_lazy("commas"),
+    "\t": gettext_lazy("tabs"),
+    "|": gettext_lazy("vertical bars"),
+}
 BY_CITIZENSHIP, BY_EXPLOITATION = "citizenship", "exploitation"
 BREAKDOWNS = (BY_CITIZENSHIP, BY_EXPLOITATION)
 
@@ -206,7 +211,7 @@ def read_header(stream: IO[str]) -> Header:
                         "The file is separated by %(separator)s; a CTDC file is separated by "
                         "semicolons (;)."
                     )
-                    % {"separator": _(words)}
+                    % {"separator": words}
                 )
         found = [n for n in names if n and not _is_terms(n)]
         problems = []
