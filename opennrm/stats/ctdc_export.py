@@ -594,6 +594,7 @@ def consenting_cases(organization_id: int) -> QuerySet[Case]:
         .select_related("person")
         .only(
             "opened_on",
+            "person_id",
             "exploitation_types",
             "forced_labour_industry",
             "sex_exploitation_types",
@@ -610,17 +611,27 @@ def consenting_cases(organization_id: int) -> QuerySet[Case]:
 
 
 def ctdc_rows(cases: Iterable[Case]) -> list[dict[str, str]]:
-    return [case_row(case) for case in cases]
+    """One row per person, from their first case: k counts people, so a person with two cases
+    must not make a combination of eleven rows ten people."""
+    seen: set[int] = set()
+    rows = []
+    for case in cases:
+        if case.person_id not in seen:
+            seen.add(case.person_id)
+            rows.append(case_row(case))
+    return rows
 
 
-def ctdc_export(actor: Actor, *, k: int = K) -> Anonymized:
-    """The organization's consenting cases as k-anonymous CTDC microdata, for release (the
-    analyst, STATS_RELEASE); the export is audited with its counts' sizes, never its rows."""
+def _export(actor: Actor) -> Anonymized:
     actor.require(perms.STATS_RELEASE)
-    organization = actor.active_organization
-    result = k_anonymize(
-        ctdc_rows(consenting_cases(organization.pk).iterator(chunk_size=2000)), k=k
-    )
+    cases = consenting_cases(actor.active_organization.pk)
+    return k_anonymize(ctdc_rows(cases.iterator(chunk_size=2000)), k=K)
+
+
+def ctdc_export(actor: Actor) -> Anonymized:
+    """The organization's consenting cases as k-anonymous CTDC microdata (k = 11), for release
+    by the analyst (STATS_RELEASE); audited, with the column groups that were generalized."""
+    result = _export(actor)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -631,10 +642,6 @@ def ctdc_export(actor: Actor, *, k: int = K) -> Anonymized:
     return result
 
 
-def ctdc_export_preview(actor: Actor, *, k: int = K) -> ExportReport:
-    """What an export would release and generalize, without releasing it (not audited)."""
-    actor.require(perms.STATS_RELEASE)
-    organization = actor.active_organization
-    return k_anonymize(
-        ctdc_rows(consenting_cases(organization.pk).iterator(chunk_size=2000)), k=k
-    ).report
+def ctdc_export_preview(actor: Actor) -> ExportReport:
+    """What an export would release and generalize, without releasing a row (not audited)."""
+    return _export(actor).report

@@ -24,6 +24,7 @@ from opennrm.stats.ctdc_export import (
     case_row,
     consenting_cases,
     ctdc_export,
+    ctdc_rows,
     k_anonymize,
 )
 from tests.conftest import World
@@ -204,7 +205,7 @@ def test_the_export_of_the_organizations_consenting_cases(world, signed_in):
     assert all(n >= K for n in combinations(released).values())
 
     # The report's numbers, from the same rows.
-    rows = [case_row(c) for c in consenting]
+    rows = ctdc_rows(consenting)
     result = k_anonymize(rows)
     assert result.rows == released
     assert_report_counts(rows, result)
@@ -247,6 +248,14 @@ def test_a_case_row_maps_the_htcds_values_to_ctdc():
     assert row["meansOfControlConcatenated"] == "DebtBondage;Threats"
     assert row["recruiterRelationFamily"] == "1" and row["recruiterRelationUnknown"] == "0"
     assert row["isAbduction"] == MISSING
+
+
+def test_a_person_with_two_cases_is_one_row(world):
+    """k counts people: the person's first case only."""
+    first, second, other = open_cases(world, 3)
+    second.person_id = first.person_id
+    rows = ctdc_rows([first, second, other])
+    assert rows == [case_row(first), case_row(other)]
 
 
 def test_the_export_needs_the_release_permission(world):

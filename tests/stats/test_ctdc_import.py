@@ -170,6 +170,20 @@ def test_a_file_without_a_byte_order_mark_and_with_lf_line_ends(world):
     assert imported(world, data).row_count == 30
 
 
+def test_terms_of_use_over_several_lines_count_in_the_line_numbers(world):
+    text = v6_text(ROWS[:5]).replace("CTDC terms of use:", "CTDC terms of use:\r\n")
+    assert text.splitlines()[1].startswith(" the data may not")
+    dataset = imported(world, text.encode())
+    assert dataset.row_count == 5 and dataset.terms_of_use.startswith("By using this data;")
+    records = list(csv.reader(io.StringIO(text), delimiter=";"))
+    records[3][1] = "later"  # the third row, on line 5 of the file
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(records)
+    assert refused(world, out.getvalue().encode()) == [
+        "Line 5, column yearOfRegistration: “later” is not a year."
+    ]
+
+
 def test_the_import_is_audited(world):
     dataset = imported(world, v6_file(ROWS[:20]))
     event = AuditEvent.objects.get(action="stats.reference_import")

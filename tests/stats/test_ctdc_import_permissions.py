@@ -75,3 +75,14 @@ def test_the_upload_page_shows_the_records_and_refuses_a_bad_file(world, signed_
     assert ReferenceDataset.objects.count() == 1
     listing = client.get("/stats/reference/").content.decode()
     assert "CTDC" in listing and "30" in listing
+
+
+def test_a_large_upload_kept_in_a_temporary_file(world, signed_in, settings):
+    """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE reach the service as a file on disk."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+    make_coordinator(world.org_a)
+    client = signed_in(world.a["data_analyst"].user, world.a["data_analyst"])
+    upload = SimpleUploadedFile("ctdc.csv", DATA, "text/csv")
+    response = client.post("/stats/reference/", {"name": "CTDC", "file": upload})
+    assert response.status_code == 302
+    assert ReferenceDataset.objects.get().row_count == 30
