@@ -486,7 +486,7 @@ class GroupReport:
 @dataclass
 class ExportReport:
     k: int
-    eligible: int  # cases whose consent allows statistical use
+    eligible: int  # persons with a case whose consent allows statistical use
     released: int
     suppressed: int
     groups: list[GroupReport] = field(default_factory=list)

@@ -579,7 +579,8 @@ def reference_table(
     years = sorted({y for y, _c in counts}, key=lambda y: (y is None, y or 0))
     return Table(
         key=f"reference-{dataset.uuid}-{country or 'all'}-citizenship",
-        title=_("Records exploited in %(where)s, by year and citizenship") % {"where": where},
+        title=_("Records by year and citizenship; country of exploitation: %(where)s")
+        % {"where": where},
         row_heading=_("Year"),
         columns=tuple(country_name(c) if c else _("Unknown") for c in columns),
         rows=tuple(
@@ -607,7 +608,7 @@ def _by_exploitation(
     )
     return Table(
         key=f"reference-{dataset.uuid}-{country or 'all'}-exploitation",
-        title=_("Records exploited in %(where)s, by year and type of exploitation")
+        title=_("Records by year and type of exploitation; country of exploitation: %(where)s")
         % {"where": where},
         row_heading=_("Year"),
         columns=(
