@@ -197,6 +197,34 @@ def age_band(age: int | None) -> str:
     return OLDEST_BAND
 
 
+# The ages each of the person's bands (at identification) covers.
+AGE_BAND_RANGE: dict[str, tuple[int, int]] = {
+    AgeBand.CHILD_0_11: (0, 11),
+    AgeBand.CHILD_12_17: (12, 17),
+    AgeBand.ADULT_18_24: (18, 24),
+    AgeBand.ADULT_25_34: (25, 34),
+    AgeBand.ADULT_35_44: (35, 44),
+    AgeBand.ADULT_45_54: (45, 54),
+    AgeBand.ADULT_55: (55, 200),
+}
+CTDC_BAND_RANGE: dict[str, tuple[int, int]] = {"0--8": (0, 8), OLDEST_BAND: (48, 200)}
+CTDC_BAND_RANGE |= {band: (int(band.split("--")[0]), oldest) for oldest, band in AGE_BANDS}
+
+
+def _age_broad(person_band: str, age_when_trafficked: int | None) -> str:
+    """CTDC's band of the age at registration: the person's band where it lies within one;
+    else the band of the age when trafficked where that band lies within the person's (or the
+    person's is unknown); else -99. Never a band the person's band contradicts."""
+    if person_band in AGE_BAND_OF:
+        return AGE_BAND_OF[person_band]
+    band = age_band(age_when_trafficked)
+    if band == MISSING or person_band not in AGE_BAND_RANGE:
+        return band
+    low, high = AGE_BAND_RANGE[person_band]
+    band_low, band_high = CTDC_BAND_RANGE[band]
+    return band if low <= band_low and band_high <= high else MISSING
+
+
 def _flag(value: bool) -> str:
     return "1" if value else "0"
 
@@ -219,11 +247,7 @@ def case_row(case: Case) -> dict[str, str]:
     labour = bool(types & LABOUR_EXPLOITATION)
     sexual = ExploitationType.SEXUAL in types
     other = bool(types & OTHER_EXPLOITATION)
-    if person.age_band in AGE_BAND_OF:
-        band = AGE_BAND_OF[person.age_band]
-    else:
-        # Finer than the person's band: the age when trafficked, where the case records it.
-        band = age_band(case.age_when_trafficked)
+    band = _age_broad(person.age_band, case.age_when_trafficked)
     minor = (
         MISSING
         if person.age_band == AgeBand.UNKNOWN

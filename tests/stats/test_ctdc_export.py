@@ -261,3 +261,24 @@ def test_a_person_with_two_cases_is_one_row(world):
 def test_the_export_needs_the_release_permission(world):
     with pytest.raises(PermissionDenied):
         ctdc_export(Actor.of(world.a["supervisor"].user, world.a["supervisor"]))
+
+
+@pytest.mark.parametrize(
+    ("person_band", "age_when_trafficked", "expected"),
+    [
+        ("12-17", None, "9--17"),  # the person's band lies within one of CTDC's
+        ("55+", 30, "48+"),
+        ("18-24", 19, "18--20"),  # finer, from the age when trafficked, within the person's band
+        ("18-24", 24, MISSING),  # 24--26 reaches past the person's band
+        ("25-34", 16, MISSING),  # contradicts the person's band
+        ("0-11", 5, "0--8"),
+        ("unknown", 40, "39--47"),
+        ("unknown", None, MISSING),
+    ],
+)
+def test_the_age_band_is_never_one_the_persons_band_contradicts(
+    person_band, age_when_trafficked, expected
+):
+    from opennrm.stats.ctdc_export import _age_broad
+
+    assert _age_broad(person_band, age_when_trafficked) == expected
