@@ -504,6 +504,14 @@ def reference_dataset_list(*, actor: Actor) -> list[ReferenceDataset]:
     return list(ReferenceDataset.objects.order_by("-imported_at", "-id"))
 
 
+def reference_latest(*, actor: Actor) -> ReferenceDataset | None:
+    """The newest reference data set, for the national view to show beside its figures; None
+    when there is none or the actor is not the coordinator's analyst."""
+    if not reference_allowed(actor, perms.STATS_NATIONAL):
+        return None
+    return ReferenceDataset.objects.order_by("-imported_at", "-id").first()
+
+
 def reference_dataset_get(*, actor: Actor, dataset_id: Any) -> ReferenceDataset:
     """One reference data set, for the national view; NotFound for everyone else."""
     _require(actor, perms.STATS_NATIONAL)

@@ -17,6 +17,7 @@ from opennrm.stats.ctdc_import import (
     BY_EXPLOITATION,
     reference_import,
     reference_import_system,
+    reference_latest,
     reference_table,
 )
 from opennrm.stats.models_ctdc import ReferenceDataset, ReferenceRecord, ReferenceSchema
@@ -204,6 +205,14 @@ def test_only_the_coordinators_analyst_imports(world):
     with pytest.raises(PermissionDenied):
         reference_import(world.actor(world.a["supervisor"]), name="x", file=io.BytesIO(data))
     assert not ReferenceDataset.objects.exists()
+
+
+def test_the_national_view_finds_the_newest_data_set(world):
+    assert reference_latest(actor=analyst(world)) is None
+    imported(world, v6_file(ROWS[:3]), name="older")
+    newer = imported(world, synthetic_file(ROWS[:3]), name="newer")
+    assert reference_latest(actor=analyst(world)) == newer
+    assert reference_latest(actor=world.actor(world.b["data_analyst"])) is None
 
 
 # --- The command
