@@ -73,7 +73,6 @@ def datasets(request: ActorRequest) -> HttpResponse:
         request,
         "stats/ctdc_import_datasets.html",
         {"datasets": rows, "form": form, "can_import": can_import},
-        status=422 if form.errors else 200,
     )
 
 
