@@ -2,3 +2,4 @@
 
 from .models_ctdc import *  # noqa: F403
 from .models_sharing import *  # noqa: F403
+from .models_dp import *  # noqa: F403

@@ -1,8 +1,9 @@
-from . import urls_ctdc_export, urls_ctdc_import, urls_sharing
+from . import urls_ctdc_export, urls_ctdc_import, urls_dp, urls_sharing
 
 app_name = "stats"
 urlpatterns = [
     *urls_ctdc_import.urlpatterns,
     *urls_ctdc_export.urlpatterns,
     *urls_sharing.urlpatterns,
+    *urls_dp.urlpatterns,
 ]
