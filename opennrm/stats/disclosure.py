@@ -3,7 +3,7 @@
 Pure functions over ``Table``: nothing here reads the database.
 
 - **Primary suppression**: every cell with ``0 < count < threshold`` (CTDC's 11 by default,
-  ``settings.OPENNRM_STATS_SUPPRESSION_THRESHOLD``, or per call) is published as None.
+  ``settings.OPENNRM_STATS_SUPPRESSION_THRESHOLD``, or per call) is published as None (the pages show it as "suppressed").
 - **Zeros are shown.** A zero counts nobody, so it names nobody; what it can say ("none of the 15
   people from X were men") is said by the other cells of the row just as well. A zero is never
   chosen as a complementary cell when a positive one will do: a hidden zero can only be guessed
@@ -287,8 +287,8 @@ def _table_out(
 def _notes(threshold: int, primary: int, secondary: int) -> list[str]:
     notes = [
         _(
-            "Counts from 1 to %(largest)d are suppressed (shown as a dash) so that no one can be "
-            "singled out; a zero is shown."
+            "Counts from 1 to %(largest)d are suppressed so that no one can be singled out; a "
+            "zero is shown."
         )
         % {"largest": threshold - 1}
     ]

@@ -71,8 +71,7 @@ def test_a_small_cell_and_its_complements_by_hand():
         ("Total", (65, 68, 133)),
     ]
     assert out.notes == (
-        "Counts from 1 to 10 are suppressed (shown as a dash) so that no one can be singled "
-        "out; a zero is shown.",
+        "Counts from 1 to 10 are suppressed so that no one can be singled out; a zero is shown.",
         "3 more cells are suppressed so that no suppressed count can be worked out from the "
         "totals.",
     )
