@@ -3,7 +3,8 @@
 Pure functions over ``Table``: nothing here reads the database.
 
 - **Primary suppression**: every cell with ``0 < count < threshold`` (CTDC's 11 by default,
-  ``settings.OPENNRM_STATS_SUPPRESSION_THRESHOLD``, or per call) is published as None (the pages show it as "suppressed").
+  ``settings.OPENNRM_STATS_SUPPRESSION_THRESHOLD``, or per call) is published as None (the
+  pages show it as "suppressed").
 - **Zeros are shown.** A zero counts nobody, so it names nobody; what it can say ("none of the 15
   people from X were men") is said by the other cells of the row just as well. A zero is never
   chosen as a complementary cell when a positive one will do: a hidden zero can only be guessed
