@@ -1,4 +1,4 @@
-"""Disclosure control of tables of counts: small-cell suppression (decision 0023).
+"""Disclosure control of tables of counts: small-cell suppression (decision 0024).
 
 Pure functions over ``Table``: nothing here reads the database.
 

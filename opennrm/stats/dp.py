@@ -1,4 +1,4 @@
-"""Differentially private releases through OpenDP, and the privacy-budget ledger (decision 0023).
+"""Differentially private releases through OpenDP, and the privacy-budget ledger (decision 0024).
 
 - **Neighbouring data sets** differ by one person (added or removed). Each person adds one to
   one cell of each table (``release_tables``), so a table's L1 sensitivity is 1.

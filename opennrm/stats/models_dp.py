@@ -1,4 +1,4 @@
-"""The models of differential privacy (decision 0023): a privacy budget per data set of an
+"""The models of differential privacy (decision 0024): a privacy budget per data set of an
 organization, and the releases spent from it. A release holds noisy counts only."""
 
 from __future__ import annotations

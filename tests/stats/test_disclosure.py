@@ -1,4 +1,4 @@
-"""Small-cell suppression (opennrm/stats/disclosure.py, decision 0023) on tables worked by hand,
+"""Small-cell suppression (opennrm/stats/disclosure.py, decision 0024) on tables worked by hand,
 then attacked: every suppressed count is solved for from what is published (linear programming
 over the published counts, the totals and non-negativity) and must not come out as one value."""
 

@@ -1,4 +1,4 @@
-"""Differentially private releases (opennrm/stats/dp.py, decision 0023): the tables they count,
+"""Differentially private releases (opennrm/stats/dp.py, decision 0024): the tables they count,
 the noise and its post-processing, the budget ledger, and the pages of the analyst."""
 
 from __future__ import annotations
