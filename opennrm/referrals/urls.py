@@ -1,6 +1,10 @@
 """Referral pages. URLs carry UUIDs only."""
 
 from django.urls import path
+from django.views.generic import RedirectView
+
+from opennrm.accounts import permissions as perms
+from opennrm.web import actor_required
 
 from . import views
 
@@ -10,7 +14,14 @@ urlpatterns = [
     path("referrals/", views.inbox, name="inbox"),
     path("referrals/sent/", views.outbox, name="outbox"),
     path("referrals/attention/", views.attention, name="attention"),
-    path("referrals/figures/", views.figures, name="figures"),
+    # The figures moved to the stats app (decision 0022); old links and bookmarks land there.
+    path(
+        "referrals/figures/",
+        actor_required(perms.REFERRALS_STATS_VIEW)(
+            RedirectView.as_view(pattern_name="stats:referrals")
+        ),
+        name="figures",
+    ),
     path("referrals/from/<uuid:case_id>/", views.referral_new, name="new"),
     path("referrals/from/<uuid:case_id>/transfer/", views.transfer_new, name="transfer_new"),
     path("referrals/from/<uuid:case_id>/anonymous/", views.anonymous_new, name="anonymous_new"),
