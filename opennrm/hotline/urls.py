@@ -1,8 +1,7 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from opennrm.accounts import permissions as perms
-from opennrm.web import actor_required
+from opennrm.web import moved
 
 from . import views
 
@@ -14,9 +13,7 @@ urlpatterns = [
     # The figures moved to the stats app (decision 0022); old links and bookmarks land there.
     path(
         "hotline/figures/",
-        actor_required(perms.HOTLINE_STATS_VIEW)(
-            RedirectView.as_view(pattern_name="stats:hotline", query_string=True)
-        ),
+        moved("stats:hotline", perms.HOTLINE_STATS_VIEW),
         name="dashboard",
     ),
     path("hotline/<uuid:signal_id>/", views.signal_detail, name="signal_detail"),

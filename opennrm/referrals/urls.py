@@ -1,10 +1,9 @@
 """Referral pages. URLs carry UUIDs only."""
 
 from django.urls import path
-from django.views.generic import RedirectView
 
 from opennrm.accounts import permissions as perms
-from opennrm.web import actor_required
+from opennrm.web import moved
 
 from . import views
 
@@ -17,9 +16,7 @@ urlpatterns = [
     # The figures moved to the stats app (decision 0022); old links and bookmarks land there.
     path(
         "referrals/figures/",
-        actor_required(perms.REFERRALS_STATS_VIEW)(
-            RedirectView.as_view(pattern_name="stats:referrals")
-        ),
+        moved("stats:referrals", perms.REFERRALS_STATS_VIEW),
         name="figures",
     ),
     path("referrals/from/<uuid:case_id>/", views.referral_new, name="new"),

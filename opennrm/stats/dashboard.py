@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -96,7 +97,8 @@ class PeriodForm(forms.Form):
     def period(self) -> tuple[date, date]:
         """The chosen period; this year so far when nothing (valid) was chosen."""
         today = self.today
-        data = self.cleaned_data if self.is_valid() else {"preset": Preset.THIS_YEAR}
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        data.setdefault("preset", Preset.THIS_YEAR)
         preset = data["preset"]
         if preset == Preset.LAST_YEAR:
             return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)

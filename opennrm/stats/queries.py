@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from opennrm.accounts.models import Organization, User
 from opennrm.cases.choices import (
@@ -677,7 +677,7 @@ def referrals(scope: Scope, *, now: datetime | None = None) -> Table:
         row_heading=_("Direction"),
         columns=(
             *_referral_headings(),
-            _("Accepted, % of answered"),
+            _("Accepted, per cent of answered"),
             _("Median hours to an answer"),
         ),
         rows=tuple(rows),
@@ -796,7 +796,10 @@ def follow_ups_done(scope: Scope) -> Table:
         columns=(_("Done"), *(str(label) for _value, label in FollowUpOutcome.choices)),
         rows=tuple(
             Row(
-                _("%(months)s months after arrival") % {"months": months},
+                ngettext(
+                    "%(months)s month after arrival", "%(months)s months after arrival", months
+                )
+                % {"months": months},
                 (
                     sum(counts.get((months, o), 0) for o in outcomes),
                     *(counts.get((months, o), 0) for o in outcomes),
