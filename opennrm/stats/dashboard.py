@@ -59,8 +59,8 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, today: date, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Any = None, *, today: date) -> None:
+        super().__init__(data)
         self.today = today
         self.fields["year"].widget.attrs.update(min=EARLIEST_RECORD.year, max=today.year)
 

@@ -275,15 +275,16 @@ def _rows_by(
     return tuple(rows)
 
 
-def _by_count(counts: dict[str, int], label: Any) -> tuple[Row, ...]:
+def _by_count(counts: dict[Any, int], label: Any) -> tuple[Row, ...]:
     """Rows most frequent first, then by label; the empty value last as "not recorded"."""
     named = sorted(
         ((label(value), n) for value, n in counts.items() if value and n),
         key=lambda item: (-item[1], item[0]),
     )
     rows = [Row(name, (n,)) for name, n in named]
-    if counts.get("") or counts.get(None):  # type: ignore[call-overload]
-        rows.append(Row(_not_recorded(), ((counts.get("") or 0) + (counts.get(None) or 0),)))  # type: ignore[call-overload]
+    blank = (counts.get("") or 0) + (counts.get(None) or 0)
+    if blank:
+        rows.append(Row(_not_recorded(), (blank,)))
     return tuple(rows)
 
 
