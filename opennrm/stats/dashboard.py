@@ -89,6 +89,8 @@ class PeriodForm(forms.Form):
                 )
             if end is None:
                 self.add_error("end", _("Give the last day."))
+            elif end > self.today:
+                self.add_error("end", _("The period cannot end after today."))
             if start and end and end < start:
                 self.add_error("end", _("The last day comes before the first."))
         data["preset"] = preset
@@ -230,6 +232,14 @@ def compare(scope: Scope) -> list[Comparison]:
 class Section:
     title: str
     tables: list[Table]
+
+
+def period_empty(comparison: list[Comparison], sections: list[Section]) -> bool:
+    """Nothing was recorded in the period: no headline figure, no table with a count. The
+    caseload is left out: cases opened earlier may still be open."""
+    return not any(c.current for c in comparison) and all(
+        table.empty for section in sections for table in section.tables if table.key != "caseload"
+    )
 
 
 def dashboard_sections(scope: Scope) -> list[Section]:

@@ -33,8 +33,7 @@ def dashboard(request: ActorRequest) -> HttpResponse:
             "previous": scope.previous(),
             "comparison": comparison,
             "sections": sections,
-            "empty": not any(c.current for c in comparison)
-            and all(t.empty for s in sections for t in s.tables),
+            "empty": figures.period_empty(comparison, sections),
         },
     )
 

@@ -3,7 +3,7 @@ comparison with the period before in words, and a period with no data saying so.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -55,6 +55,19 @@ def test_dates_and_refused_dates(world: World) -> None:
     assert bad.context["scope"].start == date(local_today(world.org_a).year, 1, 1)
     future = client.get("/stats/", {"preset": "year", "year": 3000})
     assert "year" in future.context["form"].errors
+    tomorrow = local_today(world.org_a) + timedelta(days=1)
+    ahead = client.get(
+        "/stats/", {"preset": "dates", "start": "2005-01-01", "end": tomorrow.isoformat()}
+    )
+    assert ahead.context["form"].errors == {"end": ["The period cannot end after today."]}
+
+
+def test_a_year_with_only_older_cases_still_open_has_no_data(world: World) -> None:
+    open_diana(world.a["case_worker"])  # 2005, still open in 2006: in the caseload only
+    html = client_for(world, "a:supervisor").get("/stats/", {"preset": "year", "year": 2006})
+    page = html.content.decode()
+    assert "There is no data for 2006" in page
+    assert html.context["sections"][-1].tables[0].rows[0].values == (1, 0)
 
 
 def test_this_year_is_the_organizations(world: World, signed_in) -> None:
