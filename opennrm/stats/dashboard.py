@@ -228,10 +228,43 @@ def compare(scope: Scope) -> list[Comparison]:
     return found
 
 
+# How each table is drawn (stats/charts.py through stats/_table.html): "" for a table alone
+# (medians and rates are no counts to draw as bars).
+CHARTS = {
+    "cases-by-month": "column",
+    "routes": "flow",
+    "time-to-decision": "",
+    "referrals": "",
+    "contacts-by-reason-and-channel": "",
+}
+# Tables never handed out as a file: the caseload names the organization's workers.
+NOT_DOWNLOADED = frozenset({"caseload"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    table: Table
+    chart: str
+    downloads: bool
+
+
+def figure_of(table: Table) -> Figure:
+    return Figure(table, CHARTS.get(table.key, "bar"), table.key not in NOT_DOWNLOADED)
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
     tables: list[Table]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [figure_of(table) for table in self.tables]
+
+
+def downloadable(tables: list[Table]) -> list[Table]:
+    """The tables a page may hand out as CSV or XLSX."""
+    return [table for table in tables if table.key not in NOT_DOWNLOADED]
 
 
 def period_empty(comparison: list[Comparison], sections: list[Section]) -> bool:

@@ -11,6 +11,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.web import ActorRequest, actor_required
 
 from . import dashboard as figures
+from .downloads import download_response
 from .queries import SIGNAL_DIMENSIONS
 
 
@@ -22,8 +23,12 @@ def dashboard(request: ActorRequest) -> HttpResponse:
     form = figures.PeriodForm(request.GET or None, today=figures.organization_today(actor=actor))
     start, end = form.period()
     scope = figures.dashboard_scope(actor=actor, start=start, end=end)
-    comparison = figures.compare(scope)
     sections = figures.dashboard_sections(scope)
+    tables = [table for section in sections for table in section.tables]
+    download = download_response(request, figures.downloadable(tables))
+    if download is not None:
+        return download
+    comparison = figures.compare(scope)
     return render(
         request,
         "stats/dashboard_page.html",
@@ -47,6 +52,10 @@ def hotline(request: ActorRequest) -> HttpResponse:
     if dimension not in SIGNAL_DIMENSIONS:
         dimension = "reason"
     found = figures.hotline_figures(actor=request.actor, dimension=dimension)
+    tables = [*found.summary, found.days, found.weeks]
+    download = download_response(request, tables)
+    if download is not None:
+        return download
     return render(
         request,
         "stats/dashboard_hotline.html",
@@ -66,6 +75,15 @@ def hotline(request: ActorRequest) -> HttpResponse:
 def referrals(request: ActorRequest) -> HttpResponse:
     """Referrals sent and received (formerly /referrals/figures/). Counts only."""
     found = figures.referral_figures(actor=request.actor)
+    tables = [
+        found.sent_by_partner,
+        found.sent_by_service,
+        found.received_by_partner,
+        found.received_by_service,
+    ]
+    download = download_response(request, tables)
+    if download is not None:
+        return download
     sent, received = found.overall.rows
     return render(
         request,

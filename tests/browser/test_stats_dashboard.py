@@ -45,7 +45,7 @@ def test_the_dashboard_of_a_year(live_server, browser: Browser, screenshots: Pat
         expect(page.locator(".stats-comparison")).to_contain_text(
             "3 cases opened in 2005, up from 1 in 2004."
         )
-        expect(page.locator("#table-people-by-citizenship")).to_contain_text("Uzbekistan")
+        expect(page.locator("#figure-people-by-citizenship")).to_contain_text("Uzbekistan")
         fits(page, width)
         shot(page, screenshots / name)
         context.close()

@@ -20,7 +20,7 @@ def test_a_period_with_no_data_says_so(world: World) -> None:
     response = client_for(world, "a:supervisor").get("/stats/", {"preset": "year", "year": 2005})
     html = response.content.decode()
     assert "There is no data for 2005" in html
-    assert "Nothing to count in this period." in html
+    assert "No data for this period." in html
     assert "0 cases opened in 2005, none in 2004 either." in html
 
 
@@ -92,3 +92,16 @@ def test_the_dashboard_reads_a_constant_number_of_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as five:
         client.get("/stats/", {"preset": "year", "year": 2005})
     assert len(five) == len(one)
+
+
+def test_every_table_but_the_caseload_downloads(world: World) -> None:
+    open_diana(world.a["case_worker"])
+    client = client_for(world, "a:supervisor")
+    period = {"preset": "year", "year": 2005}
+    html = client.get("/stats/", period).content.decode()
+    assert "download=people-by-citizenship&amp;format=csv" in html
+    assert "download=caseload" not in html
+    csv = client.get("/stats/", {**period, "download": "people-by-citizenship", "format": "csv"})
+    assert csv.status_code == 200 and "Uzbekistan" in csv.content.decode("utf-8-sig")
+    refused = client.get("/stats/", {**period, "download": "caseload", "format": "csv"})
+    assert refused.status_code == 404
