@@ -19,7 +19,7 @@ from opennrm.validation import EARLIEST_RECORD
 
 from . import queries
 from .queries import Scope
-from .tables import Table
+from .tables import Row, Table
 
 # The order of queries.headline's rows.
 HEADLINE_KEYS = ("cases", "people", "closed", "contacts", "sent", "received")
@@ -235,6 +235,7 @@ CHARTS = {
     "routes": "flow",
     "time-to-decision": "",
     "referrals": "",
+    "referral-answers": "",
     "contacts-by-reason-and-channel": "",
 }
 # Tables never handed out as a file: the caseload names the organization's workers.
@@ -304,6 +305,7 @@ def dashboard_sections(scope: Scope) -> list[Section]:
             [
                 queries.services_by_type(scope),
                 queries.referrals(scope),
+                queries.referral_answers(scope),
                 queries.returns_by_destination(scope),
                 queries.follow_ups_done(scope),
             ],
@@ -361,8 +363,21 @@ def hotline_figures(*, actor: Actor, dimension: str) -> HotlineFigures:
 
 
 @dataclass(frozen=True)
+class Direction:
+    """The tiles of one direction: counts, and the answers' rate and median (None: no answer)."""
+
+    total: int
+    overdue: int
+    accepted_percent: int | None
+    median_hours: int | None
+
+
+@dataclass(frozen=True)
 class ReferralFigures:
+    sent: Direction
+    received: Direction
     overall: Table
+    answers: Table
     sent_by_partner: Table
     sent_by_service: Table
     received_by_partner: Table
@@ -375,8 +390,25 @@ def referral_figures(*, actor: Actor) -> ReferralFigures:
     actor.require(perms.REFERRALS_STATS_VIEW)
     organization = actor.active_organization
     scope = Scope.of_organization(organization, EARLIEST_RECORD, local_today(organization))
+    overall, answers = queries.referrals(scope), queries.referral_answers(scope)
+    answered = {row.label: row.values for row in answers.rows}
+
+    def direction(row: Row) -> Direction:
+        total, *_rest, overdue = row.values
+        answer = answered.get(row.label)
+        return Direction(
+            total=total or 0,
+            overdue=overdue or 0,
+            accepted_percent=answer[1] if answer else None,
+            median_hours=answer[2] if answer else None,
+        )
+
+    sent, received = overall.rows
     return ReferralFigures(
-        overall=queries.referrals(scope),
+        sent=direction(sent),
+        received=direction(received),
+        overall=overall,
+        answers=answers,
         sent_by_partner=queries.referrals_by_partner(scope, "sent"),
         sent_by_service=queries.referrals_by_service(scope, "sent"),
         received_by_partner=queries.referrals_by_partner(scope, "received"),

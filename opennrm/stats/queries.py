@@ -544,13 +544,16 @@ def _days(value: timedelta | None) -> int | None:
 
 
 def time_to_decision(scope: Scope) -> Table:
-    """Decisions taken in the period by stage, with the median days from the case's opening."""
+    """Decisions taken in the period by stage, with the median days from the case's opening;
+    only the stages with decisions (None would read as a suppressed cell)."""
     waited = ExpressionWrapper(F("decided_on") - F("case__opened_on"), output_field=DurationField())
     decisions = _decisions(scope)
     rows = []
     for stage, label in IdentificationStage.choices:
         of_stage = decisions.filter(stage=stage)
-        rows.append(Row(str(label), (of_stage.count(), _days(_median(of_stage, waited)))))
+        median = _days(_median(of_stage, waited))
+        if median is not None:  # a stage without decisions has no median: no row
+            rows.append(Row(str(label), (of_stage.count(), median)))
     return Table(
         key="time-to-decision",
         title=_("Time to an identification decision"),
@@ -645,39 +648,54 @@ def _referral_headings() -> tuple[str, ...]:
     )
 
 
-def _percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
 def referrals(scope: Scope, *, now: datetime | None = None) -> Table:
-    """Referrals sent and received in the period by what became of them, the acceptance rate
-    of the answered ones (per cent) and the median hours to an answer."""
+    """Referrals sent and received in the period, by what became of them."""
     now = now or datetime.now(tz=zoneinfo.ZoneInfo("UTC"))
     rows = []
     for direction, label in (("sent", _("Sent")), ("received", _("Received"))):
         found = _referrals(scope, direction)
         counts = found.aggregate(**_referral_counts(found, now))
-        answered = counts["accepted"] + counts["declined"]
-        median = _median(
-            found.filter(Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)), _response()
-        )
-        hours = None if median is None else round(median.total_seconds() / 3600)
-        rows.append(
-            Row(
-                label,
-                (
-                    *(counts[key] for key in REFERRAL_COLUMNS),
-                    _percent(counts["accepted"], answered),
-                    hours,
-                ),
-            )
-        )
+        rows.append(Row(label, tuple(counts[key] for key in REFERRAL_COLUMNS)))
     return Table(
         key="referrals",
         title=_("Referrals sent and received"),
         row_heading=_("Direction"),
+        columns=_referral_headings(),
+        rows=tuple(rows),
+    )
+
+
+def referral_answers(scope: Scope) -> Table:
+    """The answers to the referrals of the period, sent and received: how many were answered,
+    the per cent accepted, the median hours to the answer. A direction without an answer has
+    no row (a rate or median of nothing is no figure)."""
+    rows = []
+    for direction, label in (("sent", _("Sent")), ("received", _("Received"))):
+        answered = _referrals(scope, direction).filter(
+            Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)
+        )
+        counts = answered.aggregate(
+            n=Count("id"), accepted=Count("id", filter=Q(accepted_at__isnull=False))
+        )
+        median = _median(answered, _response())
+        if median is None:
+            continue
+        rows.append(
+            Row(
+                label,
+                (
+                    counts["n"],
+                    round(100 * counts["accepted"] / counts["n"]),
+                    round(median.total_seconds() / 3600),
+                ),
+            )
+        )
+    return Table(
+        key="referral-answers",
+        title=_("Answers to referrals"),
+        row_heading=_("Direction"),
         columns=(
-            *_referral_headings(),
+            _("Answered"),
             _("Accepted, per cent of answered"),
             _("Median hours to an answer"),
         ),

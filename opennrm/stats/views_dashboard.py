@@ -84,9 +84,4 @@ def referrals(request: ActorRequest) -> HttpResponse:
     download = download_response(request, tables)
     if download is not None:
         return download
-    sent, received = found.overall.rows
-    return render(
-        request,
-        "stats/dashboard_referrals.html",
-        {"figures": found, "sent": sent.values, "received": received.values},
-    )
+    return render(request, "stats/dashboard_referrals.html", {"figures": found})

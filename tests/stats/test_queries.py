@@ -170,8 +170,8 @@ def test_identification_decisions_and_time_to_decision(world: World, made) -> No
         waited = _cells(queries.time_to_decision(scope))
         days = sorted((today - made[k].opened_on).days for k in ("uz_woman", "tj_boy"))
         median = round(sum(days) / 2)
-        assert waited["Presumed victim (reasonable grounds)"] == (2, median)
-        assert waited["Identified victim (conclusive grounds)"] == (0, None)
+        # A stage without decisions has no row: None would read as a suppressed cell.
+        assert waited == {"Presumed victim (reasonable grounds)": (2, median)}
         assert _cells(queries.identification_decisions(_scope(world, "b")))[
             "Possible victim of trafficking"
         ] == (0, 0)
@@ -224,12 +224,13 @@ def test_services_referrals_and_returns(world: World, made) -> None:
         assert _cells(queries.services_by_type(a_scope)) == {"Legal": (1, 0), "Medical": (1, 0)}
         assert _cells(queries.services_by_type(b_scope)) == {"Legal": (0, 1)}
         sent = _cells(queries.referrals(a_scope))
-        # total, awaiting, accepted, declined, withdrawn, overdue, % accepted, median hours
-        assert sent["Sent"][:7] == (2, 0, 1, 1, 0, 0, 50)
-        assert sent["Received"][:7] == (0, 0, 0, 0, 0, 0, None)
-        assert sent["Sent"][7] == 0  # answered at once
+        # total, awaiting, accepted, declined, withdrawn, overdue
+        assert sent == {"Sent": (2, 0, 1, 1, 0, 0), "Received": (0, 0, 0, 0, 0, 0)}
         received = _cells(queries.referrals(b_scope))
-        assert received["Received"][:7] == (2, 0, 1, 1, 0, 0, 50)
+        assert received["Received"] == (2, 0, 1, 1, 0, 0)
+        # answered, per cent accepted, median hours (answered at once); no answer, no row
+        assert _cells(queries.referral_answers(a_scope)) == {"Sent": (2, 50, 0)}
+        assert _cells(queries.referral_answers(b_scope)) == {"Received": (2, 50, 0)}
         assert _cells(queries.referrals_by_partner(a_scope, "sent")) == {
             world.org_b.name: (2, 0, 1, 1, 0, 0)
         }
