@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from opennrm.accounts.models import User
 from opennrm.accounts.permissions import Actor
@@ -70,6 +71,19 @@ def actor_required(permission: str) -> Callable[[View[P]], DjangoView[P]]:
         return wrapper
 
     return decorator
+
+
+def moved(pattern_name: str, permission: str) -> DjangoView[[]]:
+    """The old address of a page that moved to another app: those who hold ``permission`` are
+    sent on to ``pattern_name`` (query string kept); others are refused as by the page itself.
+    A URLconf names the new page by its name only, so no app imports the one above it."""
+
+    @actor_required(permission)
+    def view(request: ActorRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(reverse(pattern_name) + (f"?{query}" if query else ""))
+
+    return view
 
 
 def add_errors(form: forms.Form, error: ApplicationError) -> None:

@@ -33,7 +33,7 @@ def test_the_referral_figures_are_in_the_navigation_of_those_who_may_see_them(
     membership = world.a[role]
     html = signed_in(membership.user, membership).get("/").content.decode()
     nav = html[html.index('class="mainnav"') : html.index("</nav>")]
-    assert ('href="/referrals/figures/"' in nav) is shown
+    assert ('href="/stats/referrals/"' in nav) is shown
 
 
 def test_one_word_for_a_hotline_contact_and_neutral_wording_about_the_person(world, signed_in):
@@ -46,7 +46,7 @@ def test_one_word_for_a_hotline_contact_and_neutral_wording_about_the_person(wor
     signal = record(world.a["hotline_operator"], phone="+998 90 123 45 67")
     record(world.a["hotline_operator"], phone="+998 90 123 45 67")
     client = signed_in(world.a["hotline_operator"].user, world.a["hotline_operator"])
-    for url in ("/hotline/", f"/hotline/{signal.uuid}/", "/hotline/figures/"):
+    for url in ("/hotline/", f"/hotline/{signal.uuid}/", "/stats/hotline/"):
         html = client.get(url).content.decode()
         visible = re.sub(r"<[^>]+>", " ", html)
         assert not re.search(r"\b[Ss]ignals?\b", visible), url

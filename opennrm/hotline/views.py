@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -38,18 +37,10 @@ from opennrm.web import (
 
 from . import selectors, services
 from .forms import FollowedUpForm, SignalCaseForm, SignalEditForm, SignalForm
-from .models import Channel, Reason, Signal
+from .models import Signal
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
     from opennrm.cases.models import Case
-
-DIMENSIONS = {
-    "reason": gettext_lazy("Reason"),
-    "channel": gettext_lazy("Channel"),
-    "language": gettext_lazy("Language"),
-}
 
 
 @never_cache
@@ -272,79 +263,4 @@ def signal_open_case(request: ActorRequest, signal_id: UUID) -> HttpResponse:
         request,
         "hotline/signal_open_case.html",
         {"signal": signal, "facts": _facts(signal), "form": form},
-    )
-
-
-# --- The dashboard: counts only.
-
-
-def _labels(dimension: str, values: list[str]) -> list[tuple[str, str]]:
-    names: dict[str, StrOrPromise]
-    if dimension == "reason":
-        names = dict(Reason.choices)
-    elif dimension == "channel":
-        names = dict(Channel.choices)
-    else:
-        names = {code: language_name(code) if code else _("Not known") for code in values}
-    return [(value, str(names.get(value, value))) for value in values]
-
-
-def _rows(buckets: list[selectors.Bucket], dimension: str, values: list[str]) -> dict:
-    most = max((b.total for b in buckets), default=0)
-    return {
-        "most": most,
-        "rows": [
-            {
-                "bucket": bucket,
-                "cells": [bucket.by[dimension].get(value, 0) for value in values],
-            }
-            for bucket in buckets
-        ],
-    }
-
-
-@never_cache
-@actor_required(perms.HOTLINE_STATS_VIEW)
-def dashboard(request: ActorRequest) -> HttpResponse:
-    """Signals per day and week by reason, channel or language; share turned into cases;
-    overdue follow-ups. Counts of the organization's signals, never their content."""
-    actor = request.actor
-    dimension = request.GET.get("by", "reason")
-    if dimension not in DIMENSIONS:
-        dimension = "reason"
-    stats = selectors.signal_stats(actor=actor)
-    values = stats.values(dimension)
-    totals = stats.totals
-    summary = []
-    for key in DIMENSIONS:
-        counts = totals.by[key]
-        summary.append(
-            {
-                "label": DIMENSIONS[key],
-                "rows": [
-                    (label, counts.get(value, 0), counts.get(value, 0) / totals.total)
-                    for value, label in _labels(key, stats.values(key))
-                    if counts.get(value, 0) or key != "language"
-                ]
-                if totals.total
-                else [],
-            }
-        )
-    return render(
-        request,
-        "hotline/dashboard.html",
-        {
-            "stats": stats,
-            "dimension": dimension,
-            "dimensions": [(key, label) for key, label in DIMENSIONS.items()],
-            "columns": _labels(dimension, values),
-            "days": _rows(stats.days, dimension, values),
-            "weeks": _rows(stats.weeks, dimension, values),
-            "summary": summary,
-            "non_trafficking": sum(
-                totals.by["reason"].get(value, 0)
-                for value in (Reason.SAFE_MIGRATION, Reason.JOB_OFFER_CHECK)
-            ),
-            "can_see_queue": actor.can(perms.SIGNALS_VIEW),
-        },
     )

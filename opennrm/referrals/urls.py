@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from opennrm.accounts import permissions as perms
+from opennrm.web import moved
+
 from . import views
 
 app_name = "referrals"
@@ -10,7 +13,12 @@ urlpatterns = [
     path("referrals/", views.inbox, name="inbox"),
     path("referrals/sent/", views.outbox, name="outbox"),
     path("referrals/attention/", views.attention, name="attention"),
-    path("referrals/figures/", views.figures, name="figures"),
+    # The figures moved to the stats app (decision 0022); old links and bookmarks land there.
+    path(
+        "referrals/figures/",
+        moved("stats:referrals", perms.REFERRALS_STATS_VIEW),
+        name="figures",
+    ),
     path("referrals/from/<uuid:case_id>/", views.referral_new, name="new"),
     path("referrals/from/<uuid:case_id>/transfer/", views.transfer_new, name="transfer_new"),
     path("referrals/from/<uuid:case_id>/anonymous/", views.anonymous_new, name="anonymous_new"),

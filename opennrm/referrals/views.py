@@ -91,7 +91,7 @@ def _tabs(request: ActorRequest, current: str) -> list[dict[str, Any]]:
         ("referrals:inbox", gettext_lazy("Received"), perms.REFERRALS_VIEW),
         ("referrals:outbox", gettext_lazy("Sent"), perms.CASES_VIEW),
         ("referrals:attention", gettext_lazy("Needs attention"), perms.CASES_VIEW_ALL),
-        ("referrals:figures", gettext_lazy("Figures"), perms.REFERRALS_STATS_VIEW),
+        ("stats:referrals", gettext_lazy("Figures"), perms.REFERRALS_STATS_VIEW),
     ]
     return [
         {"name": name, "label": label, "current": name == current}
@@ -567,19 +567,3 @@ def service_record(request: ActorRequest, referral_id: UUID) -> HttpResponse:
         errors=add_errors,
     )
     return done or _render_referral(request, referral_id, service_form=form)
-
-
-# --- Figures.
-
-
-@never_cache
-@actor_required(perms.REFERRALS_STATS_VIEW)
-def figures(request: ActorRequest) -> HttpResponse:
-    """Referrals sent and received: by organization and service, acceptance rate, median
-    response time, overdue. Counts only."""
-    stats = selectors.referral_stats(actor=request.actor)
-    return render(
-        request,
-        "referrals/figures.html",
-        {"tabs": _tabs(request, "referrals:figures"), "stats": stats},
-    )

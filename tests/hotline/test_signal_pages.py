@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.models import AuditEvent
@@ -205,44 +204,6 @@ def test_opening_a_case_from_a_signal(world, operator):
     assert case.number in page and f"/hotline/{signal.uuid}/case/" not in page
     again = operator.get(f"/hotline/{signal.uuid}/case/")
     assert again.status_code == 302
-
-
-def test_the_figures_count_without_content(world, signed_in):
-    operator = world.b["hotline_operator"]
-    now = timezone.now()
-    for reason, days_ago in [
-        ("safe_migration", 0),
-        ("safe_migration", 1),
-        ("job_offer_check", 1),
-        ("possible_trafficking", 20),
-    ]:
-        record(
-            operator,
-            reason=reason,
-            received_at=now - timedelta(days=days_ago),
-            notes="Secret note",
-            language="ky",
-        )
-    record(world.a["hotline_operator"], reason="missing_person")  # another organization's
-    overdue = record(operator, received_at=now - timedelta(days=3))
-    services.signal_update(
-        actor=world.actor(operator),
-        signal=overdue,
-        version=1,
-        follow_up_on=local_today(world.org_b) - timedelta(days=1),
-    )
-    analyst = world.b["data_analyst"]
-    client = signed_in(analyst.user, analyst)
-    response = client.get("/hotline/figures/")
-    stats = response.context["stats"]
-    assert stats.totals.total == 5 and stats.overdue_follow_ups == 1
-    assert stats.totals.by["reason"]["safe_migration"] == 2
-    assert stats.totals.by["reason"].get("missing_person", 0) == 0
-    assert stats.days[0].total == 1 and stats.days[1].total == 2
-    html = response.content.decode()
-    assert "Secret" not in html and "Kyrgyz" in html
-    by_channel = client.get("/hotline/figures/", {"by": "channel"}).content.decode()
-    assert "Walk-in" in by_channel
 
 
 def test_countries_and_languages_are_chosen_and_shown_by_name_in_russian(world, operator):

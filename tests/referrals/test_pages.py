@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from opennrm.audit.models import AuditEvent
 from opennrm.notifications.models import Notification
-from opennrm.referrals import services
 from opennrm.referrals.models import Referral
 from opennrm.referrals.tasks import notify_overdue_referrals
 from tests.cases.factories import open_diana
@@ -173,17 +172,6 @@ def test_the_inbox_reads_a_constant_number_of_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as six:
         b.get("/referrals/")
     assert len(six) == len(one)
-
-
-def test_figures_page(world: World) -> None:
-    case = diana_consenting(world)
-    referral = send(world, case)
-    services.referral_accept(actor=world.actor(world.b["service_provider"]), referral=referral)
-    html = client_for(world, "a:supervisor").get("/referrals/figures/").content.decode()
-    assert "Sent, by receiving organization" in html and "Hotline B" in html
-    assert "100 %" in html
-    html = client_for(world, "b:data_analyst").get("/referrals/figures/").content.decode()
-    assert "Crisis Centre A" in html and "Диана" not in html
 
 
 @pytest.mark.parametrize("run", ["command", "task"])

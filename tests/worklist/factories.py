@@ -93,7 +93,7 @@ def make_work(world: World, n: int = 1) -> Work:
             organization=world.org_a,
             kind=Kind.FOLLOWUP_DUE,
             message=gettext_noop(NOTICE),
-            url="/hotline/figures/",
+            url="/stats/hotline/",
             permission=perms.HOTLINE_STATS_VIEW,
         )
     return work

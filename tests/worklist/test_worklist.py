@@ -101,7 +101,7 @@ ITEMS: list[Item] = [
     (
         "unread notification",
         "work-notifications",
-        lambda w: "/hotline/figures/",
+        lambda w: "/stats/hotline/",
         frozenset({"a:hotline_operator", "a:supervisor", "a:data_analyst"}),
     ),
 ]
