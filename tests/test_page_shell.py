@@ -55,3 +55,17 @@ def test_one_word_for_a_hotline_contact_and_neutral_wording_about_the_person(wor
     for template in sources.rglob("templates/**/*.html"):
         for text in re.findall(r"translate \"([^\"]+)\"", template.read_text()):
             assert not gendered.search(text), (template.name, text)
+
+
+@pytest.mark.parametrize("organization, shown", [("a", True), ("b", False)])
+def test_the_national_pages_are_in_the_navigation_of_the_coordinator_s_analyst_only(
+    world, signed_in, organization, shown
+):
+    """Both analysts hold the national permission; it acts only at the national coordinator (A),
+    so only there does the navigation lead to the national duplicate search."""
+    world.org_a.national_coordinator = True
+    world.org_a.save(update_fields=["national_coordinator"])
+    membership = getattr(world, organization)["data_analyst"]
+    html = signed_in(membership.user, membership).get("/").content.decode()
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
+    assert ('href="/linkage/national/"' in nav) is shown

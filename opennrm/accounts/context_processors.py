@@ -23,13 +23,17 @@ NAVIGATION = [
     (perms.PERPETRATORS_VIEW_SHARED, "cases:perpetrators_shared", _("Shared perpetrator records")),
     (perms.MATCH_REQUESTS_RESPOND, "linkage:requests", _("Requests to get in touch")),
     (perms.LINKAGE_RUN, "linkage:batch_runs", _("Duplicate search")),
+    (perms.LINKAGE_NATIONAL, "linkage:batch_national", _("National duplicate search")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),
+    (perms.STATS_SHARING_MANAGE, "stats:sharing", _("Sharing statistics")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),
 ]
+# Permissions that act only in the national coordinator organization: shown there alone.
+NATIONAL = frozenset({perms.LINKAGE_NATIONAL, perms.STATS_NATIONAL})
 
 
 def shell(request: HttpRequest) -> dict:
@@ -38,6 +42,8 @@ def shell(request: HttpRequest) -> dict:
     if not actor or two_factor_pending(request):
         return context
     context["actor"] = actor
+    # The platform admin acts without a membership, so for no organization.
+    national = actor.membership is not None and actor.active_organization.national_coordinator
     context["navigation"] = [
         {
             "name": name,
@@ -46,7 +52,7 @@ def shell(request: HttpRequest) -> dict:
             "current": request.path == reverse(name),
         }
         for permission, name, label in NAVIGATION
-        if actor.can(permission)
+        if actor.can(permission) and (permission not in NATIONAL or national)
     ]
     context["switchable_memberships"] = list(membership_list_for_user(user=actor.user))
     return context

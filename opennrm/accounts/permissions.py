@@ -126,7 +126,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LAW_ENFORCEMENT_LIAISON: frozenset(
         _EVERY_MEMBER | {IDENTIFYING_DATA_VIEW, PERPETRATORS_VIEW_SHARED} | _REFERRAL_RECEIVING
     ),
-    # LINKAGE_NATIONAL and STATS_NATIONAL act only in the national coordinator organization (linkage selectors).
+    # LINKAGE_NATIONAL and STATS_NATIONAL act only in the national coordinator organization.
     Role.DATA_ANALYST: frozenset(
         _EVERY_MEMBER
         | {HOTLINE_STATS_VIEW, REFERRALS_STATS_VIEW, LINKAGE_NATIONAL}

@@ -23,7 +23,7 @@ from opennrm.audit.models import AuditEvent
 from opennrm.audit.services import audit_read, audit_read_many
 from opennrm.errors import NotFound
 from opennrm.matching.names import compare_name
-from opennrm.people.models import Person
+from opennrm.people.models import Person, other_names
 from opennrm.people.search import CANDIDATES, persons_by_name
 from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
@@ -239,7 +239,7 @@ def _name_hits(
             given=given or "",
             family=family or "",
             patronymic=patronymic or "",
-            others=[o.get("value", "") for o in others or [] if isinstance(o, dict)],
+            others=other_names(others),
         )
         if match.score >= threshold:
             how = set(match.parts.values())

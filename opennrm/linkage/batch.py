@@ -38,7 +38,8 @@ from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
 from opennrm.errors import Conflict, NotFound
 from opennrm.matching import batch as matching
-from opennrm.people.models import Person
+from opennrm.people.models import Person, other_names
+from opennrm.people.search import COMPARED_FIELDS
 
 from .audit_batch import LinkageAction
 from .models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
@@ -133,31 +134,14 @@ def _records(run: LinkageRun) -> tuple[list[matching.Record], dict[int, int]]:
     else:
         persons = Person.objects.filter(organization=run.organization)
     records, organization_of = [], {}
-    for person in persons.only(
-        "id",
-        "organization_id",
-        "given_name",
-        "family_name",
-        "patronymic",
-        "names",
-        "birth_date",
-        "birth_year",
-        "gender",
-        "citizenship",
-        "phones",
-        "documents",
-    ).iterator(chunk_size=2000):
+    columns = ("id", "organization_id", *COMPARED_FIELDS, "phones", "documents")
+    for person in persons.only(*columns).iterator(chunk_size=2000):
         organization_of[person.pk] = person.organization_id
         records.append(_record(person))
     return records, organization_of
 
 
 def _record(person: Person) -> matching.Record:
-    others = []
-    for item in person.names or []:
-        value = item.get("value") if isinstance(item, dict) else item
-        if isinstance(value, str) and value.strip():
-            others.append(value)
     documents = []
     for doc in person.documents or []:
         number = doc.get("number") if isinstance(doc, dict) else None
@@ -170,7 +154,7 @@ def _record(person: Person) -> matching.Record:
         given=person.given_name or "",
         family=person.family_name or "",
         patronymic=person.patronymic or "",
-        others=tuple(others),
+        others=tuple(other_names(person.names)),
         birth_date=person.birth_date or "",
         birth_year=int(year) if year.isdigit() else None,
         sex=person.gender or "",

@@ -48,8 +48,8 @@ from opennrm.cases.selectors import NAME_FIELDS, case_visible
 from opennrm.errors import Conflict, NotFound, PermissionDenied
 from opennrm.matching.score import LOW, MEDIUM, Match, Probe, score
 from opennrm.notifications.services import notification_send
-from opennrm.people.models import Person, PersonPhone
-from opennrm.people.search import persons_by_name
+from opennrm.people.models import Person, PersonPhone, other_names
+from opennrm.people.search import COMPARED_FIELDS, persons_by_name
 from opennrm.people.services import MAX_TEXT, PERSON_FIELDS, phone_token
 from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
 
@@ -63,18 +63,7 @@ INTAKE_CANDIDATES = 80
 MAX_HINTS = 5  # other organizations named at most
 MAX_MESSAGE = 500
 _FIELDS = (*PERSON_FIELDS, "sex")  # the API and bench may say "sex" for "gender"
-_PERSON_COLUMNS = (
-    "pk",
-    "organization_id",
-    "given_name",
-    "family_name",
-    "patronymic",
-    "names",
-    "birth_date",
-    "birth_year",
-    "gender",
-    "citizenship",
-)
+_PERSON_COLUMNS = ("pk", "organization_id", *COMPARED_FIELDS)
 
 
 @dataclass
@@ -172,7 +161,7 @@ def _record(person: Person, phones: frozenset[str]) -> Probe:
         given=person.given_name or "",
         family=person.family_name or "",
         patronymic=person.patronymic or "",
-        others=tuple(n.get("value", "") for n in (person.names or []) if isinstance(n, dict)),
+        others=tuple(other_names(person.names)),
         birth_date=person.birth_date or "",
         birth_year=int(year) if year and str(year).isdigit() else None,
         sex=person.gender or "",

@@ -136,15 +136,16 @@ def phonetic(folded: str) -> str:
 
 def name_words(*texts: str) -> list[Word]:
     """The words of several name texts, particles ("uly", "qizi") left out."""
-    out: list[Word] = []
-    for text in texts:
-        for w in words(text):
-            item = word(w)
-            if item.fold not in rules.PARTICLES:
-                out.append(item)
-    return out
+    return [item for text in texts for item in _text_words(text)]
 
 
+@lru_cache(maxsize=16384)
+def _text_words(text: str) -> tuple[Word, ...]:
+    # A check scores one probe against many candidates sharing words: parse each text once.
+    return tuple(item for item in map(word, words(text)) if item.fold not in rules.PARTICLES)
+
+
+@lru_cache(maxsize=65536)
 def initial(item: Word) -> bool:
     """A single letter (Ю is two in Latin, yu, and still one letter): too common to be a key."""
     letters = sum(1 for c in item.written if c.isalpha())
@@ -235,6 +236,7 @@ class WordMatch:
     how: str  # "exact", "transliterated", "spelling", "sound", "ending", "similar", ""
 
 
+@lru_cache(maxsize=65536)
 def compare_words(a: Word, b: Word) -> WordMatch:
     """How alike two words are, and why."""
     if a.written.casefold() == b.written.casefold():

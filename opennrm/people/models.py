@@ -1,6 +1,7 @@
 """Persons: identifying data encrypted at rest, statistical data plain (HTCDS ``prs_``)."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +58,12 @@ class AgeBand(models.TextChoices):
     ADULT_45_54 = "45-54", "45–54"
     ADULT_55 = "55+", "55+"
     UNKNOWN = "unknown", _("Unknown")
+
+
+def other_names(names: Any) -> list[str]:
+    """The spellings in a person's ``names`` list, as text: its items' values, blanks left out."""
+    values = (item.get("value", "") if isinstance(item, dict) else item for item in names or [])
+    return [v for v in values if isinstance(v, str) and v.strip()]
 
 
 class Person(models.Model):

@@ -7,3 +7,10 @@ class StatsConfig(AppConfig):
 
     name = "opennrm.stats"
     label = "stats"
+
+    def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        from . import audit_charts, audit_sharing
+
+        actions_register(*audit_charts.ACTIONS, *audit_sharing.ACTIONS)
