@@ -11,6 +11,6 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from opennrm.audit.actions import actions_register
 
-        from . import audit_charts
+        from . import audit_charts, audit_dp
 
-        actions_register(*audit_charts.ACTIONS)
+        actions_register(*audit_charts.ACTIONS, *audit_dp.ACTIONS)

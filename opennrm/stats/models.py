@@ -1,1 +1,3 @@
 """Stats' models, one module per part (decision 0022)."""
+
+from .models_dp import *  # noqa: F403

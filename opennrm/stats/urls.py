@@ -1,2 +1,4 @@
+from . import urls_dp
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [*urls_dp.urlpatterns]
