@@ -50,7 +50,9 @@ def test_release_pages(live_server, browser: Browser, screenshots: Path):
     shot(page, screenshots / "stats-dp-releases-over-budget.png")
 
     phone = watch(
-        signed_in_context(browser, base, analyst, viewport={"width": 390, "height": 844}).new_page(),
+        signed_in_context(
+            browser, base, analyst, viewport={"width": 390, "height": 844}
+        ).new_page(),
         errors,
     )
     phone.goto(f"{base}/stats/releases/")
