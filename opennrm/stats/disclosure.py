@@ -19,9 +19,9 @@ Pure functions over ``Table``: nothing here reads the database.
   suppressed cell can be pinned to one value, bounds included.
 - **Periods** (``suppress_consistently``): tables of several periods are suppressed together.
   Each period's table is the sum of the tables of the elementary periods between all the periods'
-  boundaries (hidden unknowns); a suppressed cell must not be recoverable across periods (a year
-  minus three of its quarters), nor a small count of a difference of two nested periods (January
-  to July minus January to June: the people of July).
+  boundaries; a suppressed cell must not be recoverable across periods (a year minus three of its
+  quarters), nor a small count of any stretch of time that a combination of the periods gives
+  (January to July minus January to June: the people of July).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -72,12 +73,12 @@ def suppression_threshold(threshold: int | None = None) -> int:
 class _Problem:
     values: dict[Key, int] = field(default_factory=dict)  # every published (or known) cell
     fixed: set[Key] = field(default_factory=set)  # known to all, never suppressed
-    hidden: set[Key] = field(default_factory=set)  # never published: always unknown
-    equations: list[dict[Key, int]] = field(default_factory=list)  # sum(coefficient * x) = 0
+    equations: list[dict[Key, float]] = field(default_factory=list)  # sum(coefficient * x) = 0
     lines: list[list[Key]] = field(default_factory=list)  # published cells of one equation
-    sensitive: list[dict[Key, int]] = field(default_factory=list)  # combinations to keep unknown
+    sensitive: list[dict[Key, float]] = field(default_factory=list)  # combinations kept unknown
     suppressed: set[Key] = field(default_factory=set)
     order: dict[Key, int] = field(default_factory=dict)  # a stable tie-break
+    _nulls: dict[frozenset[Key], tuple[dict[Key, int], Any]] = field(default_factory=dict)
 
     def add_cell(self, key: Key, value: int, *, fixed: bool = False) -> None:
         self.order[key] = len(self.order)
@@ -85,29 +86,46 @@ class _Problem:
         if fixed:
             self.fixed.add(key)
 
-    def determined(self, combination: Mapping[Key, int], suppressed: set[Key]) -> bool:
-        """Whether the attacker can compute ``combination`` of cells from what is published."""
-        unknown = sorted(suppressed | self.hidden, key=repr)
-        index = {key: n for n, key in enumerate(unknown)}
-        target = np.zeros(len(unknown))
+    def _null_space(self, suppressed: frozenset[Key]) -> tuple[dict[Key, int], Any]:
+        """The unknowns' index and a basis of the null space of the equations over them: how the
+        unknowns can move together without changing anything published."""
+        if suppressed not in self._nulls:
+            unknown = sorted(suppressed, key=self.order.__getitem__)
+            index = {key: n for n, key in enumerate(unknown)}
+            rows = []
+            for equation in self.equations:
+                row = np.zeros(len(unknown))
+                for key, coefficient in equation.items():
+                    if key in index:
+                        row[index[key]] = coefficient
+                if row.any():
+                    rows.append(row)
+            if not rows or not unknown:
+                null = np.eye(len(unknown))
+            else:
+                known = np.array(rows)
+                _u, singular, vt = np.linalg.svd(known)
+                tolerance = singular.max() * max(known.shape) * np.finfo(float).eps
+                rank = int((singular > tolerance).sum())
+                null = vt[rank:].T
+            if len(self._nulls) > 64:
+                self._nulls.clear()
+            self._nulls[suppressed] = (index, null)
+        return self._nulls[suppressed]
+
+    def determined(self, combination: Mapping[Key, float], suppressed: set[Key]) -> bool:
+        """Whether the attacker can compute ``combination`` of cells from what is published: it
+        is orthogonal to every way the unknowns can move."""
+        index, null = self._null_space(frozenset(suppressed))
+        target = np.zeros(len(index))
         for key, coefficient in combination.items():
             if key in index:
                 target[index[key]] = coefficient
         if not target.any():
             return True  # only published cells
-        rows = []
-        for equation in self.equations:
-            row = np.zeros(len(unknown))
-            for key, coefficient in equation.items():
-                if key in index:
-                    row[index[key]] = coefficient
-            if row.any():
-                rows.append(row)
-        if not rows:
-            return False
-        known = np.array(rows)
-        rank = np.linalg.matrix_rank(known)
-        return bool(np.linalg.matrix_rank(np.vstack([known, target])) == rank)
+        if null.shape[1] == 0:
+            return True
+        return bool(np.linalg.norm(null.T @ target) <= 1e-9 * np.linalg.norm(target))
 
     def candidates(self, keys: Iterable[Key]) -> list[Key]:
         """Cells that may be suppressed as complements, best first: the smallest positive count,
@@ -127,7 +145,7 @@ class _Problem:
             key=lambda k: (self.values[k] == 0, self.values[k], -hiding.get(k, 0), self.order[k]),
         )
 
-    def neighbours(self, combination: Mapping[Key, int]) -> list[Key]:
+    def neighbours(self, combination: Mapping[Key, float]) -> list[Key]:
         """The cells of the equations that hold a cell of ``combination``: where to look first."""
         support = set(combination)
         found: list[Key] = list(combination)
@@ -155,12 +173,15 @@ class _Problem:
         return False
 
     def _exact_rule(self) -> bool:
-        targets = [{key: 1} for key in sorted(self.suppressed, key=self.order.__getitem__)]
+        targets: list[dict[Key, float]] = [
+            {key: 1.0} for key in sorted(self.suppressed, key=self.order.__getitem__)
+        ]
         for combination in [*targets, *self.sensitive]:
             if not self.determined(combination, self.suppressed):
                 continue
             near = self.candidates(self.neighbours(combination))
-            rest = [k for k in self.candidates(self.values) if k not in set(near)]
+            nearby = set(near)
+            rest = [k for k in self.candidates(self.values) if k not in nearby]
             for key in [*near, *rest]:
                 if not self.determined(combination, self.suppressed | {key}):
                     self.suppressed.add(key)
@@ -317,6 +338,47 @@ def _atoms(periods: Iterable[Period]) -> list[Period]:
     return atoms
 
 
+def _relate_periods(
+    problem: _Problem, periods: list[Period], layouts: dict[Period, _Layout], threshold: int
+) -> None:
+    """What the periods tell together. Each period is a sum of elementary periods (``M``, periods
+    by elementary periods); the combinations of periods that cancel out (the left null space of
+    ``M``: a year minus its four quarters) are equations the published cells obey, cell by cell.
+    Every run of consecutive elementary periods that a combination of periods gives (July =
+    January–July minus January–June) is a count too: when it is from 1 to ``threshold - 1``,
+    that combination must stay unknown."""
+    atoms = _atoms(periods)
+    incidence = np.array(
+        [[1.0 if start <= a[0] and a[1] <= end else 0.0 for a in atoms] for start, end in periods]
+    )
+    cells = layouts[periods[0]].cells()
+    _u, singular, vt = np.linalg.svd(incidence.T)
+    tolerance = singular.max() * max(incidence.shape) * np.finfo(float).eps
+    for relation in vt[int((singular > tolerance).sum()) :]:
+        for i, j in cells:
+            problem.equations.append(
+                {
+                    (period, i, j): float(weight)
+                    for period, weight in zip(periods, relation, strict=True)
+                    if abs(weight) > 1e-12
+                }
+            )
+    for first in range(len(atoms)):
+        for last in range(first, len(atoms)):
+            run = np.zeros(len(atoms))
+            run[first : last + 1] = 1.0
+            weights, *_rest = np.linalg.lstsq(incidence.T, run, rcond=None)
+            if np.linalg.norm(incidence.T @ weights - run) > 1e-9:
+                continue  # no combination of the periods gives this run
+            used = {p: float(w) for p, w in zip(periods, weights, strict=True) if abs(w) > 1e-9}
+            if len(used) < 2:
+                continue  # a period itself: its own cells are suppressed where small
+            for i, j in cells:
+                value = round(sum(w * problem.values[(p, i, j)] for p, w in used.items()))
+                if 0 < value < threshold:
+                    problem.sensitive.append({(p, i, j): w for p, w in used.items()})
+
+
 def suppress_consistently(
     tables_by_period: Mapping[Period, Table],
     threshold: int | None = None,
@@ -342,25 +404,7 @@ def suppress_consistently(
         for period, table in tables_by_period.items()
     }
     primary = len(problem.suppressed)
-    atoms = _atoms(periods)
-    for period, layout in layouts.items():
-        inside = [a for a in atoms if period[0] <= a[0] and a[1] <= period[1]]
-        for i in range(layout.rows):
-            for j in range(layout.columns):
-                equation: dict[Key, int] = {(period, i, j): 1}
-                for atom in inside:
-                    problem.hidden.add(("atom", atom, i, j))
-                    equation[("atom", atom, i, j)] = -1
-                problem.equations.append(equation)
-    # A small count in the difference of two nested periods: the people of the months between.
-    for outer in periods:
-        for inner in periods:
-            if inner == outer or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
-                continue
-            for i, j in layouts[outer].cells():
-                a, b = problem.values[(outer, i, j)], problem.values[(inner, i, j)]
-                if 0 < a - b < threshold:
-                    problem.sensitive.append({(outer, i, j): 1, (inner, i, j): -1})
+    _relate_periods(problem, periods, layouts, threshold)
     secondary = problem.protect()
     notes = _notes(threshold, primary, secondary)
     if len(periods) > 1:

@@ -204,66 +204,72 @@ def test_a_threshold_that_is_not_a_whole_number_is_refused(bad, settings):
 
 H1 = (date(2025, 1, 1), date(2025, 6, 30))
 JAN_JUL = (date(2025, 1, 1), date(2025, 7, 31))
+Period = tuple[date, date]
+Counts = list[list[int]]
 
 
-def _attack_periods(
-    tables: dict[tuple[date, date], Table], out: dict[tuple[date, date], Table], threshold: int = 11
-) -> None:
-    """Each published period is the sum of hidden elementary periods (months): every
-    suppressed cell, and every small count of an elementary period, must stay unpinned."""
-    from opennrm.stats.disclosure import _atoms
+def periods_of(stretches: dict[Period, Counts], periods: list[Period]) -> dict[Period, Table]:
+    """Each period's table: the sum of the stretches of time inside it (the truth)."""
+    tables = {}
+    for start, end in periods:
+        inside = [c for (s, e), c in stretches.items() if start <= s and e <= end]
+        summed = [[sum(c[i][j] for c in inside) for j in range(2)] for i in range(2)]
+        tables[(start, end)] = table([("KZ", summed[0]), ("UZ", summed[1])])
+    return tables
 
-    atoms = _atoms(tables)
+
+def attack_periods(stretches: dict[Period, Counts], out: dict[Period, Table]) -> None:
+    """The published periods are sums of unknown stretches of time: no suppressed cell, and no
+    small count of any run of consecutive stretches (with its totals), may be pinned."""
     knowledge = Knowledge()
-    first = next(iter(tables.values()))
-    height, width = len(first.rows), len(first.columns)
+    atoms = sorted(stretches)
     hidden = {
         (atom, i, j): knowledge.variable(("atom", atom, i, j))
         for atom in atoms
-        for i in range(height)
-        for j in range(width)
+        for i in range(2)
+        for j in range(2)
     }
-    grids = {}
     for period, published_table in out.items():
         grid = add_table(published_table, period, knowledge)
-        grids[period] = grid
         inside = [a for a in atoms if period[0] <= a[0] and a[1] <= period[1]]
-        for i in range(height):
-            for j in range(width):
+        for i in range(2):
+            for j in range(2):
                 knowledge.equal([(grid[i][j], 1.0), *((hidden[(a, i, j)], -1.0) for a in inside)])
-    for period, grid in grids.items():
         for cell in unknowns(grid):
             low, high = knowledge.bounds({cell: 1.0})
             assert high - low >= 1, f"{period} cell {cell} pinned to {low}"
-    # The true count of each elementary period, as a difference of the originals where it is one.
-    for outer in tables:
-        for inner in tables:
-            if inner != outer and outer[0] <= inner[0] and inner[1] <= outer[1]:
-                between = [a for a in atoms if outer[0] <= a[0] and a[1] <= outer[1]]
-                between = [a for a in between if not (inner[0] <= a[0] and a[1] <= inner[1])]
-                for i in range(height):
-                    for j in range(width):
-                        true = tables[outer].rows[i].values[j] - tables[inner].rows[i].values[j]
-                        if 0 < true < threshold:
-                            low, high = knowledge.bounds({hidden[(a, i, j)]: 1.0 for a in between})
-                            assert high - low >= 1, f"{outer} minus {inner} at {(i, j)} is {low}"
+    for first in range(len(atoms)):
+        for last in range(first, len(atoms)):
+            run = atoms[first : last + 1]
+            # Each cell of the run, each row and column total, the grand total.
+            for cells in [
+                *([(i, j)] for i in range(2) for j in range(2)),
+                *([(i, 0), (i, 1)] for i in range(2)),
+                *([(0, j), (1, j)] for j in range(2)),
+                [(0, 0), (0, 1), (1, 0), (1, 1)],
+            ]:
+                true = sum(stretches[a][i][j] for a in run for i, j in cells)
+                if 0 < true < 11:
+                    combination = {hidden[(a, i, j)]: 1.0 for a in run for i, j in cells}
+                    low, high = knowledge.bounds(combination)
+                    assert high - low >= 1, f"{run[0][0]}..{run[-1][1]} {cells} is {low}"
 
 
 def test_two_overlapping_periods_cannot_be_subtracted():
     # July alone is January–July minus January–June: 2 Kazakh women, 5 Uzbek men.
-    tables = {
-        H1: table([("KZ", [20, 30]), ("UZ", [15, 40])]),
-        JAN_JUL: table([("KZ", [22, 30]), ("UZ", [15, 45])]),
-    }
+    july = (date(2025, 7, 1), date(2025, 7, 31))
+    stretches = {H1: [[20, 30], [15, 40]], july: [[2, 0], [0, 5]]}
+    tables = periods_of(stretches, [H1, JAN_JUL])
+    assert tables[JAN_JUL].rows[0].values == (22, 30)
     out = suppress_consistently(tables, threshold=11)
     # No count is shown in both where the difference is small.
-    for i in range(2):
+    for i in range(3):
         for j in range(3):
             a, b = out[H1].rows[i].values[j], out[JAN_JUL].rows[i].values[j]
             if a is not None and b is not None:
                 assert b - a == 0 or b - a >= 11
     assert "subtracting one period from another" in out[H1].notes[-1]
-    _attack_periods(tables, out)
+    attack_periods(stretches, out)
 
 
 def test_a_year_and_its_quarters():
@@ -274,12 +280,26 @@ def test_a_year_and_its_quarters():
         (date(2025, 10, 1), date(2025, 12, 31)),
     ]
     counts = [[[20, 12], [30, 14]], [[25, 3], [31, 16]], [[18, 13], [40, 15]], [[22, 11], [35, 19]]]
-    tables = {q: table([("KZ", c[0]), ("UZ", c[1])]) for q, c in zip(quarters, counts, strict=True)}
-    year = [[sum(c[r][k] for c in counts) for k in range(2)] for r in range(2)]
-    tables[(date(2025, 1, 1), date(2025, 12, 31))] = table([("KZ", year[0]), ("UZ", year[1])])
-    out = suppress_consistently(tables)
+    stretches = dict(zip(quarters, counts, strict=True))
+    out = suppress_consistently(
+        periods_of(stretches, [*quarters, (date(2025, 1, 1), date(2025, 12, 31))])
+    )
     assert out[quarters[1]].rows[0].values[1] is None  # the 3 of the second quarter
-    _attack_periods(tables, out)
+    attack_periods(stretches, out)
+
+
+def test_periods_that_overlap_without_nesting():
+    # April–June is January–June plus April–September minus January–September: no two of the
+    # published periods differ by it, their combination does.
+    q1, q2, q3 = (
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2025, 4, 1), date(2025, 6, 30)),
+        (date(2025, 7, 1), date(2025, 9, 30)),
+    )
+    stretches = {q1: [[30, 25], [40, 22]], q2: [[4, 0], [3, 2]], q3: [[28, 31], [19, 45]]}
+    periods = [(q1[0], q2[1]), (q2[0], q3[1]), (q1[0], q3[1])]
+    out = suppress_consistently(periods_of(stretches, periods))
+    attack_periods(stretches, out)
 
 
 def test_periods_must_have_the_same_shape():
