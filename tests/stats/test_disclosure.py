@@ -327,3 +327,11 @@ def test_the_line_rule_alone_is_not_enough(monkeypatch):
     monkeypatch.setattr(disclosure._Problem, "_exact_rule", lambda self: False)
     with pytest.raises(AssertionError, match="pinned"):
         assert_not_pinned(original, suppress(original))
+
+
+def test_an_empty_table_and_a_table_already_suppressed():
+    empty = table([], columns=("F", "M"))
+    assert suppress(empty).rows == ()
+    assert suppress(table([("2025", [0, 0])])).rows[0].values == (0, 0, 0)
+    with pytest.raises(ValueError, match="suppressed or negative"):
+        suppress(table([("2025", [None, 3])]))  # type: ignore[list-item]
