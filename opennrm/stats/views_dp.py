@@ -16,6 +16,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.web import ActorRequest, actor_required, page_number, page_of, submit
 
 from . import dp
+from .downloads import download_response
 from .forms_dp import ReleaseForm
 from .models_dp import Release
 
@@ -53,9 +54,12 @@ def releases(request: ActorRequest) -> HttpResponse:
 @never_cache
 @actor_required(perms.STATS_RELEASE)
 def release(request: ActorRequest, release_id: UUID) -> HttpResponse:
-    """One release: its noisy tables and how they were made."""
+    """One release: its noisy tables and how they were made; each table as CSV or Excel."""
     found = dp.release_get(actor=request.actor, release_id=release_id)
     tables = dp.release_tables_of(found)
+    download = download_response(request, tables)
+    if download is not None:
+        return download
     noise = found.metadata.get("tables", {})
     parameters = [(table.title, noise.get(table.key, {})) for table in tables]
     return render(

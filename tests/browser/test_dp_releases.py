@@ -35,8 +35,8 @@ def test_release_pages(live_server, browser: Browser, screenshots: Path):
     page.get_by_label("People assisted by year and citizenship").check()
     page.get_by_label("Epsilon (privacy loss) of this release").fill("1")
     page.get_by_role("button", name="Make the release").click()
-    expect(page.locator("#table-year_sex")).to_be_visible()
-    expect(page.locator("#table-year_citizenship")).to_contain_text("Uzbekistan")
+    expect(page.locator("#figure-year_sex")).to_be_visible()
+    expect(page.locator("#figure-year_citizenship")).to_contain_text("Uzbekistan")
     expect(page.locator("#dp-release-parameters")).to_contain_text("2.000")
     shot(page, screenshots / "stats-dp-release.png")
 
@@ -57,6 +57,6 @@ def test_release_pages(live_server, browser: Browser, screenshots: Path):
     )
     phone.goto(f"{base}/stats/releases/")
     phone.locator("#dp-releases a").first.click()
-    expect(phone.locator("#table-year_sex")).to_be_visible()
+    expect(phone.locator("#figure-year_sex")).to_be_visible()
     shot(phone, screenshots / "stats-dp-release-phone.png")
     assert not errors, errors

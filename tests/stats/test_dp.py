@@ -243,7 +243,7 @@ def test_the_page_shows_the_budget_and_makes_a_release(world, signed_in):
     release = Release.objects.get()
     assert made["Location"] == f"/stats/releases/{release.uuid}/"
     detail = client.get(made["Location"]).content.decode()
-    assert 'id="table-year_sex"' in detail and "People assisted by year and sex" in detail
+    assert 'id="figure-year_sex"' in detail and "People assisted by year and sex" in detail
     assert "Noise scale" in detail and "2.000" in detail
     listed = client.get("/stats/releases/").content.decode()
     assert str(release.uuid) in listed
@@ -262,3 +262,15 @@ def test_another_organizations_release_is_not_found(world, signed_in):
     release = a_release(world, "a")
     client = signed_in(world.b["data_analyst"].user, world.b["data_analyst"])
     assert client.get(f"/stats/releases/{release.uuid}/").status_code == 404
+
+
+def test_a_released_table_downloads_as_published(world, signed_in):
+    release = a_release(world, "a")
+    client = signed_in(world.a["data_analyst"].user, world.a["data_analyst"])
+    answer = client.get(f"/stats/releases/{release.uuid}/?download=year_sex&format=csv")
+    assert answer["Content-Disposition"] == 'attachment; filename="year_sex.csv"'
+    lines = answer.content.decode("utf-8-sig").splitlines()
+    published = dp.release_tables_of(release)[0]
+    assert lines[0] == ";".join(["Year", *published.columns])
+    assert lines[-1] == ";".join(["Total", *(str(v) for v in published.rows[-1].values)])
+    assert AuditEvent.objects.filter(action="stats.table_download").count() == 1
