@@ -274,3 +274,11 @@ def test_a_released_table_downloads_as_published(world, signed_in):
     assert lines[0] == ";".join(["Year", *published.columns])
     assert lines[-1] == ";".join(["Total", *(str(v) for v in published.rows[-1].values)])
     assert AuditEvent.objects.filter(action="stats.table_download").count() == 1
+
+
+@pytest.mark.parametrize("role, shown", [("data_analyst", True), ("supervisor", False)])
+def test_the_releases_are_in_the_analyst_s_navigation(world, signed_in, role, shown):
+    membership = world.a[role]
+    html = signed_in(membership.user, membership).get("/").content.decode()
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
+    assert ('href="/stats/releases/"' in nav) is shown
