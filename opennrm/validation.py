@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import phonenumbers
@@ -212,6 +213,42 @@ class Checker:
             return None
         if not low <= number <= high:
             self.add(field, _("Must be between %(low)d and %(high)d.") % {"low": low, "high": high})
+        return number
+
+    def decimal(
+        self,
+        field: str,
+        value: Any,
+        *,
+        above: Decimal,
+        high: Decimal,
+        places: int,
+        required: bool = False,
+    ) -> Decimal | None:
+        """A finite number more than ``above`` and at most ``high``, with at most ``places``
+        decimal places (an epsilon, a rate); a float is read by its shortest text ("0.1")."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            self.add(field, _("Not a number."))
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            self.add(field, _("Not a number."))
+            return None
+        if not number.is_finite():
+            self.add(field, _("Must be a finite number."))
+            return None
+        if number <= above or number > high:
+            self.add(
+                field,
+                _("Must be more than %(low)s and at most %(high)s.") % {"low": above, "high": high},
+            )
+        elif isinstance(exponent := number.as_tuple().exponent, int) and -exponent > places:
+            self.add(field, _("At most %(places)d decimal places.") % {"places": places})
         return number
 
     # --- codes

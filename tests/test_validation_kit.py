@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -203,3 +204,24 @@ def test_errors_collected_together():
         checker.raise_if_errors()
     assert set(caught.value.errors) == {"a", "b", "c"}
     assert caught.value.status == 422
+
+
+def test_decimal():
+    def check(value):
+        return errors_of(
+            lambda c: c.decimal("epsilon", value, above=Decimal(0), high=Decimal(100), places=6)
+        )
+
+    for good in ["0.5", "1", 2, 0.1, Decimal("0.000001"), " 1,5 ", "1E+1"]:
+        assert check(good) == {}, good
+    for bad in [0, "-1", "0", "100.5", "1e999999"]:
+        assert check(bad) == {"epsilon": ["Must be more than 0 and at most 100."]}, bad
+    for bad in ["nan", "NaN", "inf", "-Infinity", float("nan"), float("inf")]:
+        assert check(bad) == {"epsilon": ["Must be a finite number."]}, bad
+    for bad in ["abc", True, [1], "1/2"]:
+        assert check(bad) == {"epsilon": ["Not a number."]}, bad
+    assert check("0.0000001") == {"epsilon": ["At most 6 decimal places."]}
+    assert check("") == {} and check(None) == {}
+    assert errors_of(
+        lambda c: c.decimal("e", None, above=Decimal(0), high=Decimal(1), places=2, required=True)
+    ) == {"e": ["This field is required."]}

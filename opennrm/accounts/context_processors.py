@@ -24,6 +24,7 @@ NAVIGATION = [
     (perms.MATCH_REQUESTS_RESPOND, "linkage:requests", _("Requests to get in touch")),
     (perms.LINKAGE_RUN, "linkage:batch_runs", _("Duplicate search")),
     (perms.LINKAGE_NATIONAL, "linkage:batch_national", _("National duplicate search")),
+    (perms.STATS_RELEASE, "stats:dp_releases", _("Data releases")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),

@@ -226,6 +226,15 @@ OPENNRM_HOTLINE_RETENTION_DAYS = env.int("OPENNRM_HOTLINE_RETENTION_DAYS", defau
 OPENNRM_ATTACHMENT_MAX_BYTES = env.int("OPENNRM_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # API tokens live at most this long.
 API_TOKEN_MAX_DAYS = env.int("OPENNRM_API_TOKEN_MAX_DAYS", default=90)
+# Statistics leaving an organization (decision 0023): counts of 1 to this less one are
+# suppressed (CTDC's 11); the total epsilon each data set's differentially private releases may
+# spend; the citizenships a release names (ISO codes; any other is "other or unknown").
+OPENNRM_STATS_SUPPRESSION_THRESHOLD = env.int("OPENNRM_STATS_SUPPRESSION_THRESHOLD", default=11)
+OPENNRM_STATS_PRIVACY_BUDGET = env.str("OPENNRM_STATS_PRIVACY_BUDGET", default="3")
+OPENNRM_STATS_RELEASE_COUNTRIES = env.list(
+    "OPENNRM_STATS_RELEASE_COUNTRIES",
+    default=["KZ", "KG", "TJ", "TM", "UZ", "AF", "RU", "CN", "TR", "AE"],
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

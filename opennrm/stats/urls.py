@@ -1,4 +1,4 @@
-from . import urls_dashboard, urls_sharing
+from . import urls_dashboard, urls_dp, urls_sharing
 
 app_name = "stats"
-urlpatterns = [*urls_dashboard.urlpatterns, *urls_sharing.urlpatterns]
+urlpatterns = [*urls_dashboard.urlpatterns, *urls_dp.urlpatterns, *urls_sharing.urlpatterns]
