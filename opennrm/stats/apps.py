@@ -11,6 +11,8 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from opennrm.audit.actions import actions_register
 
-        from . import audit_charts, audit_dp, audit_sharing
+        from . import audit_charts, audit_ctdc, audit_dp, audit_sharing
 
-        actions_register(*audit_charts.ACTIONS, *audit_dp.ACTIONS, *audit_sharing.ACTIONS)
+        actions_register(
+            *audit_charts.ACTIONS, *audit_ctdc.ACTIONS, *audit_dp.ACTIONS, *audit_sharing.ACTIONS
+        )

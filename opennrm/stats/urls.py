@@ -1,4 +1,16 @@
-from . import urls_dashboard, urls_dp, urls_sharing
+from . import (
+    urls_ctdc_export,
+    urls_ctdc_import,
+    urls_dashboard,
+    urls_dp,
+    urls_sharing,
+)
 
 app_name = "stats"
-urlpatterns = [*urls_dashboard.urlpatterns, *urls_dp.urlpatterns, *urls_sharing.urlpatterns]
+urlpatterns = [
+    *urls_dashboard.urlpatterns,
+    *urls_dp.urlpatterns,
+    *urls_ctdc_import.urlpatterns,
+    *urls_ctdc_export.urlpatterns,
+    *urls_sharing.urlpatterns,
+]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_matching_settings'),
-        ('stats', '0001_sharing'),
+        ('stats', '0002_ctdc'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
