@@ -3,6 +3,7 @@ from . import (
     urls_ctdc_import,
     urls_dashboard,
     urls_dp,
+    urls_national,
     urls_sharing,
 )
 
@@ -10,6 +11,7 @@ app_name = "stats"
 urlpatterns = [
     *urls_dashboard.urlpatterns,
     *urls_dp.urlpatterns,
+    *urls_national.urlpatterns,
     *urls_ctdc_import.urlpatterns,
     *urls_ctdc_export.urlpatterns,
     *urls_sharing.urlpatterns,
