@@ -18,7 +18,7 @@ from opennrm.errors import NotFound
 from opennrm.linkage.models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
 from opennrm.stats import national, sharing
 from opennrm.stats.tables import Table
-from tests.support.matrix import EVERY_MEMBER, Route, check, each
+from tests.support.matrix import Route, check, each
 
 YEAR_2005 = (date(2005, 1, 1), date(2005, 12, 31))
 
