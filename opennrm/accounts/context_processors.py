@@ -23,6 +23,7 @@ NAVIGATION = [
     (perms.PERPETRATORS_VIEW_SHARED, "cases:perpetrators_shared", _("Shared perpetrator records")),
     (perms.MATCH_REQUESTS_RESPOND, "linkage:requests", _("Requests to get in touch")),
     (perms.LINKAGE_RUN, "linkage:batch_runs", _("Duplicate search")),
+    (perms.STATS_NATIONAL, "stats:national", _("National statistics")),
     (perms.LINKAGE_NATIONAL, "linkage:batch_national", _("National duplicate search")),
     (perms.STATS_RELEASE, "stats:dp_releases", _("Data releases")),
     (perms.MEMBERS_VIEW, "accounts:member_list", _("Members")),

@@ -58,13 +58,24 @@ def _day(rng: random.Random, year: int) -> date:
 
 
 def _open(actor: Actor, rng: random.Random, *, citizenship: str, gender: str, year: int, **case):
+    """One case of the report's figures; the person consented to anonymous statistics, so the
+    case counts in the national view of the organizations that share theirs."""
     opened_on = _day(rng, year)
-    return services.case_open(
+    opened = services.case_open(
         actor=actor,
         person=_person(rng, citizenship, gender, opened_on.year),
         opened_on=opened_on,
         **case,
     )
+    services.consent_record(
+        actor=actor,
+        case=opened,
+        purpose="statistics",
+        method="verbal",
+        given_on=opened_on,
+        guardian_name="Mother (demo)" if opened.person.is_minor else "",
+    )
+    return opened
 
 
 # Who opens the scenario's cases, by organization key; the supervisor approves Diana's.

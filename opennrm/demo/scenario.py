@@ -17,6 +17,7 @@ from opennrm.directory import demo as directory
 from opennrm.hotline import demo as hotline
 from opennrm.referrals import demo as referrals
 from opennrm.returns import demo as returns
+from opennrm.stats import demo as stats
 
 LOADERS: tuple[tuple[str, DemoLoader], ...] = (
     ("accounts", accounts.load_demo),  # organizations, one demo user per role
@@ -27,6 +28,7 @@ LOADERS: tuple[tuple[str, DemoLoader], ...] = (
     # Needs the referrals: IOM Türkiye's return is received by the Tashkent centre, which has
     # its own case of the woman from the referral, and does the 3-month follow-up there.
     ("returns", returns.load_demo),
+    ("stats", stats.load_demo),  # data-sharing agreements with the national coordinator
 )
 
 

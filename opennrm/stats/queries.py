@@ -100,6 +100,9 @@ class Scope:
     end: date
     statistical_consent_only: bool = False
     time_zone: str = "UTC"  # IANA name: where a date-time's day and month are read
+    # Person records of someone already counted under another record (linkage's links across
+    # organizations): their cases are left out, so a person is counted once (national view).
+    counted_elsewhere: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -198,7 +201,13 @@ def cases_opened(scope: Scope) -> QuerySet[Case]:
         opened_on__gte=scope.start,
         opened_on__lte=scope.end,
     )
-    return _with_consent(cases, scope, "pk").order_by()
+    return _once(_with_consent(cases, scope, "pk"), scope).order_by()
+
+
+def _once(cases: QuerySet[Case], scope: Scope) -> QuerySet[Case]:
+    if scope.counted_elsewhere:
+        return cases.exclude(person_id__in=sorted(scope.counted_elsewhere))
+    return cases
 
 
 def _cases_closed(scope: Scope) -> QuerySet[Case]:
@@ -208,7 +217,7 @@ def _cases_closed(scope: Scope) -> QuerySet[Case]:
         closed_on__gte=scope.start,
         closed_on__lte=scope.end,
     )
-    return _with_consent(cases, scope, "pk").order_by()
+    return _once(_with_consent(cases, scope, "pk"), scope).order_by()
 
 
 def _signals(scope: Scope) -> QuerySet[Signal]:

@@ -1,0 +1,169 @@
+"""The national view: the figures of every organization that shares its statistics with the
+national coordinator, for the coordinator's data analyst (decision 0022).
+
+What it counts, and what it never shows:
+
+- the organizations with a data-sharing agreement in force today (``sharing``);
+- only cases whose person consented to statistical use (``Scope.statistical_consent_only``);
+- a person recorded by several organizations once: the latest national duplicate search's links
+  (``linkage.batch.person_clusters``) join the records, and only the lowest record of each
+  group counts (``Scope.counted_elsewhere`` leaves the others' cases out);
+- every table through small-cell suppression and its secondary suppression
+  (``disclosure.suppress``), so a count under the threshold is never shown nor recoverable from
+  the totals;
+- no table per worker, and nothing that leads to a person, a case number or a worker: the labels
+  are categories, organizations' countries and months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from opennrm.accounts import permissions as perms
+from opennrm.accounts.models import Organization
+from opennrm.accounts.permissions import Actor
+from opennrm.accounts.timezones import local_today
+from opennrm.errors import NotFound
+from opennrm.linkage.batch import latest_national_run, person_clusters
+from opennrm.linkage.models_batch import PersonLink
+from opennrm.locales import country_name
+
+from . import queries
+from .dashboard import Section
+from .disclosure import suppress
+from .queries import Scope
+from .sharing import sharing_organization_ids
+from .tables import Row, Table
+
+
+def national_allowed(actor: Actor) -> bool:
+    """The national view is the national coordinator's analyst's alone."""
+    organization = actor.organization
+    return (
+        actor.can(perms.STATS_NATIONAL)
+        and organization is not None
+        and organization.national_coordinator
+    )
+
+
+def coordinator_of(actor: Actor) -> Organization:
+    """The national coordinator organization the actor is the analyst of; NotFound otherwise."""
+    actor.require(perms.STATS_NATIONAL)
+    if not national_allowed(actor):
+        raise NotFound(_("Page not found."))
+    return actor.active_organization
+
+
+@dataclass(frozen=True)
+class National:
+    scope: Scope
+    organizations: int  # sharing today
+    linked_records: int  # records counted under another record of the same person
+
+
+def national_scope(*, actor: Actor, start: date, end: date) -> National:
+    """The scope of the national view over the period: the sharing organizations, consented
+    cases, each linked person once. NotFound for anyone but the coordinator's analyst."""
+    coordinator = coordinator_of(actor)
+    today = local_today(coordinator)
+    organization_ids = tuple(sharing_organization_ids(coordinator=coordinator, on=today))
+    scope = Scope(
+        organization_ids=organization_ids,
+        start=start,
+        end=end,
+        statistical_consent_only=True,
+        time_zone=coordinator.time_zone,
+    )
+    elsewhere = counted_elsewhere(scope)
+    return National(
+        replace(scope, counted_elsewhere=elsewhere), len(organization_ids), len(elsewhere)
+    )
+
+
+def counted_elsewhere(scope: Scope) -> frozenset[int]:
+    """The person records of the scope's cases that the latest national duplicate search joined
+    to a record with a lower id also in the scope: each person counts once, under that one."""
+    run = latest_national_run()
+    if run is None or not scope.organization_ids:
+        return frozenset()
+    links = PersonLink.objects.filter(
+        run=run,
+        organization_a_id__in=scope.organization_ids,
+        organization_b_id__in=scope.organization_ids,
+    ).values_list("person_a_id", "person_b_id")
+    linked = {pk for pair in links for pk in pair}
+    if not linked:
+        return frozenset()
+    # Only the linked persons that the scope counts (consent, period) are joined.
+    counted = set(
+        queries.cases_opened(scope)
+        .filter(person_id__in=sorted(linked))
+        .values_list("person_id", flat=True)
+    )
+    return frozenset(pk for group in person_clusters(counted, run=run) for pk in group[1:])
+
+
+def cases_by_organization_country(national: National) -> Table:
+    """Cases opened by the country of the organization that recorded them, in the period and
+    the period before: how each country's figures moved ("Tajikistan: 93, up from 41")."""
+    scope, previous = national.scope, national.scope.previous()
+
+    def counts(s: Scope) -> dict[str, int]:
+        return dict(
+            queries.cases_opened(s)
+            .values("organization__country")
+            .annotate(n=Count("id"))
+            .values_list("organization__country", "n")
+        )
+
+    now, before = counts(scope), counts(previous)
+    countries = sorted(set(now) | set(before), key=lambda code: -now.get(code, 0))
+    rows = tuple(
+        Row(country_name(code) or code, (before.get(code, 0), now.get(code, 0)))
+        for code in countries
+    )
+    return Table(
+        key="cases-by-organization-country",
+        title=_("Cases opened, by the country of the organization"),
+        row_heading=_("Country of the organization"),
+        columns=(previous.label(), scope.label()),
+        rows=rows,
+    )
+
+
+def national_sections(national: National, *, threshold: int | None = None) -> list[Section]:
+    """Every table of the national view, each suppressed for small cells."""
+    scope = national.scope
+
+    def safe(table: Table) -> Table:
+        return suppress(table, threshold=threshold)
+
+    return [
+        Section(
+            _("Cases"),
+            [
+                safe(cases_by_organization_country(national)),
+                safe(queries.cases_by_month(scope)),
+                safe(queries.cases_by_exploitation_type(scope)),
+                safe(queries.cases_by_country_of_exploitation(scope)),
+                safe(queries.routes(scope)),
+            ],
+        ),
+        Section(
+            _("People assisted"),
+            [
+                safe(queries.people_by_sex(scope)),
+                safe(queries.people_by_age_band(scope)),
+                safe(queries.people_by_citizenship(scope)),
+            ],
+        ),
+        Section(_("Identification"), [safe(queries.identification_decisions(scope))]),
+        Section(
+            _("Services and returns"),
+            [safe(queries.services_by_type(scope)), safe(queries.returns_by_destination(scope))],
+        ),
+    ]
