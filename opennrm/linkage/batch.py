@@ -10,9 +10,11 @@
 The job decrypts the persons in memory only, in the worker, hands them to
 ``opennrm.matching.batch.link`` and stores the links (two person ids and a probability).
 
-For the statistics (a later issue): ``distinct_persons(person_ids)`` counts how many people a
-set of persons are once the latest finished national run's links join the same person's records
-(union-find over the links); ``person_clusters(person_ids)`` gives the groups themselves.
+For the statistics: a finished run stores its groups (``PersonCluster``: each member keyed by
+the group's lowest person id), by which stats counts people once. ``distinct_persons(person_ids)``
+counts how many people a set of persons are once the latest finished national run's links join
+the same person's records (union-find over the links); ``person_clusters(person_ids)`` gives the
+groups themselves.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from opennrm.people.models import Person, other_names
 from opennrm.people.search import COMPARED_FIELDS
 
 from .audit_batch import LinkageAction
-from .models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
+from .models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonCluster, PersonLink
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +206,16 @@ def linkage_run_execute(
                 for a, b in [sorted((int(pair.id_a), int(pair.id_b)))]
             ]
             PersonLink.objects.bulk_create(links, batch_size=1000)
+            linked = {pk for link in links for pk in (link.person_a_id, link.person_b_id)}
+            pairs = [(link.person_a_id, link.person_b_id) for link in links]
+            PersonCluster.objects.bulk_create(
+                (
+                    PersonCluster(run=run, person_id=pk, cluster=group[0])
+                    for group in groups(linked, pairs)
+                    for pk in group
+                ),
+                batch_size=1000,
+            )
             run.status = LinkageStatus.DONE
             run.progress = 1.0
             run.records = result.records
@@ -375,11 +387,10 @@ def latest_national_run() -> LinkageRun | None:
     )
 
 
-def person_clusters(person_ids: Iterable[int], *, run: LinkageRun | None = None) -> list[list[int]]:
-    """The given persons grouped into people by the links of ``run`` (default: the latest
-    finished national run) among them: each group sorted, singletons included. Ids only."""
+def groups(person_ids: Iterable[int], links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The persons grouped into people by the links among them (transitively): each group
+    sorted, singletons included, the groups in order of their lowest id."""
     ids = sorted(set(person_ids))
-    run = run or latest_national_run()
     parent = {i: i for i in ids}
 
     def find(x: int) -> int:
@@ -388,18 +399,25 @@ def person_clusters(person_ids: Iterable[int], *, run: LinkageRun | None = None)
             x = parent[x]
         return x
 
-    if run is not None and ids:
-        wanted = set(ids)
-        links = PersonLink.objects.filter(run=run).values_list("person_a_id", "person_b_id")
-        for a, b in links.iterator(chunk_size=5000):
-            if a in wanted and b in wanted:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
+    for a, b in links:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    found: dict[int, list[int]] = {}
     for i in ids:
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values())
+        found.setdefault(find(i), []).append(i)
+    return sorted(found.values())
+
+
+def person_clusters(person_ids: Iterable[int], *, run: LinkageRun | None = None) -> list[list[int]]:
+    """The given persons grouped into people by the links of ``run`` (default: the latest
+    finished national run) among them: each group sorted, singletons included. Ids only."""
+    run = run or latest_national_run()
+    if run is None:
+        return groups(person_ids, [])
+    links = PersonLink.objects.filter(run=run).values_list("person_a_id", "person_b_id")
+    return groups(person_ids, links.iterator(chunk_size=5000))
 
 
 def distinct_persons(person_ids: Iterable[int], *, run: LinkageRun | None = None) -> int:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["LinkageRun", "LinkageScope", "LinkageStatus", "PersonLink"]
+__all__ = ["LinkageRun", "LinkageScope", "LinkageStatus", "PersonCluster", "PersonLink"]
 
 
 class LinkageScope(models.TextChoices):
@@ -99,3 +99,23 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.pk} of run {self.run_id}"
+
+
+class PersonCluster(models.Model):
+    """A person record that a run joined with others into one person: ``cluster`` is the lowest
+    person id of the group (its links joined transitively). Statistics count a group once by
+    this key (``stats.queries``); a person in no group counts under its own id. Ids only."""
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="cluster_members")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="linkage_clusters"
+    )
+    cluster = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="person_cluster_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} in cluster {self.cluster} of run {self.run_id}"

@@ -5,9 +5,9 @@ What it counts, and what it never shows:
 
 - the organizations with a data-sharing agreement in force today (``sharing``);
 - only cases whose person consented to statistical use (``Scope.statistical_consent_only``);
-- a person recorded by several organizations once: the latest national duplicate search's links
-  (``linkage.batch.person_clusters``) join the records, and only the lowest record of each
-  group counts (``Scope.counted_elsewhere`` leaves the others' cases out);
+- a person recorded by several organizations once: the latest national duplicate search's groups
+  (``linkage.PersonCluster``) join the records, and people are counted once per group
+  (``Scope.linkage_run``); cases stay cases;
 - every table through small-cell suppression and its secondary suppression
   (``disclosure.suppress``), so a count under the threshold is never shown nor recoverable from
   the totals;
@@ -17,7 +17,7 @@ What it counts, and what it never shows:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count
@@ -28,8 +28,7 @@ from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.errors import NotFound
-from opennrm.linkage.batch import latest_national_run, person_clusters
-from opennrm.linkage.models_batch import PersonLink
+from opennrm.linkage.batch import latest_national_run
 from opennrm.locales import country_name
 
 from . import queries
@@ -62,49 +61,37 @@ def coordinator_of(actor: Actor) -> Organization:
 class National:
     scope: Scope
     organizations: int  # sharing today
-    linked_records: int  # records counted under another record of the same person
+    linked_records: int  # person records of the scope counted with another of the same person
 
 
 def national_scope(*, actor: Actor, start: date, end: date) -> National:
     """The scope of the national view over the period: the sharing organizations, consented
-    cases, each linked person once. NotFound for anyone but the coordinator's analyst."""
+    cases, people counted once per group of the latest national duplicate search. NotFound for
+    anyone but the coordinator's analyst."""
     coordinator = coordinator_of(actor)
     today = local_today(coordinator)
     organization_ids = tuple(sharing_organization_ids(coordinator=coordinator, on=today))
+    run = latest_national_run()
     scope = Scope(
         organization_ids=organization_ids,
         start=start,
         end=end,
         statistical_consent_only=True,
         time_zone=coordinator.time_zone,
+        linkage_run=run.pk if run is not None else None,
     )
-    elsewhere = counted_elsewhere(scope)
-    return National(
-        replace(scope, counted_elsewhere=elsewhere), len(organization_ids), len(elsewhere)
-    )
+    return National(scope, len(organization_ids), linked_records(scope))
 
 
-def counted_elsewhere(scope: Scope) -> frozenset[int]:
-    """The person records of the scope's cases that the latest national duplicate search joined
-    to a record with a lower id also in the scope: each person counts once, under that one."""
-    run = latest_national_run()
-    if run is None or not scope.organization_ids:
-        return frozenset()
-    links = PersonLink.objects.filter(
-        run=run,
-        organization_a_id__in=scope.organization_ids,
-        organization_b_id__in=scope.organization_ids,
-    ).values_list("person_a_id", "person_b_id")
-    linked = {pk for pair in links for pk in pair}
-    if not linked:
-        return frozenset()
-    # Only the linked persons that the scope counts (consent, period) are joined.
-    counted = set(
-        queries.cases_opened(scope)
-        .filter(person_id__in=sorted(linked))
-        .values_list("person_id", flat=True)
+def linked_records(scope: Scope) -> int:
+    """How many of the scope's person records are counted together with another: the
+    persons minus the people."""
+    if scope.linkage_run is None:
+        return 0
+    counts = queries.cases_opened(scope).aggregate(
+        persons=Count("person", distinct=True), people=queries.people_count(scope)
     )
-    return frozenset(pk for group in person_clusters(counted, run=run) for pk in group[1:])
+    return counts["persons"] - counts["people"]
 
 
 def cases_by_organization_country(national: National) -> Table:

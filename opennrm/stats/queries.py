@@ -30,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -51,6 +52,7 @@ from opennrm.cases.choices import (
 )
 from opennrm.cases.models import Case, Consent, IdentificationDecision, Service
 from opennrm.hotline.models import Channel, Outcome, Reason, Signal
+from opennrm.linkage.models_batch import PersonCluster
 from opennrm.locales import country_name, language_name
 from opennrm.people.models import Gender
 from opennrm.referrals.choices import ReferralStatus
@@ -100,9 +102,9 @@ class Scope:
     end: date
     statistical_consent_only: bool = False
     time_zone: str = "UTC"  # IANA name: where a date-time's day and month are read
-    # Person records of someone already counted under another record (linkage's links across
-    # organizations): their cases are left out, so a person is counted once (national view).
-    counted_elsewhere: frozenset[int] = frozenset()
+    # The linkage run whose groups join the records of one person kept by several organizations
+    # (its PersonCluster rows): people are counted once per group (the national view).
+    linkage_run: int | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -201,13 +203,16 @@ def cases_opened(scope: Scope) -> QuerySet[Case]:
         opened_on__gte=scope.start,
         opened_on__lte=scope.end,
     )
-    return _once(_with_consent(cases, scope, "pk"), scope).order_by()
+    return _with_consent(cases, scope, "pk").order_by()
 
 
-def _once(cases: QuerySet[Case], scope: Scope) -> QuerySet[Case]:
-    if scope.counted_elsewhere:
-        return cases.exclude(person_id__in=sorted(scope.counted_elsewhere))
-    return cases
+def people_count(scope: Scope) -> Count:
+    """How many people: distinct persons, or with a linkage run, distinct groups of records of
+    one person (the lowest person id of the group; a person in no group is its own)."""
+    if scope.linkage_run is None:
+        return Count("person", distinct=True)
+    group = PersonCluster.objects.filter(run_id=scope.linkage_run, person_id=OuterRef("person_id"))
+    return Count(Coalesce(Subquery(group.values("cluster")[:1]), F("person_id")), distinct=True)
 
 
 def _cases_closed(scope: Scope) -> QuerySet[Case]:
@@ -217,7 +222,7 @@ def _cases_closed(scope: Scope) -> QuerySet[Case]:
         closed_on__gte=scope.start,
         closed_on__lte=scope.end,
     )
-    return _once(_with_consent(cases, scope, "pk"), scope).order_by()
+    return _with_consent(cases, scope, "pk").order_by()
 
 
 def _signals(scope: Scope) -> QuerySet[Signal]:
@@ -306,7 +311,7 @@ def _choices(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
 
 def headline(scope: Scope) -> Table:
     """Cases opened, people assisted, cases closed, contacts, referrals sent and received."""
-    opened = cases_opened(scope).aggregate(cases=Count("id"), people=Count("person", distinct=True))
+    opened = cases_opened(scope).aggregate(cases=Count("id"), people=people_count(scope))
     rows = (
         Row(_("Cases opened"), (opened["cases"],)),
         Row(_("People assisted"), (opened["people"],)),
@@ -397,7 +402,7 @@ def people_by_sex(scope: Scope) -> Table:
     counts = dict(
         cases_opened(scope)
         .values("person__gender")
-        .annotate(n=Count("person", distinct=True))
+        .annotate(n=people_count(scope))
         .values_list("person__gender", "n")
     )
     return Table(
@@ -428,7 +433,7 @@ def people_by_age_band(scope: Scope) -> Table:
         cases_opened(scope)
         .annotate(band=_age_band())
         .values("band")
-        .annotate(n=Count("person", distinct=True))
+        .annotate(n=people_count(scope))
         .values_list("band", "n")
     )
     order = [(label, label) for label, _low, _high in AGE_BANDS]
@@ -448,7 +453,7 @@ def people_by_citizenship(scope: Scope) -> Table:
     counts = dict(
         cases_opened(scope)
         .values("person__citizenship")
-        .annotate(n=Count("person", distinct=True))
+        .annotate(n=people_count(scope))
         .values_list("person__citizenship", "n")
     )
     return Table(

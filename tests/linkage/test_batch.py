@@ -12,7 +12,13 @@ from django.core.management import call_command
 from opennrm.audit.models import AuditEvent
 from opennrm.errors import Conflict, NotFound
 from opennrm.linkage import batch
-from opennrm.linkage.models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
+from opennrm.linkage.models_batch import (
+    LinkageRun,
+    LinkageScope,
+    LinkageStatus,
+    PersonCluster,
+    PersonLink,
+)
 from tests.linkage.batch_factories import (
     NAMES,
     OTHERS,
@@ -162,6 +168,9 @@ def test_distinct_persons_counts_each_person_once_after_the_national_links(world
     assert batch.distinct_persons(ids) == 2
     assert batch.person_clusters(ids) == [sorted(ids[:3]), [other.person_id]]
     assert batch.distinct_persons([in_a.person_id, other.person_id]) == 2
+    # The run stores its groups for the statistics: each member keyed by the group's lowest id.
+    stored = dict(PersonCluster.objects.values_list("person_id", "cluster"))
+    assert stored == {pk: min(ids[:3]) for pk in ids[:3]}
 
 
 def test_the_command_prints_progress_and_counts(world, zhanar_twice, capsys):

@@ -15,7 +15,13 @@ from opennrm.accounts.permissions import Actor
 from opennrm.cases import services as case_services
 from opennrm.cases.models import Case
 from opennrm.errors import NotFound
-from opennrm.linkage.models_batch import LinkageRun, LinkageScope, LinkageStatus, PersonLink
+from opennrm.linkage.models_batch import (
+    LinkageRun,
+    LinkageScope,
+    LinkageStatus,
+    PersonCluster,
+    PersonLink,
+)
 from opennrm.stats import national, sharing
 from opennrm.stats.tables import Table
 from tests.support.matrix import Route, check, each
@@ -66,6 +72,9 @@ def _link(a: Case, b: Case) -> None:
         organization_a_id=first.organization_id,
         organization_b_id=second.organization_id,
     )
+    # The group, as the run stores it: keyed by the lower person id.
+    for case in (first, second):
+        PersonCluster.objects.create(run=run, person_id=case.person_id, cluster=first.person_id)
 
 
 def test_a_person_registered_at_two_organizations_and_linked_counts_once(demo) -> None:
