@@ -4,8 +4,10 @@ person, a case number or a worker; the coordinator's analyst alone."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -147,6 +149,18 @@ def test_the_analyst_reaches_no_person_case_number_or_worker(demo, client) -> No
     texts = [html] + [
         r.content.decode("utf-8-sig") for r in downloads if r["Content-Type"].startswith("text/csv")
     ]
+    for workbook in (r for r in downloads if not r["Content-Type"].startswith("text/csv")):
+        sheets = openpyxl.load_workbook(io.BytesIO(workbook.content), read_only=True)
+        texts.append(
+            " ".join(
+                str(cell)
+                for sheet in sheets.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if cell is not None
+            )
+        )
+    assert len(texts) == 1 + len(downloads)
     for text in texts:
         for number in secrets:
             assert number not in text
