@@ -67,7 +67,12 @@ class National:
 def national_scope(*, actor: Actor, start: date, end: date) -> National:
     """The scope of the national view over the period: the sharing organizations, consented
     cases, each linked person once. NotFound for anyone but the coordinator's analyst."""
-    coordinator = _coordinator(actor)
+    return national_scope_of(coordinator=_coordinator(actor), start=start, end=end)
+
+
+def national_scope_of(*, coordinator: Organization, start: date, end: date) -> National:
+    """The same for the national coordinator ``coordinator``, with no actor: for the server's
+    operator (``manage.py annual_report --national``); the caller checks who asks."""
     today = local_today(coordinator)
     organization_ids = tuple(sharing_organization_ids(coordinator=coordinator, on=today))
     scope = Scope(
