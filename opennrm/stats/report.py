@@ -205,15 +205,26 @@ def _citizenship_codes(scope: Scope) -> dict[str, str]:
     return {country_name(code) or code: code for code in codes if code}
 
 
-def _organization_sections(scope: Scope, threshold: int) -> list[Section]:
+def report_sections(
+    scope: Scope, threshold: int, *, found: national.National | None = None
+) -> list[Section]:
+    """Every table of the report, suppressed. Totals are published only where the rows and
+    columns are parts of a whole: not for opened and closed cases, two years side by side, or
+    types of exploitation (a case may have several); those totals are still protected, as known.
+    The national report's first table: cases by the country of the organization, the year
+    before beside the year."""
+
     def safe(table: Table, *, totals: bool = True) -> Table:
         return suppress(table, threshold=threshold, totals=totals)
 
+    by_country = (
+        [safe(national.cases_by_organization_country(found), totals=False)] if found else []
+    )
     return [
         Section(
             _("Cases"),
             [
-                # Opened and closed are not parts of a whole; the types of a case may be several.
+                *by_country,
                 safe(queries.cases_by_month(scope), totals=False),
                 safe(queries.cases_by_exploitation_type(scope), totals=False),
                 safe(queries.cases_by_country_of_exploitation(scope)),
@@ -238,13 +249,6 @@ def _organization_sections(scope: Scope, threshold: int) -> list[Section]:
             ],
         ),
     ]
-
-
-def _national_sections(found: national.National, threshold: int) -> list[Section]:
-    sections = national.national_sections(found, threshold=threshold)
-    referrals = suppress(referral_counts(found.scope), threshold=threshold)
-    sections[-1] = Section(sections[-1].title, [*sections[-1].tables, referrals])
-    return sections
 
 
 def _key_figures(scope: Scope, sections: list[Section], threshold: int) -> KeyFigures:
@@ -297,7 +301,7 @@ def _year_scope(organization: Organization, year: int) -> Scope:
 def _organization_report(organization: Organization, year: int) -> Report:
     threshold = suppression_threshold()
     scope = _year_scope(organization, year)
-    sections = _organization_sections(scope, threshold)
+    sections = report_sections(scope, threshold)
     return Report(
         year=year,
         title=_("Annual report %(year)s: %(organization)s")
@@ -314,7 +318,7 @@ def _organization_report(organization: Organization, year: int) -> Report:
 
 def _national_report(coordinator: Organization, found: national.National, year: int) -> Report:
     threshold = suppression_threshold()
-    sections = _national_sections(found, threshold)
+    sections = report_sections(found.scope, threshold, found=found)
     country = country_name(coordinator.country) or coordinator.country
     return Report(
         year=year,

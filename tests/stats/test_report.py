@@ -18,6 +18,7 @@ from opennrm.accounts.models import Membership, Organization
 from opennrm.audit.models import AuditEvent
 from opennrm.cases.models import Case
 from opennrm.stats import report
+from tests.cases.factories import open_diana
 from tests.conftest import World, sign_in
 from tests.support.matrix import Route, check, each
 
@@ -138,10 +139,26 @@ def test_a_year_with_no_data_says_so(demo, client) -> None:
     page = _client(client, SUPERVISOR)
     response = page.get("/stats/report/", {"year": 2001})
     assert response.context["report"].empty
-    assert "this report has no figures to show" in response.content.decode() or (
-        response.context["report"].empty
-    )
-    assert 'class="stats-figure"' not in response.content.decode()
+    html = response.content.decode()
+    assert "No case, identification decision, service, referral or return was recorded" in html
+    assert 'class="stats-figure"' not in html
+    text = _command("--organization", IOM, "--year", "2001", "--format", "text")
+    assert "people_assisted 0" in text.splitlines()
+
+
+def test_a_small_figure_is_suppressed_everywhere(world: World, tmp_path) -> None:
+    """One case of Diana in 2005 at A: the report leaves A, so her 1 is never printed."""
+    case = open_diana(world.a["case_worker"])
+    with translation.override("en"):
+        found = report.organization_report(actor=world.actor(world.a["supervisor"]), year=2005)
+        text = pdf_text(report.render_pdf(found), tmp_path)
+    figures = found.key_figures
+    assert figures.people_assisted is None and figures.women is None
+    assert figures.cases_opened is None and figures.citizenships == ()
+    assert all(v in (None, 0) for t in found.tables for row in t.rows for v in row.values)
+    assert "people_assisted suppressed" in report.render_text(found).splitlines()
+    assert case.number not in text and "Диана" not in text
+    assert "the threshold is 11" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("year", ["1999", "3000", "twenty", "2005.5"])
