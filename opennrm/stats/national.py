@@ -143,16 +143,18 @@ def national_sections(national: National, *, threshold: int | None = None) -> li
     """Every table of the national view, each suppressed for small cells."""
     scope = national.scope
 
-    def safe(table: Table) -> Table:
-        return suppress(table, threshold=threshold)
+    def safe(table: Table, *, totals: bool = True) -> Table:
+        # No published totals where the rows or columns are not parts of a whole: two years
+        # side by side, cases opened beside closed, a case of several types of exploitation.
+        return suppress(table, threshold=threshold, totals=totals)
 
     return [
         Section(
             _("Cases"),
             [
-                safe(cases_by_organization_country(national)),
-                safe(queries.cases_by_month(scope)),
-                safe(queries.cases_by_exploitation_type(scope)),
+                safe(cases_by_organization_country(national), totals=False),
+                safe(queries.cases_by_month(scope), totals=False),
+                safe(queries.cases_by_exploitation_type(scope), totals=False),
                 safe(queries.cases_by_country_of_exploitation(scope)),
                 safe(queries.routes(scope)),
             ],
