@@ -138,7 +138,6 @@ class KeyFigures:
 @dataclass(frozen=True)
 class Report:
     year: int
-    title: str
     organization: Organization  # whose report, or the national coordinator's
     is_national: bool
     threshold: int
@@ -148,6 +147,20 @@ class Report:
     linked_records: int = 0  # records counted under another record of the same person
     empty: bool = False
     generated_on: date = field(default_factory=date.today)
+
+    @property
+    def title(self) -> str:
+        """In the language of the moment it is read (a page, a PDF in Russian)."""
+        if self.is_national:
+            country = country_name(self.organization.country) or self.organization.country
+            return _("National annual report %(year)s: %(country)s") % {
+                "year": self.year,
+                "country": country,
+            }
+        return _("Annual report %(year)s: %(organization)s") % {
+            "year": self.year,
+            "organization": self.organization.name,
+        }
 
     @property
     def tables(self) -> list[Table]:
@@ -304,8 +317,6 @@ def _organization_report(organization: Organization, year: int) -> Report:
     sections = report_sections(scope, threshold)
     return Report(
         year=year,
-        title=_("Annual report %(year)s: %(organization)s")
-        % {"year": year, "organization": organization.name},
         organization=organization,
         is_national=False,
         threshold=threshold,
@@ -319,11 +330,8 @@ def _organization_report(organization: Organization, year: int) -> Report:
 def _national_report(coordinator: Organization, found: national.National, year: int) -> Report:
     threshold = suppression_threshold()
     sections = report_sections(found.scope, threshold, found=found)
-    country = country_name(coordinator.country) or coordinator.country
     return Report(
         year=year,
-        title=_("National annual report %(year)s: %(country)s")
-        % {"year": year, "country": country},
         organization=coordinator,
         is_national=True,
         threshold=threshold,

@@ -159,6 +159,9 @@ def test_a_small_figure_is_suppressed_everywhere(world: World, tmp_path) -> None
     assert "people_assisted suppressed" in report.render_text(found).splitlines()
     assert case.number not in text and "Диана" not in text
     assert "the threshold is 11" in " ".join(text.split())
+    with translation.override("ru"):
+        russian = pdf_text(report.render_pdf(found), tmp_path)
+    assert "Годовой отчёт за 2005" in russian and "скрыто" in russian
 
 
 @pytest.mark.parametrize("year", ["1999", "3000", "twenty", "2005.5"])
@@ -187,7 +190,8 @@ def test_the_command_writes_a_pdf_and_an_html_file_and_audits_them(demo, tmp_pat
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "49" in html.read_text()
     events = AuditEvent.objects.filter(action="stats.annual_report")
-    assert events.count() == 2
+    _command("--organization", IOM, "--year", "2005", "--format", "text")
+    assert events.count() == 3
     assert {e.organization.name for e in events} == {IOM}
 
 

@@ -3,7 +3,7 @@
     manage.py annual_report --organization "IOM Kazakhstan, Almaty office" --year 2005 \\
         [--format pdf|html|text] [--national] [--output FILE]
 
-Run by the server's operator: no actor; the file written is audited under the organization.
+Run by the server's operator: no actor; what it writes is audited under the organization.
 pdf and html go to --output, or to stdout as bytes; text prints the key figures one a line,
 ``key value`` (``people_assisted 49``, ``citizenship.UZ 16``; ``suppressed`` for a figure under
 the threshold). A bad year or an unknown organization: a message and a non-zero exit.
@@ -61,8 +61,7 @@ class Command(BaseCommand):
                 body = report.render_html(found).encode()
             else:
                 body = report.render_pdf(found)
-            if file_format != "text":
-                report.report_written_record(actor=None, report=found, file_format=file_format)
+            report.report_written_record(actor=None, report=found, file_format=file_format)
         if file_format == "text" and not options["output"]:
             self.stdout.write(body.decode(), ending="")
         elif options["output"]:
