@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from opennrm.accounts import permissions as perms
 from opennrm.errors import NotFound, ValidationFailed
+from opennrm.validation import EARLIEST_RECORD
 from opennrm.web import ActorRequest, actor_required
 
 from . import national, report
@@ -37,6 +38,7 @@ def _page(
                 "errors": error.errors.get("year", [error.message]),
                 "year": raw,
                 "today": today,
+                "first_year": EARLIEST_RECORD.year,
                 "is_national": is_national,
             },
         )
@@ -63,6 +65,7 @@ def _page(
             "pdf_url": f"{request.path}?{query.urlencode()}",
             "year": year,
             "today": today,
+            "first_year": EARLIEST_RECORD.year,
             "is_national": is_national,
         },
     )
