@@ -265,3 +265,10 @@ def test_access(world: World, route: Route, principal: str) -> None:
         other = world.org_b if principal.startswith("a:") else world.org_a
         assert organization.name in html
         assert other.name not in html.split('class="annual-report"')[-1]
+
+
+def test_the_command_writes_the_pdf_to_stdout_as_bytes(world: World, capfdbinary) -> None:
+    open_diana(world.a["case_worker"])
+    call_command("annual_report", "--organization", world.org_a.name, "--year", "2005")
+    out = capfdbinary.readouterr().out
+    assert out.startswith(b"%PDF") and out.rstrip().endswith(b"%%EOF")
