@@ -115,10 +115,15 @@ def test_the_national_report_2005_shows_tajikistan_41_to_93(demo, client, tmp_pa
 
 def test_the_analyst_reaches_no_person_case_number_or_worker(demo, client, tmp_path) -> None:
     page = _client(client, ANALYST)
-    html = page.get("/stats/national/report/", {"year": 2005}).content.decode()
+    response = page.get("/stats/national/report/", {"year": 2005})
+    html = response.content.decode()
     pdf = page.get("/stats/national/report/", {"year": 2005, "format": "pdf"})
     assert pdf.status_code == 200
     texts = [html, pdf_text(pdf.content, tmp_path)]
+    for table in response.context["report"].tables:  # each table's CSV, as the page links it
+        csv = page.get("/stats/national/report/", {"year": 2005, "download": table.key})
+        assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+        texts.append(csv.content.decode("utf-8-sig"))
     numbers = list(Case.objects.values_list("number", flat=True))
     workers = [
         m.user.full_name for m in Membership.objects.select_related("user") if m.user.full_name
