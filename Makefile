@@ -18,15 +18,18 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) system-deps messages
 
-# gettext compiles the translations; installed from Debian when missing.
+# gettext compiles the translations; Pango and the DejaVu fonts are WeasyPrint's (the annual
+# report's PDF); installed from Debian when missing.
 system-deps:
-	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+	@command -v msgfmt >/dev/null && /sbin/ldconfig -p | grep -q libpango-1.0 || { \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+		-y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 browser-deps:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core \
+		poppler-utils >/dev/null; }
 
 messages:
 	@for po in $(wildcard locale/*/LC_MESSAGES/django.po); do \

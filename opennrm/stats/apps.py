@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -16,3 +18,4 @@ class StatsConfig(AppConfig):
         actions_register(
             *audit_charts.ACTIONS, *audit_ctdc.ACTIONS, *audit_dp.ACTIONS, *audit_sharing.ACTIONS
         )
+        actions_register(*import_module(f"{__package__}.audit_report").ACTIONS)

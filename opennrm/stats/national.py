@@ -68,7 +68,12 @@ def national_scope(*, actor: Actor, start: date, end: date) -> National:
     """The scope of the national view over the period: the sharing organizations, consented
     cases, people counted once per group of the latest national duplicate search. NotFound for
     anyone but the coordinator's analyst."""
-    coordinator = coordinator_of(actor)
+    return national_scope_of(coordinator=coordinator_of(actor), start=start, end=end)
+
+
+def national_scope_of(*, coordinator: Organization, start: date, end: date) -> National:
+    """The same for the national coordinator ``coordinator``, with no actor: for the server's
+    operator (``manage.py annual_report --national``); the caller checks who asks."""
     today = local_today(coordinator)
     organization_ids = tuple(sharing_organization_ids(coordinator=coordinator, on=today))
     run = latest_national_run()
@@ -126,16 +131,18 @@ def national_sections(national: National, *, threshold: int | None = None) -> li
     """Every table of the national view, each suppressed for small cells."""
     scope = national.scope
 
-    def safe(table: Table) -> Table:
-        return suppress(table, threshold=threshold)
+    def safe(table: Table, *, totals: bool = True) -> Table:
+        # No published totals where the rows or columns are not parts of a whole: two years
+        # side by side, cases opened beside closed, a case of several types of exploitation.
+        return suppress(table, threshold=threshold, totals=totals)
 
     return [
         Section(
             _("Cases"),
             [
-                safe(cases_by_organization_country(national)),
-                safe(queries.cases_by_month(scope)),
-                safe(queries.cases_by_exploitation_type(scope)),
+                safe(cases_by_organization_country(national), totals=False),
+                safe(queries.cases_by_month(scope), totals=False),
+                safe(queries.cases_by_exploitation_type(scope), totals=False),
                 safe(queries.cases_by_country_of_exploitation(scope)),
                 safe(queries.routes(scope)),
             ],

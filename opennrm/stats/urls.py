@@ -4,6 +4,7 @@ from . import (
     urls_dashboard,
     urls_dp,
     urls_national,
+    urls_report,
     urls_sharing,
 )
 
@@ -15,4 +16,5 @@ urlpatterns = [
     *urls_ctdc_export.urlpatterns,
     *urls_sharing.urlpatterns,
     *urls_dp.urlpatterns,
+    *urls_report.urlpatterns,
 ]

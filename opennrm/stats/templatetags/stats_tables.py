@@ -11,10 +11,12 @@ A stats page passes its tables to the template and answers their download links 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from opennrm.stats.charts import (
     bar_chart,
@@ -39,6 +41,14 @@ CHARTS = {
 }
 
 
+def _without_total(table: Table) -> Table:
+    """The table as its chart draws it: without the total row that suppression publishes (a bar
+    "Total" beside its parts, or a month "Total", would be read as one more category)."""
+    if len(table.rows) > 1 and table.rows[-1].label == _("Total"):
+        return replace(table, rows=table.rows[:-1])
+    return table
+
+
 def figure_context(
     table: Table,
     *,
@@ -56,7 +66,7 @@ def figure_context(
     if chart not in CHARTS and chart:
         raise ValueError(f"unknown chart {chart!r}: one of {', '.join(CHARTS)} or empty")
     if chart and not message:
-        svg = CHARTS[chart](table, column, marker)
+        svg = CHARTS[chart](_without_total(table), column, marker)
     return {
         "table": table,
         "chart": svg,
