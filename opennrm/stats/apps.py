@@ -16,3 +16,4 @@ class StatsConfig(AppConfig):
         actions_register(
             *audit_charts.ACTIONS, *audit_ctdc.ACTIONS, *audit_dp.ACTIONS, *audit_sharing.ACTIONS
         )
+        from . import cache  # noqa: F401  (connects the cache's invalidation to the writes)

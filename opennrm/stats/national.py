@@ -17,6 +17,7 @@ What it counts, and what it never shows:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -33,6 +34,7 @@ from opennrm.linkage.models_batch import PersonLink
 from opennrm.locales import country_name
 
 from . import queries
+from .cache import cached
 from .dashboard import Section
 from .disclosure import suppress
 from .queries import Scope
@@ -77,7 +79,7 @@ def national_scope(*, actor: Actor, start: date, end: date) -> National:
         statistical_consent_only=True,
         time_zone=coordinator.time_zone,
     )
-    elsewhere = counted_elsewhere(scope)
+    elsewhere = cached(counted_elsewhere)(scope)
     return National(
         replace(scope, counted_elsewhere=elsewhere), len(organization_ids), len(elsewhere)
     )
@@ -109,7 +111,12 @@ def counted_elsewhere(scope: Scope) -> frozenset[int]:
 def cases_by_organization_country(national: National) -> Table:
     """Cases opened by the country of the organization that recorded them, in the period and
     the period before: how each country's figures moved ("Tajikistan: 93, up from 41")."""
-    scope, previous = national.scope, national.scope.previous()
+    return cases_by_country_of_organization(national.scope)
+
+
+def cases_by_country_of_organization(scope: Scope) -> Table:
+    """`cases_by_organization_country` of a scope (what the cache keys on)."""
+    previous = scope.previous()
 
     def counts(s: Scope) -> dict[str, int]:
         return dict(
@@ -135,34 +142,35 @@ def cases_by_organization_country(national: National) -> Table:
 
 
 def national_sections(national: National, *, threshold: int | None = None) -> list[Section]:
-    """Every table of the national view, each suppressed for small cells."""
+    """Every table of the national view, each suppressed for small cells; the counts from the
+    statistics cache while no counted record changed (suppression is redone: it is quick)."""
     scope = national.scope
 
-    def safe(table: Table) -> Table:
-        return suppress(table, threshold=threshold)
+    def safe(fn: Callable[[Scope], Table]) -> Table:
+        return suppress(cached(fn)(scope), threshold=threshold)
 
     return [
         Section(
             _("Cases"),
             [
-                safe(cases_by_organization_country(national)),
-                safe(queries.cases_by_month(scope)),
-                safe(queries.cases_by_exploitation_type(scope)),
-                safe(queries.cases_by_country_of_exploitation(scope)),
-                safe(queries.routes(scope)),
+                safe(cases_by_country_of_organization),
+                safe(queries.cases_by_month),
+                safe(queries.cases_by_exploitation_type),
+                safe(queries.cases_by_country_of_exploitation),
+                safe(queries.routes),
             ],
         ),
         Section(
             _("People assisted"),
             [
-                safe(queries.people_by_sex(scope)),
-                safe(queries.people_by_age_band(scope)),
-                safe(queries.people_by_citizenship(scope)),
+                safe(queries.people_by_sex),
+                safe(queries.people_by_age_band),
+                safe(queries.people_by_citizenship),
             ],
         ),
-        Section(_("Identification"), [safe(queries.identification_decisions(scope))]),
+        Section(_("Identification"), [safe(queries.identification_decisions)]),
         Section(
             _("Services and returns"),
-            [safe(queries.services_by_type(scope)), safe(queries.returns_by_destination(scope))],
+            [safe(queries.services_by_type), safe(queries.returns_by_destination)],
         ),
     ]
