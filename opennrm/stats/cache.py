@@ -28,12 +28,12 @@ the bound on what no signal reports, namely
 - time passing: a pending referral becomes overdue with no write (the referrals table);
 - another process's writes while the cache is local memory (below).
 
-Where the cache lives (``CACHES["stats"]``, ``OPENNRM_STATS_CACHE_URL``): in the process's memory by
-default, right for the embedded default (one server process). With several processes (gunicorn's
-workers and the task worker, docs/deploy.md), a write in one replaces the generation in its own
-memory only, so production points the alias at a shared cache: a directory on the host
-(``filecache:///var/cache/opennrm/stats``, no new service) or Redis or Memcached. The alias is
-separate from ``default`` so that tables never crowd out the rate-limit counters.
+Where the cache lives (``CACHES["stats"]``, ``OPENNRM_STATS_CACHE_URL``): files under var/ by
+default, shared by every process of the host (gunicorn's workers, and the task worker that
+prepares a large national view, ``stats/prepare.py``), so a write in any of them invalidates the
+tables for all. Redis or Memcached may replace it; a cache in one process's memory (the tests')
+would leave the other processes' tables stale until they expire. The alias is separate from
+``default`` so that tables never crowd out the rate-limit counters.
 
 What is never cached: the caseload per worker (it holds workers' names, decrypted: they stay out of
 any cache, on disk or in a shared server). Everything cached is counts under category labels, and
@@ -199,6 +199,11 @@ def cached(fn: Callable[P, T]) -> Callable[P, T]:
         return result
 
     return wrapper
+
+
+def is_cached(fn: Callable[..., Any], *args: Any) -> bool:
+    """True when ``cached(fn)(*args)`` would read no database."""
+    return stats_cache().get(cache_key(fn, args, {}), _MISSING) is not _MISSING
 
 
 def clear() -> None:

@@ -34,7 +34,7 @@ from opennrm.linkage.models_batch import PersonLink
 from opennrm.locales import country_name
 
 from . import queries
-from .cache import cached
+from .cache import cached, is_cached
 from .dashboard import Section
 from .disclosure import suppress
 from .queries import Scope
@@ -141,36 +141,38 @@ def cases_by_country_of_organization(scope: Scope) -> Table:
     )
 
 
+def national_tables() -> list[tuple[str, list[Callable[[Scope], Table]]]]:
+    """The national view's sections: a title and the functions of its tables, in page order."""
+    return [
+        (
+            _("Cases"),
+            [
+                cases_by_country_of_organization,
+                queries.cases_by_month,
+                queries.cases_by_exploitation_type,
+                queries.cases_by_country_of_exploitation,
+                queries.routes,
+            ],
+        ),
+        (
+            _("People assisted"),
+            [queries.people_by_sex, queries.people_by_age_band, queries.people_by_citizenship],
+        ),
+        (_("Identification"), [queries.identification_decisions]),
+        (_("Services and returns"), [queries.services_by_type, queries.returns_by_destination]),
+    ]
+
+
 def national_sections(national: National, *, threshold: int | None = None) -> list[Section]:
     """Every table of the national view, each suppressed for small cells; the counts from the
     statistics cache while no counted record changed (suppression is redone: it is quick)."""
     scope = national.scope
-
-    def safe(fn: Callable[[Scope], Table]) -> Table:
-        return suppress(cached(fn)(scope), threshold=threshold)
-
     return [
-        Section(
-            _("Cases"),
-            [
-                safe(cases_by_country_of_organization),
-                safe(queries.cases_by_month),
-                safe(queries.cases_by_exploitation_type),
-                safe(queries.cases_by_country_of_exploitation),
-                safe(queries.routes),
-            ],
-        ),
-        Section(
-            _("People assisted"),
-            [
-                safe(queries.people_by_sex),
-                safe(queries.people_by_age_band),
-                safe(queries.people_by_citizenship),
-            ],
-        ),
-        Section(_("Identification"), [safe(queries.identification_decisions)]),
-        Section(
-            _("Services and returns"),
-            [safe(queries.services_by_type), safe(queries.returns_by_destination)],
-        ),
+        Section(title, [suppress(cached(fn)(scope), threshold=threshold) for fn in functions])
+        for title, functions in national_tables()
     ]
+
+
+def national_counted(national: National) -> bool:
+    """True when every table of the national view is in the statistics cache."""
+    return all(is_cached(fn, national.scope) for _t, fns in national_tables() for fn in fns)
