@@ -182,3 +182,12 @@ def test_a_lost_generation_never_brings_back_old_entries(world: World) -> None:
         old = cache.cache_key(queries.headline, (scope,), {})
         cache.stats_cache().delete(cache.GENERATION_KEY)  # evicted, or the cache restarted
         assert cache.cache_key(queries.headline, (scope,), {}) != old
+
+
+def test_one_bump_at_commit_however_many_rows(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        _open(world)
+        _open(world)
+    assert [c for c in callbacks if c is cache.bump] == [cache.bump]
