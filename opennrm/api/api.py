@@ -43,6 +43,7 @@ from .schemas import (
     OrganizationSettingsPatch,
 )
 from .screening import router as screening_router
+from .stats import router as stats_router
 
 api = Api(
     title="OpenNRM API",
@@ -62,6 +63,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/returns", returns_router)
 api.add_router("/members", members_router)
 api.add_router("/linkage/merges", linkage_merge_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", linkage_intake_router)
 
 

@@ -52,7 +52,8 @@ def national_allowed(actor: Actor) -> bool:
     )
 
 
-def _coordinator(actor: Actor) -> Organization:
+def coordinator_of(actor: Actor) -> Organization:
+    """The national coordinator organization the actor is the analyst of; NotFound otherwise."""
     actor.require(perms.STATS_NATIONAL)
     if not national_allowed(actor):
         raise NotFound(_("Page not found."))
@@ -69,7 +70,7 @@ class National:
 def national_scope(*, actor: Actor, start: date, end: date) -> National:
     """The scope of the national view over the period: the sharing organizations, consented
     cases, each linked person once. NotFound for anyone but the coordinator's analyst."""
-    coordinator = _coordinator(actor)
+    coordinator = coordinator_of(actor)
     today = local_today(coordinator)
     organization_ids = tuple(sharing_organization_ids(coordinator=coordinator, on=today))
     scope = Scope(

@@ -184,3 +184,42 @@ def test_a_national_analyst_elsewhere_is_not_found(world) -> None:
         national.national_scope(
             actor=world.actor(world.b["data_analyst"]), start=YEAR_2005[0], end=YEAR_2005[1]
         )
+
+
+def test_the_national_api_gives_the_page_s_suppressed_tables(demo, client) -> None:
+    from tests.conftest import sign_in
+
+    membership = Membership.objects.get(user__email="analyst@demo.opennrm.org")
+    api = sign_in(client, membership.user, membership)
+    body = api.get("/api/v1/stats/national", {"year": 2005}).json()
+    assert body["period"] == "2005"
+    (table,) = [t for t in body["tables"] if t["key"] == "cases-by-organization-country"]
+    assert [41, 93] in [row["values"][:2] for row in table["rows"]]
+    text = str(body)
+    for number in Case.objects.values_list("number", flat=True):
+        assert number not in text
+    refused = api.get("/api/v1/stats/national", {"year": 1999})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["year"]
+
+
+API_ROUTES = [
+    Route(
+        "national api",
+        "get",
+        lambda w: (_coordinator_a(w), "/api/v1/stats/national?year=2026")[1],
+        frozenset({"data_analyst"}),
+        sees=frozenset({"a:data_analyst"}),
+    ),
+    Route(
+        "organization api",
+        "get",
+        lambda w: "/api/v1/stats/organization?year=2026",
+        frozenset({"supervisor", "data_analyst"}),
+    ),
+]
+
+
+@each(API_ROUTES)
+def test_api_access(world, route, principal):
+    check(world, route, principal)
