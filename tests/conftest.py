@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -277,8 +277,10 @@ def _fresh_audit_checkpoints():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: no test inherits another's searches or sign-ins."""
-    cache.clear()
+    """Rate-limit counters and statistics tables live in caches: no test inherits another's
+    searches, sign-ins or counts (a new database reuses the ids of the last one)."""
+    for each in caches.all():
+        each.clear()
     yield
 
 

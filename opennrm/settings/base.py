@@ -200,6 +200,23 @@ OPENNRM_AUDIT_CHECKPOINT_DIR = Path(
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The statistics tables (opennrm/stats/cache.py) in a cache of their own, so they never crowd out
+# the rate-limit counters of "default": files under var/, which every process of the host shares
+# (gunicorn's workers, the task worker that prepares large national figures), so a write in one
+# invalidates them for all. Another shared cache (Redis, Memcached) may replace it; a cache in
+# one process's memory would leave the others' figures stale until OPENNRM_STATS_CACHE_SECONDS.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": env.cache_url(
+        "OPENNRM_STATS_CACHE_URL",
+        default=f"filecache://{VAR_DIR / 'cache' / 'stats'}?MAX_ENTRIES=5000",
+    ),
+}
+OPENNRM_STATS_CACHE_SECONDS = env.int("OPENNRM_STATS_CACHE_SECONDS", default=600)
+# A national view over more cases than this is prepared in the background (bench/stats.py: about
+# 3 s cold per 100,000 cases on SQLite), its progress shown on the page.
+OPENNRM_STATS_PREPARE_ABOVE = env.int("OPENNRM_STATS_PREPARE_ABOVE", default=200_000)
+
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )

@@ -31,6 +31,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# In memory: each test process its own, emptied before each test (tests/conftest.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stats"},
+}
 # Per test process (never through the environment, which xdist workers inherit); tests/conftest.py
 # empties it after each test, as each test's database starts anew.
 OPENNRM_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="opennrm-audit-"))

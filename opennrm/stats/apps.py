@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.apps import AppConfig
 
 
@@ -13,9 +11,19 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from opennrm.audit.actions import actions_register
 
-        from . import audit_charts, audit_ctdc, audit_dp, audit_sharing
+        from . import (
+            audit_charts,
+            audit_ctdc,
+            audit_dp,
+            audit_report,
+            audit_sharing,
+            cache,  # noqa: F401  (connects the cache's invalidation to the writes)
+        )
 
         actions_register(
-            *audit_charts.ACTIONS, *audit_ctdc.ACTIONS, *audit_dp.ACTIONS, *audit_sharing.ACTIONS
+            *audit_charts.ACTIONS,
+            *audit_ctdc.ACTIONS,
+            *audit_dp.ACTIONS,
+            *audit_report.ACTIONS,
+            *audit_sharing.ACTIONS,
         )
-        actions_register(*import_module(f"{__package__}.audit_report").ACTIONS)

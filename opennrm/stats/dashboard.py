@@ -4,6 +4,7 @@ up from 41 in 2004"). Counts only; the caseload per worker stays inside the orga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from opennrm.accounts.timezones import local_today
 from opennrm.validation import EARLIEST_RECORD
 
 from . import queries
+from .cache import cached
 from .queries import Scope
 from .tables import Row, Table
 
@@ -216,7 +218,7 @@ class Comparison:
 def compare(scope: Scope) -> list[Comparison]:
     """The headline figures of the period beside those of the period before."""
     previous_scope = scope.previous()
-    now, before = queries.headline(scope), queries.headline(previous_scope)
+    now, before = cached(queries.headline)(scope), cached(queries.headline)(previous_scope)
     found = []
     for key, row, old in zip(HEADLINE_KEYS, now.rows, before.rows, strict=True):
         n, previous = row.values[0] or 0, old.values[0] or 0
@@ -277,40 +279,46 @@ def period_empty(comparison: list[Comparison], sections: list[Section]) -> bool:
 
 
 def dashboard_sections(scope: Scope) -> list[Section]:
-    """Every table of the organization's dashboard, in the order the page shows them."""
+    """Every table of the organization's dashboard, in the order the page shows them; each from
+    the statistics cache while no counted record changed, except the caseload per worker (it
+    holds workers' names, which stay out of any cache)."""
+
+    def count(fn: Callable[[Scope], Table]) -> Table:
+        return cached(fn)(scope)
+
     return [
         Section(
             _("Cases"),
             [
-                queries.cases_by_month(scope),
-                queries.cases_by_exploitation_type(scope),
-                queries.cases_by_country_of_exploitation(scope),
-                queries.routes(scope),
+                count(queries.cases_by_month),
+                count(queries.cases_by_exploitation_type),
+                count(queries.cases_by_country_of_exploitation),
+                count(queries.routes),
             ],
         ),
         Section(
             _("People assisted"),
             [
-                queries.people_by_sex(scope),
-                queries.people_by_age_band(scope),
-                queries.people_by_citizenship(scope),
+                count(queries.people_by_sex),
+                count(queries.people_by_age_band),
+                count(queries.people_by_citizenship),
             ],
         ),
         Section(
             _("Identification"),
-            [queries.identification_decisions(scope), queries.time_to_decision(scope)],
+            [count(queries.identification_decisions), count(queries.time_to_decision)],
         ),
         Section(
             _("Services, referrals and returns"),
             [
-                queries.services_by_type(scope),
-                queries.referrals(scope),
-                queries.referral_answers(scope),
-                queries.returns_by_destination(scope),
-                queries.follow_ups_done(scope),
+                count(queries.services_by_type),
+                count(queries.referrals),
+                count(queries.referral_answers),
+                count(queries.returns_by_destination),
+                count(queries.follow_ups_done),
             ],
         ),
-        Section(_("Hotline"), [queries.signals_by_reason_and_channel(scope)]),
+        Section(_("Hotline"), [count(queries.signals_by_reason_and_channel)]),
         Section(_("Our workers"), [queries.caseload_per_worker(scope)]),
     ]
 

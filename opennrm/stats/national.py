@@ -17,6 +17,7 @@ What it counts, and what it never shows:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ from opennrm.linkage.batch import latest_national_run
 from opennrm.locales import country_name
 
 from . import queries
+from .cache import cached, is_cached
 from .dashboard import Section
 from .disclosure import suppress
 from .queries import Scope
@@ -85,7 +87,7 @@ def national_scope_of(*, coordinator: Organization, start: date, end: date) -> N
         time_zone=coordinator.time_zone,
         linkage_run=run.pk if run is not None else None,
     )
-    return National(scope, len(organization_ids), linked_records(scope))
+    return National(scope, len(organization_ids), cached(linked_records)(scope))
 
 
 def linked_records(scope: Scope) -> int:
@@ -102,7 +104,12 @@ def linked_records(scope: Scope) -> int:
 def cases_by_organization_country(national: National) -> Table:
     """Cases opened by the country of the organization that recorded them, in the period and
     the period before: how each country's figures moved ("Tajikistan: 93, up from 41")."""
-    scope, previous = national.scope, national.scope.previous()
+    return cases_by_country_of_organization(national.scope)
+
+
+def cases_by_country_of_organization(scope: Scope) -> Table:
+    """`cases_by_organization_country` of a scope (what the cache keys on)."""
+    previous = scope.previous()
 
     def counts(s: Scope) -> dict[str, int]:
         return dict(
@@ -127,37 +134,51 @@ def cases_by_organization_country(national: National) -> Table:
     )
 
 
-def national_sections(national: National, *, threshold: int | None = None) -> list[Section]:
-    """Every table of the national view, each suppressed for small cells."""
-    scope = national.scope
-
-    def safe(table: Table, *, totals: bool = True) -> Table:
-        # No published totals where the rows or columns are not parts of a whole: two years
-        # side by side, cases opened beside closed, a case of several types of exploitation.
-        return suppress(table, threshold=threshold, totals=totals)
-
+def national_tables() -> list[tuple[str, list[Callable[[Scope], Table]]]]:
+    """The national view's sections: a title and the functions of its tables, in page order."""
     return [
-        Section(
+        (
             _("Cases"),
             [
-                safe(cases_by_organization_country(national), totals=False),
-                safe(queries.cases_by_month(scope), totals=False),
-                safe(queries.cases_by_exploitation_type(scope), totals=False),
-                safe(queries.cases_by_country_of_exploitation(scope)),
-                safe(queries.routes(scope)),
+                cases_by_country_of_organization,
+                queries.cases_by_month,
+                queries.cases_by_exploitation_type,
+                queries.cases_by_country_of_exploitation,
+                queries.routes,
             ],
         ),
-        Section(
+        (
             _("People assisted"),
-            [
-                safe(queries.people_by_sex(scope)),
-                safe(queries.people_by_age_band(scope)),
-                safe(queries.people_by_citizenship(scope)),
-            ],
+            [queries.people_by_sex, queries.people_by_age_band, queries.people_by_citizenship],
         ),
-        Section(_("Identification"), [safe(queries.identification_decisions(scope))]),
-        Section(
-            _("Services and returns"),
-            [safe(queries.services_by_type(scope)), safe(queries.returns_by_destination(scope))],
-        ),
+        (_("Identification"), [queries.identification_decisions]),
+        (_("Services and returns"), [queries.services_by_type, queries.returns_by_destination]),
     ]
+
+
+# No published totals where the rows or columns are not parts of a whole: two years side by
+# side, cases opened beside closed, a case of several types of exploitation.
+WITHOUT_TOTALS = frozenset(
+    {cases_by_country_of_organization, queries.cases_by_month, queries.cases_by_exploitation_type}
+)
+
+
+def national_sections(national: National, *, threshold: int | None = None) -> list[Section]:
+    """Every table of the national view, each suppressed for small cells; the counts from the
+    statistics cache while no counted record changed (suppression is redone: it is quick)."""
+    scope = national.scope
+    return [
+        Section(
+            title,
+            [
+                suppress(cached(fn)(scope), threshold=threshold, totals=fn not in WITHOUT_TOTALS)
+                for fn in functions
+            ],
+        )
+        for title, functions in national_tables()
+    ]
+
+
+def national_counted(national: National) -> bool:
+    """True when every table of the national view is in the statistics cache."""
+    return all(is_cached(fn, national.scope) for _t, fns in national_tables() for fn in fns)

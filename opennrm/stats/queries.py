@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -332,24 +332,25 @@ def headline(scope: Scope) -> Table:
 # --- Cases.
 
 
+def _per_month(cases: QuerySet[Case], day_field: str) -> dict[date, int]:
+    """Cases per month of ``day_field`` (a date): grouped by day in the database, one row per
+    day, never per case, then the days added into their months. Grouping by the day itself
+    spares the database a month function per case (on SQLite ``TruncMonth`` calls Python once
+    per row: 0.3 s of the 0.4 s of this query at 100,000 cases, bench/stats.py)."""
+    months: dict[date, int] = {}
+    for day, n in cases.values(day_field).annotate(n=Count("id")).values_list(day_field, "n"):
+        found = _as_date(day)
+        if found is None:
+            continue
+        month = date(found.year, found.month, 1)
+        months[month] = months.get(month, 0) + n
+    return months
+
+
 def cases_by_month(scope: Scope) -> Table:
     """Cases opened and closed per month of the period."""
-    opened = dict(
-        cases_opened(scope)
-        .annotate(month=TruncMonth("opened_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    closed = dict(
-        _cases_closed(scope)
-        .annotate(month=TruncMonth("closed_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    opened = {_as_date(k): v for k, v in opened.items()}
-    closed = {_as_date(k): v for k, v in closed.items()}
+    opened = _per_month(cases_opened(scope), "opened_on")
+    closed = _per_month(_cases_closed(scope), "closed_on")
     return Table(
         key="cases-by-month",
         title=_("Cases opened and closed, by month"),
@@ -363,29 +364,37 @@ def cases_by_month(scope: Scope) -> Table:
 
 
 def cases_by_exploitation_type(scope: Scope) -> Table:
-    """Cases opened in the period by type of exploitation, in all and by the person's sex (one
-    query of conditional counts); a case of two types counts in both, so the rows may add up
-    to more than the cases."""
-    sexes = {
-        "all": Q(),
-        "women": Q(person__gender=Gender.FEMININE),
-        "men": Q(person__gender=Gender.MASCULINE),
-        "other": ~Q(person__gender__in=(Gender.FEMININE, Gender.MASCULINE)),
-    }
-    kinds = [*(Q(exploitation_types__contains=f";{v};") for v in ExploitationType.values)]
-    kinds.append(Q(exploitation_types=""))
-    counts = cases_opened(scope).aggregate(
-        **{
-            f"n_{i}_{sex}": Count("id", filter=kind & condition)
-            for i, kind in enumerate(kinds)
-            for sex, condition in sexes.items()
-        }
+    """Cases opened in the period by type of exploitation, in all and by the person's sex; a case
+    of two types counts in both, so the rows may add up to more than the cases. One grouped
+    query by the recorded combination of types and the sex (a few dozen rows), split into types
+    here: not a conditional count per type and sex of every case (40 ``LIKE`` per case were
+    0.8 s of the national view's 4.5 s at 100,000 cases, bench/stats.py)."""
+    sexes = ("all", "women", "men", "other")
+    kinds = [*ExploitationType.values, ""]  # "": none recorded
+    counts = {(kind, sex): 0 for kind in kinds for sex in sexes}
+    grouped = (
+        cases_opened(scope)
+        .values("exploitation_types", "person__gender")
+        .annotate(n=Count("id"))
+        .values_list("exploitation_types", "person__gender", "n")
     )
+    for recorded, gender, n in grouped:  # one row per combination, never per case
+        types = set(recorded or []) or {""}
+        sex = (
+            "women"
+            if gender == Gender.FEMININE
+            else "men"
+            if gender == Gender.MASCULINE
+            else "other"
+        )
+        for kind in types & set(kinds):
+            counts[(kind, "all")] += n
+            counts[(kind, sex)] += n
     labels = [str(label) for _value, label in ExploitationType.choices] + [_not_recorded()]
     rows = tuple(
-        Row(label, tuple(counts[f"n_{i}_{sex}"] for sex in sexes))
-        for i, label in enumerate(labels)
-        if counts[f"n_{i}_all"]
+        Row(label, tuple(counts[(kind, sex)] for sex in sexes))
+        for kind, label in zip(kinds, labels, strict=True)
+        if counts[(kind, "all")]
     )
     return Table(
         key="cases-by-exploitation",
