@@ -346,7 +346,6 @@ def _breakdown(national: Any, analyst: Any, start: date, end: date) -> list[tupl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-
     found = national.national_scope(actor=analyst, start=start, end=end)
     scope = found.scope
     functions = [
