@@ -35,6 +35,7 @@ from opennrm.errors import NotFound, ValidationFailed
 from opennrm.locales import country_name
 from opennrm.validation import MAX_NAME, Checker, shown
 
+from . import sharing
 from .audit_ctdc import CtdcAction
 from .models_ctdc import ReferenceDataset, ReferenceGender, ReferenceRecord, ReferenceSchema
 from .tables import Row, Table
@@ -431,7 +432,7 @@ def reference_import_system(
 ) -> ReferenceDataset:
     """The same from the command line (``manage.py import_ctdc``), by whoever may run commands
     on the server: no actor, recorded under the national coordinator (if there is one)."""
-    coordinator = Organization.objects.filter(national_coordinator=True, is_active=True).first()
+    coordinator = sharing.national_coordinator()
     return _import(
         actor=None, organization=coordinator, name=name, file=file, source_name=source_name
     )

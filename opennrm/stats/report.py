@@ -43,7 +43,7 @@ from opennrm.locales import country_name
 from opennrm.people.models import Gender
 from opennrm.validation import EARLIEST_RECORD, Checker
 
-from . import national, queries
+from . import national, queries, sharing
 from .audit_report import ReportAction
 from .dashboard import HEADLINE_KEYS, Section
 from .disclosure import suppress, suppression_threshold
@@ -398,7 +398,8 @@ def report_system(*, organization: Organization, year: int, national_: bool) -> 
 
 
 def national_coordinator() -> Organization:
-    found = Organization.objects.filter(national_coordinator=True, is_active=True).first()
+    """The active national coordinator (``sharing.national_coordinator``); NotFound if none."""
+    found = sharing.national_coordinator()
     if found is None:
         raise NotFound(_("No active organization is the national coordinator."))
     return found
