@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import Browser
 
 from tests.browser.test_case_flow import shot, signed_in_context
@@ -16,6 +15,7 @@ from tests.browser.test_login_language import watch
 from tests.cases.factories import open_diana
 from tests.conftest import build_world
 from tests.hotline.factories import record
+from tests.support.today import world_today
 
 
 @pytest.mark.browser
@@ -58,7 +58,7 @@ def test_the_follow_up_table_fits_1366_px_with_its_done_buttons(
             reason=reason,
             outcome="referred",
             channel="web_tip" if reason == "missing_person" else "outreach",
-            follow_up_on=timezone.localdate(),
+            follow_up_on=world_today(),
             phone="+998 90 123 45 67",
         )
     errors: list[str] = []

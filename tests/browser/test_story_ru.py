@@ -42,6 +42,7 @@ from opennrm.referrals.models import Referral
 from opennrm.returns.models import ReturnRecord
 from tests.conftest import PASSWORD
 from tests.support.browser import fits, shot, signed_in_context, watch
+from tests.support.today import world_today
 
 WIDTH = 1366
 WARNING = "Не перезванивать: телефон проверяют."
@@ -130,7 +131,7 @@ def ru(message: str, **values: object) -> str:
 
 def in_days(days: int) -> date:
     """A date of the story, ``days`` from (the story's) today."""
-    return timezone.localdate() + timedelta(days=days)
+    return world_today() + timedelta(days=days)
 
 
 def untranslated(text: str, data: list[str]) -> list[str]:

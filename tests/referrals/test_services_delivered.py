@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from opennrm.errors import NotFound, PermissionDenied, ValidationFailed
 from opennrm.referrals import deliveries
@@ -28,12 +27,13 @@ from tests.referrals.test_page_permissions import (
     diana,
 )
 from tests.support.matrix import Route, check, each
+from tests.support.today import world_today
 
 RESULT = "Курс АРВ начат; анализы в норме"  # a result, encrypted: must not leak
 
 
 def today():
-    return timezone.localdate()
+    return world_today()
 
 
 def record(world: World, referral: Referral, by: str = "service_provider", **kw) -> ServiceDelivery:

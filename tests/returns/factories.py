@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from opennrm.accounts.models import Membership
 from opennrm.accounts.permissions import Actor
 from opennrm.cases.models import Case
 from opennrm.returns import services
 from opennrm.returns.models import ReturnRecord
+from tests.support.today import world_today
 
 PASSPORT = "AA7654321"
 
 
 def days_ago(days: int) -> date:
-    return timezone.localdate() - timedelta(days=days)
+    return world_today() - timedelta(days=days)
 
 
 def record_return(membership: Membership, case: Case, **fields: Any) -> ReturnRecord:
