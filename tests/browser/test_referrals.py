@@ -125,7 +125,9 @@ def test_referral_path(live_server, browser: Browser, screenshots: Path) -> None
     page.fill("#referral-note", "Needs a lawyer to restore her passport, and a medical check-up.")
     shot(page, screenshots / "referral-form.png")
     page.click("button:text-is('Send the referral')")
-    page.wait_for_selector("#referral-history")
+    # Sending writes the referral, its consent checks, notifications and audit events: on a
+    # loaded CI machine with PostgreSQL it once took longer than the default 10 s.
+    page.wait_for_selector("#referral-history", timeout=30_000)
     to_iom = Referral.objects.get()
     assert page.url == f"{base}/referrals/{to_iom.uuid}/"
     expect(page.locator("#referral-history")).to_contain_text("Sent")
