@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("opennrm.returns.urls")),
     path("linkage/", include("opennrm.linkage.urls")),
     path("stats/", include("opennrm.stats.urls")),
+    path("help/", include("opennrm.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opennrm.stats",
     "opennrm.api",
     "opennrm.worklist",
+    "opennrm.portal",
 ]
 # Installed by the development and test settings only, never by production: the demo scenario
 # (`load_demo`) and the synthetic population (`generate_population`) write invented people.
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     # First, so that it sees every answer under /api/: never cached, every error problem+json.
     "opennrm.api.middleware.ApiResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The portal on its own host name sees the portal's URLs only (OPENNRM_PORTAL_HOST).
+    "opennrm.portal.middleware.PortalHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "opennrm.accounts.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,6 +250,10 @@ API_TOKEN_MAX_DAYS = env.int("OPENNRM_API_TOKEN_MAX_DAYS", default=90)
 # suppressed (CTDC's 11); the total epsilon each data set's differentially private releases may
 # spend; the citizenships a release names (ISO codes; any other is "other or unknown").
 OPENNRM_STATS_SUPPRESSION_THRESHOLD = env.int("OPENNRM_STATS_SUPPRESSION_THRESHOLD", default=11)
+# The public prevention portal on a host name of its own, at that host's root ("" = only /help/).
+OPENNRM_PORTAL_HOST = env.str("OPENNRM_PORTAL_HOST", default="")
+# The organization whose hotline receives the portal's tips and whose admin edits its pages.
+OPENNRM_PORTAL_ORGANIZATION = env.str("OPENNRM_PORTAL_ORGANIZATION", default="")
 OPENNRM_STATS_PRIVACY_BUDGET = env.str("OPENNRM_STATS_PRIVACY_BUDGET", default="3")
 OPENNRM_STATS_RELEASE_COUNTRIES = env.list(
     "OPENNRM_STATS_RELEASE_COUNTRIES",

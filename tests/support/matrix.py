@@ -73,8 +73,11 @@ class Route:
     data: Data | None = None
     multipart: bool = False  # an API upload: the data goes as a form, not JSON
     lands: tuple[str, ...] = ()  # where a page's successful redirect may lead
+    public: bool = False  # the public portal: anonymous visitors are answered like anyone
 
     def expected(self, principal: str, *, api: bool) -> int:
+        if self.public:
+            return self.ok
         if principal == "anonymous":
             return 401 if api else 302
         role = principal.rpartition(":")[2]
@@ -199,7 +202,7 @@ def check(world: World, route: Route, principal: str) -> HttpResponse:
     client = client_for(world, principal)
     api = is_api(url)
     expected = route.expected(principal, api=api)
-    refused = principal == "anonymous" or expected != route.ok
+    refused = expected != route.ok or (principal == "anonymous" and not route.public)
     before = snapshot() if refused else None
     response = send(client, route.method, url, data, multipart=route.multipart)
     said = f"{route.name} ({route.method.upper()} {url}) as {principal}"
@@ -208,7 +211,7 @@ def check(world: World, route: Route, principal: str) -> HttpResponse:
     )
     if api and expected >= 400:
         assert response["Content-Type"] == PROBLEM, f"{said}: not problem+json"
-    if not api and principal == "anonymous":
+    if not api and principal == "anonymous" and not route.public:
         assert response["Location"].startswith(SIGN_IN), f"{said}: not sent to sign in"
     if before is not None:
         moved = changed(before, snapshot())
