@@ -42,7 +42,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
-from opennrm.audit.services import audit_read_many, audit_record
+from opennrm.audit.services import AuditEntry, audit_read_many, audit_record, audit_record_many
 from opennrm.cases.models import Case
 from opennrm.cases.selectors import NAME_FIELDS, case_visible
 from opennrm.errors import Conflict, NotFound, PermissionDenied
@@ -342,19 +342,20 @@ def _hints(
     # hints (their own uuids), no value.
     label = MatchHint._meta.label_lower
     if created:
-        audit_record(
+        audit_record_many(
             actor=actor,
             action=IntakeAction.HINT_SHOWN,
-            object_type=label,
-            object_ids=[h.uuid for h in created],
-        )
-    for hint in created:
-        audit_record(
-            actor=actor,
-            action=IntakeAction.HINT_SHOWN,
-            object_type=label,
-            object_id=hint.uuid,
-            organization=offering[hint.offered_organization_id],
+            entries=[
+                AuditEntry(object_type=label, object_ids=[h.uuid for h in created]),
+                *(
+                    AuditEntry(
+                        object_type=label,
+                        object_id=h.uuid,
+                        organization=offering[h.offered_organization_id],
+                    )
+                    for h in created
+                ),
+            ],
         )
     return [
         Hint(
