@@ -156,7 +156,7 @@ class TipForm(forms.Form):
             "At most %(limit)d characters."
         ) % {"limit": MAX_SAFE_CONTACT}
 
-    def tip_data(self) -> dict[str, str]:
+    def tip_data(self) -> dict[str, Any]:
         """The tip as ``web_tip_receive`` takes it."""
         data = self.cleaned_data
         caller_type, reason = ABOUT[data.get("about") or ""]

@@ -73,12 +73,20 @@ def test_how_to_reach_the_sender_is_cleared_with_the_phone(world, settings):
     assert set(event.fields) == {"notes", "safe_contact", "cleared_at"}
 
 
-def test_the_signal_page_shows_the_country_and_how_to_reach_them_to_those_who_may(
-    world, signed_in
-):
+def test_the_signal_page_shows_the_country_and_how_to_reach_them_to_those_who_may(world, signed_in):
     tip = services.web_tip_receive(
         organization=world.org_b, notes="Help", safe_contact=SAFE, country="KZ"
     )
     operator = world.b["hotline_operator"]
     page = signed_in(operator.user, operator).get(f"/hotline/{tip.uuid}/").content.decode()
     assert "Kazakhstan" in page and SAFE in page
+
+
+def test_the_api_gives_the_country_and_how_to_reach_the_sender(world, signed_in):
+    tip = services.web_tip_receive(
+        organization=world.org_b, notes="Help", safe_contact=SAFE, country="KZ"
+    )
+    member = world.b["hotline_operator"]
+    response = signed_in(member.user, member).get(f"/api/v1/signals/{tip.uuid}")
+    assert response.status_code == 200
+    assert (response.json()["country"], response.json()["safe_contact"]) == ("KZ", SAFE)
