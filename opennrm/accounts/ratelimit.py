@@ -8,7 +8,12 @@ Memcached), or each process counts alone and the limit is multiplied by their nu
 
 The limited routes are named below by URL name, so the pages and the API stay free of it; a test
 checks that every name still resolves. Identifiers (a user's id, an address, an e-mail) enter
-the cache keys only as keyed digests.
+the cache keys only as keyed digests, under a key that changes every day (UTC): a counter read
+out of the cache cannot be tied to an address, not even by someone who knows SECRET_KEY, once
+the day is over. Counters live in the cache only, never in the database.
+
+The public portal's tip form counts per address and for everyone together (``hit(..., everyone=
+True)``): its view calls ``hit`` itself, to answer with a page of its own (decision 0026).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ logger = logging.getLogger("opennrm.security")
 NAME_SEARCH = "name_search"
 SIGN_IN = "sign_in"
 TOKEN_FAILURE = "token_failure"
+PORTAL_TIP = "portal_tip"
+PORTAL_TIPS = "portal_tips"
 
 # scope -> window in seconds and how many requests a user and an address may make in it.
 # Settings may override any of them: OPENNRM_RATE_LIMITS = {"name_search": {"per_user": 50}}.
@@ -46,6 +53,10 @@ DEFAULT_LIMITS: dict[str, dict[str, int]] = {
     SIGN_IN: {"window": 600, "per_user": 20, "per_address": 100},
     # API requests with an unknown, expired or revoked bearer token, per address.
     TOKEN_FAILURE: {"window": 600, "per_user": 0, "per_address": 50},
+    # The portal's anonymous tips: a person sends one or two; a flood is cut per address, and a
+    # ceiling for all senders together holds off one spread over many addresses.
+    PORTAL_TIP: {"window": 600, "per_user": 0, "per_address": 5},
+    PORTAL_TIPS: {"window": 3600, "per_user": 0, "per_address": 0, "per_all": 200},
 }
 
 # (method, URL name) -> scope.
@@ -68,8 +79,19 @@ class Refusal:
     retry_after: int  # seconds
 
 
+DAY = 86_400
+
+
+def _day_key(day: int) -> bytes:
+    """The digest key of one UTC day, derived from SECRET_KEY: yesterday's is never used again."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"ratelimit:{day}".encode(), hashlib.sha256
+    ).digest()
+
+
 def _digest(value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+    key = _day_key(int(time.time() // DAY))
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _keys(scope: str, who: dict[str, str]) -> list[tuple[str, int, str]]:
@@ -83,17 +105,21 @@ def _keys(scope: str, who: dict[str, str]) -> list[tuple[str, int, str]]:
     ]
 
 
+def _who(user: str, address: str, everyone: bool) -> dict[str, str]:
+    return {"user": user, "address": address, "all": "everyone" if everyone else ""}
+
+
 def _retry_after(scope: str) -> int:
     window = limits(scope)["window"]
     return max(1, int(window - time.time() % window))
 
 
-def hit(scope: str, *, user: str = "", address: str = "") -> Refusal | None:
-    """Count one request of ``user`` from ``address`` in ``scope``; a refusal once either is
-    over its limit in the current window."""
+def hit(scope: str, *, user: str = "", address: str = "", everyone: bool = False) -> Refusal | None:
+    """Count one request of ``user`` from ``address`` (and, with ``everyone``, of all senders
+    together) in ``scope``; a refusal once any is over its limit in the current window."""
     window = limits(scope)["window"]
     refused = None
-    for key, limit, kind in _keys(scope, {"user": user, "address": address}):
+    for key, limit, kind in _keys(scope, _who(user, address, everyone)):
         cache.add(key, 0, timeout=window + 1)
         try:
             count = cache.incr(key)
@@ -106,10 +132,12 @@ def hit(scope: str, *, user: str = "", address: str = "") -> Refusal | None:
     return refused
 
 
-def over(scope: str, *, user: str = "", address: str = "") -> Refusal | None:
+def over(
+    scope: str, *, user: str = "", address: str = "", everyone: bool = False
+) -> Refusal | None:
     """A refusal when ``user`` or ``address`` is already over the limit of ``scope``; counts
     nothing (for limits on failures, counted with ``hit`` once a request failed)."""
-    for key, limit, _kind in _keys(scope, {"user": user, "address": address}):
+    for key, limit, _kind in _keys(scope, _who(user, address, everyone)):
         if (cache.get(key) or 0) >= limit:
             return Refusal(scope, _retry_after(scope))
     return None
@@ -137,6 +165,12 @@ def too_many_requests(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         response = render(request, "accounts/rate_limited.html", {"detail": detail}, status=429)
     response["Retry-After"] = str(refusal.retry_after)
     return response
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the limits count it (X-Forwarded-For behind the proxy, as
+    settings say): for ``hit`` only, never to be stored or logged."""
+    return get_client_ip_address(request) or ""
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -169,13 +203,13 @@ class RateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 401 and request.path.startswith("/api/") and _bearer(request):
-            hit(TOKEN_FAILURE, address=get_client_ip_address(request) or "")
+            hit(TOKEN_FAILURE, address=client_address(request))
         return response
 
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        address = get_client_ip_address(request) or ""
+        address = client_address(request)
         if request.path.startswith("/api/") and _bearer(request):
             refusal = over(TOKEN_FAILURE, address=address)
             if refusal is not None:

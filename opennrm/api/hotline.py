@@ -157,6 +157,11 @@ class SignalOut(Schema):
     notes: str
     phone: str | None  # null to those who may not see identifying data
     caller_name: str | None  # null to those who may not see identifying data
+    safe_contact: str | None = Field(
+        description="How to reach a web tip's sender safely, as they wrote it; null to those who "
+        "may not see identifying data."
+    )
+    country: str = Field(description="Where it happened or where the sender is (ISO 3166-1).")
     known_caller: KnownCallerOut
     created_at: datetime
     updated_at: datetime
@@ -203,6 +208,8 @@ def _signal_out(request: HttpRequest, signal: Signal) -> SignalOut:
         notes=signal.notes,
         phone=signal.phone if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
         caller_name=signal.caller_name if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
+        safe_contact=signal.safe_contact if actor.can(perms.IDENTIFYING_DATA_VIEW) else None,
+        country=signal.country,
         known_caller=KnownCallerOut(
             earlier_signal_ids=[s.uuid for s in known.signals],
             case_ids=[c.uuid for c in known.cases],

@@ -81,6 +81,11 @@ class Signal(models.Model):
     phone_token = models.CharField(max_length=64, blank=True)  # blind_index(phone, "phone")
     # As the caller gave it, in any script: compared with the persons' names (known caller).
     caller_name = EncryptedTextField(_("caller's name"), blank=True)
+    # A web tip's sender may say how to reach them without danger ("only text messages"): it may
+    # name a time, a friend or a number, so it is encrypted and cleared like the phone.
+    safe_contact = EncryptedTextField(_("how to reach them safely"), blank=True)
+    # Where it happened or where the sender is (ISO 3166-1 alpha-2), when they said: statistical.
+    country = models.CharField(_("country"), max_length=2, blank=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("operator"),

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 QUEUE_SECTION_SIZE = 50
 RECENT_PAGE_SIZE = 25
-# Never decrypted for a list: the caller's phone and name, and the notes.
-PRIVATE_FIELDS = ("phone", "caller_name", "notes")
+# Never decrypted for a list: the caller's phone and name, the notes, how to reach them safely.
+PRIVATE_FIELDS = ("phone", "caller_name", "notes", "safe_contact")
 
 
 def signal_visible(*, actor: Actor) -> QuerySet[Signal]:

@@ -30,6 +30,9 @@ from .models import CallerType, Channel, Outcome, Reason, Signal
 from .selectors import signal_visible
 
 MAX_NOTES = 5000
+# What a web tip's sender may write: a few screens on a phone, and a bound on what a flood stores.
+MAX_WEB_TIP = 4000
+MAX_SAFE_CONTACT = 500
 # A clock a few minutes fast (a phone, a laptop) must not refuse the signal just received.
 CLOCK_SKEW = timedelta(minutes=5)
 SIGNAL_FIELDS = (
@@ -44,6 +47,8 @@ SIGNAL_FIELDS = (
     "notes",
     "phone",
     "caller_name",
+    "safe_contact",
+    "country",
 )
 
 
@@ -124,6 +129,12 @@ def _field_values(
         values["caller_name"] = check.text(
             "caller_name", data["caller_name"], max_length=MAX_NAME, multiline=False
         )
+    if "safe_contact" in data:
+        values["safe_contact"] = check.text(
+            "safe_contact", data["safe_contact"], max_length=MAX_SAFE_CONTACT
+        )
+    if "country" in data:
+        values["country"] = check.country("country", data["country"])
     # A new follow-up date opens a new follow-up, unless its completion is given too.
     if (
         "follow_up_on" in values
@@ -209,9 +220,17 @@ def web_tip_receive(
     language: str = "",
     notes: str = "",
     phone: str = "",
+    safe_contact: str = "",
+    country: str = "",
     received_at: datetime | None = None,
 ) -> Signal:
-    """Queue a tip sent through the public portal: no operator until one takes it."""
+    """Queue a tip sent through the public portal: no operator until one takes it.
+
+    The sender is anonymous: nothing of the request (address, browser, session) is given here or
+    stored; the phone and how to reach them safely are theirs to give, and encrypted. What they
+    wrote is at most ``MAX_WEB_TIP`` characters."""
+    check = Checker()
+    check.text("notes", notes, max_length=MAX_WEB_TIP)
     signal = Signal(organization=organization, operator=None)
     data = {
         "channel": Channel.WEB_TIP,
@@ -221,8 +240,14 @@ def web_tip_receive(
         "language": language,
         "notes": notes,
         "phone": phone,
+        "safe_contact": safe_contact,
+        "country": country,
     }
-    _apply(signal, data, organization=organization)
+    try:
+        _apply(signal, data, organization=organization)
+    except ValidationFailed as failed:
+        check.merge({k: v for k, v in failed.errors.items() if not check.has(k)})
+    check.raise_if_errors()  # every bad field at once, the tip's own bound first
     signal.save()
     audit_record(
         actor=None,
@@ -354,8 +379,11 @@ def _signal_clear(pk: int) -> int:
     signal = Signal.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
     if signal.cleared_at is not None:
         return 0
-    fields = [name for name in ("phone", "caller_name", "notes") if getattr(signal, name)]
+    fields = [
+        name for name in ("phone", "caller_name", "notes", "safe_contact") if getattr(signal, name)
+    ]
     signal.phone = signal.caller_name = signal.notes = signal.phone_token = ""
+    signal.safe_contact = ""
     signal.cleared_at = timezone.now()
     signal.version += 1
     signal.save()

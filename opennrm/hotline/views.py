@@ -24,7 +24,7 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.timezones import local_today
 from opennrm.cases.forms import add_path_errors
 from opennrm.errors import Conflict, ValidationFailed
-from opennrm.locales import language_name
+from opennrm.locales import country_name, language_name
 from opennrm.web import (
     ActorRequest,
     actor_required,
@@ -86,6 +86,7 @@ def _facts(signal: Signal) -> list[tuple[str, str]]:
         (_("Who contacted us"), signal.get_caller_type_display()),
         (_("Reason"), signal.get_reason_display()),
         (_("Language"), language_name(signal.language) if signal.language else "—"),
+        (_("Country"), country_name(signal.country) if signal.country else "—"),
         (_("Outcome"), signal.get_outcome_display() or _("No outcome yet")),
     ]
 

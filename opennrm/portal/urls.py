@@ -3,10 +3,12 @@ portal on its own host name)."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_tips
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tip/", views_tips.tip, name="tip"),
+    path("tip/sent/", views_tips.tip_sent, name="tip_sent"),
 ]
