@@ -1,4 +1,4 @@
-"""Bytes of the sign-in and home pages, the hotline's contact form and a question of the
+"""Bytes of the public portal's pages (issue 13: aim 50 KB, 100 KB at most), the sign-in and home pages, the hotline's contact form and a question of the
 self-answer screening (read on a phone, often on a slow connection), the home worklist with work
 waiting and the case page: HTML plus each stylesheet and script, raw and gzipped, and the
 database queries of the page.
@@ -31,6 +31,7 @@ from django.test.utils import (  # noqa: E402
 
 from tests.cases.factories import open_diana  # noqa: E402
 from tests.conftest import build_world, sign_in  # noqa: E402
+from tests.support.portal import portal_pages  # noqa: E402
 from tests.screening.test_page_permissions import draft  # noqa: E402
 from tests.test_page_weight import BUDGET, page_weight  # noqa: E402
 from tests.worklist.factories import make_work  # noqa: E402
@@ -82,6 +83,9 @@ def main() -> None:
         report("case page (person tab), case worker", worker, f"/cases/{case.uuid}/")
         report("case page (identification tab)", worker, f"/cases/{case.uuid}/identification/")
         report("case list, 50 rows with names, case worker", worker, "/cases/")
+        # The public portal: a first visit on a cheap phone; aim 50 KB, 100 KB fails the test.
+        for path in portal_pages():
+            report("portal (public, no sign-in)", Client(), path)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
