@@ -1,7 +1,7 @@
-"""Bytes of the public portal's pages (issue 13: aim 50 KB, 100 KB at most), the sign-in and home pages, the hotline's contact form and a question of the
-self-answer screening (read on a phone, often on a slow connection), the home worklist with work
-waiting and the case page: HTML plus each stylesheet and script, raw and gzipped, and the
-database queries of the page.
+"""Bytes of the public portal's pages (issue 13: aim 50 KB, 100 KB at most), the sign-in and
+home pages, the hotline's contact form and a question of the self-answer screening (read on a
+phone, often on a slow connection), the home worklist with work waiting and the case page: HTML
+plus each stylesheet and script, raw and gzipped, and the database queries of the page.
 
 Run from the repository root: .venv/bin/python bench/page_weight.py
 """
@@ -31,8 +31,8 @@ from django.test.utils import (  # noqa: E402
 
 from tests.cases.factories import open_diana  # noqa: E402
 from tests.conftest import build_world, sign_in  # noqa: E402
-from tests.support.portal import portal_pages  # noqa: E402
 from tests.screening.test_page_permissions import draft  # noqa: E402
+from tests.support.portal import portal_pages  # noqa: E402
 from tests.test_page_weight import BUDGET, page_weight  # noqa: E402
 from tests.worklist.factories import make_work  # noqa: E402
 
