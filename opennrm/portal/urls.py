@@ -3,10 +3,12 @@ portal on its own host name)."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_agencies, views_job_offer
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("agencies/", views_agencies.agency_lookup, name="agency_lookup"),
+    path("job-offer/", views_job_offer.job_offer_check, name="job_offer"),
 ]
