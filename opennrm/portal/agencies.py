@@ -370,6 +370,9 @@ def agency_import_plan(*, actor: Actor, content: bytes) -> ImportPlan:
     text = _decode(content, plan)
     if text is None:
         return plan
+    if not text.strip():
+        plan.problem(1, "", "", _("The file is empty."))
+        return plan
     if problem := text_problem(text.replace("\ufffd", "")):
         plan.problem(1, "", "", problem)
         return plan
