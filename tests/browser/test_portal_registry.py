@@ -30,7 +30,9 @@ DIANA_SIGNS = ["informal_recruiter", "travel_paid", "passport_kept", "job_abroad
 
 
 def _regulator() -> Actor:
-    platform = Actor.of(services.platform_admin_create(email="p@example.org", password=PASSWORD), None)
+    platform = Actor.of(
+        services.platform_admin_create(email="p@example.org", password=PASSWORD), None
+    )
     ministry = services.organization_create(
         actor=platform,
         name="Ministry of Labour",

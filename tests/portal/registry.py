@@ -28,9 +28,7 @@ def regulator(world: World, org: str = "a"):
 
 def orient(world: World) -> Agency:
     """A licensed travel agency of Kazakhstan, written in Cyrillic."""
-    return world.once(
-        "orient", lambda: agencies.agency_create(actor=regulator(world), data=ORIENT)
-    )
+    return world.once("orient", lambda: agencies.agency_create(actor=regulator(world), data=ORIENT))
 
 
 def csv_bytes(*lines: str, separator: str = ",", bom: bool = False) -> bytes:

@@ -110,7 +110,9 @@ def test_bad_dates_and_values_name_row_column_value_and_what_was_expected(world)
     )
     assert problems[1].startswith("Row 4, column valid_until (“31.02.2029”)")
     assert "Row 5, column kind (“shop”): one of: recruitment, travel" in problems
-    assert "Row 5, column status (“closed”): one of: active, suspended, revoked, expired" in problems
+    assert (
+        "Row 5, column status (“closed”): one of: active, suspended, revoked, expired" in problems
+    )
     assert any(p.startswith("Row 5, column issuing_authority") for p in problems)
 
 
@@ -124,7 +126,8 @@ def test_a_licence_twice_in_the_file_is_refused(world):
         ),
     )
     assert problems == [
-        "Row 3, column licence_number (“kz-7”): The same licence number as row 2; each licence once."
+        "Row 3, column licence_number (“kz-7”): "
+        "The same licence number as row 2; each licence once."
     ]
 
 
