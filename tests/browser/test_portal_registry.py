@@ -15,7 +15,7 @@ from opennrm.accounts.models import OrganizationType, Role
 from opennrm.accounts.permissions import Actor
 from opennrm.portal import agencies, job_offer
 from tests.conftest import PASSWORD
-from tests.support.browser import fits, shot, watch
+from tests.support.browser import fits, shot, signed_in_context, watch
 
 PHONE = {"width": 390, "height": 844}
 # Diana's offer: see tests/portal/test_job_offer.py.
@@ -75,8 +75,9 @@ def _check_diana(page: Page, base: str, language: str, screenshots: Path) -> Non
 
 @pytest.mark.browser
 def test_job_offer_and_agency_lookup_on_a_phone(live_server, browser: Browser, screenshots: Path):
+    regulator = _regulator()
     agencies.agency_create(
-        actor=_regulator(),
+        actor=regulator,
         data={
             "name": "ТОО «Ориент-Тур»",
             "licence_number": "KZ-0012",
@@ -118,5 +119,39 @@ def test_job_offer_and_agency_lookup_on_a_phone(live_server, browser: Browser, s
     shot(page, screenshots / "portal-agency-not-found.png")
     page.goto(base + "/help/agencies/?q=" + "x" * 10_000)
     assert "That is too long to search" in page.inner_text("main")
+    assert not errors, errors
+    context.close()
+
+    # The regulator's pages, on a desktop: preview an import, confirm it, see the registry.
+    errors = []
+    assert regulator.membership is not None
+    context = signed_in_context(
+        browser, base, regulator.membership, viewport={"width": 1280, "height": 800}
+    )
+    page = watch(context.new_page(), errors)
+    page.set_default_timeout(30_000)
+    page.goto(base + "/registry/")
+    page.set_input_files(
+        "input[name=file]",
+        files=[
+            {
+                "name": "registry.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    "name;licence_number;kind;status;valid_until;issuing_authority\n"
+                    "Silk Road Jobs;KZ-0099;recruitment;active;31.12.2029;Ministry of Labour\n"
+                    "ТОО «Ориент-Тур»;KZ-0012;travel;revoked;30.06.2030;Ministry of Labour\n"
+                ).encode(),
+            }
+        ],
+    )
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_selector("#import-preview")
+    assert "1 to add, 1 to change, 0 unchanged" in page.inner_text("#import-preview")
+    shot(page, screenshots / "registry-import-preview.png")
+    page.locator("#import-preview button[type=submit]").click()
+    page.wait_for_selector("#agencies")
+    assert "Silk Road Jobs" in page.inner_text("#agencies")
+    shot(page, screenshots / "registry-list.png")
     assert not errors, errors
     context.close()
