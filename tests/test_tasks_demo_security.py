@@ -45,7 +45,7 @@ def test_load_demo_builds_the_scenario_through_services_once(db, settings, capsy
     call_command("load_demo")
     assert Organization.objects.count() == 10
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
-    assert User.objects.filter(is_demo=True).count() == 14
+    assert User.objects.filter(is_demo=True).count() == 15
     assert AuditEvent.objects.filter(action="organization.create").count() == 10
     memberships = Membership.objects.count()
     assert AuditEvent.objects.filter(action="membership.create").count() == memberships

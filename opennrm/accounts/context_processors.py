@@ -30,6 +30,7 @@ NAVIGATION = [
     (perms.ACCESS_DENIALS_VIEW, "accounts:access_denial_list", _("Refused access")),
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),
     (perms.STATS_SHARING_MANAGE, "stats:sharing", _("Sharing statistics")),
+    (perms.AGENCIES_MANAGE, "registry:agency_list", _("Licensed agencies")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),

@@ -68,6 +68,9 @@ USERS: list[tuple[str, str, list[tuple[str, Role]]]] = [
     ("police@demo.opennrm.org", "Yerlan Police", [("police", Role.LAW_ENFORCEMENT_LIAISON)]),
     ("analyst@demo.opennrm.org", "Timur Analyst", [("coordinator", Role.DATA_ANALYST)]),
     ("admin@demo.opennrm.org", "Asel Admin", [("iom-almaty", Role.ORGANIZATION_ADMIN)]),
+    # Keeps Kazakhstan's registry of licensed agencies that the portal searches (decision 0027);
+    # the demo has no licensing ministry of its own, so the regulator sits at the coordinator.
+    ("regulator@demo.opennrm.org", "Nurlan Regulator", [("coordinator", Role.REGULATOR)]),
     ("turkey@demo.opennrm.org", "Elif Caseworker", [("iom-turkey", Role.CASE_WORKER)]),
     ("tajik@demo.opennrm.org", "Nigina Caseworker", [("tajik-ngo", Role.CASE_WORKER)]),
     ("uzbek@demo.opennrm.org", "Dilfuza Caseworker", [("uz-ngo", Role.CASE_WORKER)]),

@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     LAW_ENFORCEMENT_LIAISON = "law_enforcement_liaison", _("Law-enforcement liaison")
     DATA_ANALYST = "data_analyst", _("Data analyst")
     ORGANIZATION_ADMIN = "organization_admin", _("Organization admin")
+    # Keeps the registry of licensed recruitment and travel agencies that the public portal
+    # searches; no case, person or signal (decision 0027).
+    REGULATOR = "regulator", _("Regulator (licensing authority)")
 
 
 class IdentificationBy(models.TextChoices):

@@ -69,6 +69,8 @@ STATS_NATIONAL = "stats.national"  # the national view; acts only at the nationa
 STATS_SHARING_MANAGE = "stats.sharing"  # the organization's data-sharing agreement
 STATS_RELEASE = "stats.release"  # suppressed tables, DP releases and CTDC microdata leaving
 STATS_REFERENCE_IMPORT = "stats.reference"  # import a reference data set (CTDC)
+# The public portal's registry of licensed agencies (decision 0027): the regulator's alone.
+AGENCIES_MANAGE = "agencies.manage"  # create, edit and import licensed agencies
 _STATS_ANALYSIS = {STATS_VIEW, STATS_RELEASE, STATS_NATIONAL, STATS_REFERENCE_IMPORT}
 
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
@@ -137,6 +139,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
         | {ORGANIZATION_SETTINGS, STATS_SHARING_MANAGE}
     ),
+    # The licensing authority keeps the agency registry; it reads no case, person or signal.
+    Role.REGULATOR: frozenset(_EVERY_MEMBER | {AGENCIES_MANAGE}),
 }
 PLATFORM_PERMISSIONS = frozenset({ORGANIZATIONS_MANAGE})
 

@@ -15,6 +15,7 @@ from opennrm.accounts.models import User
 from opennrm.cases import demo as cases
 from opennrm.directory import demo as directory
 from opennrm.hotline import demo as hotline
+from opennrm.portal import demo as portal
 from opennrm.referrals import demo as referrals
 from opennrm.returns import demo as returns
 from opennrm.stats import demo as stats
@@ -29,6 +30,7 @@ LOADERS: tuple[tuple[str, DemoLoader], ...] = (
     # its own case of the woman from the referral, and does the 3-month follow-up there.
     ("returns", returns.load_demo),
     ("stats", stats.load_demo),  # data-sharing agreements with the national coordinator
+    ("portal", portal.load_demo),  # the registry of licensed agencies the portal searches
 )
 
 

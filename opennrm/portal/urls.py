@@ -3,7 +3,7 @@ portal on its own host name)."""
 
 from django.urls import path
 
-from . import views, views_tips
+from . import views, views_agencies, views_job_offer, views_tips
 
 app_name = "portal"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tip/", views_tips.tip, name="tip"),
     path("tip/sent/", views_tips.tip_sent, name="tip_sent"),
+    path("agencies/", views_agencies.agency_lookup, name="agency_lookup"),
+    path("job-offer/", views_job_offer.job_offer_check, name="job_offer"),
 ]

@@ -1,0 +1,3 @@
+"""The portal's models."""
+
+from .models_agencies import *  # noqa
