@@ -16,6 +16,7 @@ urlpatterns = [
     path("linkage/", include("opennrm.linkage.urls")),
     path("stats/", include("opennrm.stats.urls")),
     path("help/", include("opennrm.portal.urls")),
+    path("portal-admin/", include("opennrm.portal.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "opennrm.portal"
     label = "portal"
+
+    def ready(self) -> None:
+        from opennrm.audit.actions import actions_register
+
+        from .audit import PortalAction
+
+        actions_register(PortalAction)

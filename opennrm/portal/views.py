@@ -2,9 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+
+from opennrm.directory.selectors import hotline_number_public_list
+from opennrm.web import phone_display
+
+from . import selectors
+from .models import ADVICE, PageSlug
+
+if TYPE_CHECKING:
+    from opennrm.directory.models import HotlineNumber
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"section": "home"})
+
+
+def advice(request: HttpRequest) -> HttpResponse:
+    """The four parts of the advice on one page: one request on a slow connection."""
+    pages = selectors.portal_pages_public(slugs=tuple(ADVICE), language=_language())
+    return render(request, "portal/advice.html", {"pages": pages, "section": "advice"})
+
+
+def safe_browsing(request: HttpRequest) -> HttpResponse:
+    page = selectors.portal_page_public(slug=PageSlug.BROWSE_SAFELY, language=_language())
+    return render(request, "portal/page.html", {"page": page, "section": "safe-browsing"})
+
+
+@dataclass
+class CountryNumbers:
+    country: str
+    numbers: list[tuple[HotlineNumber, str]] = field(default_factory=list)  # and as shown
+
+
+def numbers(request: HttpRequest) -> HttpResponse:
+    """The listed hotline numbers by country, with tap-to-call links. A demo install lists its
+    invented numbers, marked as such; any other lists only real ones."""
+    demo = bool(settings.DEMO_MODE)
+    countries: list[CountryNumbers] = []
+    for hotline in hotline_number_public_list(include_demo=demo):
+        if not countries or countries[-1].country != hotline.country:
+            countries.append(CountryNumbers(hotline.country))
+        countries[-1].numbers.append((hotline, phone_display(hotline.number)))
+    return render(
+        request,
+        "portal/numbers.html",
+        {"countries": countries, "demo": demo and bool(countries), "section": "numbers"},
+    )
