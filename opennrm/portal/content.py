@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import nh3
-from markdown_it import MarkdownIt
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 from opennrm.validation import html_problem
 

@@ -47,12 +47,12 @@ def page_edit(request: ActorRequest, slug: str, language: str) -> HttpResponse:
     here = reverse("portal_admin:page_edit", args=[slug, language])
     if request.method == "POST" and action == "preview":
         if form.is_valid():
-            data = form.cleaned_data
+            title, body = form.cleaned_data["title"], form.cleaned_data["body"]
             try:
-                services.portal_page_check(title=data["title"], body=data["body"])
+                services.portal_page_check(title=title, body=body)
             except ValidationFailed as exc:
                 add_errors(form, exc)
-            preview = {"title": data["title"].strip(), "html": content.render(data["body"])}
+            preview = {"title": title.strip(), "html": content.render(body)}
     elif request.method == "POST":
         publish = action == "publish"
         service = services.portal_page_publish if publish else services.portal_page_draft_save

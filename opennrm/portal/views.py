@@ -59,3 +59,13 @@ def numbers(request: HttpRequest) -> HttpResponse:
         "portal/numbers.html",
         {"countries": countries, "demo": demo and bool(countries), "section": "numbers"},
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The portal's own "not found" on its host: the staff site's page links to the staff
+    application, whose URLs that host does not have."""
+    return render(request, "portal/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/500.html", status=500)
