@@ -40,15 +40,15 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def render(markdown: str) -> SafeString:
-    """``markdown`` as sanitized HTML. A level-1 heading becomes level 2: the page's own title is
-    its one level-1 heading."""
+def render(markdown: str, *, top: int = 2) -> SafeString:
+    """``markdown`` as sanitized HTML. Its "#" and "##" headings become level ``top`` (2: the
+    page's own title is its one level-1 heading; 3 inside a section titled at level 2), the
+    deeper ones follow, down to level 4."""
     tokens = _MD.parse(markdown)
     for token in tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"
-        if token.type in ("heading_open", "heading_close") and token.tag in ("h5", "h6"):
-            token.tag = "h4"
+        if token.type in ("heading_open", "heading_close"):
+            level = max(int(token.tag[1]), 2) + top - 2
+            token.tag = f"h{min(level, 4)}"
     html = _MD.renderer.render(tokens, _MD.options, {})
     clean = nh3.clean(
         html,

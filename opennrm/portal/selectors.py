@@ -35,7 +35,8 @@ def portal_page_public(*, slug: str, language: str) -> PublicPage:
 
 
 def portal_pages_public(*, slugs: tuple[str, ...], language: str) -> list[PublicPage]:
-    """Several pages at once (the advice's four parts), in one query."""
+    """Several pages at once (the advice's four parts, each a section titled at level 2: their
+    headings start at level 3), in one query."""
     published = {
         p.slug: p
         for p in PortalPage.objects.filter(
@@ -46,10 +47,11 @@ def portal_pages_public(*, slugs: tuple[str, ...], language: str) -> list[Public
     for slug in slugs:
         page = published.get(slug)
         if page is not None:
-            found.append(PublicPage(slug=slug, title=page.title, html=content.render(page.body)))
+            title, body = page.title, page.body
         else:
             text = content.default_text(slug, language)
-            found.append(PublicPage(slug=slug, title=text.title, html=content.render(text.body)))
+            title, body = text.title, text.body
+        found.append(PublicPage(slug=slug, title=title, html=content.render(body, top=3)))
     return found
 
 
