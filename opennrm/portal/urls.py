@@ -12,4 +12,5 @@ urlpatterns = [
     path("advice/", views.advice, name="advice"),
     path("numbers/", views.numbers, name="numbers"),
     path("safe-browsing/", views.safe_browsing, name="safe_browsing"),
+    path("language/", views.language, name="language"),
 ]

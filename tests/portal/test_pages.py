@@ -234,13 +234,22 @@ def test_the_exit_leaves_for_the_setting(world, settings):
     assert 'href="https://weather.example/" rel="noreferrer"' in page
 
 
-def test_the_language_switch_needs_no_script(world):
-    client = Client()
+def test_the_language_switch_needs_no_script_nor_a_cookie_before_it(world):
+    client = Client(enforce_csrf_checks=True)
+    for url in ("/help/", "/help/advice/", "/help/numbers/", "/help/safe-browsing/"):
+        answer = client.get(url)
+        assert not answer.cookies, f"{url} set {list(answer.cookies)}"
     page = client.get("/help/advice/").content.decode()
-    assert 'name="language" value="kk"' in page
-    answer = client.post("/i18n/setlang/", {"language": "kk", "next": "/help/advice/"})
+    assert 'action="/help/language/"' in page and 'name="language" value="kk"' in page
+    assert "csrfmiddlewaretoken" not in page
+    answer = client.post("/help/language/", {"language": "kk", "next": "/help/advice/"})
     assert answer["Location"] == "/help/advice/"
+    assert list(answer.cookies) == ["django_language"]
     assert "Жолға шықпас бұрын" in client.get("/help/advice/").content.decode()
+    # Another site's address, or an unknown language: home, and the language unchanged.
+    answer = client.post("/help/language/", {"language": "xx", "next": "https://evil.example/"})
+    assert answer["Location"] == "/help/" and not answer.cookies
+    assert client.get("/help/language/").status_code == 405
 
 
 def test_help_numbers_by_country(world, settings):
@@ -286,6 +295,8 @@ def test_the_portal_host_sees_the_portal_alone(world, settings):
     assert b'href="/advice/"' in home.content and b'href="/job-offer/"' in home.content
     assert client.get("/advice/").status_code == 200
     assert client.get("/numbers/").status_code == 200
+    switched = client.post("/language/", {"language": "ru", "next": "/advice/"})
+    assert switched["Location"] == "/advice/"
     for staff in ("/accounts/login/", "/api/v1/cases", "/portal-admin/pages/", "/help/"):
         assert client.get(staff).status_code == 404, staff
     # The staff site keeps the portal under /help/.
