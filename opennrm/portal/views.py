@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +22,9 @@ from .models import ADVICE, PageSlug
 
 if TYPE_CHECKING:
     from opennrm.directory.models import HotlineNumber
+
+
+SameSite = Literal["Lax", "Strict", "None"] | None
 
 
 def _language() -> str:
@@ -97,6 +100,6 @@ def language(request: HttpRequest) -> HttpResponse:
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
         )
     return response
