@@ -17,6 +17,7 @@ urlpatterns = [
     path("stats/", include("opennrm.stats.urls")),
     path("help/", include("opennrm.portal.urls")),
     path("registry/", include("opennrm.portal.staff_agencies_urls")),
+    path("portal-admin/", include("opennrm.portal.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

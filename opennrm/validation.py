@@ -64,6 +64,21 @@ def text_problem(value: str) -> str | None:
     return _("Contains a control character; remove it.")
 
 
+# What looks like an HTML tag or comment in a Markdown text: shown as text, never as HTML.
+# A Markdown autolink (<https://...>, <tel:...>) is not a tag: a colon follows its name.
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>|<!--")
+
+
+def html_problem(value: str) -> str | None:
+    """Why a Markdown text cannot be published as it is (it holds HTML), or None."""
+    if _HTML_TAG.search(value) is None:
+        return None
+    return _(
+        "Remove the HTML tags (such as <script> or <b>): they are shown as plain text, not run. "
+        "Use Markdown: ## for a heading, - for a list, **bold**, [words](https://address)."
+    )
+
+
 class Checker:
     """Collects field errors (path -> messages); every check returns the cleaned value."""
 
@@ -114,6 +129,28 @@ class Checker:
             )
         elif required and not value:
             self.add(field, required_message or _("This field is required."))
+        return value
+
+    def markdown(
+        self,
+        field: str,
+        value: Any,
+        *,
+        max_length: int,
+        required: bool = False,
+        required_message: str = "",
+    ) -> str:
+        """A Markdown text (a page of the public portal): text as ``text`` checks it, without
+        HTML tags, which the portal would show as text."""
+        value = self.text(
+            field,
+            value,
+            max_length=max_length,
+            required=required,
+            required_message=required_message,
+        )
+        if not self.has(field) and (problem := html_problem(value)):
+            self.add(field, problem)
         return value
 
     def list_size(

@@ -73,6 +73,10 @@ STATS_REFERENCE_IMPORT = "stats.reference"  # import a reference data set (CTDC)
 AGENCIES_MANAGE = "agencies.manage"  # create, edit and import licensed agencies
 _STATS_ANALYSIS = {STATS_VIEW, STATS_RELEASE, STATS_NATIONAL, STATS_REFERENCE_IMPORT}
 
+# The public portal (decision 0025): its content pages, edited and published per language. Acts
+# only at the organization hosting the portal (opennrm.portal.site).
+PORTAL_CONTENT_EDIT = "portal.content_edit"
+
 _EVERY_MEMBER = {HOME_VIEW, TOKENS_MANAGE, DIRECTORY_VIEW}
 
 _CASE_WORK = {
@@ -137,7 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORGANIZATION_ADMIN: frozenset(
         _EVERY_MEMBER
         | {MEMBERS_VIEW, MEMBERS_MANAGE, DIRECTORY_MANAGE, ACCESS_DENIALS_VIEW}
-        | {ORGANIZATION_SETTINGS, STATS_SHARING_MANAGE}
+        | {ORGANIZATION_SETTINGS, STATS_SHARING_MANAGE, PORTAL_CONTENT_EDIT}
     ),
     # The licensing authority keeps the agency registry; it reads no case, person or signal.
     Role.REGULATOR: frozenset(_EVERY_MEMBER | {AGENCIES_MANAGE}),

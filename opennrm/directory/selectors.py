@@ -116,10 +116,13 @@ def hotline_number_list(
     return _listed_hotlines(filters)
 
 
-def hotline_number_public_list(*, country: str = "") -> QuerySet[HotlineNumber]:
+def hotline_number_public_list(
+    *, country: str = "", include_demo: bool = False
+) -> QuerySet[HotlineNumber]:
     """The listed hotline numbers for the public portal (no actor: public information), without
-    the demo ones."""
-    return _listed_hotlines(HotlineFilters(country=country)).filter(is_demo=False)
+    the demo ones (but on a demo install, which asks for them to show its portal working)."""
+    numbers = _listed_hotlines(HotlineFilters(country=country))
+    return numbers if include_demo else numbers.filter(is_demo=False)
 
 
 def hotline_number_get(*, actor: Actor, hotline_id: UUID | str) -> HotlineNumber:

@@ -1,5 +1,5 @@
 """The public prevention portal, served under /help/ on the staff site (see ``host_urls`` for the
-portal on its own host name)."""
+portal on its own host name). One flat list: each part of the portal adds its lines here."""
 
 from django.urls import path
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("tip/sent/", views_tips.tip_sent, name="tip_sent"),
     path("agencies/", views_agencies.agency_lookup, name="agency_lookup"),
     path("job-offer/", views_job_offer.job_offer_check, name="job_offer"),
+    path("advice/", views.advice, name="advice"),
+    path("numbers/", views.numbers, name="numbers"),
+    path("safe-browsing/", views.safe_browsing, name="safe_browsing"),
+    path("language/", views.language, name="language"),
 ]

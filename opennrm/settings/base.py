@@ -254,6 +254,8 @@ OPENNRM_STATS_SUPPRESSION_THRESHOLD = env.int("OPENNRM_STATS_SUPPRESSION_THRESHO
 OPENNRM_PORTAL_HOST = env.str("OPENNRM_PORTAL_HOST", default="")
 # The organization whose hotline receives the portal's tips and whose admin edits its pages.
 OPENNRM_PORTAL_ORGANIZATION = env.str("OPENNRM_PORTAL_ORGANIZATION", default="")
+# Where the portal's "quick exit" leaves for: a neutral site that tells nothing of the portal.
+OPENNRM_PORTAL_EXIT_URL = env.str("OPENNRM_PORTAL_EXIT_URL", default="https://www.google.com/")
 OPENNRM_STATS_PRIVACY_BUDGET = env.str("OPENNRM_STATS_PRIVACY_BUDGET", default="3")
 OPENNRM_STATS_RELEASE_COUNTRIES = env.list(
     "OPENNRM_STATS_RELEASE_COUNTRIES",

@@ -45,3 +45,8 @@ if _ENGINE.startswith("django.db.backends.postgresql") and not ALLOWED:
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, *DEVELOPMENT_APPS]  # noqa: F405
+# The demo scenario's hotline hosts the portal (/help/): its tips land in that hotline's queue and
+# its admin edits the portal's pages.
+OPENNRM_PORTAL_ORGANIZATION = env.str(  # noqa: F405
+    "OPENNRM_PORTAL_ORGANIZATION", default="Kazakhstan Trafficking Hotline"
+)
