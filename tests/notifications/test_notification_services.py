@@ -10,10 +10,10 @@ from opennrm.accounts import services as account_services
 from opennrm.audit.models import AuditEvent
 from opennrm.notifications import selectors, services
 from opennrm.notifications.models import Notification
-from tests.conftest import World
+from tests.conftest import ROLES, World
 from tests.notifications.factories import latest_for, send
 
-ALL_ROLES = 7
+ALL_ROLES = len(ROLES)  # the world has one member of each role in each organization
 
 
 def test_every_active_member_is_notified_when_no_permission_is_named(world: World) -> None:
