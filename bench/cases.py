@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 KEY_FILE = BENCH_DIR / "bench.env"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "opennrm_bench"
+# One database per checkout that measures at once (OPENNRM_BENCH_PG_DATABASE), so two
+# benchmarks that migrate differently never share one.
+PG_DATABASE = os.environ.get("OPENNRM_BENCH_PG_DATABASE", "opennrm_bench")
 SEED = 2026
 TARGET_P95_MS = 150.0
 WARM_UP = 3
