@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "opennrm.returns",
     "opennrm.linkage",
     "opennrm.stats",
+    "opennrm.interop",
     "opennrm.api",
     "opennrm.worklist",
     "opennrm.portal",
