@@ -464,8 +464,9 @@ def phone_to_e164(raw: str, *, region: str | None = None) -> str:
 
 def closest(value: str, choices: Iterable[str]) -> str:
     """The choice nearest to a mistyped ``value`` (difflib), or "" when none is near."""
-    found = difflib.get_close_matches(value.strip(), list(choices), n=1, cutoff=0.6)
-    return found[0] if found else ""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    found = difflib.get_close_matches(value.strip().casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[found[0]] if found else ""
 
 
 @dataclass(frozen=True)

@@ -853,7 +853,7 @@ TEMPLATE_FIELDS = (
 
 def squeeze(text: str) -> str:
     """A label or value compared without regard to case, spaces or punctuation."""
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def field_by_name(name: str) -> str | None:
@@ -873,6 +873,8 @@ def _labels() -> dict[str, list[str]]:
     by_label: dict[str, list[str]] = {}
     ordered = [*TEMPLATE_FIELDS, *(f.name for f in FIELDS if f.name not in TEMPLATE_FIELDS)]
     for name in ordered:
+        if not squeeze(BY_NAME[name].label):
+            continue  # per_Organisation has no label
         by_label.setdefault(squeeze(BY_NAME[name].label), []).append(name)
     by_label.setdefault(squeeze(CASE_ID_LABEL), []).append(CASE_ID)
     return by_label

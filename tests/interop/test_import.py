@@ -88,9 +88,11 @@ def test_reimporting_the_same_or_an_updated_file_makes_no_duplicates(world) -> N
 
 def test_a_case_id_column_matches_cases_across_files(world) -> None:
     csv = "cas_CaseId;prs_FirstName;prs_SecondName;prs_Gender;vic_TraffickingStatus\n"
-    rows = "K-1;Ana;One;Feminine;PossibleVictimOfTrafficking\nK-2;Bo;Two;Masculine;NotAVictimOfTrafficking\n"
+    one = "K-1;Ana;One;Feminine;PossibleVictimOfTrafficking\n"
+    two = "K-2;Bo;Two;Masculine;NotAVictimOfTrafficking\n"
+    rows = one + two
     assert run(world, (csv + rows).encode(), name="a.csv").cases_create == 2
-    reordered = "K-2;Bo;Two;Masculine;NotAVictimOfTrafficking\nK-1;Ana;One;Feminine;PossibleVictimOfTrafficking\n"
+    reordered = two + one
     assert run(world, (csv + reordered).encode(), name="a.csv").cases_unchanged == 2
     assert Case.objects.count() == 2
 
