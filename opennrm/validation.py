@@ -8,8 +8,10 @@ an error against the field's path), then calls ``raise_if_errors()``, which rais
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -458,3 +460,45 @@ def phone_to_e164(raw: str, *, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValueError(_("This is not a valid phone number for its country."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def closest(value: str, choices: Iterable[str]) -> str:
+    """The choice nearest to a mistyped ``value`` (difflib), or "" when none is near."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    found = difflib.get_close_matches(value.strip().casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[found[0]] if found else ""
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """One problem of an imported file: where (sheet, row, column, field), the value (only when it
+    identifies no one; the caller decides), what was expected and the closest valid value."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""  # a column letter (B, AJ) or a JSON key
+    field: str = ""
+    value: str = ""
+    expected: str = ""
+    suggestion: str = ""
+
+    def line(self) -> str:
+        """The problem on one line, as a page or the command line prints it."""
+        where = []
+        if self.sheet:
+            where.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
+        if self.row is not None:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        if self.field:
+            where.append(_("field %(field)s") % {"field": self.field})
+        parts = [", ".join(where) + ": " if where else "", self.message]
+        if self.value:
+            parts.append(" " + _("Found “%(value)s”.") % {"value": self.value})
+        if self.expected:
+            parts.append(" " + _("Expected: %(expected)s.") % {"expected": self.expected})
+        if self.suggestion:
+            parts.append(" " + _("Did you mean “%(value)s”?") % {"value": self.suggestion})
+        return "".join(parts)

@@ -51,10 +51,10 @@ INSTALLED_APPS = [
     "opennrm.returns",
     "opennrm.linkage",
     "opennrm.stats",
+    "opennrm.interop",
     "opennrm.api",
     "opennrm.worklist",
     "opennrm.portal",
-    "opennrm.interop",
 ]
 # Installed by the development and test settings only, never by production: the demo scenario
 # (`load_demo`) and the synthetic population (`generate_population`) write invented people.

@@ -240,3 +240,19 @@ def test_a_case_changed_after_approval_is_exported_as_it_is_then(world):
     _, content = _unzipped(exports.export_download(actor=actor, export_id=request.uuid), request.password)
     (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     assert row["vic_LocationOfExploitation"] == "RU"
+
+
+def test_the_page_shows_the_password_to_the_requester_alone(world):
+    from tests.conftest import sign_in
+    from django.test import Client
+
+    actor, case, request = _ask(world)
+    exports.export_approve(actor=world.actor(world.a["supervisor"]), export_id=request.uuid)
+    request.refresh_from_db()
+    url = f"/exports/{request.uuid}/"
+    mine = sign_in(Client(), world.a["case_worker"].user, world.a["case_worker"]).get(url)
+    assert request.password.encode() in mine.content
+    assert b"export-download" in mine.content
+    theirs = sign_in(Client(), world.a["supervisor"].user, world.a["supervisor"]).get(url)
+    assert theirs.status_code == 200 and request.password.encode() not in theirs.content
+    assert b"export-download" not in theirs.content

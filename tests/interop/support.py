@@ -1,0 +1,81 @@
+"""Files for the import tests: the official HTCDS templates filled in, as organizations do."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "htcds"
+if not REFERENCE.is_dir():  # a worktree beside the shared folder, or the main checkout
+    REFERENCE = Path("/work/shared/reference/htcds")
+PLAIN = REFERENCE / "HTCDS Excel Spreadsheet v2.0.xlsx"
+VALIDATED = REFERENCE / "HTCDS Excel Spreadsheet single select with validation v2.0.xlsx"
+
+# One valid row in system names (the plain template) and one in the validation template's
+# display labels, with its spellings ("Debt bondage ", "Follow up").
+ROW_SYSTEM: dict[str, Any] = {
+    "prs_FirstName": "Aigerim",
+    "prs_SecondName": "Testova",
+    "con_Consent": True,
+    "prs_Birthdate": datetime(1995, 3, 1),
+    "prs_Gender": "Feminine",
+    "prs_Citizenship": "KZ",
+    "prs_MobilePhone": "+77011234567",
+    "prs_MailingCity": "Almaty",
+    "prs_MailingCountry": "KZ",
+    "vic_TraffickingStatus": "PossibleVictimOfTrafficking",
+    "vic_TraffickinStatusDecisionMakingOrg": "NGO",
+    "vic_MethodOfRecruitment": "ThroughOnlineSocialNetworks;AtWork",
+    "vic_MethodsOfControl": "DebtBondage;WithholdsDocuments",
+    "vic_TypeOfExploitation": "ForcedLabour",
+    "vic_ForcedLabourIndustry": "F_Construction",
+    "cas_Status": "Active",
+    "cas_IncomingReferralDate": 45292,  # an Excel serial number: 2024-01-01
+    "cas_ReasonForOutgoingReferral": "Other",  # column AJ: a label, no field name
+}
+ROW_LABELS: dict[str, Any] = {
+    **ROW_SYSTEM,
+    "prs_Citizenship": "Kazakhstan",
+    "vic_TraffickingStatus": "Possible victim of trafficking",
+    "vic_MethodOfRecruitment": "Through online social networks;At work",
+    "vic_MethodsOfControl": "Debt bondage ;Withholds documents",
+    "vic_ForcedLabourIndustry": "Construction",
+    "cas_Status": "Follow up",
+    "cas_IncomingReferralDate": "01.01.2024",
+}
+
+
+def columns_of(sheet: Any) -> dict[str, int]:
+    """Field name -> column number, from the hidden first row; AJ by its label."""
+    columns = {}
+    for cell in sheet[1]:
+        if cell.value:
+            columns[str(cell.value)] = cell.column
+    for cell in sheet[2]:
+        if cell.value == "Reason for Outgoing Referral":
+            columns["cas_ReasonForOutgoingReferral"] = cell.column
+    return columns
+
+
+def template(rows: list[dict[str, Any]], *, validated: bool = False) -> bytes:
+    """A copy of the official template with ``rows`` written from row 3, layout kept."""
+    workbook = openpyxl.load_workbook(VALIDATED if validated else PLAIN)
+    sheet = workbook.worksheets[0]
+    columns = columns_of(sheet)
+    for offset, row in enumerate(rows):
+        for name, value in row.items():
+            if name not in columns:
+                raise KeyError(name)
+            sheet.cell(row=3 + offset, column=columns[name], value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def person(n: int, **changes: Any) -> dict[str, Any]:
+    """A distinct valid row."""
+    return {**ROW_SYSTEM, "prs_FirstName": f"Person{n}", "prs_SecondName": f"Family{n}", **changes}

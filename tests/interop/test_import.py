@@ -1,0 +1,184 @@
+"""Importing HTCDS files: the official templates filled in, re-import, atomicity, the command."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from opennrm.accounts.models import Role
+from opennrm.audit.models import AuditEvent
+from opennrm.cases.models import Case
+from opennrm.interop import services
+from opennrm.interop.models import ExternalCase
+from opennrm.interop.services import import_preview, import_run
+from opennrm.people.models import Person
+from tests.support.matrix import snapshot
+
+from .support import ROW_LABELS, ROW_SYSTEM, person, template
+
+pytestmark = pytest.mark.django_db
+
+
+def supervisor(world: Any, key: str = "a") -> Any:
+    return world.actor(getattr(world, key)[Role.SUPERVISOR])
+
+
+def case_named(given_name: str) -> Case:
+    """The case of the person so named (names are encrypted: compared after reading)."""
+    cases = [c for c in Case.objects.select_related("person") if c.person.given_name == given_name]
+    assert len(cases) == 1
+    return cases[0]
+
+
+def run(world: Any, data: bytes, name: str = "cases.xlsx", **options: Any) -> Any:
+    actor = supervisor(world)
+    return import_run(
+        actor=actor, organization=world.org_a, file=io.BytesIO(data), name=name, **options
+    )
+
+
+@pytest.mark.parametrize("validated", [False, True], ids=["plain", "validation"])
+def test_the_official_templates_filled_in_import(world, validated) -> None:
+    row = ROW_LABELS if validated else ROW_SYSTEM
+    data = template([row, {**row, "prs_FirstName": "Second"}], validated=validated)
+    preview = import_preview(
+        actor=supervisor(world), organization=world.org_a, file=io.BytesIO(data), name="t.xlsx"
+    )
+    assert preview.problems == [], [p.line() for p in preview.problems]
+    assert (preview.rows, preview.cases_create, preview.persons_create) == (2, 2, 2)
+    assert preview.mapped_by == "field names"
+    assert any("AJ" in note for note in preview.notes)
+    assert Case.objects.count() == 0  # the preview saved nothing
+
+    result = run(world, data)
+    assert result.saved and result.cases_create == 2
+    case = case_named("Second")
+    assert case.person.family_name == "Testova"
+    assert case.person.gender == "Feminine" and case.person.citizenship == "KZ"
+    assert case.person.birth_date == "1995-03-01"
+    assert case.person.phones == ["+77011234567"]
+    assert case.methods_of_control == ["DebtBondage", "WithholdsDocuments"]
+    assert case.recruitment_methods == ["ThroughOnlineSocialNetworks", "AtWork"]
+    assert case.forced_labour_industry == "F_Construction"
+    assert case.trafficking_status_decided_by == "NGO"
+    assert case.status == ("FollowUp" if validated else "Active")
+    assert ExternalCase.objects.filter(organization=world.org_a).count() == 2
+    assert AuditEvent.objects.filter(action="interop.htcds_import").count() == 1
+
+
+def test_reimporting_the_same_or_an_updated_file_makes_no_duplicates(world) -> None:
+    rows = [person(1), person(2)]
+    assert run(world, template(rows)).cases_create == 2
+    again = run(world, template(rows))
+    assert (again.cases_create, again.cases_update, again.cases_unchanged) == (0, 0, 2)
+    updated = run(
+        world,
+        template([person(1, vic_TypeOfExploitation="SexualExploitation"), person(2), person(3)]),
+    )
+    assert (updated.cases_create, updated.cases_update, updated.cases_unchanged) == (1, 1, 1)
+    assert Case.objects.count() == 3 and Person.objects.count() == 3
+    assert case_named("Person1").exploitation_types == ["SexualExploitation"]
+    # The external id is stored as a keyed hash, never as it was in the file.
+    assert not ExternalCase.objects.filter(key_hash__in=["1", "row:1", "id:1"]).exists()
+
+
+def test_a_case_id_column_matches_cases_across_files(world) -> None:
+    csv = "cas_CaseId;prs_FirstName;prs_SecondName;prs_Gender;vic_TraffickingStatus\n"
+    one = "K-1;Ana;One;Feminine;PossibleVictimOfTrafficking\n"
+    two = "K-2;Bo;Two;Masculine;NotAVictimOfTrafficking\n"
+    rows = one + two
+    assert run(world, (csv + rows).encode(), name="a.csv").cases_create == 2
+    reordered = two + one
+    assert run(world, (csv + reordered).encode(), name="a.csv").cases_unchanged == 2
+    assert Case.objects.count() == 2
+
+
+def test_an_exception_at_row_n_leaves_the_database_exactly_as_before(world, monkeypatch) -> None:
+    run(world, template([person(1)]))  # something there already
+    before = snapshot()
+    events = AuditEvent.objects.count()
+    calls = {"n": 0}
+    write_row = services.write_row
+
+    def failing(**kwargs: Any) -> str:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the server went away")
+        return write_row(**kwargs)
+
+    monkeypatch.setattr(services, "write_row", failing)
+    with pytest.raises(RuntimeError):
+        run(world, template([person(2), person(3), person(4), person(5)]))
+    assert calls["n"] == 3
+    assert snapshot() == before
+    assert AuditEvent.objects.count() == events
+
+
+def test_one_bad_row_saves_nothing_unless_valid_rows_only(world) -> None:
+    rows = [person(1), person(2, prs_Gender="Femenine"), person(3)]
+    result = run(world, template(rows))
+    assert not result.saved and result.rows_refused == 1
+    assert Case.objects.count() == 0
+    kept = run(world, template(rows), valid_rows_only=True)
+    assert kept.saved and kept.cases_create == 2 and kept.refused_rows == [4]
+    assert Case.objects.count() == 2
+
+
+def test_the_services_refusals_name_the_column(world) -> None:
+    # A case worker may not close a case: the service refuses, the problem names cas_Status.
+    actor = world.actor(world.a[Role.CASE_WORKER])
+    data = template([person(1, cas_Status="Closed", cas_ReasonForCaseClosure="moved")])
+    result = import_preview(
+        actor=actor, organization=world.org_a, file=io.BytesIO(data), name="x.xlsx"
+    )
+    assert [(p.row, p.column, p.field) for p in result.problems] == [(3, "AB", "cas_Status")]
+    bad_phone = template([person(1, prs_MobilePhone="12")])
+    result = run(world, bad_phone)
+    assert [(p.column, p.field) for p in result.problems] == [("M", "prs_MobilePhone")]
+    assert "12" not in result.problems[0].line()  # identifying: never repeated
+
+
+def test_the_command_line(world, tmp_path) -> None:
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(template([person(1), person(2, vic_MethodsOfControl="Debt bondag")]))
+    out, err = io.StringIO(), io.StringIO()
+    email = world.a[Role.SUPERVISOR].user.email
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import_htcds",
+            str(path),
+            organization=world.org_a.name,
+            user=email,
+            dry_run=True,
+            stdout=out,
+            stderr=err,
+        )
+    lines = out.getvalue().splitlines()
+    assert "2 rows: would create 1 persons and 1 cases" in lines[2]
+    problem = [line for line in lines if "row 4" in line]
+    assert problem == [
+        "sheet Sheet1, row 4, column W, field vic_MethodsOfControl: Not one of the values of "
+        "this field. Found “Debt bondag”. Expected: one of: Physical threats; Threats of law "
+        "enforcement; Threatens children/family; Debt bondage; False promises; Physical abuse; "
+        "Sexual abuse; Takes earnings; Restricts financial access; Restricts medical care; "
+        "Withholds necessities; Psychological abuse; Psychoactive substance; Excessive working "
+        "hours; Withholds documents; Other. Did you mean “Debt bondage”?"
+    ]
+    assert "nothing would be saved" in str(refused.value)
+    assert Case.objects.count() == 0
+
+    path.write_bytes(template([person(1), person(2)]))
+    out = io.StringIO()
+    call_command(
+        "import_htcds", str(path), organization=str(world.org_a.pk), user=email, stdout=out
+    )
+    assert "Saved." in out.getvalue() and Case.objects.count() == 2
+
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_htcds", str(path), organization=world.org_a.name, user=email)
+    assert "password-protected" in str(refused.value)
