@@ -6,7 +6,9 @@ row labels them; an export keeps the field names as published (the misspelt
 ``vic_TraffickinStatusDecisionMakingOrg`` included, since tools reading the template expect it),
 names the field of column AJ that the template left unnamed (``cas_ReasonForOutgoingReferral``,
 labelled there), and gives each column the label of its own field: the template's labels of columns
-N–R are shifted, and a reader of an export should not see a city under "Mailing Street".
+N–R are shifted, and a reader of an export should not see a city under "Mailing Street". A last
+column, ``cas_CaseId`` ("Case ID", not an HTCDS field), holds the case number: the import matches
+a re-imported row on it.
 
 Values are HTCDS system names (OpenNRM's picklists store them), several values joined by ";", dates
 as ISO 8601 in the organization's local time, booleans TRUE/FALSE. Identifying fields (names,
@@ -85,6 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("cas_OutgoingReferralDate", "Outgoing Referral Date"),
     Column("cas_OutgoingReferralDetails", "Outgoing Referral Details", identifying=True),
     Column("cas_ReasonForCaseClosure", "Reason for Case Closure", identifying=True),
+    # Not an HTCDS field: the case's number here, which a re-import matches on (column AN).
+    Column("cas_CaseId", "Case ID"),
 )
 FIELDS: tuple[str, ...] = tuple(c.field for c in COLUMNS)
 IDENTIFYING: frozenset[str] = frozenset(c.field for c in COLUMNS if c.identifying)
@@ -171,6 +175,7 @@ def case_row(case: Case, *, identifying: bool, incoming: Referral | None = None,
             "vic_LocationOfExploitation": case.country_of_exploitation,
             "cas_Status": case.status,
             "cas_ReasonForCaseClosure": case.closure_reason,
+            "cas_CaseId": case.number,
         }
     )
     row.update(_referral_values(case, incoming, outgoing))

@@ -54,7 +54,7 @@ def test_the_columns_are_the_official_templates(world):
     sheet = openpyxl.load_workbook(TEMPLATE).worksheets[0]
     names = [sheet.cell(1, c).value for c in range(2, sheet.max_column + 1)]
     names = [n for n in names if n] + []
-    ours = [c.template_field for c in COLUMNS]
+    ours = [c.template_field for c in COLUMNS if c.field != "cas_CaseId"]
     # The template leaves column AJ without a name; the export names it.
     assert [n for n in ours if n != "cas_ReasonForOutgoingReferral"] == names
     assert ours.index("cas_ReasonForOutgoingReferral") + 2 == 36  # AJ
