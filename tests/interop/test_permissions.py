@@ -19,7 +19,7 @@ IMPORTERS = {role for role in Role if perms.CASES_CREATE in perms.role_permissio
 
 
 def test_the_importers_are_those_who_open_cases() -> None:
-    assert IMPORTERS == {Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR}
+    assert {Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR} == IMPORTERS
 
 
 @pytest.mark.parametrize("key", ["a", "b"])
