@@ -18,7 +18,7 @@ urlpatterns = [
     path("help/", include("opennrm.portal.urls")),
     path("registry/", include("opennrm.portal.staff_agencies_urls")),
     path("portal-admin/", include("opennrm.portal.staff_urls")),
-    path("exports/", include("opennrm.interop.urls")),
+    path("htcds/", include("opennrm.interop.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

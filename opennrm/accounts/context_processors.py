@@ -31,7 +31,7 @@ NAVIGATION = [
     (perms.ORGANIZATION_SETTINGS, "accounts:organization_settings", _("Organization settings")),
     (perms.STATS_SHARING_MANAGE, "stats:sharing", _("Sharing statistics")),
     (perms.AGENCIES_MANAGE, "registry:agency_list", _("Licensed agencies")),
-    (perms.HTCDS_EXPORT_REQUEST, "interop:export_list", _("HTCDS exports")),
+    (perms.HTCDS_IMPORT, "interop:import_list", _("HTCDS import and export")),
     (perms.TOKENS_MANAGE, "accounts:token_list", _("API tokens")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:organization_list", _("Organizations")),
     (perms.ORGANIZATIONS_MANAGE, "accounts:platform_role_grant_list", _("Role requests")),

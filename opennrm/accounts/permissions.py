@@ -77,6 +77,8 @@ _STATS_ANALYSIS = {STATS_VIEW, STATS_RELEASE, STATS_NATIONAL, STATS_REFERENCE_IM
 # only at the organization hosting the portal (opennrm.portal.site).
 PORTAL_CONTENT_EDIT = "portal.content_edit"
 
+# HTCDS import (decision 0028), with the case permissions its rows are written under.
+HTCDS_IMPORT = "interop.import"  # upload an HTCDS file, preview it and import it
 # HTCDS exports (decision 0029): one person asks, a supervisor (someone else) approves.
 HTCDS_EXPORT_REQUEST = "interop.export_request"  # ask to export visible cases, download it
 HTCDS_EXPORT_APPROVE = "interop.export_approve"  # approve or refuse another's export request
@@ -117,7 +119,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _REFERRAL_WORK
         | {IDENTIFICATION_PROPOSE, PERPETRATORS_WORK}
         | _MATCHING_ACROSS
-        | {HTCDS_EXPORT_REQUEST}
+        | {HTCDS_IMPORT, HTCDS_EXPORT_REQUEST}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_MEMBER
@@ -131,7 +133,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MATCHING_ACROSS
         | {PERSONS_MERGE, LINKAGE_RUN}
         | {STATS_VIEW}
-        | {HTCDS_EXPORT_REQUEST, HTCDS_EXPORT_APPROVE}
+        | {HTCDS_IMPORT, HTCDS_EXPORT_REQUEST, HTCDS_EXPORT_APPROVE}
     ),
     Role.SERVICE_PROVIDER: frozenset(_EVERY_MEMBER | {IDENTIFYING_DATA_VIEW} | _REFERRAL_RECEIVING),
     # The liaison reads perpetrator records only of the cases a supervisor shared (0017).

@@ -3,8 +3,16 @@
 from django.db import models
 
 from .models_exports import ExportFormat, ExportRequest, ExportStatus
+from .models_imports import ImportJob, ImportStatus
 
-__all__ = ["ExportFormat", "ExportRequest", "ExportStatus", "ExternalCase"]
+__all__ = [
+    "ExportFormat",
+    "ExportRequest",
+    "ExportStatus",
+    "ExternalCase",
+    "ImportJob",
+    "ImportStatus",
+]
 
 
 class ExternalCase(models.Model):

@@ -75,6 +75,7 @@ def external_key(organization: Organization, external_id: str) -> str:
 
 
 def _require(actor: Actor, organization: Organization) -> None:
+    actor.require(perms.HTCDS_IMPORT)
     actor.require(perms.CASES_CREATE)
     actor.require(perms.CASES_UPDATE)
     if actor.active_organization.pk != organization.pk:

@@ -215,6 +215,12 @@ CACHES = {
         "OPENNRM_STATS_CACHE_URL",
         default=f"filecache://{VAR_DIR / 'cache' / 'stats'}?MAX_ENTRIES=5000",
     ),
+    # Progress of background jobs, shared by the worker and the web processes (an import's rows
+    # are counted inside its transaction, which the page cannot see until it ends).
+    "jobs": env.cache_url(
+        "OPENNRM_JOBS_CACHE_URL",
+        default=f"filecache://{VAR_DIR / 'cache' / 'jobs'}?MAX_ENTRIES=1000",
+    ),
 }
 OPENNRM_STATS_CACHE_SECONDS = env.int("OPENNRM_STATS_CACHE_SECONDS", default=600)
 # A national view over more cases than this is prepared in the background (bench/stats.py: about

@@ -249,7 +249,7 @@ def test_the_page_shows_the_password_to_the_requester_alone(world):
     actor, case, request = _ask(world)
     exports.export_approve(actor=world.actor(world.a["supervisor"]), export_id=request.uuid)
     request.refresh_from_db()
-    url = f"/exports/{request.uuid}/"
+    url = f"/htcds/exports/{request.uuid}/"
     mine = sign_in(Client(), world.a["case_worker"].user, world.a["case_worker"]).get(url)
     assert request.password.encode() in mine.content
     assert b"export-download" in mine.content
