@@ -750,6 +750,11 @@ STORAGE: dict[str, tuple[Storage, str]] = {
     "spl_ActualEndDate": (Storage.DIRECT, "cases.SupportPlan.ended_on"),
     "spl_Type": (Storage.DIRECT, "cases.SupportPlan.plan_type"),
     "con_Consent": (Storage.CONVERTED, "cases.Consent (one per purpose, not one TRUE/FALSE)"),
+    "vic_LocationOfRecruitment": (Storage.CONVERTED, "cases.Case.country_of_origin (a country)"),
+    "vic_LocationOfExploitation": (
+        Storage.CONVERTED,
+        "cases.Case.country_of_exploitation, or its city when not a country",
+    ),
 }
 for _field in FIELDS:
     STORAGE.setdefault(_field.name, (Storage.NOT_STORED, ""))

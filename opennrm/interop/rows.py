@@ -26,6 +26,8 @@ from opennrm.validation import (
     shown,
 )
 
+from opennrm.cases.choices import MethodOfControl
+
 from . import htcds
 from .readers import RawRow
 
@@ -60,7 +62,12 @@ ADDRESS = (
     "prs_MailingPostalCode",
     "prs_MailingCountry",
 )
-PHONES = ("prs_HomePhone", "prs_MobilePhone")
+# The mobile first: OpenNRM's first number is the one to call (and exports as the mobile).
+PHONES = ("prs_MobilePhone", "prs_HomePhone")
+LOCATIONS = ("vic_LocationOfRecruitment", "vic_LocationOfExploitation")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Values OpenNRM's picklists hold beyond the standard's (an export carries them; decision 0029).
+OUR_VALUES = {"vic_MethodsOfControl": frozenset(MethodOfControl.values)}
 LANGUAGES = ("prs_PrimaryLanguage", "prs_SecondaryLanguage")
 IMPORTED = frozenset(
     {
@@ -69,6 +76,7 @@ IMPORTED = frozenset(
         *ADDRESS,
         *PHONES,
         *LANGUAGES,
+        *LOCATIONS,
         "prs_Citizenship",
         "prs_IdentityNumber",
         "cas_Status",
@@ -239,6 +247,8 @@ class RowChecker:
                 return None
             return int(number) if kind == "Number" else number
         text = _as_text(raw)
+        if text[:1] == "'" and text[1:2] in FORMULA_START:
+            text = text[1:]  # an export's (or a spreadsheet's) guard against a formula
         if name in COUNTRY_FIELDS:
             return self._countries(name, text, raw, multiple=spec.multiple)
         if name in LANGUAGES:
@@ -268,6 +278,8 @@ class RowChecker:
         found = []
         for part in parts:
             system = htcds.picklist_match(spec, part)
+            if system is None and part.strip() in OUR_VALUES.get(name, ()):
+                system = part.strip()
             if system is None:
                 labels = [label for _s, label in spec.picklist]
                 self.problem(
@@ -357,6 +369,7 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
     for theirs, ours in CASE_MAP.items():
         if values.get(theirs) is not None:
             case[ours] = values[theirs]
+    _locations(values, case)
     if case.get("trafficking_status") == "ActualVictimOfTrafficking":
         # An actual victim is one an identification decision made so (decision 0014): the case
         # opens as possible, and the preview says so.
@@ -377,6 +390,22 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
     prepared.status = values.get("cas_Status") or ""
     prepared.closure_reason = values.get("cas_ReasonForCaseClosure") or ""
     return prepared, check.problems
+
+
+def _locations(values: dict[str, Any], case: dict[str, Any]) -> None:
+    """The location of recruitment as the country of origin, that of exploitation as its country
+    or, when it names no country, its city (HTCDS makes both a lookup to an organisation; files
+    hold a country or a place)."""
+    recruited = values.get("vic_LocationOfRecruitment")
+    if recruited and (code := country_code(recruited)):
+        case["country_of_origin"] = code
+    exploited = values.get("vic_LocationOfExploitation")
+    if exploited:
+        code = country_code(exploited)
+        if code:
+            case["country_of_exploitation"] = code
+        else:
+            case["city_of_exploitation"] = exploited[:100]
 
 
 def country_name_en(code: str) -> str:
