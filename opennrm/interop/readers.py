@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ EMPTY_ZIP = b"PK\x05\x06"
 XLSX, CSV, JSON = "xlsx", "csv", "json"
 EXTENSIONS = {".xlsx": XLSX, ".xlsm": XLSX, ".csv": CSV, ".txt": CSV, ".json": JSON}
 BY_FIELD_NAMES, BY_LABELS = "field names", "labels"
+# The validation template's list validations are an extension openpyxl does not read; it says so
+# on every read. They only guide typing in Excel; the values are checked here.
+warnings.filterwarnings("ignore", message="Data Validation extension", module="openpyxl")
 
 
 class FileRefused(ValidationFailed):
@@ -247,6 +251,15 @@ def map_header(
             continue
         seen[name] = letter
         columns.append(Column(letter, head, name, by))
+        labelled = htcds.field_by_label(below) if below and by == "field name" else None
+        if labelled and labelled != name:
+            notes.append(
+                _(
+                    "Column %(column)s: its label names %(label)s but its field name %(field)s; "
+                    "the field name was used."
+                )
+                % {"column": letter, "label": labelled, "field": name}
+            )
     for name in REQUIRED:
         if name not in seen:
             problems.append(

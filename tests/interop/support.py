@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+
+from opennrm.interop import htcds
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "htcds"
 if not REFERENCE.is_dir():  # a worktree beside the shared folder, or the main checkout
@@ -61,11 +64,22 @@ def columns_of(sheet: Any) -> dict[str, int]:
     return columns
 
 
-def template(rows: list[dict[str, Any]], *, validated: bool = False) -> bytes:
+def template(
+    rows: list[dict[str, Any]], *, validated: bool = False, without_names: bool = False
+) -> bytes:
     """A copy of the official template with ``rows`` written from row 3, layout kept."""
-    workbook = openpyxl.load_workbook(VALIDATED if validated else PLAIN)
+    with warnings.catch_warnings():  # the validation template's list validations
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(VALIDATED if validated else PLAIN)
     sheet = workbook.worksheets[0]
     columns = columns_of(sheet)
+    if without_names:  # someone deleted the hidden row's names and filled in by the labels
+        columns = {htcds.field_by_label(str(c.value)) or "": c.column for c in sheet[2] if c.value}
+        columns["vic_TraffickinStatusDecisionMakingOrg"] = columns.pop(
+            "vic_TraffickingStatusDecisionMakingOrg"
+        )
+        for cell in sheet[1]:
+            cell.value = None
     for offset, row in enumerate(rows):
         for name, value in row.items():
             if name not in columns:

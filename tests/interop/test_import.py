@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from opennrm.accounts.models import Role
 from opennrm.audit.models import AuditEvent
 from opennrm.cases.models import Case
-from opennrm.interop import services
+from opennrm.interop import htcds, services
 from opennrm.interop.models import ExternalCase
 from opennrm.interop.services import import_preview, import_run
 from opennrm.people.models import Person
@@ -68,6 +68,20 @@ def test_the_official_templates_filled_in_import(world, validated) -> None:
     assert case.status == ("FollowUp" if validated else "Active")
     assert ExternalCase.objects.filter(organization=world.org_a).count() == 2
     assert AuditEvent.objects.filter(action="interop.htcds_import").count() == 1
+
+
+def test_a_template_without_its_field_names_is_mapped_by_labels(world) -> None:
+    # Labels of N to R are not in the order of the names above them: each must land right.
+    row = {**ROW_SYSTEM, "prs_MailingStreet": "Abai 1", "prs_MailingPostalCode": "050000"}
+    result = run(world, template([row], without_names=True))
+    assert result.mapped_by == "labels" and result.saved, [p.line() for p in result.problems]
+    assert case_named("Aigerim").person.address == "Abai 1, Almaty, 050000, Kazakhstan"
+
+
+def test_the_storage_of_the_84_fields_is_counted() -> None:
+    counts = htcds.storage_counts()
+    assert len(htcds.FIELDS) == 84 and sum(counts.values()) == 84
+    assert counts == {"direct": 35, "converted": 16, "not stored": 33}
 
 
 def test_reimporting_the_same_or_an_updated_file_makes_no_duplicates(world) -> None:
@@ -158,7 +172,13 @@ def test_the_command_line(world, tmp_path) -> None:
             stderr=err,
         )
     lines = out.getvalue().splitlines()
-    assert "2 rows: would create 1 persons and 1 cases" in lines[2]
+    assert lines[0] == "Read as XLSX, sheet Sheet1, columns mapped by field names."
+    assert lines[1].startswith("Column N: its label names prs_MailingStreet but its field name")
+    assert any(line.startswith("Column AJ has no field name; it was mapped by") for line in lines)
+    assert [line for line in lines if line.startswith("2 rows:")] == [
+        "2 rows: would create 1 persons and 1 cases, update 0 cases, leave 0 unchanged; "
+        "1 rows refused."
+    ]
     problem = [line for line in lines if "row 4" in line]
     assert problem == [
         "sheet Sheet1, row 4, column W, field vic_MethodsOfControl: Not one of the values of "
@@ -169,6 +189,7 @@ def test_the_command_line(world, tmp_path) -> None:
         "hours; Withholds documents; Other. Did you mean “Debt bondage”?"
     ]
     assert "nothing would be saved" in str(refused.value)
+    assert "2 rows read of 2" in err.getvalue()  # progress, on standard error
     assert Case.objects.count() == 0
 
     path.write_bytes(template([person(1), person(2)]))
