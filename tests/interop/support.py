@@ -12,9 +12,8 @@ import openpyxl
 
 from opennrm.interop import htcds
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "htcds"
-if not REFERENCE.is_dir():  # a worktree beside the shared folder, or the main checkout
-    REFERENCE = Path("/work/shared/reference/htcds")
+# IOM's templates as published (CC BY 4.0), kept in the repository: opennrm/interop/official/.
+REFERENCE = Path(__file__).resolve().parents[2] / "opennrm" / "interop" / "official"
 PLAIN = REFERENCE / "HTCDS Excel Spreadsheet v2.0.xlsx"
 VALIDATED = REFERENCE / "HTCDS Excel Spreadsheet single select with validation v2.0.xlsx"
 

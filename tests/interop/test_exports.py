@@ -23,7 +23,7 @@ from opennrm.interop.htcds_export import COLUMNS, FIELDS, MISSPELT_DECISION_ORG
 from opennrm.interop.models import ExportRequest, ExportStatus
 from tests.cases.factories import open_diana
 
-TEMPLATE = "opennrm/interop/htcds/HTCDS Excel Spreadsheet v2.0.xlsx"
+from tests.interop.support import PLAIN as TEMPLATE
 
 
 def _ask(world, **data):
