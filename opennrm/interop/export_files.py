@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pyzipper
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from opennrm.stats.downloads import safe_text
@@ -40,7 +41,8 @@ def rows_xlsx(rows: Iterable[Row]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET)
     sheet.row_dimensions[1].hidden = True
-    def text(value: str, *, bold: bool = False) -> WriteOnlyCell:
+
+    def text(value: str, *, bold: bool = False) -> Cell:
         cell = WriteOnlyCell(sheet, value=value or None)
         cell.data_type = "s"
         if bold:

@@ -24,7 +24,6 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_date, local_today
 from opennrm.audit.services import audit_record
-from opennrm.cases.models import Case
 from opennrm.cases.selectors import case_visible
 from opennrm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from opennrm.validation import EARLIEST_RECORD, MAX_LINE, Checker
@@ -105,7 +104,7 @@ def export_request_create(*, actor: Actor, data: dict[str, Any]) -> ExportReques
     ids = _selection(check, actor, data)
     check.raise_if_errors()
     request = ExportRequest.objects.create(
-        organization=actor.organization,
+        organization=actor.active_organization,
         requested_by=actor.user,
         case_ids=ids,
         file_format=file_format,
@@ -240,9 +239,10 @@ def export_download(*, actor: Actor, export_id: UUID | str) -> ExportFile:
         obj=request,
         fields=["identifying"] if identifying else [],
     )
-    return ExportFile(name=name.replace(f".{request.file_format}", ".zip"), content=sealed_zip(
-        name, content, request.password
-    ))
+    return ExportFile(
+        name=name.replace(f".{request.file_format}", ".zip"),
+        content=sealed_zip(name, content, request.password),
+    )
 
 
 @transaction.atomic

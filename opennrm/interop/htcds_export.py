@@ -146,8 +146,13 @@ def _phones(phones: list[Any]) -> tuple[str, str]:
     return (numbers[1] if len(numbers) > 1 else "", numbers[0] if numbers else "")
 
 
-def case_row(case: Case, *, identifying: bool, incoming: Referral | None = None,
-             outgoing: Referral | None = None) -> Row:
+def case_row(
+    case: Case,
+    *,
+    identifying: bool,
+    incoming: Referral | None = None,
+    outgoing: Referral | None = None,
+) -> Row:
     """One case as an HTCDS row keyed by field name (every field of ``COLUMNS`` present)."""
     person = case.person
     home, mobile = _phones(person.phones)
@@ -194,7 +199,8 @@ def case_rows(cases: Iterable[Case], *, identifying: bool) -> Iterator[Row]:
     outgoing: dict[int, list[Referral]] = {}
     related = ("from_organization", "to_organization", "sent_by", "answered_by")
     for referral in Referral.objects.filter(to_case_id__in=ids).select_related(*related):
-        incoming.setdefault(referral.to_case_id, []).append(referral)
+        if referral.to_case_id is not None:
+            incoming.setdefault(referral.to_case_id, []).append(referral)
     for referral in Referral.objects.filter(from_case_id__in=ids).select_related(*related):
         outgoing.setdefault(referral.from_case_id, []).append(referral)
     for case in cases:

@@ -54,7 +54,7 @@ def _progress_key(job: ImportJob) -> str:
 def import_progress(job: ImportJob) -> tuple[int, int | None]:
     """(rows done, rows expected or None) of a job being read or imported."""
     found = _cache().get(_progress_key(job))
-    return tuple(found) if found else (0, None)  # type: ignore[return-value]
+    return (found[0], found[1]) if found else (0, None)
 
 
 def _require(actor: Actor) -> None:
@@ -105,7 +105,7 @@ def import_upload(*, actor: Actor, file: Any, valid_rows_only: bool = False) -> 
         )
     check.raise_if_errors()
     job = ImportJob(
-        organization=actor.organization,
+        organization=actor.active_organization,
         membership=actor.membership,
         created_by=actor.user,
         file_name=name,
@@ -125,9 +125,7 @@ def import_upload(*, actor: Actor, file: Any, valid_rows_only: bool = False) -> 
 
 
 @transaction.atomic
-def import_confirm(
-    *, actor: Actor, job_id: UUID | str, valid_rows_only: bool = False
-) -> ImportJob:
+def import_confirm(*, actor: Actor, job_id: UUID | str, valid_rows_only: bool = False) -> ImportJob:
     """Import a previewed file (all rows, or the valid rows only), in the background."""
     job = import_job_get(actor=actor, job_id=job_id)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -32,7 +32,9 @@ class ImportJob(models.Model):
         "accounts.Organization", on_delete=models.PROTECT, related_name="+"
     )
     # Who acts: the job runs as this membership, with its permissions at the time it runs.
-    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,6 +17,7 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from opennrm.cases.choices import MethodOfControl
 from opennrm.validation import (
     MAX_LINE,
     MAX_PARAGRAPH,
@@ -25,8 +26,6 @@ from opennrm.validation import (
     language_code,
     shown,
 )
-
-from opennrm.cases.choices import MethodOfControl
 
 from . import htcds
 from .readers import RawRow

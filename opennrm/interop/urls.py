@@ -22,4 +22,3 @@ urlpatterns = [
         name="export_download",
     ),
 ]
-

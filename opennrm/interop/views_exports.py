@@ -83,9 +83,7 @@ def export_new(request: ActorRequest) -> HttpResponse:
         success=_("The export was asked for. A supervisor must approve it before you download it."),
         redirect_to=lambda r: reverse("interop:export_detail", args=[r.uuid]),
     )
-    return done or render(
-        request, "interop/export_new.html", {"form": form, "columns": COLUMNS}
-    )
+    return done or render(request, "interop/export_new.html", {"form": form, "columns": COLUMNS})
 
 
 @never_cache
@@ -103,9 +101,7 @@ def export_detail(request: ActorRequest, export_id: UUID) -> HttpResponse:
             "status": status,
             "own": own,
             "cases": len(found.case_ids),
-            "may_decide": actor.can(perms.HTCDS_EXPORT_APPROVE)
-            and not own
-            and status == "pending",
+            "may_decide": actor.can(perms.HTCDS_EXPORT_APPROVE) and not own and status == "pending",
             "password": exports.export_password(actor=actor, request=found),
             "refuse_form": RefuseForm(),
         },

@@ -24,7 +24,9 @@ from tests.support.browser import shot, signed_in_context, watch
 
 
 @pytest.mark.browser
-def test_import_then_export(live_server, browser: Browser, screenshots: Path, monkeypatch, tmp_path):
+def test_import_then_export(
+    live_server, browser: Browser, screenshots: Path, monkeypatch, tmp_path
+):
     world = build_world()
     base = live_server.url
     errors: list[str] = []
@@ -62,9 +64,7 @@ def test_import_then_export(live_server, browser: Browser, screenshots: Path, mo
     jobs._run(str(job.uuid), commit=True)
     expect(page.locator("#import-status")).to_have_text("Imported", timeout=15_000)
     shot(page, screenshots / "htcds-import-done.png")
-    numbers = list(
-        Case.objects.filter(organization=world.org_a).values_list("number", flat=True)
-    )
+    numbers = list(Case.objects.filter(organization=world.org_a).values_list("number", flat=True))
     assert len(numbers) == 2
 
     # 3. An export of both, with identifying data, asked for by the case worker.

@@ -22,7 +22,6 @@ from opennrm.interop.export_files import rows_csv, rows_json, rows_xlsx
 from opennrm.interop.htcds_export import COLUMNS, FIELDS, MISSPELT_DECISION_ORG
 from opennrm.interop.models import ExportRequest, ExportStatus
 from tests.cases.factories import open_diana
-
 from tests.interop.support import PLAIN as TEMPLATE
 
 
@@ -44,9 +43,9 @@ def _unzipped(sealed, password):
 
 def _actions(request):
     return list(
-        AuditEvent.objects.filter(object_id=request.uuid).order_by("id").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(object_id=request.uuid)
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 
@@ -74,9 +73,8 @@ def test_ask_approve_download_with_identifying_data(world):
 
     sealed = exports.export_download(actor=actor, export_id=request.uuid)
     assert sealed.name.endswith(".zip") and "Каримова" not in sealed.name
-    with pytest.raises(RuntimeError):
-        with pyzipper.AESZipFile(io.BytesIO(sealed.content)) as archive:
-            archive.read(archive.namelist()[0])  # no password: nothing to read
+    with pytest.raises(RuntimeError), pyzipper.AESZipFile(io.BytesIO(sealed.content)) as archive:
+        archive.read(archive.namelist()[0])  # no password: nothing to read
     name, content = _unzipped(sealed, password)
     assert name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
@@ -206,7 +204,7 @@ def test_a_period_selects_the_cases_opened_in_it(world):
     assert len(request.case_ids) == 1
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 @pytest.mark.parametrize("writer", [rows_xlsx, rows_csv, rows_json])
@@ -223,7 +221,9 @@ def test_formulas_are_neutralized_in_both_spreadsheet_formats(writer):
         ]
         assert all(sheet.cell(r, column).data_type == "s" for r in range(3, 3 + len(FORMULAS)))
     elif writer is rows_csv:
-        found = [r["prs_FirstName"] for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))]
+        found = [
+            r["prs_FirstName"] for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+        ]
     else:
         assert [r["prs_FirstName"] for r in json.loads(content)] == FORMULAS  # exact
         return
@@ -237,14 +237,17 @@ def test_a_case_changed_after_approval_is_exported_as_it_is_then(world):
         actor=actor, case=case, version=case.version, country_of_exploitation="RU"
     )
     request.refresh_from_db()
-    _, content = _unzipped(exports.export_download(actor=actor, export_id=request.uuid), request.password)
+    _, content = _unzipped(
+        exports.export_download(actor=actor, export_id=request.uuid), request.password
+    )
     (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
     assert row["vic_LocationOfExploitation"] == "RU"
 
 
 def test_the_page_shows_the_password_to_the_requester_alone(world):
-    from tests.conftest import sign_in
     from django.test import Client
+
+    from tests.conftest import sign_in
 
     actor, case, request = _ask(world)
     exports.export_approve(actor=world.actor(world.a["supervisor"]), export_id=request.uuid)
@@ -256,3 +259,16 @@ def test_the_page_shows_the_password_to_the_requester_alone(world):
     theirs = sign_in(Client(), world.a["supervisor"].user, world.a["supervisor"]).get(url)
     assert theirs.status_code == 200 and request.password.encode() not in theirs.content
     assert b"export-download" not in theirs.content
+
+
+def test_the_command_expires_what_is_due(world):
+    from django.core.management import call_command
+
+    actor, case, request = _ask(world)
+    exports.export_approve(actor=world.actor(world.a["supervisor"]), export_id=request.uuid)
+    ExportRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now())
+    out = io.StringIO()
+    call_command("expire_exports", stdout=out)
+    assert out.getvalue().strip() == "1 export request(s) expired."
+    request.refresh_from_db()
+    assert request.status == ExportStatus.EXPIRED and request.password == ""

@@ -50,7 +50,9 @@ ROUTES = [
         data=lambda w: {"file": _upload()},
         lands=("/htcds/import/",),
     ),
-    Route("import job page", "get", lambda w: f"/htcds/import/{_job(w).uuid}/", IMPORTERS, sees=SEES),
+    Route(
+        "import job page", "get", lambda w: f"/htcds/import/{_job(w).uuid}/", IMPORTERS, sees=SEES
+    ),
     Route(
         "import progress",
         "get",

@@ -30,8 +30,12 @@ def _export(world, org: str, file_format: str) -> bytes:
     )
     request = exports.export_request_create(
         actor=asker,
-        data={"numbers": numbers, "purpose": "round trip", "identifying": True,
-              "file_format": file_format},
+        data={
+            "numbers": numbers,
+            "purpose": "round trip",
+            "identifying": True,
+            "file_format": file_format,
+        },
     )
     exports.export_approve(actor=approver, export_id=request.uuid)
     request.refresh_from_db()
@@ -55,8 +59,11 @@ def _rows(content: bytes, file_format: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv", "json"])
 def test_export_import_export_gives_the_same_htcds_data(world, file_format):
-    diana = open_diana(world.a["case_worker"], trafficking_status="PossibleVictimOfTrafficking",
-                       trafficking_status_decided_by="NGO")
+    diana = open_diana(
+        world.a["case_worker"],
+        trafficking_status="PossibleVictimOfTrafficking",
+        trafficking_status_decided_by="NGO",
+    )
     case_services.person_update(
         actor=world.actor(world.a["case_worker"]),
         case=diana,
