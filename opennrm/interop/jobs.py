@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -35,9 +36,11 @@ from . import services
 from .audit import InteropAction
 from .models import ImportJob, ImportStatus
 from .readers import FileRefused
+from .rejected import rejected_file
 
 MAX_UPLOAD = 200 * 1024 * 1024  # the readers check the archive inside; this bounds the upload
 PROGRESS_SECONDS = 6 * 3600
+KEEP_REJECTED = timedelta(hours=72)
 JOBS_CACHE = "jobs"
 
 
@@ -161,6 +164,21 @@ def _refused(exc: FileRefused) -> dict[str, Any]:
     }
 
 
+def _keep_rejected(job: ImportJob, content: bytes, result: services.ImportResult) -> dict[str, str]:
+    """Seal the rows the import left out as a file to correct; its name and type for the page."""
+    name, content_type, data = rejected_file(
+        content, job.file_name, result.sheet, result.refused_rows, result.problems
+    )
+    sealed = keyring().encrypt_bytes(data, context=_rejected_context(job))
+    default_storage.save(job.rejected_name, ContentFile(sealed))
+    job.has_rejected = True
+    return {"rejected_name": name, "rejected_type": content_type}
+
+
+def _rejected_context(job: ImportJob) -> str:
+    return f"htcds-import-rejected:{job.uuid}"
+
+
 def _run(job_id: str, *, commit: bool) -> str:
     job = ImportJob.objects.select_related("membership", "organization").get(uuid=job_id)
     actor = Actor.of(job.created_by, job.membership)
@@ -199,7 +217,10 @@ def _run(job_id: str, *, commit: bool) -> str:
         setattr(job, field, {"problem_lines": [_("The file could not be read.")]})
         raise
     else:
-        setattr(job, field, _as_dict(result))
+        data = _as_dict(result)
+        if commit and result.saved and result.refused_rows:
+            data.update(_keep_rejected(job, content, result))
+        setattr(job, field, data)
         if commit:
             job.status = ImportStatus.IMPORTED if result.saved else ImportStatus.REFUSED
         else:
@@ -210,6 +231,43 @@ def _run(job_id: str, *, commit: bool) -> str:
             job.finished_at = timezone.now()
         job.save()
     return str(job.status)
+
+
+@transaction.atomic
+def import_rejected_download(*, actor: Actor, job_id: UUID | str) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of the rows a "valid rows only" import left out: for the
+    member who imported, audited."""
+    job = import_job_get(actor=actor, job_id=job_id)
+    if job.created_by_id != actor.user.pk or not job.has_rejected:
+        raise NotFound(_("No rows were left out of this import."))
+    with default_storage.open(job.rejected_name, "rb") as handle:
+        data = keyring().decrypt_bytes(handle.read(), context=_rejected_context(job))
+    audit_record(actor=actor, action=InteropAction.HTCDS_REJECTED_DOWNLOAD, obj=job)
+    return job.result["rejected_name"], job.result["rejected_type"], data
+
+
+@transaction.atomic
+def imports_forget_rejected(*, now: Any = None) -> int:
+    """Delete the rows left out of imports finished more than ``KEEP_REJECTED`` ago (run daily
+    with ``manage.py expire_exports``); one audit event each."""
+    now = now or timezone.now()
+    due = list(
+        ImportJob.objects.select_for_update()
+        .filter(has_rejected=True, finished_at__lte=now - KEEP_REJECTED)
+        .select_related("organization")
+    )
+    for job in due:
+        if default_storage.exists(job.rejected_name):
+            default_storage.delete(job.rejected_name)
+        job.has_rejected = False
+        job.save(update_fields=["has_rejected"])
+        audit_record(
+            actor=None,
+            action=InteropAction.HTCDS_REJECTED_FORGET,
+            obj=job,
+            organization=job.organization,
+        )
+    return len(due)
 
 
 @task()

@@ -44,6 +44,8 @@ class ImportJob(models.Model):
     valid_rows_only = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=ImportStatus.choices)
     has_file = models.BooleanField(default=True)
+    # The rows a "valid rows only" import left out, as a file to correct (sealed in the storage).
+    has_rejected = models.BooleanField(default=False)
     preview = EncryptedJSONField(default=dict, blank=True)
     result = EncryptedJSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True)
@@ -57,3 +59,7 @@ class ImportJob(models.Model):
     @property
     def storage_name(self) -> str:
         return f"imports/{self.uuid}.bin"
+
+    @property
+    def rejected_name(self) -> str:
+        return f"imports/{self.uuid}-rejected.bin"

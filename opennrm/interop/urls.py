@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/<uuid:job_id>/", views_imports.import_detail, name="import_detail"),
     path("import/<uuid:job_id>/progress/", views_imports.import_progress, name="import_progress"),
     path("import/<uuid:job_id>/confirm/", views_imports.import_confirm, name="import_confirm"),
+    path("import/<uuid:job_id>/rejected/", views_imports.import_rejected, name="import_rejected"),
     path("exports/", views_exports.export_list, name="export_list"),
     path("exports/new/", views_exports.export_new, name="export_new"),
     path("exports/<uuid:export_id>/", views_exports.export_detail, name="export_detail"),

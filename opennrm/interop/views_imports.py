@@ -102,3 +102,14 @@ def import_confirm(request: ActorRequest, job_id: UUID) -> HttpResponse:
         success=_("The import has started."),
         redirect_to=reverse("interop:import_detail", args=[job_id]),
     )
+
+
+@require_POST
+@actor_required(perms.HTCDS_IMPORT)
+def import_rejected(request: ActorRequest, job_id: UUID) -> HttpResponse:
+    """The rows the import left out, as a file to correct and upload again."""
+    name, content_type, data = jobs.import_rejected_download(actor=request.actor, job_id=job_id)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -3,6 +3,10 @@ sees it; who may reach each page (two organizations, every role) with the route-
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -14,7 +18,7 @@ from opennrm.interop.models import ImportJob, ImportStatus
 from tests.conftest import World, sign_in
 from tests.support.matrix import Route, check, each
 
-from .support import person, template
+from .support import PLAIN, columns_of, person, template
 
 IMPORTERS = frozenset({"case_worker", "supervisor"})
 # A job of A's case worker: A's supervisor sees it too; the worker alone confirms it.
@@ -39,6 +43,17 @@ def _previewed(w: World) -> ImportJob:
     )
 
 
+def _left_out(w: World) -> ImportJob:
+    def make() -> ImportJob:
+        actor = w.actor(w.a["case_worker"])
+        job = jobs.import_upload(actor=actor, file=_upload([person(4), person(5, prs_Gender="X")]))
+        jobs.import_confirm(actor=actor, job_id=job.uuid, valid_rows_only=True)
+        job.refresh_from_db()
+        return job
+
+    return w.once("left out", make)
+
+
 ROUTES = [
     Route("import page", "get", lambda w: "/htcds/import/", IMPORTERS),
     Route(
@@ -60,6 +75,14 @@ ROUTES = [
         IMPORTERS,
         ok=204,
         sees=SEES,
+    ),
+    Route(
+        "import rejected rows",
+        "post",
+        lambda w: f"/htcds/import/{_left_out(w).uuid}/rejected/",
+        IMPORTERS,
+        # The rows are the uploader's (A's case worker): others find none.
+        sees=frozenset({"a:case_worker"}),
     ),
     Route(
         "import confirm",
@@ -163,3 +186,78 @@ def test_only_the_uploader_confirms(world, role):
     client.post(f"/htcds/import/{job.uuid}/confirm/")
     job.refresh_from_db()
     assert job.status == ImportStatus.PREVIEWED
+
+
+def test_the_rows_left_out_come_back_in_the_same_layout(world):
+    client = _client(world)
+    bad = person(2, prs_Gender="Femenine")
+    client.post("/htcds/import/", {"file": _upload([person(1), bad, person(3)])})
+    job = ImportJob.objects.get()
+    client.post(f"/htcds/import/{job.uuid}/confirm/", {"valid_rows_only": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.IMPORTED and job.has_rejected
+    page = client.get(f"/htcds/import/{job.uuid}/").content.decode()
+    assert 'id="import-rejected"' in page
+    answer = client.post(f"/htcds/import/{job.uuid}/rejected/")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    sheet = book.worksheets[0]
+    official = openpyxl.load_workbook(PLAIN).worksheets[0]
+    for row in (1, 2):  # the header rows as they were, the field names' row hidden
+        assert [c.value for c in sheet[row]] == [c.value for c in official[row]][: sheet.max_column]
+    assert sheet.row_dimensions[1].hidden
+    assert sheet.max_row == 3
+    columns = columns_of(official)
+    assert sheet.cell(3, columns["prs_FirstName"]).value == "Person2"
+    assert sheet.cell(3, columns["prs_Gender"]).value == "Femenine"
+    problems = book["Problems"]
+    assert problems.cell(2, 1).value == 4 and "Feminine" in problems.cell(2, 4).value
+    assert AuditEvent.objects.filter(
+        action="interop.htcds_rejected_download", object_id=job.uuid
+    ).exists()
+    # Corrected and uploaded again: the missing row is opened, the others are not twice.
+    sheet.cell(3, columns["prs_Gender"]).value = "Feminine"
+    del book["Problems"]
+    fixed = io.BytesIO()
+    book.save(fixed)
+    before = Case.objects.count()
+    client.post("/htcds/import/", {"file": SimpleUploadedFile("fixed.xlsx", fixed.getvalue())})
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    client.post(f"/htcds/import/{again.uuid}/confirm/")
+    assert Case.objects.count() == before + 1
+    # Someone else may not have them.
+    other = _client(world, "supervisor").post(f"/htcds/import/{job.uuid}/rejected/")
+    assert other.status_code == 404
+
+
+def test_the_rows_left_out_of_a_csv_file_keep_its_separator(world):
+    rows = [person(1), person(2, prs_Gender="Femenine")]
+    header = list(rows[0])
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows([header] + [[r[k] for k in header] for r in rows])
+    lines = out.getvalue().splitlines()
+    content = out.getvalue().encode("utf-8")
+    client = _client(world)
+    client.post("/htcds/import/", {"file": SimpleUploadedFile("cases.csv", content)})
+    job = ImportJob.objects.get()
+    client.post(f"/htcds/import/{job.uuid}/confirm/", {"valid_rows_only": "1"})
+    answer = client.post(f"/htcds/import/{job.uuid}/rejected/")
+    text = answer.content.decode("utf-8-sig").splitlines()
+    assert text[0] == lines[0] and text[1] == lines[2] and len(text) == 2
+
+
+def test_the_rows_left_out_are_deleted_after_their_time(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = _client(world)
+    client.post("/htcds/import/", {"file": _upload([person(1), person(2, prs_Gender="X")])})
+    job = ImportJob.objects.get()
+    client.post(f"/htcds/import/{job.uuid}/confirm/", {"valid_rows_only": "1"})
+    later = timezone.now() + jobs.KEEP_REJECTED + timedelta(minutes=1)
+    assert jobs.imports_forget_rejected(now=later) == 1
+    job.refresh_from_db()
+    assert not job.has_rejected
+    assert client.post(f"/htcds/import/{job.uuid}/rejected/").status_code == 404
