@@ -26,6 +26,8 @@ from opennrm.cases.models import Case
 from opennrm.cases.services import case_change_status, case_open, case_update, person_update
 from opennrm.crypto.keyring import blind_index
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
+from opennrm.linkage.intake import possible_matches
+from opennrm.matching.score import HIGH
 from opennrm.validation import FileProblem
 
 from .audit import InteropAction
@@ -259,13 +261,15 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
             .select_related("case", "case__person")
             .first()
         )
-    if link is None:
+    case = link.case if link is not None else _same_person(actor, prepared)
+    if case is None:
         case = case_open(actor=actor, person=prepared.person, **prepared.case)
         if key:
             ExternalCase.objects.create(organization=organization, key_hash=key, case=case)
         _status(actor, case, prepared)
         return CREATE
-    case = link.case
+    if link is None and key:
+        ExternalCase.objects.create(organization=organization, key_hash=key, case=case)
     before = (case.version, case.person.version, case.status)
     person_update(actor=actor, case=case, version=case.person.version, **prepared.person)
     changes = {
@@ -278,6 +282,46 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
     case.person.refresh_from_db(fields=["version"])
     after = (case.version, case.person.version, case.status)
     return UPDATE if after != before else UNCHANGED
+
+
+def _same_person(actor: Actor, prepared: Prepared) -> Case | None:
+    """The case of the organization whose person the row very likely is (the matching app's
+    duplicate check among the cases the actor sees, high likeness with the family name or the
+    phone among its reasons): the row updates it instead of opening another, and the preview
+    says so."""
+    if not actor.can(perms.PERSONS_MATCH):
+        return None
+    try:
+        found = possible_matches(actor=actor, data=prepared.person, across=False)
+    except ValidationFailed:
+        return None  # the case service names the bad value, by its column
+    # High likeness, and the family name or the phone among the reasons: a row updates another
+    # case only on strong grounds (a given name and a birth day alone are shared by strangers).
+    strong = [
+        m
+        for m in found.own
+        if m.match.score >= HIGH
+        and any(r.code.startswith("family.") or r.code == "phone" for r in m.match.reasons)
+    ]
+    best = max(strong, key=lambda m: m.match.score, default=None)
+    if best is None:
+        return None
+    case = Case.objects.select_related("person").get(uuid=best.case_uuid)
+    prepared.warnings.append(
+        FileProblem(
+            message=_(
+                "The person of case %(number)s (%(band)s likeness: %(reasons)s): that case is "
+                "updated, not opened again."
+            )
+            % {
+                "number": best.case_number,
+                "band": best.match.band_label,
+                "reasons": ", ".join(r.label for r in best.match.reasons),
+            },
+            row=prepared.number,
+        )
+    )
+    return case
 
 
 def _status(actor: Actor, case: Case, prepared: Prepared) -> Case:

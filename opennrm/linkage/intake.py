@@ -200,13 +200,18 @@ def _scored(
 
 
 def possible_matches(
-    *, actor: Actor, data: dict[str, Any], exclude_case: Case | None = None
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    exclude_case: Case | None = None,
+    across: bool = True,
 ) -> Matches:
     """The possible matches of a person being recorded or edited: the actor's organization's
     (as the actor may already see them) and hints of other organizations' records, best first.
 
     ``data`` holds the person form or API fields; bad values raise ``ValidationFailed``. Returns
-    an empty ``Matches`` (``checked`` False) when no name is given.
+    an empty ``Matches`` (``checked`` False) when no name is given. ``across`` False leaves the
+    other organizations out (no hint is offered or recorded).
     """
     actor.require(perms.PERSONS_MATCH)
     organization = actor.active_organization
@@ -215,7 +220,9 @@ def possible_matches(
     if not probe.has_name():
         return result
     result.checked = True
-    offering = _offering(organization) if _takes_part(actor, organization) else {}
+    # ``across`` False: the organization's own records only (an import matching its rows).
+    taking_part = across and _takes_part(actor, organization)
+    offering = _offering(organization) if taking_part else {}
     # One candidates query for both sides: the best by key weight, here and at the others.
     ids, shared = _candidates(probe, [organization.pk, *offering])
     if not ids:

@@ -89,6 +89,20 @@ def template(
     return out.getvalue()
 
 
+FAMILY_NAMES = (
+    "Abenova", "Bekmuratova", "Sadykova", "Tursunova", "Nurlanova", "Ismoilova", "Zhumabaeva",
+    "Rakhmatova", "Seitkali", "Ospanova", "Kadyrova", "Mamyrova",
+)  # fmt: skip
+
+
 def person(n: int, **changes: Any) -> dict[str, Any]:
-    """A distinct valid row."""
-    return {**ROW_SYSTEM, "prs_FirstName": f"Person{n}", "prs_SecondName": f"Family{n}", **changes}
+    """A distinct valid row: another person (family name, birth date, phone), not one the
+    duplicate check would take for another row's."""
+    return {
+        **ROW_SYSTEM,
+        "prs_FirstName": f"Person{n}",
+        "prs_SecondName": FAMILY_NAMES[n % len(FAMILY_NAMES)],
+        "prs_Birthdate": datetime(1980 + n % 25, 1 + n % 12, 1 + n % 28),
+        "prs_MobilePhone": f"+7701{1000000 + n:07d}",
+        **changes,
+    }

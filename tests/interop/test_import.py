@@ -44,7 +44,13 @@ def run(world: Any, data: bytes, name: str = "cases.xlsx", **options: Any) -> An
 @pytest.mark.parametrize("validated", [False, True], ids=["plain", "validation"])
 def test_the_official_templates_filled_in_import(world, validated) -> None:
     row = ROW_LABELS if validated else ROW_SYSTEM
-    data = template([row, {**row, "prs_FirstName": "Second"}], validated=validated)
+    second = {
+        **row,
+        "prs_FirstName": "Second",
+        "prs_SecondName": "Abenova",
+        "prs_MobilePhone": "+77017654321",
+    }
+    data = template([row, second], validated=validated)
     preview = import_preview(
         actor=supervisor(world), organization=world.org_a, file=io.BytesIO(data), name="t.xlsx"
     )
@@ -56,7 +62,7 @@ def test_the_official_templates_filled_in_import(world, validated) -> None:
 
     result = run(world, data)
     assert result.saved and result.cases_create == 2
-    case = case_named("Second")
+    case = case_named("Aigerim")
     assert case.person.family_name == "Testova"
     assert case.person.gender == "Feminine" and case.person.citizenship == "KZ"
     assert case.person.birth_date == "1995-03-01"
@@ -203,3 +209,49 @@ def test_the_command_line(world, tmp_path) -> None:
     with pytest.raises(CommandError) as refused:
         call_command("import_htcds", str(path), organization=world.org_a.name, user=email)
     assert "password-protected" in str(refused.value)
+
+
+def test_a_person_already_recorded_is_found_by_the_duplicate_check(world) -> None:
+    import json
+
+    from opennrm.cases.models import Case
+    from tests.cases.factories import open_diana
+
+    diana = open_diana(world.a["case_worker"])  # "Диана Каримова", born 1977, +998 90 123 45 67
+    row = {
+        "prs_FirstName": "Diana",
+        "prs_SecondName": "Karimova",  # her name as the passport spells it
+        "prs_Birthdate": "1977-05-14",
+        "prs_Gender": "Feminine",
+        "prs_Citizenship": "UZ",
+        "prs_MobilePhone": "+998901234567",
+        "vic_LocationOfExploitation": "KZ",
+        "vic_TraffickingStatus": "PossibleVictimOfTrafficking",
+    }
+    content = json.dumps([row]).encode()
+    actor = world.actor(world.a["case_worker"])
+    preview = import_preview(
+        actor=actor, organization=world.org_a, file=io.BytesIO(content), name="c.json"
+    )
+    assert (preview.cases_create, preview.cases_update) == (0, 1)
+    assert any(diana.number in w.message for w in preview.warnings)
+    before = Case.objects.count()
+    result = import_run(
+        actor=actor, organization=world.org_a, file=io.BytesIO(content), name="c.json"
+    )
+    assert result.saved, [p.line() for p in result.problems]
+    assert Case.objects.count() == before
+    # Someone else with a similar name is not taken for her.
+    other = {
+        **row,
+        "prs_FirstName": "Dilnoza",
+        "prs_Birthdate": "1990-01-02",
+        "prs_MobilePhone": "",
+    }
+    again = import_run(
+        actor=actor,
+        organization=world.org_a,
+        file=io.BytesIO(json.dumps([other]).encode()),
+        name="c.json",
+    )
+    assert again.cases_create == 1
