@@ -139,8 +139,15 @@ ERROR_FIELDS: dict[str, str] = {
     "person.phones": "phones",
     "person.phones[]": "phones",
     "person.address": "address",
+    "person.address_parts": "address_city",
+    "person.address_parts.city": "address_city",
+    "person.address_parts.state": "address_state",
+    "person.address_parts.postal_code": "address_postal_code",
+    "person.address_parts.country": "address_country",
     "person.gender": "gender",
     "person.citizenship": "citizenship",
+    "person.other_citizenships": "other_citizenships",
+    "person.other_citizenships[]": "other_citizenships",
     "person.languages": "languages",
     "person.languages[]": "languages",
     "person.marital_status": "marital_status",
@@ -219,12 +226,20 @@ class PersonForm(GroupedForm):
         help_text=gettext_lazy("One per line, with the country code, e.g. +998 90 123 45 67."),
         attrs=PRIVATE,
     )
-    address = _area(gettext_lazy("Address"), 500, rows=2, attrs=PRIVATE)
+    address = _area(gettext_lazy("Street and house"), 500, rows=2, attrs=PRIVATE)
+    address_city = _text(gettext_lazy("City or village"), 100, **PRIVATE)
+    address_state = _text(gettext_lazy("Region or province"), 100, **PRIVATE)
+    address_postal_code = _text(gettext_lazy("Postal code"), 20, **PRIVATE)
+    address_country = CountryField(label=gettext_lazy("Country of the address"))
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN
     )
     citizenship = CountryField(label=gettext_lazy("Citizenship"))
-    languages = LanguagesField(label=gettext_lazy("Languages"))
+    other_citizenships = CountriesField(label=gettext_lazy("Other citizenships"))
+    languages = LanguagesField(
+        label=gettext_lazy("Languages"),
+        help_text=gettext_lazy("The one she or he speaks best first."),
+    )
     marital_status = forms.ChoiceField(
         label=gettext_lazy("Marital status"), choices=_blank(MaritalStatus), required=False
     )
@@ -248,12 +263,23 @@ class PersonForm(GroupedForm):
             gettext_lazy("Identity document"),
             ["document_type", "document_number", "document_country", "document_status"],
         ),
-        (gettext_lazy("Contact"), ["phones", "address"]),
+        (
+            gettext_lazy("Contact"),
+            [
+                "phones",
+                "address",
+                "address_city",
+                "address_state",
+                "address_postal_code",
+                "address_country",
+            ],
+        ),
         (
             gettext_lazy("About the person"),
             [
                 "gender",
                 "citizenship",
+                "other_citizenships",
                 "languages",
                 "marital_status",
                 "education",
@@ -286,8 +312,15 @@ class PersonForm(GroupedForm):
             "documents": ([document] if "status" in document else []) + list(other_documents),
             "phones": lines(d["phones"]),
             "address": d["address"],
+            "address_parts": {
+                "city": d["address_city"],
+                "state": d["address_state"],
+                "postal_code": d["address_postal_code"],
+                "country": d["address_country"],
+            },
             "gender": d["gender"],
             "citizenship": d["citizenship"],
+            "other_citizenships": d["other_citizenships"],
             "languages": d["languages"],
             "marital_status": d["marital_status"],
             "education": d["education"],
@@ -316,8 +349,13 @@ class PersonEditForm(PersonForm):
             "document_status": document_status(document) if document else "",
             "phones": "\n".join(person.phones),
             "address": person.address,
+            "address_city": person.address_parts.get("city", ""),
+            "address_state": person.address_parts.get("state", ""),
+            "address_postal_code": person.address_parts.get("postal_code", ""),
+            "address_country": person.address_parts.get("country", ""),
             "gender": person.gender,
             "citizenship": person.citizenship,
+            "other_citizenships": person.other_citizenships,
             "languages": person.languages,
             "marital_status": person.marital_status,
             "education": person.education,

@@ -64,6 +64,13 @@ ADDRESS = (
 # The mobile first: OpenNRM's first number is the one to call (and exports as the mobile).
 PHONES = ("prs_MobilePhone", "prs_HomePhone")
 LOCATIONS = ("vic_LocationOfRecruitment", "vic_LocationOfExploitation")
+# The address's parts beside its street (people.Person.address_parts).
+ADDRESS_PARTS = {
+    "prs_MailingCity": "city",
+    "prs_MailingState": "state",
+    "prs_MailingPostalCode": "postal_code",
+    "prs_MailingCountry": "country",
+}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Values OpenNRM's picklists hold beyond the standard's (an export carries them; decision 0029).
 OUR_VALUES = {"vic_MethodsOfControl": frozenset(MethodOfControl.values)}
@@ -91,6 +98,7 @@ PATH_FIELDS = {
     **{f"person.{ours}": theirs for theirs, ours in PERSON_MAP.items()},
     **{ours: theirs for theirs, ours in CASE_MAP.items()},
     "person.citizenship": "prs_Citizenship",
+    "person.other_citizenships": "prs_Citizenship",
     "person.address": "prs_MailingStreet",
     "person.languages": "prs_PrimaryLanguage",
     "person.documents": "prs_IdentityNumber",
@@ -340,16 +348,7 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
     citizenship = values.get("prs_Citizenship")
     if citizenship:
         person["citizenship"] = citizenship[0]
-        if len(citizenship) > 1:
-            prepared.warnings.append(
-                FileProblem(
-                    message=_("Only the first citizenship is kept; OpenNRM holds one."),
-                    sheet=sheet,
-                    row=row.number,
-                    column=prepared.columns.get("prs_Citizenship", ""),
-                    field="prs_Citizenship",
-                )
-            )
+        person["other_citizenships"] = citizenship[1:]
     for name in PHONES:
         if values.get(name):
             person.setdefault("phones", []).append(values[name])
@@ -359,12 +358,11 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
         person["languages"] = languages
     if values.get("prs_IdentityNumber"):
         person["documents"] = [{"type": "national_id", "number": values["prs_IdentityNumber"]}]
-    parts = [values[name] for name in ADDRESS if values.get(name)]
+    if values.get("prs_MailingStreet"):
+        person["address"] = values["prs_MailingStreet"]
+    parts = {ours: values[theirs] for theirs, ours in ADDRESS_PARTS.items() if values.get(theirs)}
     if parts:
-        person["address"] = ", ".join(
-            country_name_en(p) if i == len(parts) - 1 and values.get("prs_MailingCountry") else p
-            for i, p in enumerate(parts)
-        )
+        person["address_parts"] = parts
     for theirs, ours in CASE_MAP.items():
         if values.get(theirs) is not None:
             case[ours] = values[theirs]
@@ -407,17 +405,13 @@ def _locations(values: dict[str, Any], case: dict[str, Any]) -> None:
             case["city_of_exploitation"] = exploited[:100]
 
 
-def country_name_en(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return str(country.name) if country is not None else code
-
-
 def path_field(path: str, prepared: Prepared) -> str:
     """The HTCDS field a service's error path names ("person.phones[1]" -> prs_MobilePhone)."""
     if path.startswith("person.phones["):
         index = int(path[len("person.phones[") :].split("]")[0])
         return prepared.phone_fields[index] if index < len(prepared.phone_fields) else ""
     base = path.split("[")[0]
-    if base == "person.address":
-        return next((n for n in ADDRESS if n in prepared.columns), "prs_MailingStreet")
+    if base.startswith("person.address_parts."):
+        part = base.rsplit(".", 1)[1]
+        return next((t for t, ours in ADDRESS_PARTS.items() if ours == part), "")
     return PATH_FIELDS.get(base, "")

@@ -88,6 +88,9 @@ class Person(models.Model):
     documents = EncryptedJSONField(_("identity documents"), blank=True, default=list)
     phones = EncryptedJSONField(_("phone numbers"), blank=True, default=list)
     address = EncryptedTextField(_("address"), blank=True)
+    # The address's other parts (HTCDS prs_Mailing*): city, state, postal_code, country (ISO);
+    # ``address`` holds the street and house. Encrypted together: an address identifies.
+    address_parts = EncryptedJSONField(_("address details"), blank=True, default=dict)
     # Provenance (decision 0013): for each identifying field received through a referral, the ids
     # of the consents it still depends on ({"family_name": [12, 7]}). Field names and ids only,
     # never a value; emptied field by field as the organization makes the data its own.
@@ -101,6 +104,8 @@ class Person(models.Model):
     )
     is_minor = models.BooleanField(_("minor at identification"), default=False)
     citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    # HTCDS allows several: the first is ``citizenship`` (what the figures count), then these.
+    other_citizenships = models.JSONField(_("other citizenships"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     marital_status = models.CharField(
         _("marital status"), max_length=30, choices=MaritalStatus.choices, blank=True

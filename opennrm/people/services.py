@@ -14,7 +14,7 @@ from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_record
 from opennrm.crypto.keyring import blind_index
 from opennrm.matching.names import index_keys, script_of
-from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker
+from opennrm.validation import EARLIEST_BIRTH, MAX_ITEMS, Checker, shown
 
 from .models import (
     AgeBand,
@@ -39,8 +39,10 @@ PERSON_FIELDS = (
     "documents",
     "phones",
     "address",
+    "address_parts",
     "gender",
     "citizenship",
+    "other_citizenships",
     "languages",
     "marital_status",
     "education",
@@ -58,6 +60,7 @@ IDENTIFYING_FIELDS = frozenset(
         "documents",
         "phones",
         "address",
+        "address_parts",
     }
 )
 # Identifying fields holding a list: provenance is kept per item (decision 0013).
@@ -66,6 +69,8 @@ LIST_FIELDS = frozenset({"names", "phones", "documents"})
 INDEXED_FIELDS = frozenset({"given_name", "family_name", "patronymic", "names", "phones"})
 MAX_TEXT = 200
 MAX_ADDRESS = 500
+# The parts of an address beside its street line, and their lengths (a country is an ISO code).
+ADDRESS_PARTS = {"city": 100, "state": 100, "postal_code": 20, "country": 2}
 MAX_DOCUMENT_NUMBER = 50
 
 
@@ -207,6 +212,29 @@ def _contact(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> No
         values["phones"] = [number for number in numbers if number]
     if "address" in data:
         values["address"] = check.text("address", data["address"], max_length=MAX_ADDRESS)
+    if "address_parts" in data:
+        values["address_parts"] = _address_parts(check, data["address_parts"])
+
+
+def _address_parts(check: Checker, parts: Any) -> dict[str, str]:
+    """The city, state, postal code and country of the address; empty parts left out."""
+    if parts in (None, ""):
+        return {}
+    if not isinstance(parts, dict):
+        check.add("address_parts", _("Give the parts of the address by name."))
+        return {}
+    for name in sorted(set(parts) - set(ADDRESS_PARTS)):
+        check.add(f"address_parts.{shown(str(name), 30)}", _("Unknown field."))
+    found: dict[str, str] = {}
+    for name, limit in ADDRESS_PARTS.items():
+        field = f"address_parts.{name}"
+        if name == "country":
+            value = check.country(field, parts.get(name))
+        else:
+            value = check.text(field, parts.get(name), max_length=limit, multiline=False)
+        if value:
+            found[name] = value
+    return found
 
 
 def _statistics(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> None:
@@ -217,6 +245,12 @@ def _statistics(check: Checker, data: dict[str, Any], values: dict[str, Any]) ->
             values[name] = check.choice(name, data[name], choices.values)
     if "citizenship" in data:
         values["citizenship"] = check.country("citizenship", data["citizenship"])
+    if "other_citizenships" in data:
+        others = check.countries("other_citizenships", data["other_citizenships"])
+        main = values.get("citizenship", data.get("citizenship"))
+        values["other_citizenships"] = [
+            c for i, c in enumerate(others) if c != main and c not in others[:i]
+        ]
     if "languages" in data:
         values["languages"] = check.languages("languages", data["languages"])
     if "number_of_children" in data:

@@ -94,3 +94,33 @@ def test_export_import_export_gives_the_same_htcds_data(world, file_format):
     }
     assert differences == {}
     assert before[0]["prs_FirstName"] == "Диана"
+
+
+def test_several_citizenships_and_the_address_parts_go_out_and_come_back(world):
+    diana = open_diana(world.a["case_worker"])
+    case_services.person_update(
+        actor=world.actor(world.a["case_worker"]),
+        case=diana,
+        version=diana.person.version,
+        citizenship="UZ",
+        other_citizenships=["KZ", "UZ", "KZ"],  # the main one and a repeat are dropped
+        address="ул. Навои 5",
+        address_parts={"city": "Ташкент", "postal_code": "100011", "country": "UZ"},
+    )
+    diana.person.refresh_from_db()
+    assert diana.person.other_citizenships == ["KZ"]
+    first = _export(world, "a", "csv")
+    (row,) = _rows(first, "csv")
+    assert row["prs_Citizenship"] == "UZ;KZ"
+    assert (row["prs_MailingStreet"], row["prs_MailingCity"]) == ("ул. Навои 5", "Ташкент")
+    assert (row["prs_MailingPostalCode"], row["prs_MailingCountry"]) == ("100011", "UZ")
+    result = services.import_run(
+        actor=world.actor(world.b["case_worker"]),
+        organization=world.org_b,
+        file=io.BytesIO(first),
+        name="export.csv",
+    )
+    assert result.saved, [p.line() for p in result.problems]
+    person = Case.objects.select_related("person").get(organization=world.org_b).person
+    assert (person.citizenship, person.other_citizenships) == ("UZ", ["KZ"])
+    assert person.address_parts == {"city": "Ташкент", "postal_code": "100011", "country": "UZ"}

@@ -61,6 +61,13 @@ class DocumentIn(In):
     status: Annotated[str, OneOf(DocumentStatus)] = DocumentStatus.HELD_BY_PERSON.value
 
 
+class AddressPartsIn(In):
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
 class PersonIn(In):
     given_name: str = ""
     family_name: str = ""
@@ -72,8 +79,10 @@ class PersonIn(In):
     documents: list[DocumentIn] = []
     phones: list[str] = []
     address: str = ""
+    address_parts: AddressPartsIn | None = None
     gender: Annotated[str, OneOf(Gender)] = Gender.UNKNOWN.value
     citizenship: str = ""
+    other_citizenships: list[str] = []
     languages: list[str] = []
     marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)] = ""
     education: Annotated[str, OneOf(Education, blank=True)] = ""
@@ -319,10 +328,12 @@ class PersonOut(UuidOut):
     documents: list[DocumentOut]
     phones: list[str]
     address: str
+    address_parts: dict[str, str]
     gender: Annotated[str, OneOf(Gender)]
     age_band: Annotated[str, OneOf(AgeBand)]
     is_minor: bool
     citizenship: str
+    other_citizenships: list[str]
     languages: list[str]
     marital_status: Annotated[str, OneOf(MaritalStatus, blank=True)]
     education: Annotated[str, OneOf(Education, blank=True)]
