@@ -236,10 +236,8 @@ class PersonForm(GroupedForm):
     )
     citizenship = CountryField(label=gettext_lazy("Citizenship"))
     other_citizenships = CountriesField(label=gettext_lazy("Other citizenships"))
-    languages = LanguagesField(
-        label=gettext_lazy("Languages"),
-        help_text=gettext_lazy("The one she or he speaks best first."),
-    )
+    primary_language = LanguageField(label=gettext_lazy("Primary language"))
+    languages = LanguagesField(label=gettext_lazy("Other languages"))
     marital_status = forms.ChoiceField(
         label=gettext_lazy("Marital status"), choices=_blank(MaritalStatus), required=False
     )
@@ -280,6 +278,7 @@ class PersonForm(GroupedForm):
                 "gender",
                 "citizenship",
                 "other_citizenships",
+                "primary_language",
                 "languages",
                 "marital_status",
                 "education",
@@ -321,7 +320,8 @@ class PersonForm(GroupedForm):
             "gender": d["gender"],
             "citizenship": d["citizenship"],
             "other_citizenships": d["other_citizenships"],
-            "languages": d["languages"],
+            # The primary language first (HTCDS prs_PrimaryLanguage), then the others.
+            "languages": [c for c in [d["primary_language"], *d["languages"]] if c],
             "marital_status": d["marital_status"],
             "education": d["education"],
             "number_of_children": d["number_of_children"],
@@ -356,7 +356,8 @@ class PersonEditForm(PersonForm):
             "gender": person.gender,
             "citizenship": person.citizenship,
             "other_citizenships": person.other_citizenships,
-            "languages": person.languages,
+            "primary_language": person.languages[0] if person.languages else "",
+            "languages": person.languages[1:],
             "marital_status": person.marital_status,
             "education": person.education,
             "number_of_children": person.number_of_children,
