@@ -269,6 +269,8 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
     WRITTEN = "written", _("Written")
     ELECTRONIC = "electronic", _("Electronic")
+    # An import from an organization's file (HTCDS con_Consent TRUE): given, but not known how.
+    RECORDED = "recorded", _("Recorded from a file (how it was given is not known)")
 
 
 class DatePrecision(models.TextChoices):

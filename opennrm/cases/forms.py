@@ -705,7 +705,9 @@ class ConsentForm(PartForm):
 
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=ConsentPurpose.choices)
     method = forms.ChoiceField(
-        label=gettext_lazy("How it was given"), choices=ConsentMethod.choices
+        label=gettext_lazy("How it was given"),
+        # "Recorded from a file" is the import's: a person at the desk knows how it was given.
+        choices=[c for c in ConsentMethod.choices if c[0] != ConsentMethod.RECORDED],
     )
     given_on = _date(label=gettext_lazy("Given on"))
     recipient_organization = forms.ChoiceField(

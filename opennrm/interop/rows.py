@@ -83,6 +83,7 @@ IMPORTED = frozenset(
         *PHONES,
         *LANGUAGES,
         *LOCATIONS,
+        "con_Consent",
         "prs_Citizenship",
         "prs_IdentityNumber",
         "cas_Status",
@@ -124,6 +125,7 @@ class Prepared:
     status: str = ""
     closure_reason: str = ""
     actual_victim: bool = False
+    consent: bool | None = None  # con_Consent: TRUE, FALSE or not given
     columns: dict[str, str] = field(default_factory=dict)  # HTCDS field -> column
     phone_fields: list[str] = field(default_factory=list)  # which field each phone came from
     fingerprint: bytes = b""
@@ -384,6 +386,7 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
                 field="vic_TraffickingStatus",
             )
         )
+    prepared.consent = values.get("con_Consent")
     prepared.status = values.get("cas_Status") or ""
     prepared.closure_reason = values.get("cas_ReasonForCaseClosure") or ""
     return prepared, check.problems

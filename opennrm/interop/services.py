@@ -23,7 +23,14 @@ from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.models import Case
-from opennrm.cases.services import case_change_status, case_open, case_update, person_update
+from opennrm.cases.choices import ConsentMethod, ConsentPurpose
+from opennrm.cases.services import (
+    case_change_status,
+    case_open,
+    case_update,
+    consent_record,
+    person_update,
+)
 from opennrm.crypto.keyring import blind_index
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
 from opennrm.linkage.intake import possible_matches
@@ -266,6 +273,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
         case = case_open(actor=actor, person=prepared.person, **prepared.case)
         if key:
             ExternalCase.objects.create(organization=organization, key_hash=key, case=case)
+        _consent(actor, case, prepared)
         _status(actor, case, prepared)
         return CREATE
     if link is None and key:
@@ -278,6 +286,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
         if name not in ("trafficking_status", "trafficking_status_decided_by")
     }
     case = case_update(actor=actor, case=case, version=case.version, **changes)
+    _consent(actor, case, prepared)
     case = _status(actor, case, prepared)
     case.person.refresh_from_db(fields=["version"])
     after = (case.version, case.person.version, case.status)
@@ -322,6 +331,32 @@ def _same_person(actor: Actor, prepared: Prepared) -> Case | None:
         )
     )
     return case
+
+
+def _consent(actor: Actor, case: Case, prepared: Prepared) -> None:
+    """con_Consent TRUE: the person's consent to assistance, recorded as given on the day of the
+    import, how not known; once (a re-import adds none). A child's consent names the guardian,
+    which a file does not: then it is left for the case worker, and the preview says so."""
+    if not prepared.consent:
+        return
+    given = case.consents.filter(purpose=ConsentPurpose.ASSISTANCE, withdrawn_on__isnull=True)
+    if given.exists():
+        return
+    if case.person.is_minor:
+        prepared.warnings.append(
+            FileProblem(
+                message=_(
+                    "A child's consent names the guardian who gave it: record it on the case."
+                ),
+                row=prepared.number,
+                column=prepared.columns.get("con_Consent", ""),
+                field="con_Consent",
+            )
+        )
+        return
+    consent_record(
+        actor=actor, case=case, purpose=ConsentPurpose.ASSISTANCE, method=ConsentMethod.RECORDED
+    )
 
 
 def _status(actor: Actor, case: Case, prepared: Prepared) -> Case:

@@ -124,3 +124,29 @@ def test_several_citizenships_and_the_address_parts_go_out_and_come_back(world):
     person = Case.objects.select_related("person").get(organization=world.org_b).person
     assert (person.citizenship, person.other_citizenships) == ("UZ", ["KZ"])
     assert person.address_parts == {"city": "Ташкент", "postal_code": "100011", "country": "UZ"}
+
+
+def test_consent_true_is_recorded_once_and_comes_back_true(world):
+    from opennrm.cases.choices import ConsentMethod, ConsentPurpose
+
+    diana = open_diana(world.a["case_worker"])
+    case_services.consent_record(
+        actor=world.actor(world.a["case_worker"]),
+        case=diana,
+        purpose=ConsentPurpose.ASSISTANCE,
+        method=ConsentMethod.WRITTEN,
+    )
+    first = _export(world, "a", "json")
+    assert json.loads(first)[0]["con_Consent"] == "TRUE"
+    for _time in range(2):  # a re-import records no second consent
+        result = services.import_run(
+            actor=world.actor(world.b["case_worker"]),
+            organization=world.org_b,
+            file=io.BytesIO(first),
+            name="export.json",
+        )
+        assert result.saved, [p.line() for p in result.problems]
+    case = Case.objects.get(organization=world.org_b)
+    (consent,) = case.consents.all()
+    assert (consent.purpose, consent.method) == ("assistance", "recorded")
+    assert json.loads(_export(world, "b", "json"))[0]["con_Consent"] == "TRUE"
