@@ -21,6 +21,7 @@ from opennrm.referrals import recorded, selectors
 from opennrm.referrals.models import RecordedReferral
 from tests.cases.factories import open_diana
 from tests.conftest import World
+from tests.support.matrix import Route, check, each
 
 WORKER = "Гульнара Ахметова"
 DETAILS = "Referred by the shelter's lawyer after the court hearing."
@@ -311,3 +312,174 @@ def test_a_recorded_referral_is_no_referral_sent_through_opennrm(world):
     add(world)
     assert Referral.objects.count() == 0
     assert list(selectors.case_referrals(actor=actor(world), case=diana(world))) == []
+
+
+# --- The pages: who may, who may not (tests/support/matrix.py), and what they show.
+
+CASE_ROLES = frozenset({"hotline_operator", "case_worker", "supervisor"})  # cases.view, .update
+SEES_DIANA = frozenset({"a:case_worker", "a:supervisor"})
+CASES = ("/cases/",)
+FORM = {
+    "direction": "outgoing",
+    "organization_name": "IOM Almaty",
+    "referred_on": "2022-11-03",
+    "reason": "MigrationOrChangeOfLocation",
+    "worker": WORKER,
+    "details": DETAILS,
+}
+
+
+def recorded_one(w: World) -> RecordedReferral:
+    return w.once("recorded", lambda: add(w))
+
+
+def _page(suffix: str = "") -> Any:
+    return lambda w: f"/cases/{diana(w).uuid}/referrals/recorded/{suffix}"
+
+
+def _listed(w: World) -> str:
+    """The list, with one recorded referral on it."""
+    recorded_one(w)
+    return _page()(w)
+
+
+def _one(suffix: str) -> Any:
+    return lambda w: f"/cases/{diana(w).uuid}/referrals/recorded/{recorded_one(w).uuid}/{suffix}"
+
+
+def _edit_form(w: World) -> dict[str, Any]:
+    prefix = recorded_one(w).uuid.hex
+    return {f"{prefix}-{name}": value for name, value in FORM.items()} | {f"{prefix}-version": 1}
+
+
+ROUTES = [
+    Route("recorded list", "get", _listed, CASE_ROLES, sees=SEES_DIANA),
+    Route(
+        "recorded add",
+        "post",
+        _page("add/"),
+        CASE_ROLES,
+        ok=302,
+        data=lambda w: FORM,
+        sees=SEES_DIANA,
+        lands=CASES,
+    ),
+    Route("recorded edit page", "get", _one("edit/"), CASE_ROLES, sees=SEES_DIANA),
+    Route(
+        "recorded edit",
+        "post",
+        _one("edit/"),
+        CASE_ROLES,
+        ok=302,
+        data=_edit_form,
+        sees=SEES_DIANA,
+        lands=CASES,
+    ),
+    Route(
+        "recorded remove", "post", _one("remove/"), CASE_ROLES, ok=302, sees=SEES_DIANA, lands=CASES
+    ),
+]
+
+
+@each(ROUTES)
+def test_access(world: World, route: Route, principal: str) -> None:
+    response = check(world, route, principal)
+    if response.status_code == 200:
+        # Whoever sees the page sees the referral marked as recorded, not sent through OpenNRM.
+        body = response.content.decode()
+        assert "Referrals recorded, not sent through OpenNRM" in body
+        assert "Shelter Sana Sezim" in body
+
+
+def test_the_case_page_shows_them_marked_as_not_sent_through_opennrm(world, signed_in):
+    add(world)
+    add(world, direction="outgoing", organization_name="IOM Almaty", worker="", details="")
+    client = signed_in(world.a["case_worker"].user, world.a["case_worker"])
+    box = client.get(f"/cases/{diana(world).uuid}/").content.decode()
+    box = box.split('id="case-referrals"')[1]
+    section = box.split('id="recorded-referrals"')[1]
+    assert "Referrals recorded, not sent through OpenNRM" in section
+    assert "Nothing was sent through OpenNRM" in section
+    assert "Shelter Sana Sezim" in section and "IOM Almaty" in section
+    assert WORKER in section and "2023-05-14" in section
+    assert f"/cases/{diana(world).uuid}/referrals/recorded/add/" in section
+
+
+def test_adding_on_the_page_records_it_and_lands_on_the_case(world, signed_in):
+    client = signed_in(world.a["case_worker"].user, world.a["case_worker"])
+    response = client.post(f"/cases/{diana(world).uuid}/referrals/recorded/add/", FORM)
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{diana(world).uuid}/#case-referrals"
+    referral = RecordedReferral.objects.get(case=diana(world))
+    assert (referral.direction, referral.organization_name) == ("outgoing", "IOM Almaty")
+    assert (referral.worker, referral.source) == (WORKER, "page")
+
+
+def test_a_refused_form_comes_back_with_the_errors_and_saves_nothing(world, signed_in):
+    client = signed_in(world.a["case_worker"].user, world.a["case_worker"])
+    diana(world)
+    before = writes()
+    bad = FORM | {"organization_name": "", "referred_on": "2099-01-01"}
+    response = client.post(f"/cases/{diana(world).uuid}/referrals/recorded/add/", bad)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "recorded-organization_name-error" in html
+    assert "recorded-referred_on-error" in html
+    assert writes() == before
+    assert WORKER in html  # what was typed comes back to be corrected, on a page not cached
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_a_stale_edit_is_refused_on_the_page(world, signed_in):
+    referral = add(world)
+    recorded.recorded_referral_update(
+        actor=actor(world),
+        case=diana(world),
+        referral_id=referral.uuid,
+        version=1,
+        data={"reason": "Other"},
+    )
+    client = signed_in(world.a["supervisor"].user, world.a["supervisor"])
+    prefix = referral.uuid.hex
+    data = {f"{prefix}-{k}": v for k, v in FORM.items()} | {f"{prefix}-version": 1}
+    response = client.post(
+        f"/cases/{diana(world).uuid}/referrals/recorded/{referral.uuid}/edit/", data
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.organization_name == "Shelter Sana Sezim"
+
+
+def test_the_list_never_reads_the_worker_for_one_who_may_not_see_identifying_data(world):
+    from opennrm.accounts import permissions as perms
+    from opennrm.accounts.permissions import Actor
+
+    add(world)
+    member = world.a["case_worker"]
+    full = actor(world)
+    limited = Actor(
+        user=member.user,
+        membership=member,
+        permissions=full.permissions - {perms.IDENTIFYING_DATA_VIEW},
+    )
+    row = selectors.recorded_referral_list(actor=limited, case=diana(world)).get()
+    assert {"worker", "details"} <= row.get_deferred_fields()
+    row = selectors.recorded_referral_list(actor=full, case=diana(world)).get()
+    assert not {"worker", "details"} & row.get_deferred_fields()
+
+
+def test_the_case_page_reads_recorded_referrals_in_constant_queries(world, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world.a["case_worker"].user, world.a["case_worker"])
+    url = f"/cases/{diana(world).uuid}/"
+    add(world)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        add(world)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
