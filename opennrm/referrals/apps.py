@@ -10,9 +10,9 @@ class ReferralsConfig(AppConfig):
         from opennrm.audit.actions import actions_register
         from opennrm.cases.events import ConsentWithdrawn
 
-        from .audit import ReferralAction
+        from .audit import RecordedReferralAction, ReferralAction
         from .services import on_consent_withdrawn
 
-        actions_register(ReferralAction)
+        actions_register(ReferralAction, RecordedReferralAction)
         # A withdrawn referral consent withdraws, in the same transaction, what was shared.
         events.subscribe(ConsentWithdrawn)(on_consent_withdrawn)

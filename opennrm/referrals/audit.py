@@ -20,3 +20,11 @@ class ReferralAction(models.TextChoices):
     SHARES_REVOKED = "person.shares_revoked", _("Shared details cleared from the received copy")
     SERVICE_RECORD = "referral.service_record", _("Service delivered recorded")
     SERVICE_COMPLETE = "referral.service_complete", _("Service completed by the provider")
+
+
+class RecordedReferralAction(models.TextChoices):
+    """Referrals recorded from the organization's own files, not sent through OpenNRM."""
+
+    ADD = "recorded_referral.add", _("Referral made outside OpenNRM recorded")
+    UPDATE = "recorded_referral.update", _("Referral made outside OpenNRM changed")
+    REMOVE = "recorded_referral.remove", _("Referral made outside OpenNRM removed")

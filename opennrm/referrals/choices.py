@@ -101,3 +101,18 @@ EXPLOITATION_FIELDS = (
 RECEIVER_SEES_SHARES = frozenset(
     {ReferralStatus.PENDING, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED}
 )
+
+
+class RecordedDirection(models.TextChoices):
+    """Which way a referral recorded from the organization's own files went (HTCDS ``cas_``
+    incoming and outgoing referral fields)."""
+
+    INCOMING = "incoming", _("Incoming: referred to us")
+    OUTGOING = "outgoing", _("Outgoing: referred by us")
+
+
+class RecordedSource(models.TextChoices):
+    """Where a recorded referral was entered: by hand on the case page, or by an import."""
+
+    PAGE = "page", _("Entered on the case page")
+    IMPORT = "import", _("Imported from a file")

@@ -23,6 +23,7 @@ from .choices import (
     IDENTIFYING_SHARED_FIELDS,
     MINIMUM_SHARED_FIELDS,
     STATISTICAL_SHARED_FIELDS,
+    RecordedDirection,
     ReferralKind,
     ReferralReason,
     SharedField,
@@ -222,3 +223,68 @@ class ServiceDeliveryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "service-%s")
         super().__init__(*args, **kwargs)
+
+
+class RecordedReferralForm(forms.Form):
+    """A referral made outside OpenNRM, as the organization's own files record it. The worker
+    and details are fields only for a member who sees identifying data (``identifying``)."""
+
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"),
+        choices=RecordedDirection.choices,
+        widget=forms.RadioSelect,
+    )
+    organization_name = forms.CharField(
+        label=gettext_lazy("Other organization"),
+        required=False,
+        help_text=gettext_lazy("As your files name it; it need not use OpenNRM."),
+    )
+    referred_on = forms.DateField(
+        label=gettext_lazy("Date of the referral"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"), choices=[("", "—"), *ReferralReason.choices], required=False
+    )
+    worker = forms.CharField(
+        label=gettext_lazy("Case worker at the other organization"),
+        required=False,
+        widget=forms.TextInput(attrs=PRIVATE),
+    )
+    details = forms.CharField(
+        label=gettext_lazy("Details of the referral"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, **PRIVATE}),
+    )
+
+    def __init__(self, *args: Any, identifying: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "recorded-%s")
+        super().__init__(*args, **kwargs)
+        if not identifying:
+            del self.fields["worker"]
+            del self.fields["details"]
+
+    @staticmethod
+    def initial_for(referral: Any, *, identifying: bool) -> dict[str, Any]:
+        """What the form shows of ``referral``; the encrypted fields only to those who see them."""
+        initial = {
+            "direction": referral.direction,
+            "organization_name": referral.organization_name,
+            "referred_on": referral.referred_on,
+            "reason": referral.reason,
+            "version": referral.version,
+        }
+        if identifying:
+            initial |= {"worker": referral.worker, "details": referral.details}
+        return initial
+
+    def data_for_service(self) -> dict[str, Any]:
+        """The fields of the form, as the service takes them (no version)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class RecordedReferralEditForm(RecordedReferralForm):
+    """The same, for a change: the version read, so someone else's newer change is not lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

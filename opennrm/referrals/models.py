@@ -18,6 +18,9 @@ from opennrm.cases.fields import MultiChoiceField
 from opennrm.crypto.fields import EncryptedJSONField, EncryptedTextField
 
 from .choices import ReferralKind, ReferralReason, ReferralStatus, Urgency
+from .models_recorded import RecordedReferral
+
+__all__ = ["RecordedReferral", "Referral", "ServiceDelivery"]
 
 User = settings.AUTH_USER_MODEL
 

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization, OrganizationType
@@ -35,7 +37,7 @@ from .choices import (
     ReferralStatus,
     SharedField,
 )
-from .models import Referral
+from .models import RecordedReferral, Referral
 
 LIST_PAGE_SIZE = 50
 
@@ -187,6 +189,33 @@ def case_referrals(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     """The referrals sent from a case the actor sees, and the one that brought it in."""
     visible = referral_visible(actor=actor)
     return _for_list(visible.filter(Q(from_case=case) | Q(to_case=case)))
+
+
+def _recorded_visible(actor: Actor, case: Case) -> QuerySet[RecordedReferral]:
+    """The recorded referrals of ``case`` if the actor sees it, removed ones left out; the
+    worker and details are not even read for a member who may not see identifying data."""
+    if not case_visible(actor=actor).filter(pk=case.pk).exists():
+        raise NotFound(_("No such case."))
+    referrals = RecordedReferral.objects.filter(case=case, removed_at__isnull=True)
+    if not actor.can(perms.IDENTIFYING_DATA_VIEW):
+        referrals = referrals.defer("details", "worker")
+    return referrals
+
+
+def recorded_referral_list(*, actor: Actor, case: Case) -> QuerySet[RecordedReferral]:
+    """Referrals of a visible case recorded from the organization's own files (not sent through
+    OpenNRM), by date, the undated last."""
+    return _recorded_visible(actor, case).order_by(
+        F("referred_on").asc(nulls_last=True), "recorded_at", "id"
+    )
+
+
+def recorded_referral_get(*, actor: Actor, case: Case, referral_id: UUID | str) -> RecordedReferral:
+    """One recorded referral of a visible case, not removed; NotFound for any other."""
+    try:
+        return _recorded_visible(actor, case).get(uuid=referral_id)
+    except (RecordedReferral.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(_("Not found.")) from None
 
 
 def consent_referrals(*, actor: Actor, consent: Consent) -> list[Referral]:

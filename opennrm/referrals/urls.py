@@ -28,4 +28,17 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/complete/", views.referral_complete, name="complete"),
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="withdraw"),
     path("referrals/<uuid:referral_id>/services/", views.service_record, name="service_record"),
+    # Referrals made outside OpenNRM, recorded from the organization's own files: case parts.
+    path("cases/<uuid:case_id>/referrals/recorded/", views.recorded_list, name="recorded"),
+    path("cases/<uuid:case_id>/referrals/recorded/add/", views.recorded_add, name="recorded_add"),
+    path(
+        "cases/<uuid:case_id>/referrals/recorded/<uuid:recorded_id>/edit/",
+        views.recorded_edit,
+        name="recorded_edit",
+    ),
+    path(
+        "cases/<uuid:case_id>/referrals/recorded/<uuid:recorded_id>/remove/",
+        views.recorded_remove,
+        name="recorded_remove",
+    ),
 ]

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import OrganizationType
@@ -47,7 +47,7 @@ from opennrm.web import (
     submit,
 )
 
-from . import deliveries, selectors, services
+from . import deliveries, recorded, selectors, services
 from .choices import (
     EXPLOITATION_FIELDS,
     ReferralKind,
@@ -55,7 +55,15 @@ from .choices import (
     ReferralStatus,
     SharedField,
 )
-from .forms import CompleteForm, DeclineForm, ReferralForm, ServiceDeliveryForm, add_errors
+from .forms import (
+    CompleteForm,
+    DeclineForm,
+    RecordedReferralEditForm,
+    RecordedReferralForm,
+    ReferralForm,
+    ServiceDeliveryForm,
+    add_errors,
+)
 from .models import Referral
 
 FIELD_LABELS = {
@@ -567,3 +575,111 @@ def service_record(request: ActorRequest, referral_id: UUID) -> HttpResponse:
         errors=add_errors,
     )
     return done or _render_referral(request, referral_id, service_form=form)
+
+
+# --- Referrals recorded from the organization's own files, not sent through OpenNRM (issue 14).
+
+
+def _recorded_render(
+    request: ActorRequest,
+    case: Case,
+    *,
+    form: RecordedReferralForm | None = None,
+    editing: tuple[UUID, RecordedReferralEditForm] | None = None,
+) -> HttpResponse:
+    """The case's recorded referrals, the form to add one, and one open for a change."""
+    actor = request.actor
+    can_edit = actor.can(perms.CASES_UPDATE)
+    identifying = actor.can(perms.IDENTIFYING_DATA_VIEW)
+    if form is None and can_edit:
+        form = RecordedReferralForm(identifying=identifying)
+    context = {
+        "case": case,
+        "recorded": list(selectors.recorded_referral_list(actor=actor, case=case)),
+        "recorded_form": form,
+        "can_edit": can_edit,
+        "identifying": identifying,
+        "editing": editing,
+    }
+    return render(request, "referrals/recorded.html", context)
+
+
+def _recorded_after(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"case_id": case.uuid}) + "#case-referrals"
+
+
+@require_GET
+@never_cache
+@actor_required(perms.CASES_VIEW)
+def recorded_list(request: ActorRequest, case_id: UUID) -> HttpResponse:
+    """The referrals of a case recorded from the organization's own files, with their forms."""
+    case = case_selectors.case_get(actor=request.actor, case_id=case_id)
+    return _recorded_render(request, case)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.CASES_UPDATE)
+def recorded_add(request: ActorRequest, case_id: UUID) -> HttpResponse:
+    """Record a referral made outside OpenNRM; refused, the page shows the errors by the fields."""
+    case = case_selectors.case_get(actor=request.actor, case_id=case_id, audit=False)
+    identifying = request.actor.can(perms.IDENTIFYING_DATA_VIEW)
+    form = RecordedReferralForm(request.POST, identifying=identifying)
+    done = submit(
+        request,
+        form,
+        lambda: recorded.recorded_referral_add(
+            actor=request.actor, case=case, data=form.data_for_service()
+        ),
+        success=_("The referral was recorded as made outside OpenNRM."),
+        redirect_to=_recorded_after(case),
+    )
+    return done or _recorded_render(request, case, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@actor_required(perms.CASES_UPDATE)
+def recorded_edit(request: ActorRequest, case_id: UUID, recorded_id: UUID) -> HttpResponse:
+    """One recorded referral in its form (GET), or changed (POST)."""
+    actor = request.actor
+    case = case_selectors.case_get(actor=actor, case_id=case_id, audit=False)
+    referral = selectors.recorded_referral_get(actor=actor, case=case, referral_id=recorded_id)
+    identifying = actor.can(perms.IDENTIFYING_DATA_VIEW)
+    if request.method != "POST":
+        initial = RecordedReferralForm.initial_for(referral, identifying=identifying)
+        form = RecordedReferralEditForm(
+            initial=initial, identifying=identifying, prefix=referral.uuid.hex
+        )
+        return _recorded_render(request, case, editing=(referral.uuid, form))
+    form = RecordedReferralEditForm(request.POST, identifying=identifying, prefix=referral.uuid.hex)
+    done = submit(
+        request,
+        form,
+        lambda: recorded.recorded_referral_update(
+            actor=actor,
+            case=case,
+            referral_id=referral.uuid,
+            version=form.cleaned_data["version"],
+            data=form.data_for_service(),
+        ),
+        success=_("The recorded referral was saved."),
+        redirect_to=_recorded_after(case),
+    )
+    return done or _recorded_render(request, case, editing=(referral.uuid, form))
+
+
+@require_POST
+@never_cache
+@actor_required(perms.CASES_UPDATE)
+def recorded_remove(request: ActorRequest, case_id: UUID, recorded_id: UUID) -> HttpResponse:
+    """Remove a referral recorded in error: kept, marked removed, no longer shown."""
+    case = case_selectors.case_get(actor=request.actor, case_id=case_id, audit=False)
+    return perform(
+        request,
+        lambda: recorded.recorded_referral_remove(
+            actor=request.actor, case=case, referral_id=recorded_id
+        ),
+        success=_("The recorded referral was removed."),
+        redirect_to=_recorded_after(case),
+    )

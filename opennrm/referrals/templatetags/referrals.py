@@ -12,21 +12,30 @@ from opennrm.accounts import permissions as perms
 from opennrm.cases.models import Case, Consent
 
 from .. import deliveries, selectors
+from ..forms import RecordedReferralForm
 
 register = template.Library()
 
 
 @register.inclusion_tag("referrals/_case_box.html", takes_context=True)
 def referrals_box(context: dict[str, Any], case: Case) -> dict[str, Any]:
-    """The case's referrals (sent, and the one it came by) and the buttons to refer it."""
+    """The case's referrals (sent, and the one it came by), the buttons to refer it, and the
+    referrals recorded from the organization's own files, with the form to record one."""
     request = context["request"]
     actor = request.actor
     if not actor.can(perms.REFERRALS_VIEW):
         return {"show": False}
     referrals = list(selectors.case_referrals(actor=actor, case=case))
+    can_edit = actor.can(perms.CASES_UPDATE)
+    identifying = actor.can(perms.IDENTIFYING_DATA_VIEW)
     return {
         "show": True,
         "case": case,
+        # Referrals made outside OpenNRM, recorded from the organization's own files (issue 14).
+        "recorded": list(selectors.recorded_referral_list(actor=actor, case=case)),
+        "recorded_form": RecordedReferralForm(identifying=identifying) if can_edit else None,
+        "can_edit": can_edit,
+        "identifying": identifying,
         "organization": actor.organization,
         "sent": [r for r in referrals if r.from_case_id == case.pk],
         "came_by": next((r for r in referrals if r.to_case_id == case.pk), None),
