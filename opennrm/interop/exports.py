@@ -226,7 +226,7 @@ def export_download(*, actor: Actor, export_id: UUID | str) -> ExportFile:
         case_visible(actor=actor)
         .filter(pk__in=request.case_ids)
         .select_related("person", "owner", "organization")
-        .prefetch_related("consents")
+        .prefetch_related("consents", "recorded_referrals")
         .order_by("opened_on", "pk")
     )
     rows = case_rows(cases, identifying=identifying)

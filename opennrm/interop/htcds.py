@@ -754,6 +754,32 @@ STORAGE: dict[str, tuple[Storage, str]] = {
     "spl_Type": (Storage.DIRECT, "cases.SupportPlan.plan_type"),
     "con_Consent": (Storage.CONVERTED, "cases.Consent (one per purpose, not one TRUE/FALSE)"),
     "vic_LocationOfRecruitment": (Storage.CONVERTED, "cases.Case.country_of_origin (a country)"),
+    **{
+        name: (Storage.CONVERTED, f"referrals.RecordedReferral.{ours} ({direction})")
+        for direction, fields in (
+            (
+                "incoming",
+                (
+                    ("cas_ReferringOrganisation", "organization_name"),
+                    ("cas_IncomingReferralDate", "referred_on"),
+                    ("cas_ReferringPrimaryCaseWorker", "worker"),
+                    ("cas_ReasonForIncomingReferral", "reason"),
+                    ("cas_IncomingReferralDetails", "details"),
+                ),
+            ),
+            (
+                "outgoing",
+                (
+                    ("cas_ReferredOrganisation", "organization_name"),
+                    ("cas_OutgoingReferralDate", "referred_on"),
+                    ("cas_ReferredPrimaryCaseWorker", "worker"),
+                    ("cas_ReasonForOutgoingReferral", "reason"),
+                    ("cas_OutgoingReferralDetails", "details"),
+                ),
+            ),
+        )
+        for name, ours in fields
+    },
     "vic_LocationOfExploitation": (
         Storage.CONVERTED,
         "cases.Case.country_of_exploitation, or its city when not a country",

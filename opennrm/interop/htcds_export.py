@@ -121,6 +121,31 @@ def _first(referrals: Iterable[Referral], key: Callable[[Referral], Any]) -> Ref
     return found[0] if found else None
 
 
+def _recorded_values(case: Case) -> Row:
+    """The case's referrals recorded from its files (made outside OpenNRM): the first incoming,
+    the latest outgoing."""
+    row: Row = {}
+    found = sorted(
+        (r for r in case.recorded_referrals.all() if r.removed_at is None),
+        key=lambda r: (r.referred_on or date.min, r.pk),
+    )
+    incoming = next((r for r in found if r.direction == "incoming"), None)
+    outgoing = next((r for r in reversed(found) if r.direction == "outgoing"), None)
+    if incoming is not None:
+        row["cas_ReferringOrganisation"] = incoming.organization_name
+        row["cas_IncomingReferralDate"] = _day(incoming.referred_on)
+        row["cas_ReferringPrimaryCaseWorker"] = incoming.worker
+        row["cas_ReasonForIncomingReferral"] = incoming.reason
+        row["cas_IncomingReferralDetails"] = incoming.details
+    if outgoing is not None:
+        row["cas_ReferredOrganisation"] = outgoing.organization_name
+        row["cas_OutgoingReferralDate"] = _day(outgoing.referred_on)
+        row["cas_ReferredPrimaryCaseWorker"] = outgoing.worker
+        row["cas_ReasonForOutgoingReferral"] = outgoing.reason
+        row["cas_OutgoingReferralDetails"] = outgoing.details
+    return row
+
+
 def _referral_values(case: Case, incoming: Referral | None, outgoing: Referral | None) -> Row:
     organization = case.organization
     row: Row = {}
@@ -187,6 +212,8 @@ def case_row(
             "cas_CaseId": case.number,
         }
     )
+    # Referrals recorded from the organization's files first; one sent through OpenNRM wins.
+    row.update(_recorded_values(case))
     row.update(_referral_values(case, incoming, outgoing))
     if not identifying:
         for field in IDENTIFYING:

@@ -64,6 +64,24 @@ ADDRESS = (
 # The mobile first: OpenNRM's first number is the one to call (and exports as the mobile).
 PHONES = ("prs_MobilePhone", "prs_HomePhone")
 LOCATIONS = ("vic_LocationOfRecruitment", "vic_LocationOfExploitation")
+# The ten cas_ referral fields, by direction, as the fields of a recorded referral (referrals
+# app: made outside OpenNRM, no consent nor case at the other side).
+REFERRALS = {
+    "incoming": {
+        "cas_ReferringOrganisation": "organization_name",
+        "cas_IncomingReferralDate": "referred_on",
+        "cas_ReferringPrimaryCaseWorker": "worker",
+        "cas_ReasonForIncomingReferral": "reason",
+        "cas_IncomingReferralDetails": "details",
+    },
+    "outgoing": {
+        "cas_ReferredOrganisation": "organization_name",
+        "cas_OutgoingReferralDate": "referred_on",
+        "cas_ReferredPrimaryCaseWorker": "worker",
+        "cas_ReasonForOutgoingReferral": "reason",
+        "cas_OutgoingReferralDetails": "details",
+    },
+}
 # The address's parts beside its street (people.Person.address_parts).
 ADDRESS_PARTS = {
     "prs_MailingCity": "city",
@@ -83,6 +101,8 @@ IMPORTED = frozenset(
         *PHONES,
         *LANGUAGES,
         *LOCATIONS,
+        *REFERRALS["incoming"],
+        *REFERRALS["outgoing"],
         "con_Consent",
         "prs_Citizenship",
         "prs_IdentityNumber",
@@ -100,6 +120,11 @@ PATH_FIELDS = {
     **{ours: theirs for theirs, ours in CASE_MAP.items()},
     "person.citizenship": "prs_Citizenship",
     "person.other_citizenships": "prs_Citizenship",
+    **{
+        f"referral.{direction}.{ours}": theirs
+        for direction, fields in REFERRALS.items()
+        for theirs, ours in fields.items()
+    },
     "person.address": "prs_MailingStreet",
     "person.languages": "prs_PrimaryLanguage",
     "person.documents": "prs_IdentityNumber",
@@ -126,6 +151,8 @@ class Prepared:
     closure_reason: str = ""
     actual_victim: bool = False
     consent: bool | None = None  # con_Consent: TRUE, FALSE or not given
+    # Referrals made outside OpenNRM (the cas_ fields): direction -> the recorded referral's data.
+    referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # HTCDS field -> column
     phone_fields: list[str] = field(default_factory=list)  # which field each phone came from
     fingerprint: bytes = b""
@@ -387,6 +414,10 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
             )
         )
     prepared.consent = values.get("con_Consent")
+    for direction, fields in REFERRALS.items():
+        data = {ours: values[theirs] for theirs, ours in fields.items() if values.get(theirs)}
+        if data:
+            prepared.referrals[direction] = {"direction": direction, **data}
     prepared.status = values.get("cas_Status") or ""
     prepared.closure_reason = values.get("cas_ReasonForCaseClosure") or ""
     return prepared, check.problems

@@ -22,8 +22,8 @@ from opennrm.accounts import permissions as perms
 from opennrm.accounts.models import Organization
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
-from opennrm.cases.models import Case
 from opennrm.cases.choices import ConsentMethod, ConsentPurpose
+from opennrm.cases.models import Case
 from opennrm.cases.services import (
     case_change_status,
     case_open,
@@ -35,6 +35,8 @@ from opennrm.crypto.keyring import blind_index
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
 from opennrm.linkage.intake import possible_matches
 from opennrm.matching.score import HIGH
+from opennrm.referrals.choices import RecordedSource
+from opennrm.referrals.recorded import recorded_referral_add
 from opennrm.validation import FileProblem
 
 from .audit import InteropAction
@@ -274,6 +276,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
         if key:
             ExternalCase.objects.create(organization=organization, key_hash=key, case=case)
         _consent(actor, case, prepared)
+        _referrals(actor, case, prepared)
         _status(actor, case, prepared)
         return CREATE
     if link is None and key:
@@ -287,6 +290,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
     }
     case = case_update(actor=actor, case=case, version=case.version, **changes)
     _consent(actor, case, prepared)
+    _referrals(actor, case, prepared)
     case = _status(actor, case, prepared)
     case.person.refresh_from_db(fields=["version"])
     after = (case.version, case.person.version, case.status)
@@ -357,6 +361,26 @@ def _consent(actor: Actor, case: Case, prepared: Prepared) -> None:
     consent_record(
         actor=actor, case=case, purpose=ConsentPurpose.ASSISTANCE, method=ConsentMethod.RECORDED
     )
+
+
+def _referrals(actor: Actor, case: Case, prepared: Prepared) -> None:
+    """The row's referrals made outside OpenNRM, recorded on the case as such (source: import);
+    one already recorded the same way (direction, organization, date) is not recorded again."""
+    for direction, data in prepared.referrals.items():
+        same = case.recorded_referrals.filter(
+            removed_at__isnull=True,
+            direction=direction,
+            organization_name=data.get("organization_name", ""),
+            referred_on=data.get("referred_on"),
+        )
+        if same.exists():
+            continue
+        try:
+            recorded_referral_add(actor=actor, case=case, data=data, source=RecordedSource.IMPORT)
+        except ValidationFailed as exc:
+            raise ValidationFailed.of(
+                {f"referral.{direction}.{k}": v for k, v in exc.errors.items()}
+            ) from None
 
 
 def _status(actor: Actor, case: Case, prepared: Prepared) -> Case:

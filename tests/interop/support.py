@@ -36,7 +36,9 @@ ROW_SYSTEM: dict[str, Any] = {
     "vic_TypeOfExploitation": "ForcedLabour",
     "vic_ForcedLabourIndustry": "F_Construction",
     "cas_Status": "Active",
+    "cas_ReferringOrganisation": "Hotline 1414",
     "cas_IncomingReferralDate": 45292,  # an Excel serial number: 2024-01-01
+    "cas_ReferredOrganisation": "Crisis centre Almaty",
     "cas_ReasonForOutgoingReferral": "Other",  # column AJ: a label, no field name
 }
 ROW_LABELS: dict[str, Any] = {

@@ -16,6 +16,7 @@ from opennrm.cases.models import Case
 from opennrm.interop import exports, services
 from opennrm.interop.htcds_export import COLUMNS, FIELDS
 from tests.cases.factories import open_diana
+from tests.interop.support import person, template
 
 # Who owns a case is a member of the organization keeping it: the importer, on the other side.
 # The case id is the keeping organization's case number (and not an HTCDS field).
@@ -150,3 +151,71 @@ def test_consent_true_is_recorded_once_and_comes_back_true(world):
     (consent,) = case.consents.all()
     assert (consent.purpose, consent.method) == ("assistance", "recorded")
     assert json.loads(_export(world, "b", "json"))[0]["con_Consent"] == "TRUE"
+
+
+def test_referrals_made_outside_opennrm_go_out_and_come_back_as_recorded(world):
+    from datetime import date
+
+    from opennrm.referrals.recorded import recorded_referral_add
+
+    diana = open_diana(world.a["case_worker"])
+    actor = world.actor(world.a["case_worker"])
+    recorded_referral_add(
+        actor=actor,
+        case=diana,
+        data={
+            "direction": "incoming",
+            "organization_name": "Embassy of Uzbekistan in Almaty",
+            "referred_on": date(2005, 10, 1),
+            "reason": "AdditionalServicesRequired",
+            "worker": "Консул Иванов",
+            "details": "Passport taken by the employer",
+        },
+    )
+    recorded_referral_add(
+        actor=actor,
+        case=diana,
+        data={"direction": "outgoing", "organization_name": "Shelter Tashkent", "reason": "Other"},
+    )
+    first = _export(world, "a", "xlsx")
+    (row,) = _rows(first, "xlsx")
+    assert row["cas_ReferringOrganisation"] == "Embassy of Uzbekistan in Almaty"
+    assert row["cas_IncomingReferralDate"] == "2005-10-01"
+    assert row["cas_ReasonForOutgoingReferral"] == "Other"
+    for _time in range(2):  # a re-import records them once
+        result = services.import_run(
+            actor=world.actor(world.b["case_worker"]),
+            organization=world.org_b,
+            file=io.BytesIO(first),
+            name="export.xlsx",
+        )
+        assert result.saved, [p.line() for p in result.problems]
+    case = Case.objects.get(organization=world.org_b)
+    found = sorted(case.recorded_referrals.values_list("direction", "organization_name", "source"))
+    assert found == [
+        ("incoming", "Embassy of Uzbekistan in Almaty", "import"),
+        ("outgoing", "Shelter Tashkent", "import"),
+    ]
+    (again,) = _rows(_export(world, "b", "xlsx"), "xlsx")
+    assert {f: again[f] for f in row if f.startswith("cas_") and f not in NOT_CARRIED} == {
+        f: row[f] for f in row if f.startswith("cas_") and f not in NOT_CARRIED
+    }
+
+
+def test_a_referral_without_its_organization_is_named_by_its_column(world):
+    rows = [
+        {
+            **person(1),
+            "cas_ReferringOrganisation": None,  # a date and a reason, but to whom?
+            "cas_IncomingReferralDate": "2024-01-01",
+            "cas_ReasonForIncomingReferral": "Other",
+        }
+    ]
+    result = services.import_preview(
+        actor=world.actor(world.a["case_worker"]),
+        organization=world.org_a,
+        file=io.BytesIO(template(rows)),
+        name="c.xlsx",
+    )
+    lines = [p.line() for p in result.problems]
+    assert any("field cas_ReferringOrganisation" in line for line in lines), lines
