@@ -82,6 +82,20 @@ REFERRALS = {
         "cas_OutgoingReferralDetails": "details",
     },
 }
+# A row's route stop, support plan and comment: the case parts' fields (the case services').
+EVENT = {
+    "hte_Type": "event_type",
+    "hte_Date": "occurred_on",
+    "hte_Country": "country",
+    "hte_City": "city",
+    "hte_Description": "description",
+}
+PLAN = {
+    "spl_Type": "plan_type",
+    "spl_Objectives": "objectives",
+    "spl_ActionPlan": "action_plan",
+    "spl_PlannedEndDate": "planned_end_on",
+}
 # The address's parts beside its street (people.Person.address_parts).
 ADDRESS_PARTS = {
     "prs_MailingCity": "city",
@@ -103,6 +117,9 @@ IMPORTED = frozenset(
         *LOCATIONS,
         *REFERRALS["incoming"],
         *REFERRALS["outgoing"],
+        *EVENT,
+        *PLAN,
+        "cco_CaseComment",
         "con_Consent",
         "prs_Citizenship",
         "prs_IdentityNumber",
@@ -120,6 +137,9 @@ PATH_FIELDS = {
     **{ours: theirs for theirs, ours in CASE_MAP.items()},
     "person.citizenship": "prs_Citizenship",
     "person.other_citizenships": "prs_Citizenship",
+    **{f"event.{ours}": theirs for theirs, ours in EVENT.items()},
+    **{f"plan.{ours}": theirs for theirs, ours in PLAN.items()},
+    "note.body": "cco_CaseComment",
     **{
         f"referral.{direction}.{ours}": theirs
         for direction, fields in REFERRALS.items()
@@ -153,6 +173,10 @@ class Prepared:
     consent: bool | None = None  # con_Consent: TRUE, FALSE or not given
     # Referrals made outside OpenNRM (the cas_ fields): direction -> the recorded referral's data.
     referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The row's route stop (hte_), support plan (spl_) and case comment (cco_), if it has them.
+    event: dict[str, Any] = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)
+    comment: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # HTCDS field -> column
     phone_fields: list[str] = field(default_factory=list)  # which field each phone came from
     fingerprint: bytes = b""
@@ -414,6 +438,19 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
             )
         )
     prepared.consent = values.get("con_Consent")
+    prepared.event = {ours: values[theirs] for theirs, ours in EVENT.items() if values.get(theirs)}
+    prepared.plan = {ours: values[theirs] for theirs, ours in PLAN.items() if values.get(theirs)}
+    prepared.comment = values.get("cco_CaseComment") or ""
+    if values.get("spl_ActualEndDate"):
+        prepared.warnings.append(
+            FileProblem(
+                message=_("The plan's actual end is not imported: end the plan on the case."),
+                sheet=sheet,
+                row=row.number,
+                column=prepared.columns.get("spl_ActualEndDate", ""),
+                field="spl_ActualEndDate",
+            )
+        )
     for direction, fields in REFERRALS.items():
         data = {ours: values[theirs] for theirs, ours in fields.items() if values.get(theirs)}
         if data:

@@ -29,7 +29,10 @@ from opennrm.cases.services import (
     case_open,
     case_update,
     consent_record,
+    historic_event_add,
+    note_add,
     person_update,
+    support_plan_create,
 )
 from opennrm.crypto.keyring import blind_index
 from opennrm.errors import ApplicationError, NotFound, ValidationFailed
@@ -277,6 +280,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
             ExternalCase.objects.create(organization=organization, key_hash=key, case=case)
         _consent(actor, case, prepared)
         _referrals(actor, case, prepared)
+        _parts(actor, case, prepared)
         _status(actor, case, prepared)
         return CREATE
     if link is None and key:
@@ -291,6 +295,7 @@ def write_row(*, actor: Actor, organization: Organization, prepared: Prepared) -
     case = case_update(actor=actor, case=case, version=case.version, **changes)
     _consent(actor, case, prepared)
     _referrals(actor, case, prepared)
+    _parts(actor, case, prepared)
     case = _status(actor, case, prepared)
     case.person.refresh_from_db(fields=["version"])
     after = (case.version, case.person.version, case.status)
@@ -378,9 +383,43 @@ def _referrals(actor: Actor, case: Case, prepared: Prepared) -> None:
         try:
             recorded_referral_add(actor=actor, case=case, data=data, source=RecordedSource.IMPORT)
         except ValidationFailed as exc:
-            raise ValidationFailed.of(
-                {f"referral.{direction}.{k}": v for k, v in exc.errors.items()}
-            ) from None
+            raise _prefixed(f"referral.{direction}", exc) from None
+
+
+def _prefixed(prefix: str, exc: ValidationFailed) -> ValidationFailed:
+    return ValidationFailed.of({f"{prefix}.{k}": v for k, v in exc.errors.items()})
+
+
+def _parts(actor: Actor, case: Case, prepared: Prepared) -> None:
+    """The row's route stop, support plan and case comment, each added once: a re-import of the
+    same row finds them on the case and adds nothing."""
+    event = prepared.event
+    if event:
+        same = case.events.filter(
+            removed_at__isnull=True,
+            event_type=event.get("event_type", ""),
+            occurred_on=event.get("occurred_on"),
+            country=event.get("country", ""),
+        )
+        if not same.exists():
+            try:
+                historic_event_add(actor=actor, case=case, **{"event_type": "", **event})
+            except ValidationFailed as exc:
+                raise _prefixed("event", exc) from None
+    plan = prepared.plan
+    if plan and not any(
+        p.plan_type == plan.get("plan_type") and p.objectives == plan.get("objectives", "")
+        for p in case.plans.all()
+    ):
+        try:
+            support_plan_create(actor=actor, case=case, **{"plan_type": "", **plan})
+        except ValidationFailed as exc:
+            raise _prefixed("plan", exc) from None
+    if prepared.comment and not any(n.body == prepared.comment for n in case.notes.all()):
+        try:
+            note_add(actor=actor, case=case, body=prepared.comment)
+        except ValidationFailed as exc:
+            raise _prefixed("note", exc) from None
 
 
 def _status(actor: Actor, case: Case, prepared: Prepared) -> Case:

@@ -257,3 +257,55 @@ def test_a_person_already_recorded_is_found_by_the_duplicate_check(world) -> Non
         name="c.json",
     )
     assert again.cases_create == 1
+
+
+def test_a_csv_row_with_a_route_stop_a_plan_and_a_comment_adds_them_once(world) -> None:
+    import csv as csv_module
+
+    from opennrm.cases.models import Case
+
+    row = {
+        **person(1),
+        "cas_CaseId": "SHELTER-17",
+        "hte_Type": "Exploitation",
+        "hte_Date": "2005-03-20",
+        "hte_Country": "KZ",
+        "hte_City": "Almaty",
+        "hte_Description": "A sauna on the outskirts",
+        "spl_Type": "Health",
+        "spl_Objectives": "Medical check and counselling",
+        "spl_PlannedEndDate": "2025-12-31",
+        "cco_CaseComment": "Arrived with her sister.",
+    }
+    row["prs_Birthdate"] = "1990-04-05"
+    out = io.StringIO()
+    writer = csv_module.DictWriter(out, fieldnames=list(row), delimiter=";")
+    writer.writeheader()
+    writer.writerow(row)
+    content = out.getvalue().encode("utf-8")
+    for _time in range(2):
+        result = run(world, content, name="cases.csv")
+        assert result.saved, [p.line() for p in result.problems]
+    case = Case.objects.get(organization=world.org_a)
+    (event,) = case.events.all()
+    assert (event.event_type, str(event.occurred_on), event.country, event.city) == (
+        "Exploitation",
+        "2005-03-20",
+        "KZ",
+        "Almaty",
+    )
+    (plan,) = case.plans.all()
+    assert (plan.plan_type, plan.objectives) == ("Health", "Medical check and counselling")
+    assert [n.body for n in case.notes.all()] == ["Arrived with her sister."]
+
+
+def test_a_bad_route_stop_is_named_by_its_column(world) -> None:
+    import json
+
+    row = {**person(1), "hte_Type": "Exploitation", "hte_Date": "2999-01-01"}
+    row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    result = run(world, json.dumps([row]).encode(), name="c.json")
+    assert not result.saved
+    assert any("field hte_Date" in p.line() for p in result.problems), [
+        p.line() for p in result.problems
+    ]
