@@ -516,8 +516,10 @@ def _record(
         "documents": documents,
         "phones": phones,
         "address": address,
+        "address_parts": {},  # the generated address is one line, as hand-typed ones are
         "gender": who.gender if rng.random() < 0.99 else Gender.UNKNOWN.value,
         "citizenship": who.nationality if rng.random() < 0.98 else "",
+        "other_citizenships": [],
         "languages": list(who.languages) if keep(0.8) else [],
         "marital_status": who.marital_status if keep(0.6) else "",
         "education": who.education if keep(0.5) else "",

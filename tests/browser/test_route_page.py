@@ -24,7 +24,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def add_stop(page: Page, kind: str, city: str, country: str, day: str, month: str, year: str):
     before = page.locator("ol.route > li").count()
-    adding = page.locator("details.edit")
+    adding = page.locator("#case-tabs details.edit")
     if adding.get_attribute("open") is None:
         adding.locator("summary").click()
     form = adding.locator("form")
