@@ -313,6 +313,13 @@ def step_child(
 
     def progress(done: int, total: int | None) -> None:
         samples.append((done, _status_mb("VmRSS")))
+        if done % 10_000 == 0 and done != total:  # a long step shows it moves (standard error)
+            elapsed = time.perf_counter() - started
+            print(
+                f"    {step} {done:,} rows, {elapsed:.0f} s, RSS {samples[-1][1]:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
 
     path = file_path(rows, kind)
     call = import_preview if step == "preview" else import_run
@@ -333,7 +340,8 @@ def step_child(
         seconds = time.perf_counter() - started
     out = {
         "seconds": seconds,
-        "peak_mb": _status_mb("VmHWM"),
+        # The kernel updates VmHWM lazily: a sample taken during the step may be a little over it.
+        "peak_mb": max([_status_mb("VmHWM"), *(mb for _done, mb in samples)]),
         "baseline_mb": baseline,
         "samples": samples,
         "rows": result.rows,
@@ -532,8 +540,11 @@ def _report(
         for problem in median["problem_lines"]:
             lines.append(f"      problem: {problem}")
     lines.append("")
-    lines.append("commands, one line of the table each group:")
-    for backend in setups:
+    if args.profile:
+        lines.append("  (under cProfile, which slows the Python side about twofold)")
+    else:
+        lines.append("commands, one line of the table each group:")
+    for backend in setups if not args.profile else []:
         for kind in args.formats.split(","):
             for rows in args.rows.split(","):
                 lines.append(
