@@ -17,8 +17,8 @@ that step's alone, Django included; the child also samples its resident memory e
 (format, rows) pair imports into an organization of its own, with a supervisor made through the
 account services, so each import creates all its rows; the database is made fresh once per
 backend (a new SQLite file under var/bench/; PostgreSQL's ``public`` schema of
-``wt_bench_import`` dropped and migrated again), and later runs find earlier runs' cases of other
-organizations in it.
+``opennrm_bench_import``, made when missing, dropped and migrated again), and later runs find
+earlier runs' cases of other organizations in it.
 
 Run from the repository root:
     .venv/bin/python bench/import.py [--rows 1000,10000,100000] [--formats xlsx,csv]
@@ -57,7 +57,7 @@ FILES = BENCH_DIR / "import"
 KEY_FILE = BENCH_DIR / "import.env"
 SQLITE_FILE = BENCH_DIR / "import.sqlite3"
 PG_URL = os.environ.get(
-    "OPENNRM_BENCH_IMPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wt_bench_import"
+    "OPENNRM_BENCH_IMPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/opennrm_bench_import"
 )
 TEMPLATE = ROOT / "opennrm" / "interop" / "official" / "HTCDS Excel Spreadsheet v2.0.xlsx"
 SUPERVISOR = "supervisor.{slug}@bench-import.invalid"
@@ -232,6 +232,19 @@ def organization_name(kind: str, rows: int, repetition: int) -> str:
     return f"Bench import {kind} {rows} #{repetition}"
 
 
+def _create_database() -> None:
+    """The bench's PostgreSQL database, made when missing (in the server's ``postgres`` one)."""
+    import psycopg
+    from psycopg import sql
+
+    name = PG_URL.rsplit("/", 1)[1].split("?")[0]
+    server = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if found is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def setup_child(backend: str, runs: list[tuple[str, int, int]]) -> dict[str, Any]:
     """A fresh database, migrated, with one organization and supervisor per run."""
     started = time.perf_counter()
@@ -241,6 +254,7 @@ def setup_child(backend: str, runs: list[tuple[str, int, int]]) -> dict[str, Any
     else:
         import psycopg
 
+        _create_database()
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
             conn.execute("CREATE SCHEMA public")
