@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,7 +232,7 @@ def export_download(*, actor: Actor, export_id: UUID | str) -> ExportFile:
     rows = case_rows(cases, identifying=identifying)
     content = WRITERS[request.file_format](rows)
     name = _file_name(request, local_date(timezone.now(), actor.organization))
-    ExportRequest.objects.filter(pk=request.pk).update(downloads=request.downloads + 1)
+    ExportRequest.objects.filter(pk=request.pk).update(downloads=F("downloads") + 1)
     audit_record(
         actor=actor,
         action=ExportAction.DOWNLOAD,
