@@ -24,6 +24,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import ConsentMethod, ConsentPurpose
 from opennrm.cases.models import Case
+from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import (
     case_change_status,
     case_open,
@@ -324,7 +325,7 @@ def _same_person(actor: Actor, prepared: Prepared) -> Case | None:
     best = max(strong, key=lambda m: m.match.score, default=None)
     if best is None:
         return None
-    case = Case.objects.select_related("person").get(uuid=best.case_uuid)
+    case = case_visible(actor=actor).select_related("person").get(uuid=best.case_uuid)
     prepared.warnings.append(
         FileProblem(
             message=_(
