@@ -29,6 +29,7 @@ from opennrm.people.models import (
     Gender,
     MaritalStatus,
     Person,
+    PhoneKind,
     document_status,
 )
 from opennrm.web import choice_field
@@ -177,18 +178,27 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 
 def add_path_errors(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's errors beside the form fields their paths name; the rest above it."""
+    """Put a service's errors beside the form fields their paths name; the rest above it.
+
+    A form with typed inputs in a list (the person's mobile and home phone) says where each
+    item of the list came from: ``form.list_sources[path]``, one field name per item."""
     if not error.errors:
         form.add_error(None, error.message)
+    sources: dict[str, list[str]] = getattr(form, "list_sources", {})
     for path, messages in error.errors.items():
         name = ERROR_FIELDS.get(path) or ERROR_FIELDS.get(_INDEX.sub("[]", path))
+        index = _INDEX.search(path)
+        line = int(index.group(1)) if index else None
+        listed = sources.get(_INDEX.sub("", path), [])
+        if line is not None and line < len(listed):
+            name = listed[line]
+            line -= listed.index(name)  # the line within that field
         if name not in form.fields:
             name = None
-        index = _INDEX.search(path)
         for message in messages:
-            if name in _LINE_FIELDS and index:
+            if name in _LINE_FIELDS and line is not None:
                 message = _("Line %(number)d: %(message)s") % {
-                    "number": int(index.group(1)) + 1,
+                    "number": line + 1,
                     "message": message,
                 }
             form.add_error(name, message)
@@ -220,8 +230,10 @@ class PersonForm(GroupedForm):
         initial=DocumentStatus.HELD_BY_PERSON,
         required=False,
     )
+    mobile_phone = _text(gettext_lazy("Mobile phone"), 40, inputmode="tel", **PRIVATE)
+    home_phone = _text(gettext_lazy("Home phone"), 40, inputmode="tel", **PRIVATE)
     phones = _area(
-        gettext_lazy("Phone numbers"),
+        gettext_lazy("Other phone numbers"),
         rows=2,
         help_text=gettext_lazy("One per line, with the country code, e.g. +998 90 123 45 67."),
         attrs=PRIVATE,
@@ -264,6 +276,8 @@ class PersonForm(GroupedForm):
         (
             gettext_lazy("Contact"),
             [
+                "mobile_phone",
+                "home_phone",
                 "phones",
                 "address",
                 "address_city",
@@ -300,6 +314,17 @@ class PersonForm(GroupedForm):
         # A status other than the default is a document too ("passport taken", number unknown).
         if any(document.values()) or status != DocumentStatus.HELD_BY_PERSON:
             document["status"] = status
+        # The mobile and home phone first, then the others; each typed number has its kind.
+        typed = [
+            (name, d[name].strip(), kind)
+            for name, kind in (("mobile_phone", PhoneKind.MOBILE), ("home_phone", PhoneKind.HOME))
+            if d[name].strip()
+        ]
+        others = lines(d["phones"])
+        self.list_sources = {
+            "person.phones": [name for name, _n, _k in typed] + ["phones"] * len(others),
+            "person.phone_kinds": [name for name, _n, _k in typed],
+        }
         return {
             "given_name": d["given_name"],
             "family_name": d["family_name"],
@@ -309,7 +334,8 @@ class PersonForm(GroupedForm):
             "birth_year": d["birth_year"],
             "approximate_age": d["approximate_age"],
             "documents": ([document] if "status" in document else []) + list(other_documents),
-            "phones": lines(d["phones"]),
+            "phones": [number for _name, number, _kind in typed] + others,
+            "phone_kinds": {number: str(kind) for _name, number, kind in typed},
             "address": d["address"],
             "address_parts": {
                 "city": d["address_city"],
@@ -326,6 +352,19 @@ class PersonForm(GroupedForm):
             "education": d["education"],
             "number_of_children": d["number_of_children"],
         }
+
+
+def _phones_initial(person: Person) -> dict[str, str]:
+    """The first mobile and the first home number in their inputs; the others one per line."""
+    initial = {"mobile_phone": "", "home_phone": ""}
+    others = []
+    for number in person.phones:
+        name = f"{person.phone_kinds.get(number, '')}_phone"
+        if name in initial and not initial[name]:
+            initial[name] = number
+        else:
+            others.append(number)
+    return {**initial, "phones": "\n".join(others)}
 
 
 class PersonEditForm(PersonForm):
@@ -347,7 +386,7 @@ class PersonEditForm(PersonForm):
             "document_number": document.get("number", ""),
             "document_country": document.get("country", ""),
             "document_status": document_status(document) if document else "",
-            "phones": "\n".join(person.phones),
+            **_phones_initial(person),
             "address": person.address,
             "address_city": person.address_parts.get("city", ""),
             "address_state": person.address_parts.get("state", ""),

@@ -26,6 +26,7 @@ from typing import Any
 from opennrm.accounts.timezones import local_date
 from opennrm.cases.choices import ConsentPurpose
 from opennrm.cases.models import Case
+from opennrm.people.models import Person
 from opennrm.referrals.models import Referral
 
 ROW_NUMBER = ""  # column A: no field name, no label; the export writes the row's number there
@@ -165,10 +166,19 @@ def _referral_values(case: Case, incoming: Referral | None, outgoing: Referral |
     return row
 
 
-def _phones(phones: list[Any]) -> tuple[str, str]:
-    """(home, mobile): OpenNRM keeps a list of numbers; the first is the mobile, the second home."""
-    numbers = [p if isinstance(p, str) else str(p.get("number", "")) for p in phones or []]
-    return (numbers[1] if len(numbers) > 1 else "", numbers[0] if numbers else "")
+def _phones(person: Person) -> tuple[str, str]:
+    """(home, mobile): the first number of each kind. A number of no kind (typed as "other")
+    fills a column left empty, the mobile first: HTCDS has no other place for it."""
+    kinds = person.phone_kinds or {}
+    found = {
+        kind: next((n for n in person.phones if kinds.get(n) == kind), "")
+        for kind in ("home", "mobile")
+    }
+    untyped = [n for n in person.phones if n not in kinds]
+    for kind in ("mobile", "home"):
+        if not found[kind] and untyped:
+            found[kind] = untyped.pop(0)
+    return found["home"], found["mobile"]
 
 
 def case_row(
@@ -180,7 +190,7 @@ def case_row(
 ) -> Row:
     """One case as an HTCDS row keyed by field name (every field of ``COLUMNS`` present)."""
     person = case.person
-    home, mobile = _phones(person.phones)
+    home, mobile = _phones(person)
     row: Row = dict.fromkeys(FIELDS, "")
     row.update(
         {

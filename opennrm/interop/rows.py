@@ -62,7 +62,7 @@ ADDRESS = (
     "prs_MailingCountry",
 )
 # The mobile first: OpenNRM's first number is the one to call (and exports as the mobile).
-PHONES = ("prs_MobilePhone", "prs_HomePhone")
+PHONES = {"prs_MobilePhone": "mobile", "prs_HomePhone": "home"}  # field: the number's kind
 LOCATIONS = ("vic_LocationOfRecruitment", "vic_LocationOfExploitation")
 # The ten cas_ referral fields, by direction, as the fields of a recorded referral (referrals
 # app: made outside OpenNRM, no consent nor case at the other side).
@@ -402,9 +402,10 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
     if citizenship:
         person["citizenship"] = citizenship[0]
         person["other_citizenships"] = citizenship[1:]
-    for name in PHONES:
+    for name, kind in PHONES.items():
         if values.get(name):
             person.setdefault("phones", []).append(values[name])
+            person.setdefault("phone_kinds", {})[values[name]] = kind
             prepared.phone_fields.append(name)
     languages = [values[name] for name in LANGUAGES if values.get(name)]
     if languages:
@@ -478,9 +479,10 @@ def _locations(values: dict[str, Any], case: dict[str, Any]) -> None:
 
 def path_field(path: str, prepared: Prepared) -> str:
     """The HTCDS field a service's error path names ("person.phones[1]" -> prs_MobilePhone)."""
-    if path.startswith("person.phones["):
-        index = int(path[len("person.phones[") :].split("]")[0])
-        return prepared.phone_fields[index] if index < len(prepared.phone_fields) else ""
+    for listed in ("person.phones[", "person.phone_kinds["):
+        if path.startswith(listed):
+            index = int(path[len(listed) :].split("]")[0])
+            return prepared.phone_fields[index] if index < len(prepared.phone_fields) else ""
     base = path.split("[")[0]
     if base.startswith("person.address_parts."):
         part = base.rsplit(".", 1)[1]

@@ -73,7 +73,7 @@ MERGE_FIELDS = (
     MergeField("citizenship", gettext_lazy("Citizenship"), ("citizenship",)),
     MergeField("languages", gettext_lazy("Languages"), ("languages",), listed=True),
     MergeField("documents", gettext_lazy("Identity documents"), ("documents",), listed=True),
-    MergeField("phones", gettext_lazy("Phone numbers"), ("phones",), listed=True),
+    MergeField("phones", gettext_lazy("Phone numbers"), ("phones", "phone_kinds"), listed=True),
     MergeField("address", gettext_lazy("Address"), ("address",)),
     MergeField("marital_status", gettext_lazy("Marital status"), ("marital_status",)),
     MergeField("education", gettext_lazy("Highest education"), ("education",)),
@@ -194,7 +194,9 @@ def _full_name(person: Person) -> str:
     return " ".join(getattr(person, part) for part in NAME_PARTS if getattr(person, part))
 
 
-def _union(name: str, first: list[Any], second: list[Any]) -> list[Any]:
+def _union(name: str, first: Any, second: Any) -> Any:
+    if isinstance(first, dict):  # the kinds of phone numbers: the kept person's win
+        return {**second, **first}
     seen = set()
     union = []
     for item in [*first, *second]:

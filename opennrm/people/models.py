@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opennrm.crypto.fields import EncryptedJSONField, EncryptedTextField
 
@@ -87,6 +88,9 @@ class Person(models.Model):
     approximate_age = EncryptedTextField(_("approximate age"), blank=True)
     documents = EncryptedJSONField(_("identity documents"), blank=True, default=list)
     phones = EncryptedJSONField(_("phone numbers"), blank=True, default=list)
+    # What each number is ({"+77011234567": "mobile"}; HTCDS prs_MobilePhone, prs_HomePhone): only
+    # numbers among ``phones``, and not every number has a kind. Encrypted: its keys are numbers.
+    phone_kinds = EncryptedJSONField(_("kinds of phone numbers"), blank=True, default=dict)
     address = EncryptedTextField(_("address"), blank=True)
     # The address's other parts (HTCDS prs_Mailing*): city, state, postal_code, country (ISO);
     # ``address`` holds the street and house. Encrypted together: an address identifies.
@@ -134,6 +138,18 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.uuid}"
+
+    def phones_kinded(self) -> list[tuple[str, str]]:
+        """(number, what it is: "Mobile", "Home", "Work" or empty), in the person's order."""
+        labels = dict(PhoneKind.choices)
+        return [(n, str(labels.get(self.phone_kinds.get(n, ""), ""))) for n in self.phones]
+
+
+class PhoneKind(models.TextChoices):
+    # "phone" context: a home phone, not the home page.
+    MOBILE = "mobile", pgettext_lazy("phone", "Mobile")
+    HOME = "home", pgettext_lazy("phone", "Home")
+    WORK = "work", pgettext_lazy("phone", "Work")
 
 
 class DocumentType(models.TextChoices):

@@ -26,6 +26,7 @@ from .models import (
     Person,
     PersonName,
     PersonPhone,
+    PhoneKind,
 )
 
 PERSON_FIELDS = (
@@ -38,6 +39,7 @@ PERSON_FIELDS = (
     "approximate_age",
     "documents",
     "phones",
+    "phone_kinds",
     "address",
     "address_parts",
     "gender",
@@ -59,6 +61,7 @@ IDENTIFYING_FIELDS = frozenset(
         "approximate_age",
         "documents",
         "phones",
+        "phone_kinds",
         "address",
         "address_parts",
     }
@@ -134,6 +137,7 @@ def person_apply(
     _documents(check, data, values)
     _contact(check, data, values)
     _statistics(check, data, values)
+    _phone_kinds(check, data, values, person)
     check.raise_if_errors()
     changed: list[str] = []
     for name, value in values.items():
@@ -214,6 +218,38 @@ def _contact(check: Checker, data: dict[str, Any], values: dict[str, Any]) -> No
         values["address"] = check.text("address", data["address"], max_length=MAX_ADDRESS)
     if "address_parts" in data:
         values["address_parts"] = _address_parts(check, data["address_parts"])
+
+
+def _phone_kinds(
+    check: Checker, data: dict[str, Any], values: dict[str, Any], person: Person
+) -> None:
+    """What each of the person's numbers is, by number ({"+998 90 123 45 67": "mobile"}), the
+    numbers in E.164 as in ``phones``: only numbers the person has (the kinds of numbers removed
+    go with them). An error names the entry by its place, never by the number."""
+    if "phone_kinds" not in data and "phones" not in values:
+        return
+    phones = values.get("phones", person.phones)
+    if "phone_kinds" not in data:
+        values["phone_kinds"] = {n: k for n, k in person.phone_kinds.items() if n in phones}
+        return
+    kinds = data["phone_kinds"] or {}
+    if not isinstance(kinds, dict):
+        check.add("phone_kinds", _("Give the kind of each phone number by its number."))
+        return
+    region = data.get("citizenship") or None  # as the numbers of ``phones`` are read
+    region = region if isinstance(region, str) else None
+    quiet = Checker()  # a bad number written as in ``phones`` is named there only
+    found: dict[str, str] = {}
+    for i, raw in enumerate(check.list_size("phone_kinds", list(kinds), max_items=MAX_ITEMS)):
+        field = f"phone_kinds[{i}]"
+        listed = isinstance(data.get("phones"), list) and raw in data["phones"]
+        number = (quiet if listed else check).phone(field, raw, region=region)
+        kind = check.choice(field, kinds[raw], PhoneKind.values, required=True)
+        if number and number not in phones:
+            check.add(field, _("This number is not among the phone numbers."))
+        elif number and kind:
+            found[number] = kind
+    values["phone_kinds"] = found
 
 
 def _address_parts(check: Checker, parts: Any) -> dict[str, str]:

@@ -219,3 +219,44 @@ def test_a_referral_without_its_organization_is_named_by_its_column(world):
     )
     lines = [p.line() for p in result.problems]
     assert any("field cas_ReferringOrganisation" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "phones",
+    [
+        {"prs_HomePhone": "+77272501234"},
+        {"prs_MobilePhone": "+77011234567", "prs_HomePhone": "+77272501234"},
+    ],
+    ids=["home only", "both"],
+)
+def test_a_home_and_a_mobile_phone_come_back_in_their_own_columns(world, phones):
+    row = person(1, **{"prs_MobilePhone": "", **phones})
+    result = services.import_run(
+        actor=world.actor(world.a["case_worker"]),
+        organization=world.org_a,
+        file=io.BytesIO(template([row])),
+        name="cases.xlsx",
+    )
+    assert result.saved, [p.line() for p in result.problems]
+    imported = Case.objects.select_related("person").get(organization=world.org_a).person
+    kinds = {"prs_MobilePhone": "mobile", "prs_HomePhone": "home"}
+    assert imported.phone_kinds == {number: kinds[field] for field, number in phones.items()}
+    (exported,) = _rows(_export(world, "a", "csv"), "csv")
+    # A leading "+" is guarded against spreadsheet formulas ("'+7..."); an import takes it off.
+    assert exported["prs_HomePhone"] == "'+77272501234"
+    assert exported["prs_MobilePhone"] == "'" * ("prs_MobilePhone" in phones) + phones.get(
+        "prs_MobilePhone", ""
+    )
+
+
+def test_a_number_of_no_kind_fills_the_mobile_column_then_the_home_one(world):
+    diana = open_diana(world.a["case_worker"])  # +998 90 123 45 67, of no kind
+    case_services.person_update(
+        actor=world.actor(world.a["case_worker"]),
+        case=diana,
+        version=diana.person.version,
+        phones=["+998901234567", "+998712345678", "+998909999999"],
+        phone_kinds={"+998909999999": "mobile"},
+    )
+    (row,) = _rows(_export(world, "a", "csv"), "csv")
+    assert (row["prs_MobilePhone"], row["prs_HomePhone"]) == ("'+998909999999", "'+998901234567")

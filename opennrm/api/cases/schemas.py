@@ -47,6 +47,7 @@ from opennrm.people.models import (
     Gender,
     MaritalStatus,
     Person,
+    PhoneKind,
 )
 
 # --- Input schemas. Unknown fields are refused, so a misspelt field is a 422, not a no-op.
@@ -78,6 +79,8 @@ class PersonIn(In):
     approximate_age: int | None = None
     documents: list[DocumentIn] = []
     phones: list[str] = []
+    # What a number among ``phones`` is, by number: {"+77011234567": "mobile"}.
+    phone_kinds: dict[str, Annotated[str, OneOf(PhoneKind)]] = {}
     address: str = ""
     address_parts: AddressPartsIn | None = None
     gender: Annotated[str, OneOf(Gender)] = Gender.UNKNOWN.value
@@ -327,6 +330,7 @@ class PersonOut(UuidOut):
     approximate_age: int | None
     documents: list[DocumentOut]
     phones: list[str]
+    phone_kinds: dict[str, Annotated[str, OneOf(PhoneKind)]]
     address: str
     address_parts: dict[str, str]
     gender: Annotated[str, OneOf(Gender)]
