@@ -51,7 +51,7 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.select_option("select[name=document_type]", "passport")
     page.fill("input[name=document_number]", "AA1234567")
     page.select_option("select[name=document_country]", "UZ")
-    page.fill("textarea[name=phones]", "+998 90 123 45 67")
+    page.fill("input[name=mobile_phone]", "+998 90 123 45 67")
     page.select_option("select[name=gender]", "Feminine")
     page.select_option("select[name=citizenship]", "UZ")  # by name; the value is the code
     page.select_option("select[name=languages]", ["uz", "ru"])
@@ -78,6 +78,7 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     case = Case.objects.get()
     assert page.url == f"{base}/cases/{case.uuid}/"
     assert "Каримова" in page.inner_text("#tab-person")
+    assert "+998901234567 (mobile)" in page.inner_text("#tab-person")
     assert case.number in page.title() and "Каримова" not in page.title()
     shot(page, screenshots / "case-person.png")
 
