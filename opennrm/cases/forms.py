@@ -704,6 +704,10 @@ class PlanForm(PartForm):
     objectives = _area(gettext_lazy("Objectives"), 5000)
     action_plan = _area(gettext_lazy("Action plan"), 5000)
     planned_end_on = _date(label=gettext_lazy("Planned end"))
+    ended_on = _date(
+        label=gettext_lazy("Ended on"),
+        help_text=gettext_lazy("Only for a plan that has already ended."),
+    )
 
 
 def _organization_choices(organizations: Iterable[Organization], empty: str) -> list:

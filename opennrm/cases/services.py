@@ -905,13 +905,18 @@ def support_plan_create(
     objectives: str = "",
     action_plan: str = "",
     planned_end_on: date | None = None,
+    ended_on: date | None = None,
 ) -> SupportPlan:
-    """Start a support plan for the case."""
+    """Start a support plan for the case; ``ended_on``, a plan recorded once it had ended (from
+    the organization's own files, HTCDS spl_ActualEndDate): not in the future."""
     case = _require_case(actor, case)
     check = Checker()
     objectives = check.text("objectives", objectives, max_length=MAX_PARAGRAPH)
     action_plan = check.text("action_plan", action_plan, max_length=MAX_PARAGRAPH)
     planned_end_on = check.date("planned_end_on", planned_end_on, earliest=EARLIEST_RECORD)
+    ended_on = check.date(
+        "ended_on", ended_on, earliest=EARLIEST_RECORD, latest=local_today(actor.organization)
+    )
     check.raise_if_errors()
     plan = SupportPlan(
         case=case,
@@ -919,8 +924,9 @@ def support_plan_create(
         objectives=objectives,
         action_plan=action_plan,
         planned_end_on=planned_end_on,
+        ended_on=ended_on,
     )
-    fields = ["plan_type", "objectives", "action_plan", "planned_end_on"]
+    fields = ["plan_type", "objectives", "action_plan", "planned_end_on", "ended_on"]
     return _save_part(actor, plan, CaseAction.SUPPORT_PLAN_CREATE, fields, ["case"])
 
 

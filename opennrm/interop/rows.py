@@ -95,6 +95,7 @@ PLAN = {
     "spl_Objectives": "objectives",
     "spl_ActionPlan": "action_plan",
     "spl_PlannedEndDate": "planned_end_on",
+    "spl_ActualEndDate": "ended_on",
 }
 # The address's parts beside its street (people.Person.address_parts).
 ADDRESS_PARTS = {
@@ -442,16 +443,6 @@ def prepare(row: RawRow, sheet: str) -> tuple[Prepared, list[FileProblem]]:
     prepared.event = {ours: values[theirs] for theirs, ours in EVENT.items() if values.get(theirs)}
     prepared.plan = {ours: values[theirs] for theirs, ours in PLAN.items() if values.get(theirs)}
     prepared.comment = values.get("cco_CaseComment") or ""
-    if values.get("spl_ActualEndDate"):
-        prepared.warnings.append(
-            FileProblem(
-                message=_("The plan's actual end is not imported: end the plan on the case."),
-                sheet=sheet,
-                row=row.number,
-                column=prepared.columns.get("spl_ActualEndDate", ""),
-                field="spl_ActualEndDate",
-            )
-        )
     for direction, fields in REFERRALS.items():
         data = {ours: values[theirs] for theirs, ours in fields.items() if values.get(theirs)}
         if data:

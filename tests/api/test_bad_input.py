@@ -127,6 +127,7 @@ def test_person_patch_refuses_bad_input(worker, case, body, field):
         ("plans", {"plan_type": "Education", "objectives": MEGABYTE}, "objectives"),
         ("plans", {"plan_type": "Education", "objectives": SURROGATE}, "objectives"),
         ("plans", {"plan_type": "Education", "action_plan": "a\x00b"}, "action_plan"),
+        ("plans", {"plan_type": "Education", "ended_on": "2999-01-01"}, "ended_on"),
         ("events", {"event_type": "Recruitment", "description": MEGABYTE}, "description"),
         ("events", {"event_type": "Recruitment", "description": SURROGATE}, "description"),
         ("events", {"event_type": "Recruitment", "occurred_on": "1800-01-01"}, "occurred_on"),

@@ -35,6 +35,9 @@ def test_plan_with_a_service_events_and_assignment(world):
     )
     assert wrong_plan.status_code == 422 and wrong_plan.json()["errors"][0]["field"] == "plan_id"
     assert [p["plan_type"] for p in client.get(f"{base}/plans").json()] == ["Legal"]
+    # A plan recorded once it had ended (from the organization's own files) says when.
+    ended = _post(client, f"{base}/plans", {"plan_type": "Health", "ended_on": "2005-12-01"})
+    assert ended.status_code == 201 and ended.json()["ended_on"] == "2005-12-01"
 
     event = _post(client, f"{base}/events", {"event_type": "Transit", "country": "XX"})
     assert event.status_code == 422 and event.json()["errors"][0]["field"] == "country"

@@ -473,6 +473,13 @@ def test_plan_and_service_with_another_provider(world, diana, worker):
     url = f"/cases/{diana.uuid}/plan/"
     page = worker.get(url).content.decode()
     assert "Hotline B" in page and "Crisis Centre A" in page
+    future = worker.post(url + "create/", {"plan_type": "Legal", "ended_on": FUTURE})
+    assert future.status_code == 200 and "ended_on" in future.context["plan_form"].errors
+    assert not diana.plans.exists()
+    ended = {"plan_type": "Legal", "ended_on": "2005-12-01"}
+    assert worker.post(url + "create/", ended).status_code == 302
+    assert "ended on 2005-12-01" in worker.get(url).content.decode()
+    diana.plans.all().delete()
     assert worker.post(url + "create/", {"plan_type": "Health"}).status_code == 302
     plan = diana.plans.get()
     response = worker.post(

@@ -275,6 +275,7 @@ def test_a_csv_row_with_a_route_stop_a_plan_and_a_comment_adds_them_once(world) 
         "spl_Type": "Health",
         "spl_Objectives": "Medical check and counselling",
         "spl_PlannedEndDate": "2025-12-31",
+        "spl_ActualEndDate": "2025-11-15",
         "cco_CaseComment": "Arrived with her sister.",
     }
     row["prs_Birthdate"] = "1990-04-05"
@@ -296,16 +297,29 @@ def test_a_csv_row_with_a_route_stop_a_plan_and_a_comment_adds_them_once(world) 
     )
     (plan,) = case.plans.all()
     assert (plan.plan_type, plan.objectives) == ("Health", "Medical check and counselling")
+    assert (str(plan.planned_end_on), str(plan.ended_on)) == ("2025-12-31", "2025-11-15")
     assert [n.body for n in case.notes.all()] == ["Arrived with her sister."]
 
 
-def test_a_bad_route_stop_is_named_by_its_column(world) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"hte_Type": "Exploitation", "hte_Date": "2999-01-01"},
+        {"spl_Type": "Health", "spl_ActualEndDate": "2999-01-01"},  # a plan cannot end ahead
+    ],
+    ids=["route stop", "plan end"],
+)
+def test_a_bad_route_stop_or_plan_is_named_by_its_column(world, bad) -> None:
     import json
 
-    row = {**person(1), "hte_Type": "Exploitation", "hte_Date": "2999-01-01"}
+    from opennrm.cases.models import Case
+
+    row = {**person(1), **bad}
     row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
     result = run(world, json.dumps([row]).encode(), name="c.json")
     assert not result.saved
-    assert any("field hte_Date" in p.line() for p in result.problems), [
+    field = next(name for name in bad if "Date" in name)
+    assert any(f"field {field}" in p.line() for p in result.problems), [
         p.line() for p in result.problems
     ]
+    assert not Case.objects.filter(organization=world.org_a).exists()

@@ -205,6 +205,7 @@ class PlanIn(In):
     objectives: str = ""
     action_plan: str = ""
     planned_end_on: date | None = None
+    ended_on: date | None = None  # a plan recorded once it had ended (not in the future)
 
 
 class EventIn(In):
