@@ -13,9 +13,9 @@ ratio, no document type declarations, no cell over Excel's own limit), then read
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import json
 import os
 import warnings
 import zipfile
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import ijson
 import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -39,7 +40,6 @@ MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # every entry of a workbook's archive, un
 MAX_ENTRIES = 1000
 MAX_RATIO = 100  # unpacked size over packed size of an entry, for entries over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
-MAX_JSON_BYTES = 50 * 1024 * 1024  # a JSON file is read whole (no streaming parser in our deps)
 MAX_COLUMNS = 500
 # Columns a file must have: without them a row is not a case of a person.
 REQUIRED = ("prs_FirstName", "prs_SecondName", "prs_Gender", "vic_TraffickingStatus")
@@ -560,32 +560,65 @@ def read_csv(file: IO[bytes]) -> Source:
 # --- JSON
 
 
-def read_json(file: IO[bytes]) -> Source:
-    """A JSON list of objects keyed by HTCDS field name (read whole: at most MAX_JSON_BYTES)."""
-    file.seek(0, os.SEEK_END)
-    if file.tell() > MAX_JSON_BYTES:
-        raise refuse(
-            _("A JSON file may be at most %(size)d MB; use CSV or Excel for more.")
-            % {"size": MAX_JSON_BYTES // 2**20}
-        )
+class _Utf8:
+    """The file's bytes from ``start``, checked as UTF-8 on the way (a Windows-1251 file is
+    refused, not misread); the JSON parser reads through it."""
+
+    def __init__(self, file: IO[bytes], start: int) -> None:
+        file.seek(start)
+        self.file = file
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.decoder.decode(data, final=not data)
+        return data
+
+
+def _json_items(file: IO[bytes], start: int) -> Iterator[Any]:
+    """The list's items one at a time (the file is never read whole); numbers as int or float,
+    as the standard library's parser gives them."""
+    return ijson.items(_Utf8(file, start), "item", use_float=True)
+
+
+def _json_start(file: IO[bytes]) -> int:
+    """Where the JSON starts (after a byte order mark); refused unless it opens a list."""
     file.seek(0)
-    try:
-        data = json.loads(file.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise refuse(_("A JSON file must be UTF-8 text.")) from None
-    except ValueError as exc:
-        line = getattr(exc, "lineno", None)
-        raise refuse(_("The file is not valid JSON."), row=line) from None
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+    head = file.read(4096)
+    start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    if not head[start:].lstrip().startswith(b"["):
         raise refuse(
             _("The JSON must be a list of objects keyed by HTCDS field names."),
             expected='[{"prs_FirstName": "…", "prs_Gender": "Feminine", …}]',
         )
-    if not data:
-        raise refuse(_("The file holds no rows."))
+    return start
+
+
+def read_json(file: IO[bytes]) -> Source:
+    """A JSON list of objects keyed by HTCDS field name, streamed: a first pass checks the whole
+    file (valid UTF-8 JSON, a list of objects) and gathers its keys and rows before anything is
+    written; the second yields the rows one at a time."""
+    start = _json_start(file)
     keys: dict[str, None] = {}
-    for item in data:
-        keys.update(dict.fromkeys(str(k) for k in item))
+    count = 0
+    try:
+        for item in _json_items(file, start):
+            if not isinstance(item, dict):
+                raise refuse(
+                    _("The JSON must be a list of objects keyed by HTCDS field names."),
+                    row=count + 1,
+                    expected='[{"prs_FirstName": "…", "prs_Gender": "Feminine", …}]',
+                )
+            count += 1
+            keys.update(dict.fromkeys(str(k) for k in item))
+            if len(keys) > MAX_COLUMNS:
+                raise refuse(_("The file has more than %(n)d keys.") % {"n": MAX_COLUMNS})
+    except UnicodeDecodeError:
+        raise refuse(_("A JSON file must be UTF-8 text.")) from None
+    except ijson.JSONError:
+        raise refuse(_("The file is not valid JSON."), row=count + 1) from None
+    if not count:
+        raise refuse(_("The file holds no rows."))
     problems: list[FileProblem] = []
     columns: list[Column] = []
     seen: set[str] = set()
@@ -617,7 +650,7 @@ def read_json(file: IO[bytes]) -> Source:
     by_key = {c.header: c for c in columns}
 
     def rows() -> Iterator[RawRow]:
-        for number, item in enumerate(data, start=1):
+        for number, item in enumerate(_json_items(file, start), start=1):
             cells: dict[str, tuple[str, Any]] = {}
             for key, value in item.items():
                 column = by_key.get(str(key))
@@ -644,5 +677,5 @@ def read_json(file: IO[bytes]) -> Source:
         mapped_by=BY_FIELD_NAMES,
         rows=rows(),
         problems=problems,
-        total=len(data),
+        total=count,
     )

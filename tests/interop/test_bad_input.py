@@ -220,3 +220,47 @@ def test_json_keyed_by_field_names(world) -> None:
     assert "Did you mean “Masculine”?" in found[1]
     assert "not valid JSON" in refused(world, b"[{", "cases.json")[0]
     assert "list of objects" in refused(world, b'{"a": 1}', "cases.json")[0]
+
+
+def _json_rows(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "cas_CaseId": f"J-{n}",
+            "prs_FirstName": f"Person{n}",
+            "prs_SecondName": "Streamed",
+            "prs_Gender": "Feminine",
+            "vic_TraffickingStatus": "PossibleVictimOfTrafficking",
+        }
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "tail, message",
+    [
+        (b', {"prs_FirstName": "Late"', "row 4: The file is not valid JSON"),  # cut short
+        (b", 7]", "row 4: The JSON must be a list of objects"),
+        (b', {"prs_FirstName": "\xcf\xf0\xe8"}]', "must be UTF-8"),  # Windows-1251 at the end
+    ],
+    ids=["truncated", "not an object", "not utf-8"],
+)
+def test_a_json_file_bad_after_good_rows_is_refused_whole(world, tail, message) -> None:
+    # The file is read as a stream, and checked to its end before any row is written.
+    good = json.dumps(_json_rows(3)).encode()
+    problems = refused(world, good[:-1] + tail, "cases.json")
+    assert any(message in line for line in problems), problems
+
+
+def test_a_json_file_with_a_byte_order_mark_and_integers_imports(world) -> None:
+    rows = _json_rows(2)
+    rows[0]["prs_NumberOfChildren"] = 2  # a number stays a number (not a Decimal)
+    data = b"\xef\xbb\xbf" + json.dumps(rows, ensure_ascii=False).encode()
+    actor = world.actor(world.a[Role.SUPERVISOR])
+    result = import_run(actor=actor, organization=world.org_a, file=io.BytesIO(data), name="c.json")
+    assert result.saved, [p.line() for p in result.problems]
+    assert Case.objects.count() == 2
+
+
+def test_a_json_file_with_too_many_keys_is_refused(world) -> None:
+    row = {f"key{n}": 1 for n in range(600)}
+    assert "more than 500 keys" in refused(world, json.dumps([row]).encode(), "c.json")[0]
