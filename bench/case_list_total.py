@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -49,10 +48,9 @@ def _timed(call: Any, requests: int) -> tuple[float, float, Any]:
 
 
 def child(backend: str, size: int, requests: int) -> dict[str, Any]:
-    os.environ.update(population.bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = population.database_url(backend, size)
+    population.children.django_environment(
+        population.bench_keys(), population.database_url(backend, size)
+    )
     if backend == "postgresql":
         population._pg_prepare(size, reset=False)
     sys.path.insert(0, str(ROOT))

@@ -15,11 +15,9 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import platform
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -29,6 +27,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import children  # noqa: E402
+
 BENCH_DIR = ROOT / "var" / "bench"
 KEY_FILE = BENCH_DIR / "bench.env"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -48,30 +51,16 @@ def database_url(backend: str, size: int) -> str:
 
 def bench_keys() -> dict[str, str]:
     """The bench databases' own keys, made once (never the development or production keys)."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not KEY_FILE.exists():
-        lines = [
-            f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
-            "OPENNRM_FIELD_KEYS=bench1:" + base64.b64encode(os.urandom(32)).decode(),
-            "OPENNRM_BLIND_INDEX_KEY=" + base64.b64encode(os.urandom(32)).decode(),
-        ]
-        fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write("\n".join(lines) + "\n")
-    return dict(line.split("=", 1) for line in KEY_FILE.read_text().splitlines() if "=" in line)
+    return children.bench_keys(KEY_FILE, "bench")
 
 
 # --- One database: run in a child process, because Django is set up once per process.
 
 
 def child(backend: str, size: int, requests: int) -> dict[str, Any]:
-    os.environ.update(bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = database_url(backend, size)
+    children.django_environment(bench_keys(), database_url(backend, size))
     if backend == "postgresql":
         _pg_prepare(size, reset=False)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -417,30 +406,14 @@ def main() -> None:
     if args.requests < 30:
         parser.error("--requests must be at least 30")
     if args.child:
-        result = child(args.child[0], int(args.child[1]), args.requests)
-        print("RESULT " + json.dumps(result, default=str))
+        children.child_result(child(args.child[0], int(args.child[1]), args.requests))
         return
     reports = []
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
-            command = [
-                sys.executable,
-                __file__,
-                "--child",
-                backend,
-                str(size),
-                "--requests",
-                str(args.requests),
-            ]
-            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-            result = None
-            assert process.stdout is not None
-            for line in process.stdout:
-                if line.startswith("RESULT "):
-                    result = json.loads(line[len("RESULT ") :])
-                else:
-                    print(line, end="", flush=True)
-            if process.wait() != 0 or result is None:
+            arguments = ["--child", backend, str(size), "--requests", str(args.requests)]
+            result = children.run_child(__file__, arguments)
+            if result is None:
                 sys.exit(f"the {backend} {size:,} run failed")
             reports.append((backend, size, result))
     _print_report(reports, args)

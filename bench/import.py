@@ -9,7 +9,8 @@ rows (its hidden field names, its labels; column A numbering the rows, AJ with a
 a ``cas_CaseId`` column beside them, then N distinct valid rows (names from a short list with a
 counter, gender, citizenship, birth and referral dates, phones, several picklists and
 multi-select picklists, the case status). The workbook is written by openpyxl in write-only mode;
-the CSV is UTF-8 with commas, field names then labels, as saved from the template.
+the CSV is UTF-8 with commas, field names then labels, as saved from the template; the JSON is a
+list of objects keyed by field name.
 
 Each step runs in a child process of its own, so its peak memory (VmHWM of /proc/self/status) is
 that step's alone, Django included; the child also samples its resident memory every 500 rows
@@ -22,14 +23,13 @@ earlier runs' cases of other organizations in it.
 
 Run from the repository root:
     .venv/bin/python bench/import.py [--rows 1000,10000,100000] [--formats xlsx,csv]
-        [--backends sqlite,postgresql] [--repeat 1] [--output FILE]
+        [--backends sqlite,postgresql] [--repeat 1] [--output FILE]   (formats: xlsx, csv, json)
     .venv/bin/python bench/import.py --profile 5000 [--backends sqlite] [--formats xlsx]
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import io
 import json
@@ -38,7 +38,6 @@ import platform
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -48,6 +47,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import children  # noqa: E402
 
 GOAL_MB = 500.0
 SEED = 2026
@@ -99,6 +100,7 @@ INDUSTRY = [
     "T_ActivitiesOfHouseholdsAsEmployers",
 ]
 SEX_EXPLOITATION = ["Prostitution", "PrivateSexualServices"]
+REFERRERS = ["Hotline 1188", "IOM Almaty", "Police of Almaty", "Consulate of Uzbekistan"]
 
 
 def template_header() -> tuple[list[Any], list[Any]]:
@@ -133,6 +135,8 @@ def record(n: int, rng: random.Random) -> dict[str, Any]:
         "vic_TypeOfExploitation": exploitation,
         "vic_LocationOfExploitation": rng.choice(EXPLOITED_IN),
         "cas_Status": "FollowUp" if rng.random() < 0.1 else "Active",
+        # A referral recorded from the organization's files names who referred (cas_ fields).
+        "cas_ReferringOrganisation": rng.choice(REFERRERS),
         "cas_IncomingReferralDate": datetime(2020, 1, 1) + timedelta(days=rng.randrange(6 * 365)),
     }
     if exploitation == "ForcedLabour":
@@ -167,6 +171,14 @@ def generate(rows: int, kind: str) -> dict[str, Any]:
             row = record(n, rng)
             sheet.append([n, *(row.get(name) if name else None for name in names[1:])])
         workbook.save(partial)
+    elif kind == "json":
+        # A list of objects keyed by field name, written one object at a time.
+        with partial.open("w", encoding="utf-8") as handle:
+            handle.write("[")
+            for n in range(1, rows + 1):
+                row = {k: _csv_value(v) for k, v in record(n, rng).items() if v is not None}
+                handle.write(("," if n > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            handle.write("\n]\n")
     else:
         with partial.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -200,18 +212,7 @@ def _csv_value(value: Any) -> str:
 
 def bench_keys() -> dict[str, str]:
     """This bench's own keys, made once (never the development or production keys)."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not KEY_FILE.exists():
-        lines = [
-            f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
-            "OPENNRM_FIELD_KEYS=benchimport1:" + base64.b64encode(os.urandom(32)).decode(),
-            "OPENNRM_BLIND_INDEX_KEY=" + base64.b64encode(os.urandom(32)).decode(),
-            "OPENNRM_AUDIT_KEYS=benchimport-audit1:" + base64.b64encode(os.urandom(32)).decode(),
-        ]
-        fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write("\n".join(lines) + "\n")
-    return dict(line.split("=", 1) for line in KEY_FILE.read_text().splitlines() if "=" in line)
+    return children.bench_keys(KEY_FILE, "benchimport")
 
 
 def database_url(backend: str) -> str:
@@ -219,10 +220,7 @@ def database_url(backend: str) -> str:
 
 
 def _django(backend: str) -> None:
-    os.environ.update(bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = database_url(backend)
+    children.django_environment(bench_keys(), database_url(backend))
     import django
 
     django.setup()
@@ -388,18 +386,7 @@ def _trim_profile(text: str) -> str:
 
 
 def _run_child(arguments: list[str]) -> dict[str, Any] | None:
-    command = [sys.executable, __file__, *arguments]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    result = None
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT ") :])
-        else:
-            print(line, end="", flush=True)
-    if process.wait() != 0:
-        return None
-    return result
+    return children.run_child(__file__, arguments)
 
 
 def _line(backend: str, kind: str, rows: int, step: str, measured: dict[str, Any]) -> str:
@@ -444,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             step, backend, kind, rows, repetition, profile = args.child
             result = step_child(step, backend, kind, int(rows), int(repetition), int(profile))
-        print("RESULT " + json.dumps(result, default=str), flush=True)
+        children.child_result(result)
         return 0
 
     given = " ".join(argv) if argv is not None else " ".join(sys.argv[1:])
@@ -495,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
                     profiles[(backend, kind, rows)] = result.pop("profile")
                 measured.setdefault((backend, kind, rows, step), []).append(result)
                 print(_line(backend, kind, rows, step, result), flush=True)
+                if result["refused"]:  # the figure would time refusals, not an import
+                    failed.append(
+                        f"{backend} {kind} {rows:,} {step}: {result['refused']:,} rows refused"
+                    )
                 for problem in result["problem_lines"]:
                     print(f"      problem: {problem}", flush=True)
     report = _report(measured, files, setups, servers, failed, profiles, args, given, load_before)

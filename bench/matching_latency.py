@@ -22,12 +22,10 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import cases as population  # noqa: E402  (the populations and their keys)
+from bench import children  # noqa: E402
 
 GOAL_CHECK_MS = 50.0
 GOAL_PAGE_MS = 150.0
@@ -62,10 +61,7 @@ RESPELLINGS = [
 
 
 def child(backend: str, size: int, requests: int) -> dict[str, Any]:
-    os.environ.update(population.bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = population.database_url(backend, size)
+    children.django_environment(population.bench_keys(), population.database_url(backend, size))
     if backend == "postgresql":
         population._pg_prepare(size, reset=False)
     import django
@@ -278,23 +274,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--requests must be at least 30")
     if args.child:
         result = child(args.child[0], int(args.child[1]), args.requests)
-        print("RESULT " + json.dumps(result, default=str), flush=True)
+        children.child_result(result)
         return 0
     reports = []
     failed = []
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
-            command = [sys.executable, __file__, "--child", backend, str(size)]
+            command = ["--child", backend, str(size)]
             command += ["--requests", str(args.requests)]
-            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-            result = None
-            assert process.stdout is not None
-            for line in process.stdout:
-                if line.startswith("RESULT "):
-                    result = json.loads(line[len("RESULT ") :])
-                else:
-                    print(line, end="", flush=True)
-            if process.wait() != 0 or result is None:
+            result = children.run_child(__file__, command)
+            if result is None:
                 failed.append(f"{backend} {size:,}")
                 continue
             reports.append((backend, size, result))

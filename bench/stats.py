@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -52,6 +50,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import cases as population  # noqa: E402  (the populations and their keys)
+from bench import children  # noqa: E402
 
 GOAL_COLD_S = 2.0
 OUTPUT = ROOT / "bench" / "results" / "stats-2026-12-03.txt"
@@ -64,10 +63,7 @@ CONSENT_EVERY = 10  # every tenth case (by id) has no statistics consent
 
 
 def child(backend: str, size: int, repeat: int) -> dict[str, Any]:
-    os.environ.update(population.bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = population.database_url(backend, size)
+    children.django_environment(population.bench_keys(), population.database_url(backend, size))
     # The pages count at every size here (over it, the national page offers to prepare instead).
     os.environ["OPENNRM_STATS_PREPARE_ABOVE"] = str(10**12)
     if backend == "postgresql":
@@ -377,22 +373,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 3")
     if args.child:
         result = child(args.child[0], int(args.child[1]), args.repeat)
-        print("RESULT " + json.dumps(result, default=str), flush=True)
+        children.child_result(result)
         return 0
     reports, failed = [], []
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
-            command = [sys.executable, __file__, "--child", backend, str(size)]
+            command = ["--child", backend, str(size)]
             command += ["--repeat", str(args.repeat)]
-            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-            result = None
-            assert process.stdout is not None
-            for line in process.stdout:
-                if line.startswith("RESULT "):
-                    result = json.loads(line[len("RESULT ") :])
-                else:
-                    print(line, end="", flush=True)
-            if process.wait() != 0 or result is None:
+            result = children.run_child(__file__, command)
+            if result is None:
                 failed.append(f"{backend} {size:,}")
                 continue
             reports.append((backend, size, result))

@@ -10,7 +10,6 @@ Run from the repository root, after bench/cases.py has made the population:
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -26,10 +25,9 @@ import cases as population  # noqa: E402  (bench/cases.py: the populations and t
 
 
 def main(backend: str) -> None:
-    os.environ.update(population.bench_keys())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "opennrm.settings.test"
-    os.environ["OPENNRM_ENV_FILE"] = "/nonexistent"
-    os.environ["DATABASE_URL"] = population.database_url(backend, 100_000)
+    population.children.django_environment(
+        population.bench_keys(), population.database_url(backend, 100_000)
+    )
     import django
 
     django.setup()
