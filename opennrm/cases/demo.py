@@ -215,6 +215,7 @@ def _diana(worker: Actor, supervisor: Actor, organizations: dict[str, Organizati
                 }
             ],
             "phones": ["+7 701 555 0142"],
+            "phone_kinds": {"+7 701 555 0142": "mobile"},
             "gender": "Feminine",
             "citizenship": "UZ",
             "languages": ["uz", "ru"],
