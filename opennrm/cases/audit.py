@@ -19,6 +19,7 @@ class CaseAction(models.TextChoices):
     HISTORIC_EVENT_UPDATE = "historic_event.update", _("Route stop changed")
     HISTORIC_EVENT_REMOVE = "historic_event.remove", _("Route stop removed")
     SUPPORT_PLAN_CREATE = "support_plan.create", _("Support plan created")
+    SUPPORT_PLAN_END = "support_plan.end", _("Support plan ended")
     SERVICE_ADD = "service.add", _("Service added")
     CONSENT_RECORD = "consent.record", _("Consent recorded")
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent withdrawn")

@@ -710,6 +710,15 @@ class PlanForm(PartForm):
     )
 
 
+class PlanEndForm(forms.Form):
+    ended_on = _date(label=gettext_lazy("Ended on"), help_text=gettext_lazy("Empty: today."))
+
+    @classmethod
+    def of(cls, plan: SupportPlan, data: Any = None) -> PlanEndForm:
+        """The form ending ``plan``: its inputs' ids are the plan's, as a tab lists several."""
+        return cls(data, auto_id=f"end-{plan.uuid}-%s")
+
+
 def _organization_choices(organizations: Iterable[Organization], empty: str) -> list:
     return [("", empty)] + [(str(o.uuid), o.name) for o in organizations]
 

@@ -931,6 +931,27 @@ def support_plan_create(
 
 
 @transaction.atomic
+def support_plan_end(
+    *, actor: Actor, plan: SupportPlan, ended_on: date | None = None
+) -> SupportPlan:
+    """End a support plan on ``ended_on`` (the organization's today when not given, never in
+    the future): a plan whose planned end passed leaves the follow-ups. A plan ends once."""
+    case = _require_case(actor, plan.case)
+    try:
+        plan = SupportPlan.objects.select_for_update().get(pk=plan.pk, case=case)
+    except SupportPlan.DoesNotExist:
+        raise NotFound(_("Not found.")) from None
+    if plan.ended_on is not None:
+        raise ValidationFailed.of({"ended_on": [_("This plan has already ended.")]})
+    today = local_today(case.organization)
+    check = Checker()
+    ended_on = check.date("ended_on", ended_on, earliest=EARLIEST_RECORD, latest=today)
+    check.raise_if_errors()
+    plan.ended_on = ended_on or today
+    return _save_part(actor, plan, CaseAction.SUPPORT_PLAN_END, ["ended_on"], ["case"])
+
+
+@transaction.atomic
 def service_add(
     *,
     actor: Actor,

@@ -58,6 +58,7 @@ urlpatterns = [
         name="decision_reject",
     ),
     path("cases/<uuid:case_id>/plan/create/", views.plan_create, name="plan_create"),
+    path("cases/<uuid:case_id>/plan/<uuid:plan_id>/end/", views.plan_end, name="plan_end"),
     path("cases/<uuid:case_id>/services/add/", views.service_add, name="service_add"),
     path("cases/<uuid:case_id>/consent/record/", views.consent_record, name="consent_record"),
     path(

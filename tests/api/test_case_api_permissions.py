@@ -92,6 +92,22 @@ def recorded_consent(world: World) -> str:
     return f"/api/v1/cases/{case.uuid}/consents/{consent.uuid}/withdraw"
 
 
+def planned(suffix: str) -> Callable[[World], str]:
+    """A support plan of Diana's case, not ended."""
+
+    def url(world: World) -> str:
+        case = diana(world)
+        plan = world.once(
+            "plan",
+            lambda: services.support_plan_create(
+                actor=world.actor(world.a["case_worker"]), case=case, plan_type="Health"
+            ),
+        )
+        return f"/api/v1/cases/{case.uuid}/plans/{plan.uuid}{suffix}"
+
+    return url
+
+
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -258,6 +274,16 @@ ENDPOINTS = [
         VIEWERS,
         ok=201,
         data=lambda w: {"plan_type": "Health", "objectives": "Check-up"},
+        needs=CASE_WORK,
+        sees=SEES_DIANA,
+    ),
+    Route(
+        "plan end",
+        "post",
+        planned("/end"),
+        VIEWERS,
+        ok=200,
+        data=lambda w: {"ended_on": "2005-12-01"},
         needs=CASE_WORK,
         sees=SEES_DIANA,
     ),

@@ -116,7 +116,16 @@ def test_case_worker_opens_a_case_and_a_supervisor_approves_identification(
     page.fill("#service-started_on", "2005-10-03")
     page.click("button:text-is('Add the service')")
     expect(page.locator("#tab-plan tbody")).to_contain_text("Hotline B")
+    # A health plan, then ended: it says when, and its end form goes.
+    page.select_option("#plan-plan_type", "Health")
+    page.fill("#plan-planned_end_on", "2005-12-31")
+    page.click("button:text-is('Create the plan')")
+    expect(page.locator("#tab-plan")).to_contain_text("End the plan")
     shot(page, screenshots / "case-plan.png")
+    page.click("#tab-plan button:text-is('End the plan')")
+    expect(page.locator("#tab-plan")).to_contain_text("The support plan was ended.")
+    expect(page.locator("#tab-plan article")).to_contain_text("ended on")
+    expect(page.locator("#tab-plan")).not_to_contain_text("End the plan")
 
     # A presumed-victim decision, for the supervisor.
     open_tab(page, "Identification", "identification")

@@ -50,6 +50,18 @@ def _case(path: str = "") -> Callable[[World], str]:
     return lambda w: f"/cases/{diana(w).uuid}/{path}"
 
 
+def _plan_end(w: World) -> str:
+    """Ending a support plan of Diana's case."""
+    case = diana(w)
+    plan = w.once(
+        "plan",
+        lambda: services.support_plan_create(
+            actor=w.actor(w.a["case_worker"]), case=case, plan_type="Health"
+        ),
+    )
+    return f"/cases/{case.uuid}/plan/{plan.uuid}/end/"
+
+
 def _proposed(w: World, action: str) -> str:
     c = diana(w)
     decision = services.identification_propose(
@@ -243,6 +255,16 @@ ENDPOINTS = [
         allowed=CASE_ROLES,
         ok=302,
         data=lambda w: {"plan_type": "Health"},
+        sees=SEES_DIANA,
+        lands=CASES,
+    ),
+    Route(
+        "plan end",
+        "post",
+        url=_plan_end,
+        allowed=CASE_ROLES,
+        ok=302,
+        data=lambda w: {"ended_on": "2005-12-01"},
         sees=SEES_DIANA,
         lands=CASES,
     ),

@@ -38,6 +38,7 @@ from .schemas import (
     EventPatch,
     NoteIn,
     NoteOut,
+    PlanEndIn,
     PlanIn,
     PlanOut,
     ServiceIn,
@@ -229,6 +230,15 @@ def plan_create(request: HttpRequest, case_id: UUID, payload: PlanIn) -> Status:
     case = case_for_write(request, case_id)
     plan = services.support_plan_create(actor=common.actor(request), case=case, **payload.dict())
     return Status(201, plan)
+
+
+@router.post("/{case_id}/plans/{plan_id}/end", response={200: PlanOut, **ERRORS})
+def plan_end(request: HttpRequest, case_id: UUID, plan_id: UUID, payload: PlanEndIn) -> SupportPlan:
+    """End a support plan on ``ended_on`` (today when not given; never in the future)."""
+    actor = common.actor(request)
+    case = case_for_write(request, case_id)
+    plan = selectors.case_plan_get(actor=actor, case=case, plan_id=plan_id)
+    return services.support_plan_end(actor=actor, plan=plan, **payload.dict())
 
 
 @router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})

@@ -208,6 +208,10 @@ class PlanIn(In):
     ended_on: date | None = None  # a plan recorded once it had ended (not in the future)
 
 
+class PlanEndIn(In):
+    ended_on: date | None = None  # today when not given
+
+
 class EventIn(In):
     event_type: Annotated[str, OneOf(HistoricEventType)]
     # A partial date: any day of the month or year known, with ``date_precision``.

@@ -18,6 +18,7 @@ from .actions import (
     note_add,
     person_save,
     plan_create,
+    plan_end,
     service_add,
     trafficking_save,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "decision_record",
     "decision_review",
     "plan_create",
+    "plan_end",
     "service_add",
     "consent_record",
     "consent_withdraw",

@@ -37,6 +37,7 @@ from ..forms import (
     DecisionForm,
     NoteForm,
     PersonEditForm,
+    PlanEndForm,
     PlanForm,
     ServiceForm,
     StatusForm,
@@ -310,6 +311,24 @@ def plan_create(request: ActorRequest, case_id: UUID) -> HttpResponse:
         redirect_to=lambda _plan: _after(request, case, "plan"),
     )
     return done or _render_case(request, case_id, "plan", plan_form=form)
+
+
+@require_POST
+@never_cache
+@actor_required(perms.CASES_VIEW)
+def plan_end(request: ActorRequest, case_id: UUID, plan_id: UUID) -> HttpResponse:
+    """End a support plan (today, or the day given)."""
+    case = _case_for_write(request, case_id)
+    plan = selectors.case_plan_get(actor=request.actor, case=case, plan_id=plan_id)
+    form = PlanEndForm.of(plan, request.POST)
+    done = submit(
+        request,
+        form,
+        lambda: services.support_plan_end(actor=request.actor, plan=plan, **form.cleaned_data),
+        success=_("The support plan was ended."),
+        redirect_to=lambda _plan: _after(request, case, "plan"),
+    )
+    return done or _render_case(request, case_id, "plan", plan_end_form=form, ending=plan.uuid)
 
 
 @require_POST

@@ -54,6 +54,7 @@ from ..forms import (
     DecisionForm,
     NoteForm,
     PersonEditForm,
+    PlanEndForm,
     PlanForm,
     ServiceForm,
     StatusForm,
@@ -206,13 +207,22 @@ def _plan_tab(
     case: Case,
     plan_form: PlanForm | None = None,
     service_form: ServiceForm | None = None,
+    plan_end_form: PlanEndForm | None = None,
+    ending: UUID | None = None,
 ) -> dict:
     plans = list(selectors.case_plan_list(actor=request.actor, case=case))
+    writes = request.actor.can(perms.CASES_UPDATE)
+    # Each plan not ended has its form to end it (the one just refused, with its errors).
+    ends = {
+        p.uuid: plan_end_form if p.uuid == ending and plan_end_form else PlanEndForm.of(p)
+        for p in plans
+        if writes and p.ended_on is None
+    }
     context: dict[str, Any] = {
-        "plans": plans,
+        "plans": [(p, ends.get(p.uuid)) for p in plans],
         "services": selectors.case_service_list(actor=request.actor, case=case),
     }
-    if request.actor.can(perms.CASES_UPDATE):
+    if writes:
         context["plan_form"] = plan_form or PlanForm()
         context["service_form"] = service_form or ServiceForm(
             organizations=_partners(request), plans=plans
