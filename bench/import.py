@@ -7,7 +7,7 @@ on SQLite and PostgreSQL.
 The files are generated here, seeded (var/bench/import/): the official template's two header
 rows (its hidden field names, its labels; column A numbering the rows, AJ with a label only) and
 a ``cas_CaseId`` column beside them, then N distinct valid rows (names from a short list with a
-counter, gender, citizenship, birth and referral dates, phones, several picklists and
+gender, citizenship, birth and referral dates, phones, several picklists and
 multi-select picklists, the case status). The workbook is written by openpyxl in write-only mode;
 the CSV is UTF-8 with commas, field names then labels, as saved from the template; the JSON is a
 list of objects keyed by field name.
@@ -71,8 +71,130 @@ STEPS = {
 
 # --- The generated files.
 
-GIVEN = ["Aigerim", "Dilnoza", "Nargiza", "Bakhtiyor", "Oksana", "Madina", "Timur", "Gulnara"]
-FAMILY = ["Seitkazieva", "Abdullaeva", "Mamytova", "Karimov", "Petrenko", "Nurlanova", "Ismoilov"]
+# Names as a Central Asian organization's files hold them: common ones repeat (a person is
+# told apart by the birth date and phone), a quarter in Cyrillic. Made-up combinations of common
+# names, no real person's.
+GIVEN = [
+    "Aigerim",
+    "Dilnoza",
+    "Nargiza",
+    "Oksana",
+    "Madina",
+    "Gulnara",
+    "Zhanar",
+    "Aizhan",
+    "Saule",
+    "Dinara",
+    "Feruza",
+    "Shakhnoza",
+    "Malika",
+    "Nilufar",
+    "Zarina",
+    "Mohira",
+    "Asel",
+    "Aidana",
+    "Cholpon",
+    "Nazira",
+    "Gulbahor",
+    "Mukaddas",
+    "Lola",
+    "Svetlana",
+    "Natalya",
+    "Olga",
+    "Tatyana",
+    "Yulia",
+    "Anna",
+    "Elena",
+    "Timur",
+    "Bakhtiyor",
+    "Rustam",
+    "Azamat",
+    "Nurlan",
+    "Daniyar",
+    "Farrukh",
+    "Jasur",
+    "Sherzod",
+    "Ulugbek",
+]
+FAMILY = [
+    "Seitkazieva",
+    "Abdullaeva",
+    "Mamytova",
+    "Karimova",
+    "Petrenko",
+    "Nurlanova",
+    "Ismoilova",
+    "Yusupova",
+    "Rakhimova",
+    "Sarsenbayeva",
+    "Tursunova",
+    "Akhmedova",
+    "Khodjaeva",
+    "Sultanova",
+    "Nazarova",
+    "Rashidova",
+    "Alimova",
+    "Kasymova",
+    "Bekova",
+    "Omarova",
+    "Zhakupova",
+    "Iskakova",
+    "Sadykova",
+    "Baimukhanova",
+    "Kenzhebaeva",
+    "Toktogulova",
+    "Asanova",
+    "Usmonova",
+    "Saidova",
+    "Mirzaeva",
+    "Ivanova",
+    "Kuznetsova",
+    "Smirnova",
+    "Popova",
+    "Boyko",
+    "Kovalenko",
+    "Karimov",
+    "Ismoilov",
+    "Yusupov",
+    "Rakhimov",
+]
+GIVEN_CYRILLIC = [
+    "Айгерим",
+    "Диляра",
+    "Жанар",
+    "Гульнара",
+    "Мадина",
+    "Асель",
+    "Динара",
+    "Сауле",
+    "Зарина",
+    "Малика",
+    "Ольга",
+    "Наталья",
+    "Тимур",
+    "Рустам",
+    "Азамат",
+    "Нурлан",
+]
+FAMILY_CYRILLIC = [
+    "Сарсенбаева",
+    "Юсупова",
+    "Рахимова",
+    "Абдуллаева",
+    "Каримова",
+    "Мамытова",
+    "Турсунова",
+    "Ахмедова",
+    "Султанова",
+    "Назарова",
+    "Омарова",
+    "Искакова",
+    "Садыкова",
+    "Асанова",
+    "Иванова",
+    "Кузнецова",
+]
+DATA_VERSION = 2  # in the files' names: files of older rows are not reused
 CITIES = ["Almaty", "Astana", "Shymkent", "Tashkent", "Bishkek", "Osh", "Dushanbe"]
 COUNTRIES = ["KZ", "UZ", "KG", "TJ", "RU", "UA"]
 EXPLOITED_IN = ["RU", "KZ", "TR", "AE", "KR", "Moscow", "Istanbul"]
@@ -114,12 +236,13 @@ def template_header() -> tuple[list[Any], list[Any]]:
 
 
 def record(n: int, rng: random.Random) -> dict[str, Any]:
-    """Row ``n`` (from 1): distinct (the counter in the family name, phone and case id), valid."""
+    """Row ``n`` (from 1): its own case id and phone, a common name, valid."""
     exploitation = rng.choice(EXPLOITATION)
+    cyrillic = rng.random() < 0.25
     row: dict[str, Any] = {
         "cas_CaseId": f"BENCH-{n:07d}",
-        "prs_FirstName": GIVEN[n % len(GIVEN)],
-        "prs_SecondName": f"{FAMILY[(n // len(GIVEN)) % len(FAMILY)]}{n}",
+        "prs_FirstName": rng.choice(GIVEN_CYRILLIC if cyrillic else GIVEN),
+        "prs_SecondName": rng.choice(FAMILY_CYRILLIC if cyrillic else FAMILY),
         "con_Consent": True,
         "prs_Birthdate": datetime(1965, 1, 1) + timedelta(days=rng.randrange(40 * 365)),
         "prs_Gender": rng.choice(GENDERS),
@@ -147,7 +270,7 @@ def record(n: int, rng: random.Random) -> dict[str, Any]:
 
 
 def file_path(rows: int, kind: str) -> Path:
-    return FILES / f"htcds-{rows}-seed{SEED}.{kind}"
+    return FILES / f"htcds-{rows}-seed{SEED}-v{DATA_VERSION}.{kind}"
 
 
 def generate(rows: int, kind: str) -> dict[str, Any]:
