@@ -1175,8 +1175,9 @@ _PERSON_CLEARED: dict[str, Any] = {
     "birth_year": "",
     "approximate_age": "",
     "documents": [],
-    "phones": [],
+    "phones": [],  # and their kinds with them
     "address": "",
+    "address_parts": {},
 }
 
 

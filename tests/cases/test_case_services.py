@@ -276,3 +276,32 @@ def test_supervisor_assigns_owner_and_team_and_the_team_sees_the_case(world):
     )
     assert case_get(actor=world.actor(colleague), case_id=case.uuid) == case
     assert AuditEvent.objects.filter(action="case.assign", object_id=case.uuid).exists()
+
+
+def test_clearing_a_closed_case_empties_every_identifying_field(world):
+    """Retention (hotline.signals_clear_closed) clears the person of a closed case: every field
+    that identifies, the address's parts and the phones' kinds included; the figures stay."""
+    from django.db import transaction
+
+    from opennrm.hotline.audit import SignalAction
+    from opennrm.people.models import Person
+    from opennrm.people.services import IDENTIFYING_FIELDS
+
+    worker, supervisor = world.actor(world.a["case_worker"]), world.actor(world.a["supervisor"])
+    case = open_diana(world.a["case_worker"])
+    services.person_update(
+        actor=worker,
+        case=case,
+        version=1,
+        address="ул. Абая 10",
+        address_parts={"city": "Almaty", "postal_code": "050000", "country": "KZ"},
+        phone_kinds={"+998 90 123 45 67": "mobile"},
+    )
+    services.case_change_status(actor=supervisor, case=case, status="Closed", reason="Returned")
+    with transaction.atomic():
+        services.case_identifying_clear(case=case, action=SignalAction.CLEAR)
+    person = Person.objects.get(pk=case.person_id)
+    assert {
+        name: getattr(person, name) for name in IDENTIFYING_FIELDS if getattr(person, name)
+    } == {}
+    assert (person.gender, person.citizenship) == ("Feminine", "UZ")
