@@ -87,7 +87,13 @@ def field_text(person: Person, field: MergeField) -> str:
     if key == "gender":
         return "" if person.gender == "NonSpecifiedUnknown" else str(person.get_gender_display())
     if key == "citizenship":
-        return country_name(person.citizenship)
+        codes = [person.citizenship, *person.other_citizenships] if person.citizenship else []
+        return ", ".join(country_name(code) for code in codes)
+    if key == "address":
+        parts = person.address_parts
+        locality = " ".join(parts.get(name, "") for name in ("postal_code", "city")).strip()
+        country = country_name(parts["country"]) if parts.get("country") else ""
+        return ", ".join(p for p in (person.address, locality, parts.get("state"), country) if p)
     if key == "languages":
         return ", ".join(language_name(code) for code in person.languages)
     if key == "documents":

@@ -306,3 +306,23 @@ def test_a_failure_while_auditing_the_undo_leaves_the_merge_as_it_was(world, mon
     with pytest.raises(RuntimeError):
         person_merge_undo(actor=supervisor(world), merge=merge)
     assert changed(before, snapshot()) == []
+
+
+def test_the_address_and_citizenship_move_with_their_parts(world):
+    """Choosing the other record's address takes its city, region, postal code and country too;
+    its citizenship, its other citizenships: never the street of one and the city of the other."""
+    absorb = second_case(world)
+    case_services.person_update(
+        actor=supervisor(world),
+        case=absorb,
+        version=absorb.person.version,
+        address_parts={"city": "Almaty", "country": "KZ"},
+        other_citizenships=["UZ"],
+    )
+    _merge(world, {"address": "absorb", "citizenship": "absorb"})
+    kept = Person.objects.get(pk=first_case(world).person_id)
+    assert (kept.address, kept.address_parts) == (
+        "Almaty, Abay 1",
+        {"city": "Almaty", "country": "KZ"},
+    )
+    assert (kept.citizenship, kept.other_citizenships) == ("KZ", ["UZ"])
