@@ -24,6 +24,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
 from opennrm.cases.choices import ConsentMethod, ConsentPurpose
 from opennrm.cases.models import Case
+from opennrm.cases.numbers import numbers_batched, numbers_savepoint
 from opennrm.cases.selectors import case_visible
 from opennrm.cases.services import (
     case_change_status,
@@ -158,7 +159,8 @@ def _import(
     )
     result.add_problems(source.problems)
     with transaction.atomic():
-        _rows(actor, organization, source, result, progress)
+        with numbers_batched():
+            _rows(actor, organization, source, result, progress)
         if result.rows == 0:
             raise FileRefused(
                 [FileProblem(message=_("The file has a header but no rows."), sheet=source.sheet)]
@@ -224,7 +226,7 @@ def _write_checked(
 ) -> list[FileProblem]:
     """Write one row in a savepoint; the services' refusals as problems naming the column."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), numbers_savepoint():
             outcome = write_row(actor=actor, organization=organization, prepared=prepared)
     except ValidationFailed as exc:
         problems = []

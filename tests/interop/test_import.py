@@ -323,3 +323,24 @@ def test_a_bad_route_stop_or_plan_is_named_by_its_column(world, bad) -> None:
         p.line() for p in result.problems
     ]
     assert not Case.objects.filter(organization=world.org_a).exists()
+
+
+def test_a_row_refused_after_its_case_was_opened_gives_its_number_back(world) -> None:
+    """An import takes its case numbers in one batch (numbers_batched: the sequence written
+    once, not once per row); a row its savepoint rolls back, here refused by the recorded
+    referral's service after its case was opened, leaves no gap in the numbers."""
+    from datetime import datetime
+
+    from opennrm.cases.models import NumberSequence
+
+    opened = {"cas_IncomingReferralDate": datetime(2024, 5, 6)}
+    rows = [
+        person(1, cas_ReferringOrganisation="IOM Almaty", **opened),
+        person(2, cas_ReferringOrganisation=None, **opened),  # no referrer: refused
+        person(3, cas_ReferringOrganisation="IOM Almaty", **opened),
+    ]
+    result = run(world, template(rows), valid_rows_only=True)
+    assert result.saved and result.rows_refused == 1, [p.line() for p in result.problems]
+    numbers = sorted(Case.objects.filter(organization=world.org_a).values_list("number", flat=True))
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["00001", "00002"]
+    assert NumberSequence.objects.get(organization=world.org_a, kind="case").last == 2
