@@ -515,6 +515,7 @@ def _record(
         "approximate_age": approximate_age,
         "documents": documents,
         "phones": phones,
+        "phone_kinds": {},  # a generated number has no kind, as many hand-typed ones have none
         "address": address,
         "address_parts": {},  # the generated address is one line, as hand-typed ones are
         "gender": who.gender if rng.random() < 0.99 else Gender.UNKNOWN.value,
