@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from opennrm import events
 from opennrm.accounts import permissions as perms
 from opennrm.accounts.permissions import Actor
 from opennrm.audit.services import audit_record
@@ -43,6 +44,7 @@ from opennrm.people.services import held_item, person_reindex
 from opennrm.validation import MAX_ITEMS
 
 from .audit_merge import MergeAction
+from .events import CasesMoved
 from .models_merge import PersonMerge
 
 if TYPE_CHECKING:
@@ -303,8 +305,10 @@ def person_merge(
     kept.version += 1
     kept.save()
     moving = Case.objects.filter(person=absorbed)
+    moved_ids = tuple(moving.order_by("pk").values_list("pk", flat=True))
     moved = [str(uuid) for uuid in moving.order_by("pk").values_list("uuid", flat=True)]
     moving.update(person=kept)
+    events.publish(CasesMoved(case_ids=moved_ids))
     person_reindex(kept)
     PersonName.objects.filter(person=absorbed).delete()
     PersonPhone.objects.filter(person=absorbed).delete()
@@ -376,8 +380,10 @@ def person_merge_undo(*, actor: Actor, merge: PersonMerge) -> PersonMerge:
     kept.version += 1
     kept.save()
     moving = Case.objects.filter(person=kept, uuid__in=merge.moved_cases)
+    moved_ids = tuple(moving.order_by("pk").values_list("pk", flat=True))
     if moving.update(person=absorbed) != len(merge.moved_cases):
         raise Conflict(_("Some cases of this merge have moved since; it cannot be undone."))
+    events.publish(CasesMoved(case_ids=moved_ids))
     person_reindex(kept)
     person_reindex(absorbed)
     # An earlier merge into this person, left as it was by this one, can be undone in turn.

@@ -18,7 +18,10 @@ class StatsConfig(AppConfig):
             audit_report,
             audit_sharing,
             cache,  # noqa: F401  (connects the cache's invalidation to the writes)
+            rollup,
         )
+
+        rollup.connect()
 
         actions_register(
             *audit_charts.ACTIONS,

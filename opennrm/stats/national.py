@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
@@ -95,10 +94,7 @@ def linked_records(scope: Scope) -> int:
     persons minus the people."""
     if scope.linkage_run is None:
         return 0
-    counts = queries.cases_opened(scope).aggregate(
-        persons=Count("person", distinct=True), people=queries.people_count(scope)
-    )
-    return counts["persons"] - counts["people"]
+    return queries.linked_records(scope)
 
 
 def cases_by_organization_country(national: National) -> Table:
@@ -112,12 +108,15 @@ def cases_by_country_of_organization(scope: Scope) -> Table:
     previous = scope.previous()
 
     def counts(s: Scope) -> dict[str, int]:
-        return dict(
-            queries.cases_opened(s)
-            .values("organization__country")
-            .annotate(n=Count("id"))
-            .values_list("organization__country", "n")
+        per = queries.counted(s, "opened", by_organization=True)
+        country = dict(
+            Organization.objects.filter(pk__in=s.organization_ids).values_list("pk", "country")
         )
+        out: dict[str, int] = {}
+        for (organization_id, _key), n in per.items():
+            code = country.get(organization_id, "")
+            out[code] = out.get(code, 0) + n
+        return {code: n for code, n in out.items() if n}
 
     now, before = counts(scope), counts(previous)
     countries = sorted(set(now) | set(before), key=lambda code: -now.get(code, 0))

@@ -15,13 +15,14 @@ into days and months in the scope's time zone.
 from __future__ import annotations
 
 import zoneinfo
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from django.db.models import Case as When_
 from django.db.models import (
+    BigIntegerField,
     Count,
     DurationField,
     Exists,
@@ -31,8 +32,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats
@@ -64,21 +63,10 @@ from opennrm.returns.models import (
     ReturnRecord,
 )
 
+from . import rollup
+from .rollup import AGE_BANDS, MEASURES, UNKNOWN
 from .tables import Row, Table
 
-# CTDC's broad age bands (ctdc.md, ``ageBroad``): (label, lowest age, highest age or None).
-AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("0–8", 0, 8),
-    ("9–17", 9, 17),
-    ("18–20", 18, 20),
-    ("21–23", 21, 23),
-    ("24–26", 24, 26),
-    ("27–29", 27, 29),
-    ("30–38", 30, 38),
-    ("39–47", 39, 47),
-    ("48+", 48, None),
-)
-UNKNOWN = "unknown"
 # The decision states that were in force: approved or recorded, and those replaced since.
 DECISIONS_MADE = (DecisionState.APPROVED, DecisionState.RECORDED, DecisionState.SUPERSEDED)
 # Services given, not only planned or called off.
@@ -206,13 +194,16 @@ def cases_opened(scope: Scope) -> QuerySet[Case]:
     return _with_consent(cases, scope, "pk").order_by()
 
 
-def people_count(scope: Scope) -> Count:
-    """How many people: distinct persons, or with a linkage run, distinct groups of records of
-    one person (the lowest person id of the group; a person in no group is its own)."""
+def people_key(scope: Scope) -> Any:
+    """What a person counts under: with a linkage run, the group of records of one person (the
+    lowest person id of the group); a person in no group, and every person without a run, is
+    its own."""
     if scope.linkage_run is None:
-        return Count("person", distinct=True)
+        return F("person_id")
     group = PersonCluster.objects.filter(run_id=scope.linkage_run, person_id=OuterRef("person_id"))
-    return Count(Coalesce(Subquery(group.values("cluster")[:1]), F("person_id")), distinct=True)
+    return Coalesce(
+        Subquery(group.values("cluster")[:1]), F("person_id"), output_field=BigIntegerField()
+    )
 
 
 def _cases_closed(scope: Scope) -> QuerySet[Case]:
@@ -257,6 +248,146 @@ def _months(start: date, end: date) -> list[date]:
         months.append(month)
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return months
+
+
+def full_months(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole months of the period (the first days of the first and the last), and the days
+    outside them (before the first, after the last), as (from, to) periods."""
+    first = start if start.day == 1 else _months(start, start + timedelta(days=31))[1]
+    after = end + timedelta(days=1)
+    beyond = date(after.year, after.month, 1)  # the month the day after the period is in
+    if first >= beyond:
+        return None, [(start, end)]
+    last = _months(first, beyond - timedelta(days=1))[-1]
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    if beyond <= end:
+        days.append((beyond, end))
+    return (first, last), days
+
+
+def counted(
+    scope: Scope, measure: str, *, by_month: bool = False, by_organization: bool = False
+) -> Counter[tuple[Any, ...]]:
+    """Cases of the scope by the category key of ``measure`` (``rollup.MEASURES``), keyed by
+    (month if ``by_month``, organization id if ``by_organization``, key): opened in the period,
+    or for "closed" closed in it. The whole months from the counts kept ahead of time, the days
+    of a month cut by the period from the cases themselves."""
+    months, days = full_months(scope.start, scope.end)
+    out: Counter[tuple[Any, ...]] = Counter()
+    if months is not None:
+        out.update(
+            rollup.kept(
+                organization_ids=scope.organization_ids,
+                first=months[0],
+                last=months[1],
+                measure=measure,
+                consented_only=scope.statistical_consent_only,
+                by_month=by_month,
+                by_organization=by_organization,
+            )
+        )
+    for start, end in days:
+        part = replace(scope, start=start, end=end)
+        out.update(_counted_live(part, measure, by_month=by_month, by_organization=by_organization))
+    return out
+
+
+def _counted_live(
+    scope: Scope, measure: str, *, by_month: bool, by_organization: bool
+) -> Counter[tuple[Any, ...]]:
+    """`counted` from the cases themselves, grouped in the database by the measure's fields."""
+    cases = _cases_closed(scope) if measure == "closed" else cases_opened(scope)
+    fields = MEASURES[measure]
+    day = "closed_on" if measure == "closed" else "opened_on"
+    group = [*([day] if by_month else []), *(["organization_id"] if by_organization else [])]
+    group += fields
+    out: Counter[tuple[Any, ...]] = Counter()
+    if not group:
+        total = cases.count()
+        if total:
+            out[("",)] = total
+        return out
+    rows = cases.values(*group).annotate(n=Count("id")).values_list(*group, "n")
+    for *values, n in rows:  # one row per combination, never per case
+        parts: list[Any] = []
+        if by_month:
+            found = _as_date(values.pop(0))
+            parts.append(date(found.year, found.month, 1) if found else None)
+        if by_organization:
+            parts.append(values.pop(0))
+        key = rollup.key_of(measure, tuple(values))
+        if key is not None:
+            out[(*parts, key)] += n
+    return out
+
+
+def by_key(scope: Scope, measure: str) -> dict[str, int]:
+    """`counted` by category key alone."""
+    return {key: n for (key,), n in counted(scope, measure).items() if n}
+
+
+def people_counts(scope: Scope, measure: str) -> dict[str, int]:
+    """People of the scope's cases opened in the period by the category key of ``measure``
+    ("opened": all of them, under ""): each person, or group of records of one person, once per
+    key. The count of cases, less the cases of the persons with another case
+    (``rollup.SharedPerson``) or grouped by the linkage run, plus those persons counted once: the
+    only cases read one by one are theirs."""
+    counts = by_key(scope, measure)
+    for key, (cases, people) in _shared(scope, measure).items():
+        counts[key] = counts.get(key, 0) - cases + len(people)
+    return {key: n for key, n in counts.items() if n}
+
+
+def _shared(scope: Scope, measure: str) -> dict[str, tuple[int, set[Any]]]:
+    """Per key: the cases of the scope whose person may count with another case, and the people
+    they are."""
+    rows = _shared_rows(scope, MEASURES[measure])
+    out: dict[str, tuple[int, set[Any]]] = {}
+    for _person, person_key, *values in rows.values():
+        key = rollup.key_of(measure, tuple(values))
+        if key is None:
+            continue
+        cases, people = out.get(key, (0, set()))
+        people.add(person_key)
+        out[key] = (cases + 1, people)
+    return out
+
+
+SHARED_CHUNK = 1000  # persons per query of their cases: each found through the person index
+
+
+def _shared_rows(scope: Scope, fields: tuple[str, ...]) -> dict[int, tuple[Any, ...]]:
+    """(person, person key, *fields) of the scope's cases opened in the period whose person has
+    another case or is in a group of the linkage run: by case id. The persons are read first
+    (a few), then their cases by the person index, so no query walks the scope's cases."""
+    from .models_rollup import SharedPerson
+
+    persons = set(SharedPerson.objects.values_list("person_id", flat=True))
+    if scope.linkage_run is not None:
+        persons.update(
+            PersonCluster.objects.filter(run_id=scope.linkage_run).values_list(
+                "person_id", flat=True
+            )
+        )
+    cases = cases_opened(scope).annotate(person_key=people_key(scope))
+    ordered = sorted(persons)
+    out: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(ordered), SHARED_CHUNK):
+        found = cases.filter(person_id__in=ordered[i : i + SHARED_CHUNK]).values_list(
+            "pk", "person_id", "person_key", *fields
+        )
+        for pk, *row in found:
+            out[pk] = tuple(row)
+    return out
+
+
+def linked_records(scope: Scope) -> int:
+    """How many of the scope's person records are counted together with another (the persons
+    less the people): only the persons of several cases or of a group can be."""
+    rows = _shared_rows(scope, ()).values()
+    return len({row[0] for row in rows}) - len({row[1] for row in rows})
 
 
 def _month_label(month: date) -> str:
@@ -311,11 +442,10 @@ def _choices(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
 
 def headline(scope: Scope) -> Table:
     """Cases opened, people assisted, cases closed, contacts, referrals sent and received."""
-    opened = cases_opened(scope).aggregate(cases=Count("id"), people=people_count(scope))
     rows = (
-        Row(_("Cases opened"), (opened["cases"],)),
-        Row(_("People assisted"), (opened["people"],)),
-        Row(_("Cases closed"), (_cases_closed(scope).count(),)),
+        Row(_("Cases opened"), (by_key(scope, "opened").get("", 0),)),
+        Row(_("People assisted"), (people_counts(scope, "opened").get("", 0),)),
+        Row(_("Cases closed"), (by_key(scope, "closed").get("", 0),)),
         Row(_("Hotline contacts"), (_signals(scope).count(),)),
         Row(_("Referrals sent"), (_referrals(scope, "sent").count(),)),
         Row(_("Referrals received"), (_referrals(scope, "received").count(),)),
@@ -332,25 +462,19 @@ def headline(scope: Scope) -> Table:
 # --- Cases.
 
 
-def _per_month(cases: QuerySet[Case], day_field: str) -> dict[date, int]:
-    """Cases per month of ``day_field`` (a date): grouped by day in the database, one row per
-    day, never per case, then the days added into their months. Grouping by the day itself
-    spares the database a month function per case (on SQLite ``TruncMonth`` calls Python once
-    per row: 0.3 s of the 0.4 s of this query at 100,000 cases, bench/stats.py)."""
+def _per_month(scope: Scope, measure: str) -> dict[date, int]:
+    """Cases per month: opened, or closed ("closed")."""
     months: dict[date, int] = {}
-    for day, n in cases.values(day_field).annotate(n=Count("id")).values_list(day_field, "n"):
-        found = _as_date(day)
-        if found is None:
-            continue
-        month = date(found.year, found.month, 1)
-        months[month] = months.get(month, 0) + n
+    for (month, _key), n in counted(scope, measure, by_month=True).items():
+        if month is not None and n:
+            months[month] = months.get(month, 0) + n
     return months
 
 
 def cases_by_month(scope: Scope) -> Table:
     """Cases opened and closed per month of the period."""
-    opened = _per_month(cases_opened(scope), "opened_on")
-    closed = _per_month(_cases_closed(scope), "closed_on")
+    opened = _per_month(scope, "opened")
+    closed = _per_month(scope, "closed")
     return Table(
         key="cases-by-month",
         title=_("Cases opened and closed, by month"),
@@ -372,12 +496,9 @@ def cases_by_exploitation_type(scope: Scope) -> Table:
     sexes = ("all", "women", "men", "other")
     kinds = [*ExploitationType.values, ""]  # "": none recorded
     counts = {(kind, sex): 0 for kind in kinds for sex in sexes}
-    grouped = (
-        cases_opened(scope)
-        .values("exploitation_types", "person__gender")
-        .annotate(n=Count("id"))
-        .values_list("exploitation_types", "person__gender", "n")
-    )
+    grouped = [
+        (*rollup.decode("exploitation", key), n) for key, n in by_key(scope, "exploitation").items()
+    ]
     for recorded, gender, n in grouped:  # one row per combination, never per case
         types = set(recorded or []) or {""}
         sex = (
@@ -408,12 +529,7 @@ def cases_by_exploitation_type(scope: Scope) -> Table:
 
 def people_by_sex(scope: Scope) -> Table:
     """People assisted in the period (cases opened) by sex."""
-    counts = dict(
-        cases_opened(scope)
-        .values("person__gender")
-        .annotate(n=people_count(scope))
-        .values_list("person__gender", "n")
-    )
+    counts = people_counts(scope, "sex")
     return Table(
         key="people-by-sex",
         title=_("People assisted, by sex"),
@@ -423,28 +539,10 @@ def people_by_sex(scope: Scope) -> Table:
     )
 
 
-def _age_band() -> When_:
-    whens = [
-        When(
-            Q(age_when_trafficked__gte=low)
-            & (Q(age_when_trafficked__lte=high) if high is not None else Q()),
-            then=Value(label),
-        )
-        for label, low, high in AGE_BANDS
-    ]
-    return When_(*whens, default=Value(UNKNOWN))
-
-
 def people_by_age_band(scope: Scope) -> Table:
     """People assisted in the period by CTDC's age bands, from the age when trafficked (a plain
     field; the birth date is encrypted and never read)."""
-    counts = dict(
-        cases_opened(scope)
-        .annotate(band=_age_band())
-        .values("band")
-        .annotate(n=people_count(scope))
-        .values_list("band", "n")
-    )
+    counts = people_counts(scope, "age")
     order = [(label, label) for label, _low, _high in AGE_BANDS]
     order.append((UNKNOWN, _("Unknown")))
     return Table(
@@ -459,12 +557,7 @@ def people_by_age_band(scope: Scope) -> Table:
 
 def people_by_citizenship(scope: Scope) -> Table:
     """People assisted in the period by citizenship."""
-    counts = dict(
-        cases_opened(scope)
-        .values("person__citizenship")
-        .annotate(n=people_count(scope))
-        .values_list("person__citizenship", "n")
-    )
+    counts = people_counts(scope, "citizenship")
     return Table(
         key="people-by-citizenship",
         title=_("People assisted, by citizenship"),
@@ -476,12 +569,7 @@ def people_by_citizenship(scope: Scope) -> Table:
 
 def cases_by_country_of_exploitation(scope: Scope) -> Table:
     """Cases opened in the period by country of exploitation."""
-    counts = dict(
-        cases_opened(scope)
-        .values("country_of_exploitation")
-        .annotate(n=Count("id"))
-        .values_list("country_of_exploitation", "n")
-    )
+    counts = by_key(scope, "country")
     return Table(
         key="cases-by-country-of-exploitation",
         title=_("Cases by country of exploitation"),
@@ -494,21 +582,16 @@ def cases_by_country_of_exploitation(scope: Scope) -> Table:
 def routes(scope: Scope) -> Table:
     """Routes of the cases opened in the period: country of origin → transit countries →
     country of exploitation, as recorded on the case (one grouped query)."""
-    grouped = (
-        cases_opened(scope)
-        .exclude(country_of_origin="", country_of_exploitation="")
-        .values("country_of_origin", "transit_countries", "country_of_exploitation")
-        .annotate(n=Count("id"))
-    )
     counts: dict[str, int] = {}
-    for group in grouped:  # one row per distinct route, never per case
+    for key, n in by_key(scope, "route").items():  # one per distinct route, never per case
+        origin, transit, exploitation = rollup.decode("route", key)
         stops = [
-            country_name(group["country_of_origin"]) or "?",
-            *(country_name(code) for code in group["transit_countries"] or []),
-            country_name(group["country_of_exploitation"]) or "?",
+            country_name(origin) or "?",
+            *(country_name(code) for code in transit),
+            country_name(exploitation) or "?",
         ]
         label = " → ".join(stops)
-        counts[label] = counts.get(label, 0) + group["n"]
+        counts[label] = counts.get(label, 0) + n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return Table(
         key="routes",

@@ -209,12 +209,7 @@ def referral_counts(scope: Scope) -> Table:
 
 def _citizenship_codes(scope: Scope) -> dict[str, str]:
     """Each citizenship's name, as the citizenship table labels it, to its code."""
-    codes = (
-        queries.cases_opened(scope)
-        .exclude(person__citizenship="")
-        .values_list("person__citizenship", flat=True)
-        .distinct()
-    )
+    codes = queries.by_key(scope, "citizenship")
     return {country_name(code) or code: code for code in codes if code}
 
 
@@ -276,7 +271,7 @@ def _key_figures(scope: Scope, sections: list[Section], threshold: int) -> KeyFi
         for row in tables["people-by-citizenship"].rows
         if row.label in codes and row.values[0] is not None
     )[:TOP_CITIZENSHIPS]
-    cases = queries.cases_opened(scope).count()
+    cases = queries.by_key(scope, "opened").get("", 0)
     referrals = tables["referral-counts"]
     return KeyFigures(
         people_assisted=_grand_total(sex),
@@ -296,7 +291,7 @@ def _key_figures(scope: Scope, sections: list[Section], threshold: int) -> KeyFi
 
 
 def _empty(scope: Scope) -> bool:
-    return not queries.cases_opened(scope).exists() and all(
+    return not queries.by_key(scope, "opened") and all(
         table.empty
         for table in (
             queries.identification_decisions(scope),

@@ -130,8 +130,18 @@ def test_cases_people_and_routes(world: World, made) -> None:
         assert _cells(queries.people_by_citizenship(_scope(world, "b"))) == {"Kyrgyzstan": (1,)}
 
 
-def test_a_case_of_each_kind_takes_one_query_per_table(world: World, made) -> None:
+def test_a_table_takes_a_few_queries_however_many_cases(world: World, made) -> None:
+    """The tables of cases read the counts kept ahead for the whole months and the cases of the
+    days around them (two queries), the people tables also the persons counted with another case
+    (one more); the others one grouped query each."""
     scope = _scope(world)
+    bounds = {
+        queries.cases_by_exploitation_type: 2,
+        queries.routes: 2,
+        queries.people_by_sex: 3,
+        queries.people_by_age_band: 3,
+        queries.people_by_citizenship: 3,
+    }
     for table in (
         queries.cases_by_exploitation_type,
         queries.people_by_sex,
@@ -143,7 +153,7 @@ def test_a_case_of_each_kind_takes_one_query_per_table(world: World, made) -> No
     ):
         with CaptureQueriesContext(connection) as done:
             table(scope)
-        assert len(done) == 1, table.__name__
+        assert len(done) <= bounds.get(table, 1), table.__name__
 
 
 def test_identification_decisions_and_time_to_decision(world: World, made) -> None:
