@@ -305,8 +305,9 @@ def person_merge(
     kept.version += 1
     kept.save()
     moving = Case.objects.filter(person=absorbed)
-    moved_ids = tuple(moving.order_by("pk").values_list("pk", flat=True))
-    moved = [str(uuid) for uuid in moving.order_by("pk").values_list("uuid", flat=True)]
+    pairs = list(moving.order_by("pk").values_list("pk", "uuid"))
+    moved_ids = tuple(pk for pk, _uuid in pairs)
+    moved = [str(uuid) for _pk, uuid in pairs]
     moving.update(person=kept)
     events.publish(CasesMoved(case_ids=moved_ids))
     person_reindex(kept)

@@ -167,6 +167,19 @@ def _stored(fact: CaseFact) -> Fact:
     )
 
 
+def _columns(fact: Fact) -> dict[str, Any]:
+    """The fields of a ``CaseFact`` row holding ``fact``."""
+    organization_id, person_id, opened_on, closed_on, consented, keys = fact
+    return {
+        "organization_id": organization_id,
+        "person_id": person_id,
+        "opened_on": opened_on,
+        "closed_on": closed_on,
+        "consented": consented,
+        "keys": keys,
+    }
+
+
 def _counts_of(fact: Fact) -> Iterator[tuple[int, date, bool, str, str]]:
     organization_id, _person, opened_on, closed_on, consented, keys = fact
     for measure, key in keys.items():
@@ -212,18 +225,7 @@ def refresh(case_ids: Iterable[int]) -> None:
                 continue
             delta.update(_counts_of(new))
             persons.add(new[1])
-            organization_id, person_id, opened_on, closed_on, consented, keys = new
-            CaseFact.objects.update_or_create(
-                case_id=pk,
-                defaults={
-                    "organization_id": organization_id,
-                    "person_id": person_id,
-                    "opened_on": opened_on,
-                    "closed_on": closed_on,
-                    "consented": consented,
-                    "keys": keys,
-                },
-            )
+            CaseFact.objects.update_or_create(case_id=pk, defaults=_columns(new))
         CaseCount.objects.bulk_create(
             CaseCount(
                 organization_id=organization_id,
@@ -269,18 +271,7 @@ def rebuild(*, batch: int = 5000) -> dict[str, int]:
             fact = _fact(row)
             totals.update(_counts_of(fact))
             persons[fact[1]] += 1
-            organization_id, person_id, opened_on, closed_on, consented, keys = fact
-            facts.append(
-                CaseFact(
-                    case_id=row["pk"],
-                    organization_id=organization_id,
-                    person_id=person_id,
-                    opened_on=opened_on,
-                    closed_on=closed_on,
-                    consented=consented,
-                    keys=keys,
-                )
-            )
+            facts.append(CaseFact(case_id=row["pk"], **_columns(fact)))
             n += 1
             if len(facts) >= batch:
                 CaseFact.objects.bulk_create(facts)
