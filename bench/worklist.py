@@ -3,9 +3,10 @@ population of bench/cases.py (100,000 cases; the supervisor of the largest organ
 24,364 of them, its quietest case worker owns 1,819): ``worklist_counts`` (on every page), the
 ``worklist`` selector and the whole home page, with the directory page as a plain page beside.
 
-Run from the repository root, after bench/cases.py has made the population:
-    .venv/bin/python bench/worklist.py sqlite
-    .venv/bin/python bench/worklist.py postgresql
+Run from the repository root, after bench/cases.py has made the population (SIZE: 100000 unless
+given; at 1,000,000 the largest organization has about 243,000 cases):
+    .venv/bin/python bench/worklist.py sqlite [SIZE]
+    .venv/bin/python bench/worklist.py postgresql [SIZE]
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 import cases as population  # noqa: E402  (bench/cases.py: the populations and their keys)
 
 
-def main(backend: str) -> None:
+def main(backend: str, size: int) -> None:
     population.children.django_environment(
-        population.bench_keys(), population.database_url(backend, 100_000)
+        population.bench_keys(), population.database_url(backend, size)
     )
     import django
 
@@ -57,12 +58,15 @@ def main(backend: str) -> None:
                 call()
                 times.append((time.perf_counter() - started) * 1000)
             print(
-                f"[{backend}] {who:11} {name:16} "
+                f"[{backend} {size:,}] {who:11} {name:16} "
                 f"p50 {statistics.median(times):7.1f} ms  max {max(times):7.1f} ms",
                 flush=True,
             )
-    print(f"\nCommand: .venv/bin/python bench/worklist.py {backend}")
+    print(f"\nCommand: .venv/bin/python bench/worklist.py {backend} {size}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "sqlite")
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else "sqlite",
+        int(sys.argv[2]) if len(sys.argv) > 2 else 100_000,
+    )

@@ -12,7 +12,18 @@ from uuid import UUID
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import CharField, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from opennrm.accounts import permissions as perms
@@ -58,6 +69,14 @@ def case_visible(*, actor: Actor) -> QuerySet[Case]:
         owned = cases.filter(owner=actor.user).order_by().values("pk")
         return cases.filter(pk__in=owned.union(on_team))
     return cases.filter(Q(owner=actor.user) | Q(pk__in=on_team))
+
+
+def case_visible_of(*, actor: Actor, case: str = "case") -> Exists:
+    """Whether the row's case (``case``: the path from the row to its case) is one the actor may
+    see, as ``case_visible`` decides: a correlated EXISTS, for rows of other tables. It reads the
+    case of each row asked about, where ``case__in=case_visible(...)`` lists every visible case
+    first: 243,000 of them for a supervisor at 1,000,000 cases, on every page's navigation."""
+    return Exists(case_visible(actor=actor).filter(pk=OuterRef(case)))
 
 
 @dataclass
@@ -625,7 +644,7 @@ def decisions_awaiting_review(*, actor: Actor) -> QuerySet[IdentificationDecisio
     actor.require(perms.IDENTIFICATION_APPROVE)
     return (
         IdentificationDecision.objects.filter(
-            case__in=case_visible(actor=actor).order_by().values("pk"),
+            case_visible_of(actor=actor),
             state=DecisionState.PROPOSED,
         )
         .exclude(proposed_by=actor.user)

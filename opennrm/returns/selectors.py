@@ -17,7 +17,7 @@ from opennrm.accounts.permissions import Actor
 from opennrm.accounts.timezones import local_today
 from opennrm.audit.services import audit_read
 from opennrm.cases.models import Case
-from opennrm.cases.selectors import case_visible
+from opennrm.cases.selectors import case_visible, case_visible_of
 from opennrm.errors import NotFound
 
 from .models import ReintegrationFollowUp, ReturnRecord
@@ -31,7 +31,7 @@ def return_visible(*, actor: Actor) -> QuerySet[ReturnRecord]:
     """Returns of the cases the actor may see (the sending side): the ones the actor may change."""
     actor.require(perms.RETURNS_MANAGE)
     return ReturnRecord.objects.filter(
-        organization=actor.organization, case__in=case_visible(actor=actor)
+        case_visible_of(actor=actor), organization=actor.organization
     )
 
 
@@ -46,7 +46,7 @@ def return_accessible(*, actor: Actor) -> QuerySet[ReturnRecord]:
     """Returns the actor sees: those of its visible cases, and those its organization receives.
     The one place where return visibility is decided."""
     actor.require(perms.RETURNS_MANAGE)
-    sent = Q(organization=actor.organization, case__in=case_visible(actor=actor))
+    sent = Q(case_visible_of(actor=actor), organization=actor.organization)
     return ReturnRecord.objects.filter(sent | Q(receiving_organization=actor.organization))
 
 
