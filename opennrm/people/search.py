@@ -45,32 +45,35 @@ def persons_by_name(
     persons before the ``limit`` is applied: a case worker who sees a hundred of an organization's
     cases still finds hers when thousands elsewhere in it bear a common name.
 
-    One indexed query, written as SQL: a search sends some forty keys, and building the weight's
-    forty-way CASE through the ORM cost as much as running it (bench/matching.py latency).
+    One indexed query, written as SQL: a search sends some forty keys, and building its query
+    through the ORM cost as much as running it (bench/matching.py latency).
     """
     keys = query_keys(text)
     if not keys:
         return []
     table = connection.ops.quote_name(PersonName._meta.db_table)
-    tokens = list(keys)
-    weight = " ".join("WHEN %s THEN %s" for _token in tokens)
-    params: list[Any] = [value for token in tokens for value in (token, keys[token])]
-    where = [f"token IN ({', '.join(['%s'] * len(tokens))})"]
-    params += tokens
+    # The keys and their weights as a table of their own, joined to the index: each key read
+    # from the index once, and a row's weight found by the join, not by a CASE of forty WHENs
+    # evaluated on each of the (at 1,000,000 persons) hundred thousand rows read.
+    searched = ", ".join("(%s, %s)" for _token in keys)
+    params: list[Any] = [value for item in keys.items() for value in item]
+    where = []
     if organization_ids is not None:
         ids = [int(pk) for pk in organization_ids]
         if not ids:
             return []
-        where.append(f"organization_id IN ({', '.join(['%s'] * len(ids))})")
+        where.append(f"n.organization_id IN ({', '.join(['%s'] * len(ids))})")
         params += ids
     if within is not None:
         sql, within_params = within.query.sql_with_params()
-        where.append(f"person_id IN ({sql})")
+        where.append(f"n.person_id IN ({sql})")
         params += list(within_params)
     # Only placeholders and the quoted table name are formatted in; every value is a parameter.
     query = (
-        f"SELECT person_id, SUM(CASE token {weight} ELSE 0 END) AS weight FROM {table} "  # noqa: S608
-        f"WHERE {' AND '.join(where)} GROUP BY person_id ORDER BY weight DESC, person_id LIMIT %s"
+        f"WITH k(token, weight) AS (VALUES {searched}) "  # noqa: S608
+        f"SELECT n.person_id, SUM(k.weight) AS weight FROM k JOIN {table} n ON n.token = k.token "
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+        "GROUP BY n.person_id ORDER BY weight DESC, n.person_id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, int(limit)])
