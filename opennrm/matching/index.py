@@ -1,11 +1,12 @@
 """An in-memory equivalent of the product's name search, for benchmarks and experiments.
 
-``people.search.persons_by_name`` looks a name's keys (``names.query_keys``) up among the stored
-blind indexes, ranks the persons by the summed weight of the keys they share and keeps the best
-``CANDIDATES``; the caller then decrypts those few and scores them with ``names.compare_name``.
-``NameIndex`` does the same with the keys' plain values (``names.index_values`` and
-``names.query_values``, normalized as ``blind_index`` normalizes them) instead of their HMACs, so
-a figure measured here is the figure of the product's algorithm, without a database.
+``people.search.persons_by_name`` looks a name's keys (``names.query_tokens``) up among the stored
+blind indexes, pairs of words first (``names.Lookup``), ranks the persons by the summed weight of
+the keys they share and keeps the best ``CANDIDATES``; the caller then decrypts those few and
+scores them with ``names.compare_name``. ``NameIndex`` does the same with the keys' plain values
+(``names.index_values`` and ``names.query_lookup``, normalized as ``blind_index`` normalizes them)
+instead of their HMACs, so a figure measured here is the figure of the product's algorithm,
+without a database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from opennrm.crypto.keyring import normalize_for_index
 
-from .names import NameMatch, compare_name, index_values, query_values
+from .names import NEAR_WHEN_FEWER, NameMatch, compare_name, index_values, query_lookup
 
 CANDIDATES = 200  # as people.search.CANDIDATES: persons scored per search at most
 
@@ -70,10 +71,30 @@ class NameIndex:
 
     def candidates(self, text: str, *, limit: int = CANDIDATES) -> list[tuple[int, int]]:
         """(person, shared key weight), best first, at most ``limit``: ``persons_by_name``."""
+        lookup = query_lookup(text)
+        pairs = self._normalized(lookup.pairs)
+        if pairs:
+            found = self._ranked(pairs, limit)
+            if len(found) >= limit:
+                return found
+        weights = self._normalized(lookup.words)
+        for sound, near in lookup.near:
+            if len(self._postings.get(_key(*sound), ())) < NEAR_WHEN_FEWER:
+                for key, weight in self._normalized(near).items():
+                    weights[key] = max(weights.get(key, 0), weight)
+        for key, weight in pairs.items():
+            weights[key] = max(weights.get(key, 0), weight)
+        return self._ranked(weights, limit)
+
+    @staticmethod
+    def _normalized(keys: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
         weights: dict[tuple[str, str], int] = {}
-        for (purpose, value), weight in query_values(text).items():
+        for (purpose, value), weight in keys.items():
             key = _key(purpose, value)
             weights[key] = max(weights.get(key, 0), weight)
+        return weights
+
+    def _ranked(self, weights: dict[tuple[str, str], int], limit: int) -> list[tuple[int, int]]:
         summed: dict[int, int] = defaultdict(int)
         for key, weight in weights.items():
             for person in self._postings.get(key, ()):

@@ -12,6 +12,11 @@ indexes (``index_keys``), so encrypted names are found without decrypting a tabl
 - ``near``: the sound with one letter left out, each, so one slip of the keyboard still shares a
   key (Lebedeva, Lebwdeva); long sounds only, a short one would share keys with half the names.
 
+And two keys per pair of a person's words (``pair_values``): both words' stems (or sounds), and
+both folded spellings. A pair is shared by the few persons bearing both names, where each word's
+own keys are shared by thousands in a large register ("Sydykova" 4,661 times in a million): a
+search reads the pairs first and the words only when the pairs find too few (``Lookup``).
+
 Words in scripts that are not transliterated (Arabic, Chinese, Georgian...) get the exact key
 only: they are found as written, and scored conservatively.
 """
@@ -22,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -41,13 +47,22 @@ PURPOSES = {
     "sound": "name-sound",
     "stem": "name-stem",
     "near": "name-near",
+    "pair": "name-pair",
+    "pair-fold": "name-pair-fold",
 }
 # How much a key of each kind says when it is shared (ranks candidates before scoring). The kinds
 # nest (a word with the same fold has the same sound and stem), so a word's weight is the sum of
 # the kinds it shares: 15 written alike, 14 folded alike, 12 sounding alike, 8 with another
 # ending. Any word shared in a coarser form outweighs the steps between finer ones, so a person
 # sharing two words loosely comes before one sharing a single word exactly.
-WEIGHTS = {"exact": 1, "fold": 2, "sound": 4, "stem": 8, "near": 1}
+# A pair outweighs all of one word's keys together (15, and near ones), so persons sharing two
+# words come first, those sharing them folded alike before those sharing them by sound.
+WEIGHTS = {"exact": 1, "fold": 2, "sound": 4, "stem": 8, "near": 1, "pair": 32, "pair-fold": 16}
+PAIRED = 6  # distinct words of a name paired at most (15 pairs): a name has three or four
+# A searched word's near keys are looked up only when fewer persons than this share its sound: a
+# sound many share is a name spelled as people spell it, and its one-letter-less forms would bring
+# every name that sounds like another one (at 1,000,000 persons, two thirds of the rows read).
+NEAR_WHEN_FEWER = 5
 NEAR_MIN = 4  # letters of a sound key from which its one-letter-less forms are keys ("near")
 NEAR_MAX = 12  # and up to which: a longer word is not a name a person would have
 
@@ -175,21 +190,39 @@ def near_keys(item: Word) -> set[str]:
     return near
 
 
+def pair_values(items: list[Word]) -> dict[tuple[str, str], int]:
+    """(purpose, value) of each pair of the words' keys, with its weight: both stems (or sounds,
+    for a word without an ending), and both folded spellings; in alphabetical order, so the
+    order of the words does not count. Initials and words not folded are not paired."""
+    keyed = [item for item in items if item.fold and not initial(item)]
+    coarse = list(dict.fromkeys(item.stem or item.sound for item in keyed))[:PAIRED]
+    folded = list(dict.fromkeys(item.fold for item in keyed))[:PAIRED]
+    values: dict[tuple[str, str], int] = {}
+    for kind, forms in (("pair", coarse), ("pair-fold", folded)):
+        for i, a in enumerate(forms):
+            for b in forms[i + 1 :]:
+                values[(PURPOSES[kind], " ".join(sorted((a, b))))] = WEIGHTS[kind]
+    return values
+
+
 def index_values(
     *, given: str, family: str, patronymic: str, others: list[str]
 ) -> set[tuple[str, str]]:
     """(purpose, value) of each key of a person's names, before blind indexing: each word's keys,
-    the full name in both orders and each other name as written (exact search, as before).
-    ``index_keys`` stores their blind indexes; ``index.NameIndex`` keeps them in memory."""
+    the pairs of its words, the full name in both orders and each other name as written (exact
+    search, as before). ``index_keys`` stores their blind indexes; ``index.NameIndex`` keeps them
+    in memory."""
     parts = [p for p in (given, family, patronymic) if p.strip()]
     exact = set(parts) | {v for v in others if v.strip()}
     if given.strip() and family.strip():
         exact |= {f"{given} {family}", f"{family} {given}"}
     values = {(PURPOSES["exact"], v) for v in exact}
-    for item in name_words(*parts, *others):
+    items = name_words(*parts, *others)
+    for item in items:
         for kind, value in word_keys(item).items():
             values.add((PURPOSES[kind], value))
         values |= {(PURPOSES["near"], value) for value in near_keys(item)}
+    values |= set(pair_values(items))
     return values
 
 
@@ -199,32 +232,81 @@ def index_keys(*, given: str, family: str, patronymic: str, others: list[str]) -
     return {blind_index(value, purpose=purpose) for purpose, value in values}
 
 
-def query_values(text: str) -> dict[tuple[str, str], int]:
-    """(purpose, value) of each key to look up for a searched name, with its weight."""
-    values: dict[tuple[str, str], int] = {}
+@dataclass(frozen=True)
+class Lookup:
+    """What a search for a name looks up, each key with its weight; keys are (purpose, value)
+    before blind indexing (``query_lookup``), tokens after (``query_tokens``).
+
+    ``pairs`` first: the whole name as written and the pairs of its words. When they bring as
+    many persons as a search keeps, those are the candidates. Else ``words`` too, each word's own
+    keys, and a word's ``near`` keys when fewer than ``NEAR_WHEN_FEWER`` persons share its sound
+    key (a slip of the keyboard, or a rare name); the candidates are then ranked by all the
+    weight they share (``people.search.persons_by_name``; ``index.NameIndex`` in memory).
+    """
+
+    pairs: dict[Any, int] = field(default_factory=dict)
+    words: dict[Any, int] = field(default_factory=dict)
+    near: tuple[tuple[Any, dict[Any, int]], ...] = ()  # (a word's sound key, its near keys)
+
+    def everything(self) -> dict[Any, int]:
+        """Every key that may be looked up, with its weight (the highest where keys repeat)."""
+        merged: dict[Any, int] = {}
+        for keys in (self.pairs, self.words, *(near for _sound, near in self.near)):
+            for key, weight in keys.items():
+                merged[key] = max(merged.get(key, 0), weight)
+        return merged
+
+
+def query_lookup(text: str) -> Lookup:
+    """The keys to look up for a searched name, before blind indexing (see ``Lookup``)."""
+    pairs: dict[tuple[str, str], int] = {}
     if text.strip():
-        values[(PURPOSES["exact"], text)] = WEIGHTS["stem"] * 2  # the whole name
-    for item in name_words(text):
-        keys = word_keys(item)
-        for kind, value in keys.items():
+        pairs[(PURPOSES["exact"], text)] = WEIGHTS["stem"] * 2  # the whole name
+    items = name_words(text)
+    pairs.update(pair_values(items))
+    keys: dict[tuple[str, str], int] = {}
+    near: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    for item in items:
+        kinds = word_keys(item)
+        for kind, value in kinds.items():
             weight = WEIGHTS[kind]
-            if kind == "sound" and "stem" not in keys:  # a word without an ending: its sound
+            if kind == "sound" and "stem" not in kinds:  # a word without an ending: its sound
                 weight += WEIGHTS["stem"]  # is its stem, and weighs as much as another's
             key = (PURPOSES[kind], value)
-            values[key] = max(values.get(key, 0), weight)
-        for value in near_keys(item):
-            key = (PURPOSES["near"], value)
-            values[key] = max(values.get(key, 0), WEIGHTS["near"])
-    return values
+            keys[key] = max(keys.get(key, 0), weight)
+        if values := near_keys(item):
+            near[(PURPOSES["sound"], item.sound)] = {
+                (PURPOSES["near"], value): WEIGHTS["near"] for value in values
+            }
+    return Lookup(pairs, keys, tuple(near.items()))
+
+
+def query_tokens(text: str) -> Lookup:
+    """``query_lookup`` with each key as its blind-index token."""
+    lookup = query_lookup(text)
+
+    def tokens(keys: dict[tuple[str, str], int]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for (purpose, value), weight in keys.items():
+            token = blind_index(value, purpose=purpose)
+            out[token] = max(out.get(token, 0), weight)
+        return out
+
+    return Lookup(
+        tokens(lookup.pairs),
+        tokens(lookup.words),
+        tuple((blind_index(s[1], purpose=s[0]), tokens(near)) for s, near in lookup.near),
+    )
+
+
+def query_values(text: str) -> dict[tuple[str, str], int]:
+    """(purpose, value) of every key a search for ``text`` may look up, with its weight."""
+    return query_lookup(text).everything()
 
 
 def query_keys(text: str) -> dict[str, int]:
-    """The blind-index tokens to look up for a searched name, each with its weight."""
-    keys: dict[str, int] = {}
-    for (purpose, value), weight in query_values(text).items():
-        token = blind_index(value, purpose=purpose)
-        keys[token] = max(keys.get(token, 0), weight)
-    return keys
+    """The blind-index tokens a search for ``text`` may look up, each with its weight."""
+    return query_tokens(text).everything()
 
 
 # --- How alike: decrypted in memory only, never stored.
