@@ -71,6 +71,23 @@ def case_visible(*, actor: Actor) -> QuerySet[Case]:
     return cases.filter(Q(owner=actor.user) | Q(pk__in=on_team))
 
 
+def case_visible_persons(*, actor: Actor) -> QuerySet[Case] | None:
+    """The persons of the cases the actor may see, as ``case_visible`` decides, as a subquery of
+    ``person_id``; None for a role that sees every case of the organization.
+
+    Read from the owner and team indexes: a case worker's fifteen thousand cases at 1,000,000,
+    where filtering ``case_visible`` reads the organization's every case on PostgreSQL (a quarter
+    of a million) before a name search can keep the candidates among them.
+    """
+    actor.require(perms.CASES_VIEW)
+    if actor.can(perms.CASES_VIEW_ALL):
+        return None
+    cases = Case.objects.filter(organization=actor.organization).order_by()
+    on_team = Case.team.through.objects.filter(user_id=actor.user.pk).order_by().values("case_id")
+    owned = cases.filter(owner=actor.user).values("person_id")
+    return owned.union(cases.filter(pk__in=on_team).values("person_id"))
+
+
 def case_visible_of(*, actor: Actor, case: str = "case") -> Exists:
     """Whether the row's case (``case``: the path from the row to its case) is one the actor may
     see, as ``case_visible`` decides: a correlated EXISTS, for rows of other tables. It reads the
@@ -121,8 +138,12 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         # a lone surrogate could not even be hashed into a search token.
         cases = cases.none()
     elif f.q.strip():
-        narrowed = not actor.can(perms.CASES_VIEW_ALL) or f != CaseFilters(q=f.q)
-        cases, hits = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip(), narrowed=narrowed)
+        within = (
+            case_visible_persons(actor=actor)
+            if f == CaseFilters(q=f.q)
+            else cases.order_by().values("person_id")
+        )
+        cases, hits = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip(), within=within)
         # A list row shows no names: leave the person's identifying fields encrypted, unread.
         return _by_score(
             cases.select_related("person", "owner").defer(
@@ -207,12 +228,12 @@ class NameHit:
 
 
 def _named_or_numbered(
-    *, actor: Actor, cases: QuerySet[Case], q: str, narrowed: bool
+    *, actor: Actor, cases: QuerySet[Case], q: str, within: QuerySet[Any] | None
 ) -> tuple[QuerySet[Case], dict[int, NameHit]]:
     """The cases of ``cases`` whose person's name matches ``q`` in any script or spelling, or
     whose number is ``q``; with each case's score and reason (the number scores 1)."""
     hits = _name_hits(
-        actor=actor, cases=cases, name=q, narrowed=narrowed, threshold=NAME_MATCH_THRESHOLD
+        actor=actor, cases=cases, name=q, within=within, threshold=NAME_MATCH_THRESHOLD
     )
     numbered = cases.filter(number=q.upper()).order_by().values_list("pk", flat=True)
     for case_pk in numbered:
@@ -221,18 +242,23 @@ def _named_or_numbered(
 
 
 def _name_hits(
-    *, actor: Actor, cases: QuerySet[Case], name: str, narrowed: bool, threshold: float
+    *,
+    actor: Actor,
+    cases: QuerySet[Case],
+    name: str,
+    within: QuerySet[Any] | None,
+    threshold: float,
 ) -> dict[int, NameHit]:
     """The cases of ``cases`` whose person's name scores at least ``threshold`` against ``name``.
 
     The persons sharing name keys with ``name`` come from their blind indexes
     (``people.search.persons_by_name``: at most ``NAME_CANDIDATES``, best first, of the actor's
-    organization, and among the persons of ``cases`` when ``narrowed``, so a case worker or a
-    filtered search still finds its own among a common name's thousands). The visible ones among
+    organization, and among the persons of ``within`` (a ``person_id`` subquery) when given, so
+    a case worker or a filtered search still finds its own among a common name's thousands). The
+    visible ones among
     them are decrypted in memory only and scored with ``compare_name``. Nothing of the name
     reaches a query: keys and primary keys only.
     """
-    within = cases.order_by().values("person_id") if narrowed else None
     candidates = persons_by_name(
         name, organization_ids=[actor.active_organization.pk], within=within, limit=NAME_CANDIDATES
     )
@@ -275,10 +301,12 @@ def case_name_matches(
     ``threshold``, best first (then newest first), with what a hint shows (number, status)."""
     if not name.strip() or text_problem(name):
         return []
-    cases = case_visible(actor=actor)
-    narrowed = not actor.can(perms.CASES_VIEW_ALL)
     hits = _name_hits(
-        actor=actor, cases=cases, name=name.strip(), narrowed=narrowed, threshold=threshold
+        actor=actor,
+        cases=case_visible(actor=actor),
+        name=name.strip(),
+        within=case_visible_persons(actor=actor),
+        threshold=threshold,
     )
     found = list(
         Case.objects.filter(pk__in=list(hits)).only("uuid", "number", "status", "opened_on")

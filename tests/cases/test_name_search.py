@@ -154,6 +154,23 @@ def test_the_candidates_are_cut_after_visibility(world, monkeypatch):
     assert len(found(world.a["supervisor"], "Yusupova")) == 2
 
 
+def test_a_case_workers_search_keeps_her_own_and_her_team_cases(world, monkeypatch):
+    """Narrowed to the persons of the cases she owns or is on the team of (the owner and team
+    indexes, ``case_visible_persons``), and never to another's."""
+    supervisor = world.a["supervisor"]
+    worker = world.a["case_worker"]
+    others = [open_named(supervisor, "Жанар", "Юсупова") for _ in range(3)]
+    on_team = open_named(supervisor, "Жанар", "Юсупова")
+    services.case_assign(
+        actor=world.actor(supervisor), case=on_team, owner=supervisor.user, team=[worker.user]
+    )
+    mine = open_named(worker, "Жанар", "Юсупова", day=5)
+    monkeypatch.setattr(selectors, "NAME_CANDIDATES", 2)
+    assert found(worker, "Yusupova") == [mine, on_team]
+    assert not set(found(worker, "Yusupova")) & set(others)
+    assert selectors.case_visible_persons(actor=world.actor(supervisor)) is None
+
+
 def test_persons_by_name_within(world, yusupovas):
     organization = world.org_a.pk
     everyone = persons_by_name("Yusupova", organization_ids=[organization])
