@@ -45,17 +45,19 @@ def persons_by_name(
     persons before the ``limit`` is applied: a case worker who sees a hundred of an organization's
     cases still finds hers when thousands elsewhere in it bear a common name.
 
-    The pairs of the name's words first (``matching.names.Lookup``): when at least ``limit``
-    persons share one, they are the candidates, found among a few hundred index rows. Else every
-    key, where a common name's words bring tens of thousands. Each is one indexed query written as
-    SQL: a search sends some forty keys, and building it through the ORM cost as much as running
-    it (bench/matching_latency.py).
+    The pairs of the name's words first (``matching.names.Lookup``), unless ``within`` narrows the
+    search: when at least ``limit`` persons share one, they are the candidates, found among a few
+    hundred index rows. Else every key, where a common name's words bring tens of thousands. Each
+    is one indexed query written as SQL: a search sends some forty keys, and building it through
+    the ORM cost as much as running it (bench/matching_latency.py).
     """
     lookup = query_tokens(text)
     where, params = _scope(organization_ids, within)
     if where is None:
         return []
-    if lookup.pairs:
+    # Within a narrowed scope (a case worker's persons) a pair is seldom shared by ``limit``
+    # persons: the first step would only build the scope's list a second time.
+    if lookup.pairs and within is None:
         found = _ranked(lookup.pairs, where, params, limit)
         if len(found) >= limit:
             return found

@@ -333,11 +333,11 @@ def test_list_query_count_stays_the_same_with_more_rows(
     with django_assert_max_num_queries(19):
         second = worker.get("/cases/", {"page": 2})
     assert len(second.context["page"].rows) == 6 and not second.context["page"].has_next
-    # A name search adds six keyed lookups, whatever the number of rows: the candidates by the
-    # pairs of the name's words, then by all its keys (too few share a pair here), their cases,
-    # the visible ones, their names to score (decrypted in memory, up to NAME_CANDIDATES) and
-    # the case number; the page is ordered by score.
-    with django_assert_max_num_queries(25):
+    # A name search adds five keyed lookups, whatever the number of rows: the candidates by the
+    # name's keys among her persons (a narrowed search skips the pairs step), their cases, the
+    # visible ones, their names to score (decrypted in memory, up to NAME_CANDIDATES) and the
+    # case number; the page is ordered by score.
+    with django_assert_max_num_queries(24):
         searched = worker.post("/cases/", {"q": "Каримова"})
     assert len(searched.context["page"].rows) == 50
     more = worker.post("/cases/", {"q": "Каримова", "page": 2})

@@ -106,7 +106,7 @@ def test_near_keys_are_read_only_for_a_sound_few_share(world):
     assert persons_by_name("Lebedeva", organization_ids=[world.org_a.pk]) == []
 
 
-def test_the_within_limit_holds_in_both_steps(world):
+def test_within_keeps_its_persons_and_the_limit_holds(world):
     worker, other = world.a["case_worker"], world.a["supervisor"]
     theirs = [open_named(other, "Жанар", "Юсупова") for _n in range(3)]
     mine = open_named(worker, "Жанар", "Юсупова")
