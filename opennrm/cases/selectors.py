@@ -71,7 +71,7 @@ def case_visible(*, actor: Actor) -> QuerySet[Case]:
     return cases.filter(Q(owner=actor.user) | Q(pk__in=on_team))
 
 
-def case_visible_persons(*, actor: Actor) -> QuerySet[Case] | None:
+def case_visible_persons(*, actor: Actor) -> QuerySet[Any] | None:
     """The persons of the cases the actor may see, as ``case_visible`` decides, as a subquery of
     ``person_id``; None for a role that sees every case of the organization.
 

@@ -95,7 +95,11 @@ class Probe:
 @dataclass(frozen=True)
 class Reason:
     code: str  # stable: "family.transliterated", "birth.day", "phone"
-    label: str  # translated
+
+    @property
+    def label(self) -> str:
+        """In the reader's language, asked for only by the few matches shown."""
+        return reason_label(self.code)
 
 
 @dataclass
@@ -200,8 +204,7 @@ def score(probe: Probe, candidate: Probe) -> Match:
     return Match(
         score=round(value, 3),
         band=band,
-        # Labels are translated for the few shown only: most candidates fall below the bands.
-        reasons=[Reason(code, reason_label(code)) for code in codes] if band else [],
+        reasons=[Reason(code) for code in codes] if band else [],
         kinds=[k for k in KINDS if k in kinds],
     )
 
