@@ -36,7 +36,6 @@ from opennrm.errors import NotFound
 from opennrm.matching.names import compare_name
 from opennrm.people.models import Person, other_names
 from opennrm.people.search import CANDIDATES, persons_by_name
-from opennrm.people.services import IDENTIFYING_FIELDS
 from opennrm.validation import text_problem
 
 from .choices import CLOSED_STATUSES, EVENT_TYPE_ORDER, DatePrecision, DecisionState
@@ -144,18 +143,34 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
             else cases.order_by().values("person_id")
         )
         cases, hits = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip(), within=within)
-        # A list row shows no names: leave the person's identifying fields encrypted, unread.
-        return _by_score(
-            cases.select_related("person", "owner").defer(
-                *(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS))
-            ),
-            hits,
-        )
+        return _by_score(cases.select_related("person", "owner").only(*LIST_ROW_FIELDS), hits)
     return (
         cases.select_related("person", "owner")
-        .defer(*(f"person__{name}" for name in sorted(IDENTIFYING_FIELDS)))
+        .only(*LIST_ROW_FIELDS)
         .order_by("-opened_on", "-id")
     )
+
+
+# What a list row shows, on the page and in the API (``CaseListItemOut``): no name, so the
+# person's identifying fields stay encrypted and unread, and no other column is read and
+# converted (a third of a page's time at 100,000 persons when every column was).
+LIST_ROW_FIELDS = (
+    "uuid",
+    "number",
+    "status",
+    "opened_on",
+    "closed_on",
+    "trafficking_status",
+    "exploitation_types",
+    "person__uuid",
+    "person__gender",
+    "person__age_band",
+    "person__is_minor",
+    "person__citizenship",
+    "owner__uuid",
+    "owner__full_name",
+    "owner__email",
+)
 
 
 # The parts of a person's name a list page shows to those who read identifying data.
