@@ -145,9 +145,7 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         cases, hits = _named_or_numbered(actor=actor, cases=cases, q=f.q.strip(), within=within)
         return _by_score(cases.select_related("person", "owner").only(*LIST_ROW_FIELDS), hits)
     return (
-        cases.select_related("person", "owner")
-        .only(*LIST_ROW_FIELDS)
-        .order_by("-opened_on", "-id")
+        cases.select_related("person", "owner").only(*LIST_ROW_FIELDS).order_by("-opened_on", "-id")
     )
 
 
