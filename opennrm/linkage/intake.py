@@ -247,9 +247,14 @@ def possible_matches(
     loaded = list(persons.only(*_PERSON_COLUMNS))
     own = [p for p in loaded if p.organization_id == organization.pk]
     others = [p for p in loaded if p.organization_id != organization.pk]
-    result.own = _own_matches(actor, probe, rows, _scored(probe, own, shared, LOW))
-    if offering and others:
-        result.hints = _hints(actor, organization, offering, _scored(probe, others, shared, MEDIUM))
+    ours = _scored(probe, own, shared, LOW)
+    theirs = _scored(probe, others, shared, MEDIUM) if offering and others else {}
+    # The read of our names and the first showing of hints are audited in one transaction: one
+    # commit per check, not two.
+    with transaction.atomic():
+        result.own = _own_matches(actor, probe, rows, ours)
+        if theirs:
+            result.hints = _hints(actor, organization, offering, theirs)
     return result
 
 
@@ -301,13 +306,14 @@ def _offering(organization: Organization) -> dict[int, Organization]:
     return {o.pk: o for o in others.only("pk", "uuid", "name")}
 
 
-@transaction.atomic
 def _hints(
     actor: Actor,
     organization: Organization,
     offering: dict[int, Organization],
     scored: dict[int, tuple[Person, Match]],
 ) -> list[Hint]:
+    """The best match of each offering organization as a hint; the hints shown for the first time
+    recorded with their audit events, in the caller's transaction."""
     best: dict[int, tuple[Person, Match]] = {}  # one per organization: its best
     for person, m in scored.values():
         current = best.get(person.organization_id)

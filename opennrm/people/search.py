@@ -7,13 +7,14 @@ to what may be offered across organizations (linkage), then decrypt those few an
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
 
-from opennrm.matching.names import NEAR_WHEN_FEWER, WEIGHTS, query_tokens
+from opennrm.matching.names import COMMON, query_tokens
 
 from .models import PersonName
 
@@ -39,35 +40,42 @@ def persons_by_name(
     within: QuerySet[Any] | None = None,
 ) -> list[tuple[int, int]]:
     """(person id, shared key weight) of the persons whose names share keys with ``text``, best
-    first, at most ``limit``; within the given organizations, or across all when None.
+    first (then the lower id), at most ``limit``; within the given organizations, or across all
+    when None.
 
     ``within``, a query of person ids (``.values("person_id")``), keeps the candidates among those
     persons before the ``limit`` is applied: a case worker who sees a hundred of an organization's
     cases still finds hers when thousands elsewhere in it bear a common name.
 
-    The pairs of the name's words first (``matching.names.Lookup``), unless ``within`` narrows the
-    search: when at least ``limit`` persons share one, they are the candidates, found among a few
-    hundred index rows. Else every key, where a common name's words bring tens of thousands. Each
-    is one indexed query written as SQL: a search sends some forty keys, and building it through
-    the ORM cost as much as running it (bench/matching_latency.py).
+    How many persons share each key is counted first, up to ``names.COMMON``; the candidates are
+    then those sharing a rarer key, or the heaviest common keys of two of the name's words, and
+    the best ``2 * limit`` of them by that weight get the weight of the common keys they share
+    (``names.Lookup.plan``). Each step is one indexed query written as SQL: a search sends some
+    forty keys, and building it through the ORM cost as much as running it.
     """
     lookup = query_tokens(text)
     where, params = _scope(organization_ids, within)
-    if where is None:
+    if where is None or not lookup.counted():
         return []
-    # Within a narrowed scope (a case worker's persons) a pair is seldom shared by ``limit``
-    # persons: the first step would only build the scope's list a second time.
-    if lookup.pairs and within is None:
-        found = _ranked(lookup.pairs, where, params, limit)
-        if len(found) >= limit:
-            return found
-    keys = {**lookup.words, **lookup.pairs}
-    # A near key already searched as a stronger one weighs as that one; each other is read when
-    # one of the words it comes from has a sound few share.
-    near = {
-        (token, sound) for sound, tokens in lookup.near for token in tokens if token not in keys
-    }
-    return _ranked(keys, where, params, limit, near=sorted(near)) if keys or near else []
+    plan = lookup.plan(_shared(lookup.counted()))
+    if not plan.rank:  # nothing common: the keys rank all they bring
+        return _weighed(plan.bring, where, params, limit=limit)
+    brought: dict[int, int] = dict(_weighed(plan.bring, where, params))
+    known: dict[int, set[str]] = {}  # the common keys each candidate is known to share
+    for person, pair in _sharing_both(plan.both, where, params):
+        brought.setdefault(person, 0)
+        known.setdefault(person, set()).update(plan.both[pair])
+
+    def so_far(person: int) -> int:
+        return brought[person] + sum(plan.rank[key] for key in known.get(person, ()))
+
+    first = [person for person, _w in _best({p: so_far(p) for p in brought}, 2 * limit)]
+    ranked = dict(_weighed(plan.rank, [], [], persons=first))
+    return _best({p: brought[p] + ranked.get(p, 0) for p in first}, limit)
+
+
+def _best(weights: dict[int, int], limit: int) -> list[tuple[int, int]]:
+    return heapq.nsmallest(limit, weights.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _scope(
@@ -80,7 +88,7 @@ def _scope(
         ids = [int(pk) for pk in organization_ids]
         if not ids:
             return None, []
-        where.append(f"n.organization_id IN ({', '.join(['%s'] * len(ids))})")
+        where.append(f"n.organization_id IN ({_marks(ids)})")
         params += ids
     if within is not None:
         sql, within_params = within.query.sql_with_params()
@@ -92,40 +100,77 @@ def _scope(
     return where, params
 
 
-def _ranked(
+# Only placeholders, the quoted table name, aliases and constants are formatted into the queries
+# below; every value is a parameter.
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _table() -> str:
+    return connection.ops.quote_name(PersonName._meta.db_table)
+
+
+def _rows(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def _shared(keys: set[str]) -> dict[str, int]:
+    """How many persons share each key, anywhere, counted up to ``COMMON``: at most that many
+    index entries read per key."""
+    keys_sql = " UNION ALL ".join(["SELECT %s AS token"] * len(keys))
+    query = (
+        f"SELECT k.token, (SELECT COUNT(*) FROM (SELECT 1 FROM {_table()} s "  # noqa: S608
+        f"WHERE s.token = k.token LIMIT {COMMON}) c) FROM ({keys_sql}) k"
+    )
+    return {token: int(n) for token, n in _rows(query, sorted(keys))}
+
+
+def _weighed(
     keys: dict[str, int],
     where: list[str],
     params: list[Any],
-    limit: int,
     *,
-    near: Sequence[tuple[str, str]] = (),
+    persons: Sequence[int] | None = None,
+    limit: int | None = None,
 ) -> list[tuple[int, int]]:
-    """The persons sharing most weight of ``keys`` (token: weight) in scope, best first; and of
-    ``near`` keys (token, the sound key of its word) whose sound fewer than ``NEAR_WHEN_FEWER``
-    persons share anywhere (each counted up to that many index rows), weighing ``WEIGHTS["near"]``.
-    """
-    table = connection.ops.quote_name(PersonName._meta.db_table)
-    # The keys and their weights as a table of their own, joined to the index: each key read
-    # from the index once, and a row's weight found by the join, not by a CASE of forty WHENs
-    # evaluated on each of the (at 1,000,000 persons) hundred thousand rows read.
-    rows = [*("(%s, %s, '')" for _token in keys), *("(%s, %s, %s)" for _pair in near)]
-    values: list[Any] = [value for item in keys.items() for value in item]
-    for token, sound in near:
-        values += [token, WEIGHTS["near"], sound]
-    rare = (
-        "WHERE k.sound = '' OR (SELECT COUNT(*) FROM "  # noqa: S608
-        f"(SELECT 1 FROM {table} s WHERE s.token = k.sound LIMIT {NEAR_WHEN_FEWER}) c) "
-        f"< {NEAR_WHEN_FEWER}"
-    )
-    # Only placeholders, the quoted table name and constants are formatted in; every value is a
-    # parameter.
+    """(person, summed weight of the ``keys`` shared) of the persons in scope, or of ``persons``;
+    the ``limit`` best (then the lower id) when given."""
+    if not keys or persons == []:
+        return []
+    values = ", ".join(["(%s, %s)"] * len(keys))
+    conditions = list(where)
+    arguments = [value for item in keys.items() for value in item] + list(params)
+    if persons is not None:
+        # A probe of the (token, person) index per key and person: a few hundred.
+        conditions.append(f"n.person_id IN ({_marks(persons)})")
+        arguments += list(persons)
     query = (
-        f"WITH k(token, weight, sound) AS (VALUES {', '.join(rows)}), "  # noqa: S608
-        f"r AS (SELECT DISTINCT k.token, k.weight FROM k {rare}) "
-        f"SELECT n.person_id, SUM(r.weight) AS weight FROM r JOIN {table} n ON n.token = r.token "
-        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
-        "GROUP BY n.person_id ORDER BY weight DESC, n.person_id LIMIT %s"
+        f"WITH k(token, weight) AS (VALUES {values}) "  # noqa: S608
+        f"SELECT n.person_id, SUM(k.weight) FROM k JOIN {_table()} n ON n.token = k.token "
+        f"{'WHERE ' + ' AND '.join(conditions) if conditions else ''} GROUP BY n.person_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*values, *params, int(limit)])
-        return [(int(pk), int(w)) for pk, w in cursor.fetchall()]
+    if limit is not None:
+        query += " ORDER BY 2 DESC, n.person_id LIMIT %s"
+        arguments.append(int(limit))
+    return [(int(person), int(weight)) for person, weight in _rows(query, arguments)]
+
+
+def _sharing_both(
+    pairs: list[tuple[str, str]], where: list[str], params: list[Any]
+) -> list[tuple[int, int]]:
+    """(person, index of the pair) of the persons in scope sharing both keys of a pair."""
+    if not pairs:
+        return []
+    parts, arguments = [], []
+    for i, (a, b) in enumerate(pairs):
+        parts.append(
+            f"SELECT n.person_id, {int(i)} FROM {_table()} n JOIN {_table()} b "  # noqa: S608
+            "ON b.token = %s AND b.person_id = n.person_id "
+            f"WHERE n.token = %s{''.join(' AND ' + c for c in where)}"
+        )
+        arguments += [b, a, *params]
+    return [(int(person), int(i)) for person, i in _rows(" UNION ALL ".join(parts), arguments)]
