@@ -72,27 +72,20 @@ class NameIndex:
     def candidates(self, text: str, *, limit: int = CANDIDATES) -> list[tuple[int, int]]:
         """(person, shared key weight), best first, at most ``limit``: ``persons_by_name``."""
         lookup = _normalized(query_lookup(text))
-        plan = lookup.plan({key: len(self._postings.get(key, ())) for key in lookup.counted()})
-        if not plan.rank:
+        plan = lookup.plan(self._shared(lookup.keys()), self._shared(lookup.sounds()))
+        if not plan.both:
             return self._ranked(plan.bring, limit)
-        brought = self._summed(plan.bring)
+        weights = self._summed(plan.bring)
         known: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for a, b in plan.both:
             for person in set(self._postings.get(a, ())) & set(self._postings.get(b, ())):
-                brought.setdefault(person, 0)
                 known[person].update((a, b))
-        so_far = {
-            person: weight + sum(plan.rank[key] for key in known.get(person, ()))
-            for person, weight in brought.items()
-        }
-        first = heapq.nsmallest(2 * limit, so_far.items(), key=_rank)
-        sharing = {key: set(self._postings.get(key, ())) for key in plan.rank}
-        final = {
-            person: brought[person]
-            + sum(weight for key, weight in plan.rank.items() if person in sharing[key])
-            for person, _w in first
-        }
-        return heapq.nsmallest(limit, final.items(), key=_rank)
+        for person, keys in known.items():
+            weights[person] += sum(plan.rank[key] for key in keys)
+        return heapq.nsmallest(limit, weights.items(), key=_rank)
+
+    def _shared(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        return {key: len(self._postings.get(key, ())) for key in keys}
 
     def _summed(self, weights: dict[tuple[str, str], int]) -> dict[int, int]:
         summed: dict[int, int] = defaultdict(int)

@@ -255,22 +255,24 @@ class Lookup:
     near: tuple[tuple[Any, dict[Any, int]], ...] = ()  # (a word's sound key, its near keys)
     covers: tuple[tuple[Any, ...], ...] = ()  # each word's keys, heaviest first
 
-    def counted(self) -> set[Any]:
-        """The keys whose sharers ``plan`` counts: every key and each near keys' sound."""
-        keys = set(self.pairs) | set(self.words)
-        for sound, near in self.near:
-            keys |= {sound, *near}
-        return keys
+    def keys(self) -> set[Any]:
+        """Every key that may be looked up."""
+        return {*self.pairs, *self.words, *(key for _sound, near in self.near for key in near)}
 
-    def plan(self, shared: dict[Any, int]) -> Plan:
-        """What to read, given how many persons share each key of ``counted`` (up to
-        ``COMMON``): the keys that bring candidates, the common ones that only rank them, and
-        the pairs of common keys (the heaviest of each of two words) whose sharers are
+    def sounds(self) -> set[Any]:
+        """The sound keys on which looking up their words' near keys depends."""
+        return {sound for sound, _near in self.near}
+
+    def plan(self, shared: dict[Any, int], sounds: dict[Any, int]) -> Plan:
+        """What to read, given how many persons share each key in the searched organizations
+        (``shared``, up to ``COMMON``) and each sound anywhere (``sounds``, up to
+        ``NEAR_WHEN_FEWER``): the keys that bring candidates, the common ones that only rank
+        them, and the pairs of common keys (the heaviest of each of two words) whose sharers are
         candidates too. With nothing rarer and no two words to pair, the common keys are read
         in full (a search for one common word)."""
         weights = dict(self.words)
         for sound, near in self.near:
-            if shared.get(sound, 0) < NEAR_WHEN_FEWER:
+            if sounds.get(sound, 0) < NEAR_WHEN_FEWER:
                 for key, weight in near.items():
                     weights.setdefault(key, weight)
         for key, weight in self.pairs.items():
@@ -297,7 +299,8 @@ class Lookup:
 class Plan:
     """How a name's candidates are found (``Lookup.plan``): the persons sharing a key of
     ``bring``, or both keys of a pair in ``both``; each ranked by the weight of the keys of
-    ``bring`` and ``rank`` it shares."""
+    ``bring`` it shares, and of the keys of ``both`` it was found sharing (``rank``: the weight
+    of each common key)."""
 
     bring: dict[Any, int]
     rank: dict[Any, int]

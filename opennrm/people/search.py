@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from opennrm.matching.names import COMMON, query_tokens
+from opennrm.matching.names import COMMON, NEAR_WHEN_FEWER, Lookup, query_tokens
 
 from .models import PersonName
 
@@ -47,31 +47,29 @@ def persons_by_name(
     persons before the ``limit`` is applied: a case worker who sees a hundred of an organization's
     cases still finds hers when thousands elsewhere in it bear a common name.
 
-    How many persons share each key is counted first, up to ``names.COMMON``; the candidates are
-    then those sharing a rarer key, or the heaviest common keys of two of the name's words, and
-    the best ``2 * limit`` of them by that weight get the weight of the common keys they share
-    (``names.Lookup.plan``). Each step is one indexed query written as SQL: a search sends some
-    forty keys, and building it through the ORM cost as much as running it.
+    How many persons share each key (in the organization searched, or anywhere when several
+    are) is counted first, up to ``names.COMMON``; the candidates are those sharing a rarer key, or the heaviest common keys of
+    two of the name's words, ranked by the weight of the rarer keys and of those common keys they
+    share (``names.Lookup.plan``). Each step is one indexed query written as SQL: a search sends
+    some forty keys, and building it through the ORM cost as much as running it.
     """
     lookup = query_tokens(text)
     where, params = _scope(organization_ids, within)
-    if where is None or not lookup.counted():
+    if where is None or not lookup.keys():
         return []
-    plan = lookup.plan(_shared(lookup.counted()))
-    if not plan.rank:  # nothing common: the keys rank all they bring
+    # Counted in the organization searched, or anywhere when several are (the check across
+    # organizations): one index range per key.
+    ids = list(organization_ids or ())
+    plan = lookup.plan(*_shared(lookup, ids[0] if len(ids) == 1 else None))
+    if not plan.both:  # no two common words to pair: the keys rank all they bring
         return _weighed(plan.bring, where, params, limit=limit)
-    brought: dict[int, int] = dict(_weighed(plan.bring, where, params))
-    known: dict[int, set[str]] = {}  # the common keys each candidate is known to share
+    weights = dict(_weighed(plan.bring, where, params))
+    known: dict[int, set[str]] = {}  # the common keys each candidate was found sharing
     for person, pair in _sharing_both(plan.both, where, params):
-        brought.setdefault(person, 0)
         known.setdefault(person, set()).update(plan.both[pair])
-
-    def so_far(person: int) -> int:
-        return brought[person] + sum(plan.rank[key] for key in known.get(person, ()))
-
-    first = [person for person, _w in _best({p: so_far(p) for p in brought}, 2 * limit)]
-    ranked = dict(_weighed(plan.rank, [], [], persons=first))
-    return _best({p: brought[p] + ranked.get(p, 0) for p in first}, limit)
+    for person, keys in known.items():
+        weights[person] = weights.get(person, 0) + sum(plan.rank[key] for key in keys)
+    return _best(weights, limit)
 
 
 def _best(weights: dict[int, int], limit: int) -> list[tuple[int, int]]:
@@ -118,15 +116,31 @@ def _rows(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _shared(keys: set[str]) -> dict[str, int]:
-    """How many persons share each key, anywhere, counted up to ``COMMON``: at most that many
-    index entries read per key."""
-    keys_sql = " UNION ALL ".join(["SELECT %s AS token"] * len(keys))
-    query = (
-        f"SELECT k.token, (SELECT COUNT(*) FROM (SELECT 1 FROM {_table()} s "  # noqa: S608
-        f"WHERE s.token = k.token LIMIT {COMMON}) c) FROM ({keys_sql}) k"
-    )
-    return {token: int(n) for token, n in _rows(query, sorted(keys))}
+def _shared(lookup: Lookup, organization_id: int | None) -> tuple[dict[str, int], ...]:
+    """How many persons of the organization (anywhere when None) share each key, counted up to
+    ``COMMON``, and how many anywhere share each sound, up to ``NEAR_WHEN_FEWER``: at most that
+    many index entries read per key."""
+    keys, sounds = sorted(lookup.keys()), sorted(lookup.sounds())
+    scope, ids = "", [] if organization_id is None else [int(organization_id)]
+    if ids:
+        scope = "s.organization_id = %s AND "
+
+    def counted(kind: int, table: str, where: str, up_to: int) -> str:
+        return (
+            f"SELECT {kind}, k.token, (SELECT COUNT(*) FROM (SELECT 1 FROM {_table()} s "  # noqa: S608
+            f"WHERE {where}s.token = k.token LIMIT {up_to}) c) FROM {table} k"
+        )
+
+    tables = [f"k(token) AS (VALUES {', '.join(['(%s)'] * len(keys))})"]
+    selects = [counted(0, "k", scope, COMMON)]
+    if sounds:
+        tables.append(f"v(token) AS (VALUES {', '.join(['(%s)'] * len(sounds))})")
+        selects.append(counted(1, "v", "", NEAR_WHEN_FEWER))
+    query = f"WITH {', '.join(tables)} {' UNION ALL '.join(selects)}"
+    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    for kind, token, n in _rows(query, [*keys, *sounds, *ids]):
+        counts[int(kind)][token] = int(n)
+    return counts
 
 
 def _weighed(
@@ -134,24 +148,18 @@ def _weighed(
     where: list[str],
     params: list[Any],
     *,
-    persons: Sequence[int] | None = None,
     limit: int | None = None,
 ) -> list[tuple[int, int]]:
-    """(person, summed weight of the ``keys`` shared) of the persons in scope, or of ``persons``;
-    the ``limit`` best (then the lower id) when given."""
-    if not keys or persons == []:
+    """(person, summed weight of the ``keys`` shared) of the persons in scope; the ``limit`` best
+    (then the lower id) when given."""
+    if not keys:
         return []
     values = ", ".join(["(%s, %s)"] * len(keys))
-    conditions = list(where)
     arguments = [value for item in keys.items() for value in item] + list(params)
-    if persons is not None:
-        # A probe of the (token, person) index per key and person: a few hundred.
-        conditions.append(f"n.person_id IN ({_marks(persons)})")
-        arguments += list(persons)
     query = (
         f"WITH k(token, weight) AS (VALUES {values}) "  # noqa: S608
         f"SELECT n.person_id, SUM(k.weight) FROM k JOIN {_table()} n ON n.token = k.token "
-        f"{'WHERE ' + ' AND '.join(conditions) if conditions else ''} GROUP BY n.person_id"
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY n.person_id"
     )
     if limit is not None:
         query += " ORDER BY 2 DESC, n.person_id LIMIT %s"
