@@ -146,7 +146,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organization", "-opened_on", "-id"], name="case_org_opened"),
             models.Index(fields=["organization", "status", "-opened_on"], name="case_org_status"),
-            models.Index(fields=["organization", "owner", "-opened_on"], name="case_org_owner"),
+            # The person rides in the owner's index, so a case worker's persons (the scope of
+            # her name search, ``selectors.case_visible_persons``) are read from the index
+            # alone: 15,000 of them at 1,000,000 cases were 13,000 table pages on PostgreSQL.
+            models.Index(
+                fields=["organization", "owner", "-opened_on", "person"],
+                name="case_org_owner_person",
+            ),
             # Cases closed in a few days (the statistics of a month the period cuts, decision
             # 0030): without it, every closed case of the organization was read.
             models.Index(

@@ -1,12 +1,12 @@
 """An in-memory equivalent of the product's name search, for benchmarks and experiments.
 
 ``people.search.persons_by_name`` looks a name's keys (``names.query_tokens``) up among the stored
-blind indexes (``names.Lookup.plan``: a key many share brings no candidate alone), ranks the
-persons by the summed weight of the keys they share and keeps the best ``CANDIDATES``; the caller
-then decrypts those few and scores them with ``names.compare_name``. ``NameIndex`` does the same
-with the keys' plain values (``names.index_values`` and ``names.query_lookup``, normalized as
-``blind_index`` normalizes them) instead of their HMACs, so a figure measured here is the figure
-of the product's algorithm, without a database.
+blind indexes, pairs of words first (``names.Lookup``), ranks the persons by the summed weight of
+the keys they share and keeps the best ``CANDIDATES``; the caller then decrypts those few and
+scores them with ``names.compare_name``. ``NameIndex`` does the same with the keys' plain values
+(``names.index_values`` and ``names.query_lookup``, normalized as ``blind_index`` normalizes them)
+instead of their HMACs, so a figure measured here is the figure of the product's algorithm,
+without a database.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from opennrm.crypto.keyring import normalize_for_index
 
-from .names import Lookup, NameMatch, compare_name, index_values, query_lookup
+from .names import NEAR_WHEN_FEWER, NameMatch, compare_name, index_values, query_lookup
 
 CANDIDATES = 200  # as people.search.CANDIDATES: persons scored per search at most
 
@@ -71,32 +71,36 @@ class NameIndex:
 
     def candidates(self, text: str, *, limit: int = CANDIDATES) -> list[tuple[int, int]]:
         """(person, shared key weight), best first, at most ``limit``: ``persons_by_name``."""
-        lookup = _normalized(query_lookup(text))
-        plan = lookup.plan(self._shared(lookup.keys()), self._shared(lookup.sounds()))
-        if not plan.both:
-            return self._ranked(plan.bring, limit)
-        weights = self._summed(plan.bring)
-        known: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        for a, b in plan.both:
-            for person in set(self._postings.get(a, ())) & set(self._postings.get(b, ())):
-                known[person].update((a, b))
-        for person, keys in known.items():
-            weights[person] += sum(plan.rank[key] for key in keys)
-        return heapq.nsmallest(limit, weights.items(), key=_rank)
+        lookup = query_lookup(text)
+        pairs = self._normalized(lookup.pairs)
+        if pairs:
+            found = self._ranked(pairs, limit)
+            if len(found) >= limit:
+                return found
+        weights = self._normalized(lookup.words)
+        for sound, near in lookup.near:
+            if len(self._postings.get(_key(*sound), ())) < NEAR_WHEN_FEWER:
+                for key, weight in self._normalized(near).items():
+                    weights[key] = max(weights.get(key, 0), weight)
+        for key, weight in pairs.items():
+            weights[key] = max(weights.get(key, 0), weight)
+        return self._ranked(weights, limit)
 
-    def _shared(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        return {key: len(self._postings.get(key, ())) for key in keys}
+    @staticmethod
+    def _normalized(keys: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+        weights: dict[tuple[str, str], int] = {}
+        for (purpose, value), weight in keys.items():
+            key = _key(purpose, value)
+            weights[key] = max(weights.get(key, 0), weight)
+        return weights
 
-    def _summed(self, weights: dict[tuple[str, str], int]) -> dict[int, int]:
+    def _ranked(self, weights: dict[tuple[str, str], int], limit: int) -> list[tuple[int, int]]:
         summed: dict[int, int] = defaultdict(int)
         for key, weight in weights.items():
             for person in self._postings.get(key, ()):
                 summed[person] += weight
-        return summed
-
-    def _ranked(self, weights: dict[tuple[str, str], int], limit: int) -> list[tuple[int, int]]:
         # Best weight first, then the lower id, as the query's ORDER BY -weight, person_id.
-        return heapq.nsmallest(limit, self._summed(weights).items(), key=_rank)
+        return heapq.nsmallest(limit, ((p, w) for p, w in summed.items()), key=_rank)
 
     def search(self, text: str, *, limit: int = CANDIDATES) -> list[Found]:
         """The candidates scored by ``compare_name``, best score first (then key weight)."""
@@ -117,21 +121,3 @@ class NameIndex:
 
 def _rank(item: tuple[int, int]) -> tuple[int, int]:
     return -item[1], item[0]
-
-
-def _normalized(lookup: Lookup) -> Lookup:
-    """The lookup's keys normalized as ``blind_index`` normalizes them before hashing."""
-
-    def weights(keys: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
-        for (purpose, value), weight in keys.items():
-            key = _key(purpose, value)
-            out[key] = max(out.get(key, 0), weight)
-        return out
-
-    return Lookup(
-        weights(lookup.pairs),
-        weights(lookup.words),
-        tuple((_key(*sound), weights(near)) for sound, near in lookup.near),
-        tuple(tuple(_key(*key) for key in keys) for keys in lookup.covers),
-    )

@@ -63,11 +63,6 @@ PAIRED = 6  # distinct words of a name paired at most (15 pairs): a name has thr
 # sound many share is a name spelled as people spell it, and its one-letter-less forms would bring
 # every name that sounds like another one (at 1,000,000 persons, two thirds of the rows read).
 NEAR_WHEN_FEWER = 5
-# A key this many persons share (anywhere) is common: it ranks the persons that rarer keys, or the
-# common keys of two of the name's words together, bring, but brings none alone. A common word's
-# keys are read in full only when the name has nothing rarer (at 1,000,000 persons a common name's
-# words bring tens of thousands of index rows; bench/matching_latency.py).
-COMMON = 1000
 NEAR_MIN = 4  # letters of a sound key from which its one-letter-less forms are keys ("near")
 NEAR_MAX = 12  # and up to which: a longer word is not a name a person would have
 
@@ -242,49 +237,16 @@ class Lookup:
     """What a search for a name looks up, each key with its weight; keys are (purpose, value)
     before blind indexing (``query_lookup``), tokens after (``query_tokens``).
 
-    ``pairs``: the whole name as written and the pairs of its words; ``words``: each word's own
-    keys (``covers``: each word's, heaviest first); ``near``: a word's one-letter-less keys, looked
-    up only when fewer than ``NEAR_WHEN_FEWER`` persons share its sound key (a slip of the
-    keyboard, or a rare name). The candidates are ranked by all the weight of these keys they
-    share (``people.search.persons_by_name``; ``index.NameIndex`` in memory), but a key
-    ``COMMON`` persons share brings no candidate alone (``Lookup.plan``).
+    ``pairs`` first: the whole name as written and the pairs of its words. When they bring as
+    many persons as a search keeps, those are the candidates. Else ``words`` too, each word's own
+    keys, and a word's ``near`` keys when fewer than ``NEAR_WHEN_FEWER`` persons share its sound
+    key (a slip of the keyboard, or a rare name); the candidates are then ranked by all the
+    weight they share (``people.search.persons_by_name``; ``index.NameIndex`` in memory).
     """
 
     pairs: dict[Any, int] = field(default_factory=dict)
     words: dict[Any, int] = field(default_factory=dict)
     near: tuple[tuple[Any, dict[Any, int]], ...] = ()  # (a word's sound key, its near keys)
-    covers: tuple[tuple[Any, ...], ...] = ()  # each word's keys, heaviest first
-
-    def keys(self) -> set[Any]:
-        """Every key that may be looked up."""
-        return {*self.pairs, *self.words, *(key for _sound, near in self.near for key in near)}
-
-    def sounds(self) -> set[Any]:
-        """The sound keys on which looking up their words' near keys depends."""
-        return {sound for sound, _near in self.near}
-
-    def plan(self, shared: dict[Any, int], sounds: dict[Any, int]) -> Plan:
-        """What to read, given how many persons share each key in the searched organizations
-        (``shared``, up to ``COMMON``) and each sound anywhere (``sounds``, up to
-        ``NEAR_WHEN_FEWER``): the keys that bring candidates, the common ones that only rank
-        them, and the pairs of common keys (the heaviest of each of two words) whose sharers are
-        candidates too. With nothing rarer and no two words to pair, the common keys are read
-        in full (a search for one common word)."""
-        weights = dict(self.words)
-        for sound, near in self.near:
-            if sounds.get(sound, 0) < NEAR_WHEN_FEWER:
-                for key, weight in near.items():
-                    weights.setdefault(key, weight)
-        for key, weight in self.pairs.items():
-            weights[key] = max(weights.get(key, 0), weight)
-        bring = {k: w for k, w in weights.items() if 0 < shared.get(k, 0) < COMMON}
-        rank = {k: w for k, w in weights.items() if shared.get(k, 0) >= COMMON}
-        heaviest = [next((k for k in keys if k in rank), None) for keys in self.covers]
-        covers = list(dict.fromkeys(k for k in heaviest if k is not None))
-        both = [(a, b) for i, a in enumerate(covers) for b in covers[i + 1 :]]
-        if not bring and not both:
-            return Plan(bring=rank, rank={}, both=[])
-        return Plan(bring=bring, rank=rank, both=both)
 
     def everything(self) -> dict[Any, int]:
         """Every key that may be looked up, with its weight (the highest where keys repeat)."""
@@ -293,18 +255,6 @@ class Lookup:
             for key, weight in keys.items():
                 merged[key] = max(merged.get(key, 0), weight)
         return merged
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How a name's candidates are found (``Lookup.plan``): the persons sharing a key of
-    ``bring``, or both keys of a pair in ``both``; each ranked by the weight of the keys of
-    ``bring`` it shares, and of the keys of ``both`` it was found sharing (``rank``: the weight
-    of each common key)."""
-
-    bring: dict[Any, int]
-    rank: dict[Any, int]
-    both: list[tuple[Any, Any]]
 
 
 def query_lookup(text: str) -> Lookup:
@@ -316,23 +266,19 @@ def query_lookup(text: str) -> Lookup:
     pairs.update(pair_values(items))
     keys: dict[tuple[str, str], int] = {}
     near: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
-    covers = []
     for item in items:
         kinds = word_keys(item)
-        own = {}
         for kind, value in kinds.items():
             weight = WEIGHTS[kind]
             if kind == "sound" and "stem" not in kinds:  # a word without an ending: its sound
                 weight += WEIGHTS["stem"]  # is its stem, and weighs as much as another's
-            own[(PURPOSES[kind], value)] = weight
-        for key, weight in own.items():
+            key = (PURPOSES[kind], value)
             keys[key] = max(keys.get(key, 0), weight)
-        covers.append(tuple(sorted(own, key=lambda k: -own[k])))
         if values := near_keys(item):
             near[(PURPOSES["sound"], item.sound)] = {
                 (PURPOSES["near"], value): WEIGHTS["near"] for value in values
             }
-    return Lookup(pairs, keys, tuple(near.items()), tuple(covers))
+    return Lookup(pairs, keys, tuple(near.items()))
 
 
 def query_tokens(text: str) -> Lookup:
@@ -346,14 +292,10 @@ def query_tokens(text: str) -> Lookup:
             out[token] = max(out.get(token, 0), weight)
         return out
 
-    def token(key: tuple[str, str]) -> str:
-        return blind_index(key[1], purpose=key[0])
-
     return Lookup(
         tokens(lookup.pairs),
         tokens(lookup.words),
-        tuple((token(s), tokens(near)) for s, near in lookup.near),
-        tuple(tuple(token(key) for key in keys) for keys in lookup.covers),
+        tuple((blind_index(s[1], purpose=s[0]), tokens(near)) for s, near in lookup.near),
     )
 
 

@@ -1,7 +1,6 @@
-"""Name search ranks by the weight of the keys shared, the pairs of a name's words weighing most; a
-word's one-letter-less keys are read only when few share its sound, and a key many share
-(``COMMON``) brings no candidate alone. The in-memory index (``matching.index``, what
-bench/matching_names.py measures recall with) ranks as the database."""
+"""Name search reads the pairs of a name's words first, and each word's keys only when the pairs
+find too few; a word's one-letter-less keys only when few share its sound. The in-memory index
+(``matching.index``, what bench/matching_names.py measures recall with) ranks as the database."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from importlib import import_module
 
 from django.apps import apps
 
-from opennrm.matching import names
 from opennrm.matching.index import NameIndex, Names
 from opennrm.matching.names import (
     NEAR_WHEN_FEWER,
@@ -18,7 +16,6 @@ from opennrm.matching.names import (
     index_values,
     query_lookup,
 )
-from opennrm.people import search
 from opennrm.people.models import Person, PersonName
 from opennrm.people.search import persons_by_name
 from tests.cases.test_name_search import open_named
@@ -119,41 +116,6 @@ def test_within_keeps_its_persons_and_the_limit_holds(world):
     ]
     everyone = persons_by_name("Zhanar Yusupova", organization_ids=[world.org_a.pk], limit=2)
     assert [pk for pk, _w in everyone] == sorted(c.person_id for c in [*theirs, mine])[:2]
-
-
-def _common_from(monkeypatch, count: int) -> None:
-    monkeypatch.setattr(names, "COMMON", count)
-    monkeypatch.setattr(search, "COMMON", count)
-
-
-def test_a_common_word_ranks_the_candidates_rarer_keys_bring(world, monkeypatch):
-    _common_from(monkeypatch, 3)
-    worker = world.a["case_worker"]
-    cases = [
-        open_named(worker, "Жанар", "Юсупова"),
-        open_named(worker, "Жанар", "Ахметова"),
-        *(open_named(worker, given, "Юсупова") for given in ("Дильноза", "Мадина", "Малика")),
-    ]
-    zhanar, akhmetova = cases[0].person_id, cases[1].person_id
-    # Four persons bear "Yusupova": common, so it only ranks the two Zhanars (rare) bring.
-    assert _both("Zhanar Yusupova", world.org_a.pk, 10, cases) == [zhanar, akhmetova]
-    # A search for the common word alone reads it in full.
-    yusupovas = sorted(c.person_id for c in cases if c.person_id != akhmetova)
-    assert sorted(_both("Yusupova", world.org_a.pk, 10, cases)) == yusupovas
-
-
-def test_two_common_words_bring_the_persons_bearing_both(world, monkeypatch):
-    _common_from(monkeypatch, 3)
-    worker = world.a["case_worker"]
-    cases = [
-        *(open_named(worker, "Анна", "Иванова", day=day) for day in (1, 2, 3)),
-        open_named(worker, "Анна", "Петрова"),
-        open_named(worker, "Ольга", "Иванова"),
-    ]
-    annas = sorted(c.person_id for c in cases[:3])
-    # Each word, and their pair, is common: only the persons bearing both words are candidates.
-    assert _both("Anna Ivanova", world.org_a.pk, 10, cases) == annas
-    assert _both("Ivanova Anna", world.org_a.pk, 2, cases) == annas[:2]
 
 
 def _stored_and_expected(person) -> tuple[set[str], set[str]]:
