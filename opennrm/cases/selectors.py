@@ -84,7 +84,8 @@ def case_visible_persons(*, actor: Actor) -> QuerySet[Any] | None:
     cases = Case.objects.filter(organization=actor.organization).order_by()
     on_team = Case.team.through.objects.filter(user_id=actor.user.pk).order_by().values("case_id")
     owned = cases.filter(owner=actor.user).values("person_id")
-    return owned.union(cases.filter(pk__in=on_team).values("person_id"))
+    # UNION ALL: the caller tests membership, so a person twice costs less than sorting them out.
+    return owned.union(cases.filter(pk__in=on_team).values("person_id"), all=True)
 
 
 def case_visible_of(*, actor: Actor, case: str = "case") -> Exists:
