@@ -80,7 +80,21 @@ def child(backend: str, size: int, requests: int) -> dict[str, Any]:
             # What autovacuum does soon after a bulk load: statistics and the visibility map.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM (ANALYZE)")
+    sqlite_analyze(backend)
     return {"generation": generation, **_measure(backend, size, requests)}
+
+
+def sqlite_analyze(backend: str) -> None:
+    """On SQLite, the query planner's statistics, as docs/deploy.md has a deployment keep them
+    (16 s at 1,000,000 persons; a sampled ANALYZE took each organization for a thousand cases).
+    Without them SQLite takes an organization's index for selective, and reads all its cases to
+    find the fifty of a page or the two hundred of a name search (50 ms at 1,000,000)."""
+    if backend != "sqlite":
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _pg_prepare(size: int, *, reset: bool) -> None:

@@ -80,6 +80,7 @@ def child(backend: str, size: int, requests: int) -> dict[str, Any]:
         if backend == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM (ANALYZE)")
+    population.sqlite_analyze(backend)
     return {"generation": generation, **_measure(backend, size, requests)}
 
 
