@@ -14,6 +14,11 @@ population spelled otherwise: put in Latin letters by ICU (``matching.translit``
 spellings people write (j for zh or y, h for kh, w for v...), so the cross-script path is the one
 measured.
 
+A deployment has one database: run one backend per invocation where the machine's page cache
+cannot hold both populations (at 1,000,000 persons 10 GB on SQLite and 16 GB on PostgreSQL).
+Measured after SQLite in the same run, PostgreSQL read its index pages back from disk, and its
+check's p95 tripled (bench/results/matching-latency-one-run-2026-12-06.txt).
+
 Run from the repository root:
     .venv/bin/python bench/matching_latency.py [--sizes 100000,1000000]
         [--backends sqlite,postgresql] [--requests 50] [--output FILE]
@@ -201,6 +206,12 @@ def _measure(backend: str, size: int, requests: int) -> dict[str, Any]:
 
     setup_test_environment()
     actors = population._actors()
+    # The hints an earlier run showed these actors, forgotten: every run measures the first
+    # showing of its hints, which writes them and their audit events, as a new check does.
+    from opennrm.linkage.models_intake import MatchHint
+
+    for actor, _membership in (actors["supervisor"], actors["case worker"]):
+        MatchHint.objects.filter(asked_by=actor.user).delete()
     rows: list[dict[str, Any]] = []
     plans: dict[str, str] = {}
     samples: list[str] = []
