@@ -249,6 +249,8 @@ def possible_matches(
     others = [p for p in loaded if p.organization_id != organization.pk]
     ours = _scored(probe, own, shared, LOW)
     theirs = _scored(probe, others, shared, MEDIUM) if offering and others else {}
+    if not ours and not theirs:
+        return result
     # The read of our names and the first showing of hints are audited in one transaction: one
     # commit per check, not two.
     with transaction.atomic():
