@@ -17,7 +17,10 @@ measured.
 A deployment has one database: run one backend per invocation where the machine's page cache
 cannot hold both populations (at 1,000,000 persons 10 GB on SQLite and 16 GB on PostgreSQL).
 Measured after SQLite in the same run, PostgreSQL read its index pages back from disk, and its
-check's p95 tripled (bench/results/matching-latency-one-run-2026-12-06.txt).
+check's p95 tripled (bench/results/matching-latency-one-run-2026-12-06.txt); so it did in a run
+right after the test suite had filled the cache with its own databases
+(matching-latency-postgresql-cold-2026-12-06.txt). A server that has been serving keeps its
+indexes in memory: the figures to compare with the goals are those of a second run.
 
 Run from the repository root:
     .venv/bin/python bench/matching_latency.py [--sizes 100000,1000000]
